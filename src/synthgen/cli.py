@@ -1,0 +1,234 @@
+"""Command line: flags -> one pydantic settings object -> the pipeline.
+
+This is the only module that prints a final error and chooses the exit code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import typer
+from pydantic import BaseModel
+
+from synthgen import __version__
+from synthgen.config import (
+    DedupSettings,
+    FilterOptions,
+    FilterSettings,
+    MockServerSettings,
+    Settings,
+    build_settings,
+)
+from synthgen.errors import SynthgenError
+
+EXIT_CODES = """Exit codes: 0 done; 1 teacher or internal failure; 2 bad input, usage or lock held;
+3 partial (a budget or the failure limit stopped the run; kept data is written);
+130 / 143 interrupted by SIGINT / SIGTERM (kept data is written)."""
+
+app = typer.Typer(
+    name="synthgen",
+    help="Turn seed tasks into an Alpaca-format instruction dataset with a teacher LLM.",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+
+
+def _help(model: type[BaseModel], field: str, extra: str = "") -> str:
+    """Help text with the default taken from the settings model (defaults live there)."""
+    info = model.model_fields[field]
+    default = info.get_default(call_default_factory=True)
+    if isinstance(default, list):
+        default = ", ".join(map(str, default)) or "none"
+    shown = "none" if default is None else default
+    return f"{info.description or ''}{extra} \\[default: {shown}]"
+
+
+def _opt(model: type[BaseModel], field: str, *flags: str, extra: str = "", **kw: Any) -> Any:
+    return typer.Option(None, *flags, help=_help(model, field, extra), show_default=False, **kw)
+
+
+@contextlib.contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn our errors into one line each on stderr and the documented exit code."""
+    try:
+        yield
+    except SynthgenError as exc:
+        if os.environ.get("SYNTHGEN_DEBUG"):
+            raise
+        for line in str(exc).splitlines() or [type(exc).__name__]:
+            typer.echo(f"synthgen: error: {line}", err=True)
+        raise typer.Exit(exc.exit_code) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"synthgen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool | None = typer.Option(
+        None, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Turn seed tasks into an Alpaca-format instruction dataset with a teacher LLM."""
+
+
+S = Settings
+
+
+@app.command(
+    epilog="Examples:\n\n"
+    "  synthgen generate --teacher mock --num 200 -o data/alpaca.jsonl\n\n"
+    "  OPENAI_API_KEY=... synthgen generate --model gpt-4o-mini --num 5000\n\n"
+    "  synthgen generate --base-url http://localhost:8000/v1 --model Qwen/Qwen2.5-7B-Instruct\n\n"
+    + EXIT_CODES,
+)
+def generate(
+    config: Path | None = typer.Option(
+        None, "--config", "-c", help="TOML file with any of these options (flags win)."
+    ),
+    teacher: str | None = _opt(S, "teacher", "--teacher"),
+    model: str | None = _opt(S, "model", "--model", "-m"),
+    base_url: list[str] | None = _opt(S, "base_url", "--base-url"),
+    api_key_env: str | None = _opt(S, "api_key_env", "--api-key-env"),
+    temperature: float | None = _opt(S, "temperature", "--temperature"),
+    top_p: float | None = _opt(S, "top_p", "--top-p"),
+    max_tokens: int | None = _opt(S, "max_tokens", "--max-tokens"),
+    seed: int | None = _opt(S, "seed", "--seed"),
+    seeds: Path | None = _opt(S, "seeds", "--seeds"),
+    prompt: Path | None = _opt(S, "prompt", "--prompt"),
+    examples_per_prompt: int | None = _opt(S, "examples_per_prompt", "--examples-per-prompt"),
+    mix_generated: int | None = _opt(S, "mix_generated", "--mix-generated"),
+    tasks_per_request: int | None = _opt(S, "tasks_per_request", "--tasks-per-request"),
+    similarity_threshold: float | None = _opt(S, "similarity_threshold", "--similarity-threshold"),
+    min_instruction_words: int | None = _opt(S, "min_instruction_words", "--min-instruction-words"),
+    max_instruction_words: int | None = _opt(S, "max_instruction_words", "--max-instruction-words"),
+    blocklist: list[str] | None = _opt(S, "blocklist", "--blocklist", extra=" Repeatable."),
+    num: int | None = _opt(S, "num", "--num", "-n"),
+    add: int | None = _opt(S, "add", "--add"),
+    output: Path | None = _opt(S, "output", "--output", "-o"),
+    overwrite: bool | None = _opt(S, "overwrite", "--overwrite"),
+    force: bool | None = _opt(S, "force", "--force"),
+    concurrency: int | None = _opt(S, "concurrency", "--concurrency", "-j"),
+    max_retries: int | None = _opt(S, "max_retries", "--max-retries"),
+    retry_max_wait: float | None = _opt(S, "retry_max_wait", "--retry-max-wait"),
+    request_timeout: float | None = _opt(S, "request_timeout", "--request-timeout"),
+    rpm: int | None = _opt(S, "rpm", "--rpm"),
+    tpm: int | None = _opt(S, "tpm", "--tpm"),
+    max_consecutive_failures: int | None = _opt(
+        S, "max_consecutive_failures", "--max-consecutive-failures"
+    ),
+    cache: bool | None = _opt(S, "cache", "--cache/--no-cache"),
+    cache_path: Path | None = _opt(S, "cache_path", "--cache-path"),
+    max_requests: int | None = _opt(S, "max_requests", "--max-requests"),
+    max_total_tokens: int | None = _opt(S, "max_total_tokens", "--max-total-tokens"),
+    max_cost: float | None = _opt(S, "max_cost", "--max-cost"),
+    quiet: bool | None = _opt(S, "quiet", "--quiet", "-q"),
+    log_format: str | None = _opt(S, "log_format", "--log-format"),
+    json_report: bool | None = _opt(S, "json_report", "--json"),
+) -> None:
+    """Generate instruction/input/output examples from seed tasks with a teacher model."""
+    flags = {k: v for k, v in locals().items() if k != "config"}
+    with _user_errors():
+        settings = build_settings(Settings, flags, config)
+        from synthgen.pipeline import run_generate
+
+        code = run_generate(settings)
+    raise typer.Exit(code)
+
+
+M = MockServerSettings
+
+
+@app.command(
+    "mock-teacher",
+    epilog="Example:\n\n  synthgen mock-teacher --port 8000 --latency-ms 300 --error-rate-429 0.05\n\n"
+    "Then: synthgen generate --base-url http://127.0.0.1:8000/v1 --model mock",
+)
+def mock_teacher(
+    host: str | None = _opt(M, "host", "--host"),
+    port: int | None = _opt(M, "port", "--port"),
+    seed: int | None = _opt(M, "seed", "--seed"),
+    latency_ms: float | None = _opt(M, "latency_ms", "--latency-ms"),
+    jitter_ms: float | None = _opt(M, "jitter_ms", "--jitter-ms"),
+    capacity: int | None = _opt(M, "capacity", "--capacity"),
+    retry_after: float | None = _opt(M, "retry_after", "--retry-after"),
+    error_rate_429: float | None = _opt(M, "error_rate_429", "--error-rate-429"),
+    error_rate_500: float | None = _opt(M, "error_rate_500", "--error-rate-500"),
+    error_rate_503: float | None = _opt(M, "error_rate_503", "--error-rate-503"),
+    drop_rate: float | None = _opt(M, "drop_rate", "--drop-rate"),
+    hang_rate: float | None = _opt(M, "hang_rate", "--hang-rate"),
+    hang_seconds: float | None = _opt(M, "hang_seconds", "--hang-seconds"),
+    truncate_rate: float | None = _opt(M, "truncate_rate", "--truncate-rate"),
+    malformed_rate: float | None = _opt(M, "malformed_rate", "--malformed-rate"),
+    require_api_key: str | None = _opt(M, "require_api_key", "--require-api-key"),
+    log_level: str | None = _opt(M, "log_level", "--log-level"),
+) -> None:
+    """Serve the mock teacher as an OpenAI-compatible HTTP API (for CI and fault drills)."""
+    with _user_errors():
+        settings = build_settings(MockServerSettings, dict(locals()))
+        from synthgen.server import serve
+
+        serve(settings)
+
+
+D = DedupSettings
+
+
+@app.command(
+    epilog="Example:\n\n  synthgen dedup data/alpaca.jsonl -o data/dedup.jsonl --against eval.jsonl"
+)
+def dedup(
+    input: Path = typer.Argument(..., help="Alpaca JSON or JSONL file."),
+    output: Path = typer.Option(..., "--output", "-o", help="Where to write the kept records."),
+    threshold: float | None = _opt(D, "threshold", "--threshold"),
+    against: list[str] | None = _opt(D, "against", "--against", extra=" Repeatable."),
+    dropped: Path | None = _opt(D, "dropped", "--dropped"),
+) -> None:
+    """Drop near-duplicate instructions (ROUGE-L, as self-instruct) from an existing dataset."""
+    with _user_errors():
+        settings = build_settings(DedupSettings, dict(locals()))
+        from synthgen.dedup_file import run_dedup
+
+        report = run_dedup(settings)
+        typer.echo(report.summary(), err=True)
+
+
+F = FilterOptions
+
+
+@app.command(
+    "filter",
+    epilog="Example:\n\n  synthgen filter data/alpaca.jsonl -o data/clean.jsonl --rejected rejects.jsonl",
+)
+def filter_command(
+    input: Path = typer.Argument(..., help="Alpaca JSON or JSONL file."),
+    output: Path = typer.Option(..., "--output", "-o", help="Where to write the kept records."),
+    rejected: Path | None = _opt(FilterSettings, "rejected", "--rejected"),
+    min_instruction_words: int | None = _opt(F, "min_instruction_words", "--min-instruction-words"),
+    max_instruction_words: int | None = _opt(F, "max_instruction_words", "--max-instruction-words"),
+    blocklist: list[str] | None = _opt(F, "blocklist", "--blocklist", extra=" Repeatable."),
+) -> None:
+    """Apply the generate pipeline's heuristic filters to an existing dataset."""
+    with _user_errors():
+        settings = build_settings(FilterSettings, dict(locals()))
+        from synthgen.filter_file import run_filter
+
+        report = run_filter(settings)
+        typer.echo(report.summary(), err=True)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:  # outside a run (a run handles its own signals)
+        sys.exit(130)

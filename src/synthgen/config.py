@@ -1,0 +1,240 @@
+"""Every option of every command, with its default, in one place.
+
+Precedence (highest first): command-line flag > TOML config file (``--config``) > default here.
+The API key is never an option: it is read from the environment variable named by
+``api_key_env`` when the teacher is built, and never stored in a config object.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from synthgen.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+_M = TypeVar("_M", bound=BaseModel)
+
+# Words marking tasks a text-only model cannot do; self-instruct filters the same kind
+# of keywords (images, graphs, files, ...). Matched as whole words, plurals included.
+DEFAULT_BLOCKLIST: tuple[str, ...] = (
+    "image", "picture", "graph", "plot", "draw", "map", "file", "video", "audio",
+    "music", "diagram", "flowchart", "go to",
+)  # fmt: skip
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class FilterOptions(_Model):
+    """Options of the heuristic filters, shared by ``generate`` and ``filter``."""
+
+    min_instruction_words: int = Field(4, ge=1, description="Drop instructions with fewer words.")
+    max_instruction_words: int = Field(150, ge=1, description="Drop instructions with more words.")
+    blocklist: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_BLOCKLIST),
+        description="Drop instructions containing one of these words (plurals too).",
+    )
+
+
+class Price(_Model):
+    """US dollars per million tokens."""
+
+    input: float = Field(ge=0)
+    output: float = Field(ge=0)
+
+
+class Settings(FilterOptions):
+    """Options of ``synthgen generate``."""
+
+    # teacher
+    teacher: Literal["openai", "mock"] | None = Field(
+        None, description="'mock' for the built-in offline teacher; 'openai' for an HTTP endpoint."
+    )
+    model: str | None = Field(None, description="Teacher model name, e.g. gpt-4o-mini.")
+    base_url: list[str] = Field(
+        default_factory=list,
+        description="OpenAI-compatible endpoint(s); repeat the flag to spread load over replicas.",
+    )
+    api_key_env: str = Field("OPENAI_API_KEY", description="Environment variable holding the key.")
+    temperature: float = Field(1.0, ge=0, le=2, description="Sampling temperature.")
+    top_p: float = Field(1.0, gt=0, le=1, description="Nucleus sampling probability mass.")
+    max_tokens: int = Field(3072, ge=1, description="Max tokens per completion.")
+    seed: int = Field(0, description="Seed for prompt sampling and the mock teacher.")
+
+    # prompt
+    seeds: Path | None = Field(None, description="Seed tasks file (.jsonl or .json) [bundled].")
+    prompt: Path | None = Field(None, description="Prompt template file [bundled].")
+    examples_per_prompt: int = Field(3, ge=1, le=20, description="Examples shown per request.")
+    mix_generated: int = Field(
+        0, ge=0, description="How many of the examples come from generated ones (once available)."
+    )
+    tasks_per_request: int = Field(20, ge=1, le=100, description="Tasks asked per request.")
+
+    # dedup
+    similarity_threshold: float = Field(
+        0.7, gt=0, le=1, description="Drop if ROUGE-L F vs any kept instruction is above this."
+    )
+
+    # output
+    num: int = Field(100, ge=1, description="Target number of examples in the output.")
+    add: int | None = Field(None, ge=1, description="Grow an existing output by N examples.")
+    output: Path = Field(Path("data/alpaca.jsonl"), description="Output JSONL file.")
+    overwrite: bool = Field(False, description="Start afresh; old file replaced at the end.")
+    force: bool = Field(False, description="Resume even if the config changed.")
+
+    # calling the teacher
+    concurrency: int = Field(32, ge=1, le=4096, description="Max requests in flight.")
+    max_retries: int = Field(6, ge=0, description="Retries per request for transient errors.")
+    retry_max_wait: float = Field(60.0, gt=0, description="Max seconds of waiting per request.")
+    request_timeout: float = Field(120.0, gt=0, description="Seconds before a request is retried.")
+    rpm: int | None = Field(None, ge=1, description="Client-side requests-per-minute limit.")
+    tpm: int | None = Field(None, ge=1, description="Client-side tokens-per-minute limit.")
+    max_consecutive_failures: int = Field(
+        20, ge=1, description="Stop after this many failed requests in a row."
+    )
+    cache: bool = Field(True, description="Use the response cache.")
+    cache_path: Path | None = Field(None, description="SQLite response cache [user cache dir].")
+
+    # budgets
+    max_requests: int | None = Field(None, ge=1, description="Stop after this many requests.")
+    max_total_tokens: int | None = Field(None, ge=1, description="Stop after this many tokens.")
+    max_cost: float | None = Field(None, gt=0, description="Stop after this many US dollars.")
+    prices: dict[str, Price] = Field(
+        default_factory=dict, description="Model -> price per million tokens (config file)."
+    )
+
+    # reporting
+    quiet: bool = Field(False, description="No progress output.")
+    log_format: Literal["text", "json"] = Field("text", description="Progress/log line format.")
+    json_report: bool = Field(False, description="Print the run report as JSON on stdout.")
+
+    @field_validator("base_url")
+    @classmethod
+    def _strip_slash(cls, urls: list[str]) -> list[str]:
+        return [u.rstrip("/") for u in urls]
+
+    def teacher_kind(self) -> Literal["openai", "mock"]:
+        """The teacher to use; never falls back to the mock silently."""
+        if self.teacher is not None:
+            kind = self.teacher
+        elif self.model or self.base_url:
+            kind = "openai"
+        else:
+            raise ConfigError(
+                "no teacher configured: pass --teacher mock for a dry run, "
+                "or --model and --base-url for an OpenAI-compatible endpoint"
+            )
+        if kind == "openai" and not self.model:
+            raise ConfigError("--model is required for an HTTP teacher (e.g. --model gpt-4o-mini)")
+        return kind
+
+    def public_dict(self) -> dict[str, Any]:
+        """The resolved config as JSON-ready data (holds no secret by construction)."""
+        return json.loads(self.model_dump_json())
+
+    def content_hash(self, *, prompt_text: str, seeds_digest: str) -> str:
+        """Hash of everything that decides *what* is generated (not how fast or where)."""
+        keys = (
+            "teacher", "model", "temperature", "top_p", "max_tokens", "seed",
+            "examples_per_prompt", "mix_generated", "tasks_per_request", "similarity_threshold",
+            "min_instruction_words", "max_instruction_words", "blocklist",
+        )  # fmt: skip
+        data = {k: getattr(self, k) for k in keys}
+        data["teacher"] = self.teacher_kind()
+        data["prompt"] = prompt_text
+        data["seeds"] = seeds_digest
+        blob = json.dumps(data, sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+
+class MockServerSettings(_Model):
+    """Options of ``synthgen mock-teacher``."""
+
+    host: str = Field("127.0.0.1", description="Address to listen on.")
+    port: int = Field(8000, ge=0, le=65535, description="Port to listen on (0 = any free port).")
+    seed: int = Field(0, description="Seed for content and for fault draws.")
+    latency_ms: float = Field(0, ge=0, description="Added latency per request.")
+    jitter_ms: float = Field(0, ge=0, description="Random extra latency, uniform in [0, jitter].")
+    capacity: int | None = Field(None, ge=1, description="Concurrent requests served; more: 429.")
+    retry_after: float = Field(1.0, ge=0, description="Retry-After seconds sent with 429s.")
+    error_rate_429: float = Field(0, ge=0, le=1, description="Share of requests answered 429.")
+    error_rate_500: float = Field(0, ge=0, le=1, description="Share of requests answered 500.")
+    error_rate_503: float = Field(0, ge=0, le=1, description="Share of requests answered 503.")
+    drop_rate: float = Field(0, ge=0, le=1, description="Share of connections closed unanswered.")
+    hang_rate: float = Field(0, ge=0, le=1, description="Share of requests answered very late.")
+    hang_seconds: float = Field(30.0, ge=0, description="How late a hung request is answered.")
+    truncate_rate: float = Field(0, ge=0, le=1, description="Share cut mid-list (finish=length).")
+    malformed_rate: float = Field(0, ge=0, le=1, description="Share answered with no list.")
+    require_api_key: str | None = Field(None, description="Answer 401 unless this key is sent.")
+    log_level: Literal["debug", "info", "warning", "error"] = Field("warning", description="")
+
+
+class DedupSettings(_Model):
+    """Options of ``synthgen dedup``."""
+
+    input: Path
+    output: Path
+    threshold: float = Field(
+        0.7, gt=0, le=1, description="ROUGE-L F above which a record is dropped."
+    )
+    against: list[Path] = Field(
+        default_factory=list, description="Files whose instructions seed the pool."
+    )
+    dropped: Path | None = Field(None, description="Write dropped records (with match) here.")
+
+
+class FilterSettings(FilterOptions):
+    """Options of ``synthgen filter``."""
+
+    input: Path
+    output: Path
+    rejected: Path | None = Field(None, description="Write rejected records (with reason) here.")
+
+
+def load_config_file(path: Path) -> dict[str, Any]:
+    """Read a TOML config file into a flat dict of option names (``-`` becomes ``_``)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: config file not found") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    if isinstance(data.get("generate"), dict):  # allow a [generate] table too
+        data = {**{k: v for k, v in data.items() if k != "generate"}, **data["generate"]}
+    return {key.replace("-", "_"): value for key, value in data.items()}
+
+
+def build_settings(
+    model: type[_M], overrides: dict[str, Any], config_path: Path | None = None
+) -> _M:
+    """Merge config file and flags (flags win) into a validated settings object."""
+    merged: dict[str, Any] = load_config_file(config_path) if config_path else {}
+    merged.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return model.model_validate(merged)
+    except ValidationError as exc:
+        source = str(config_path) if config_path else "options"
+        raise ConfigError(format_validation_error(exc, source)) from exc
+
+
+def format_validation_error(exc: ValidationError, source: str) -> str:
+    """One line per problem: ``source: field: message``."""
+    lines = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err["loc"]) or "(root)"
+        msg = "unknown option" if err["type"] == "extra_forbidden" else err["msg"]
+        lines.append(f"{source}: {field.replace('_', '-')}: {msg}")
+    return "\n".join(lines)

@@ -1,0 +1,46 @@
+"""User-facing errors. ``cli.py`` catches :class:`SynthgenError`, prints one line, exits.
+
+    SynthgenError            exit_code 1
+    ├── UsageError           exit_code 2  bad flag / option combination
+    │   ├── ConfigError      exit_code 2  bad config file or value
+    │   └── LockHeldError    exit_code 2  another run holds the output's lock
+    ├── InputError           exit_code 2  bad seed / dataset / template file (may list many problems)
+    └── TeacherError         exit_code 1  the teacher failed for good (auth, model, too many failures)
+
+Lower-level exceptions (the SDK's, OSError, pydantic's) are translated into these at
+the module boundary with ``raise ... from exc``.
+"""
+
+from __future__ import annotations
+
+
+class SynthgenError(Exception):
+    """Base of every error a user may see; ``str(err)`` is the message."""
+
+    exit_code = 1
+
+
+class UsageError(SynthgenError):
+    exit_code = 2
+
+
+class ConfigError(UsageError):
+    exit_code = 2
+
+
+class LockHeldError(UsageError):
+    exit_code = 2
+
+
+class InputError(SynthgenError):
+    """A bad input file. ``problems`` holds one ``file:line: field: message`` line each."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[str] | str) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class TeacherError(SynthgenError):
+    exit_code = 1

@@ -1,0 +1,66 @@
+"""The records that flow between stages.
+
+seed file -> SeedTask -> (prompt) -> Completion -> Candidate -> AlpacaRecord
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Instance(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    input: str = ""
+    output: str
+
+
+class SeedTask(BaseModel):
+    """A seed in self-instruct's format; plain Alpaca records are converted to this."""
+
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    id: str
+    name: str = ""
+    instruction: str = Field(min_length=1)
+    instances: list[Instance] = Field(min_length=1)
+    is_classification: bool = False
+
+
+class Usage(BaseModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+class Completion(BaseModel):
+    """One teacher answer, whatever the teacher (mock, HTTP, cache)."""
+
+    text: str
+    finish_reason: str = "stop"
+    usage: Usage = Field(default_factory=Usage)
+    model: str = ""
+    request_id: str = ""
+    endpoint: str = ""
+    cached: bool = False
+
+
+class Candidate(BaseModel):
+    """A task parsed from a completion, not yet filtered or deduplicated."""
+
+    instruction: str
+    input: str = ""
+    output: str = ""
+
+
+class AlpacaRecord(BaseModel):
+    """One line of the output dataset: exactly these three string fields."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    instruction: str
+    input: str = ""
+    output: str

@@ -1,0 +1,26 @@
+"""Find the bundled prompt templates and seed files, installed or in a checkout."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+
+def data_dir(kind: str) -> Path:
+    """Directory of bundled ``prompts`` or ``seeds``.
+
+    A wheel ships them inside the package (``synthgen/_data/<kind>``, see pyproject's
+    force-include); an editable install or a source checkout reads the repository's copy.
+    """
+    packaged = Path(str(resources.files("synthgen"))) / "_data" / kind
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / kind
+
+
+def default_prompt_path() -> Path:
+    return data_dir("prompts") / "self_instruct.txt"
+
+
+def default_seeds_path() -> Path:
+    return data_dir("seeds") / "seed_tasks.jsonl"
