@@ -123,9 +123,7 @@ def generate(
     request_timeout: float | None = _opt(S, "request_timeout", "--request-timeout"),
     rpm: int | None = _opt(S, "rpm", "--rpm"),
     tpm: int | None = _opt(S, "tpm", "--tpm"),
-    max_consecutive_failures: int | None = _opt(
-        S, "max_consecutive_failures", "--max-consecutive-failures"
-    ),
+    max_consecutive_failures: int | None = _opt(S, "max_consecutive_failures", "--max-consecutive-failures"),
     cache: bool | None = _opt(S, "cache", "--cache/--no-cache"),
     cache_path: Path | None = _opt(S, "cache_path", "--cache-path"),
     max_requests: int | None = _opt(S, "max_requests", "--max-requests"),
@@ -183,9 +181,7 @@ def mock_teacher(
 D = DedupSettings
 
 
-@app.command(
-    epilog="Example:\n\n  synthgen dedup data/alpaca.jsonl -o data/dedup.jsonl --against eval.jsonl"
-)
+@app.command(epilog="Example:\n\n  synthgen dedup data/alpaca.jsonl -o data/dedup.jsonl --against eval.jsonl")
 def dedup(
     input: Path = typer.Argument(..., help="Alpaca JSON or JSONL file."),
     output: Path = typer.Option(..., "--output", "-o", help="Where to write the kept records."),

@@ -185,12 +185,8 @@ class DedupSettings(_Model):
 
     input: Path
     output: Path
-    threshold: float = Field(
-        0.7, gt=0, le=1, description="ROUGE-L F above which a record is dropped."
-    )
-    against: list[Path] = Field(
-        default_factory=list, description="Files whose instructions seed the pool."
-    )
+    threshold: float = Field(0.7, gt=0, le=1, description="ROUGE-L F above which a record is dropped.")
+    against: list[Path] = Field(default_factory=list, description="Files whose instructions seed the pool.")
     dropped: Path | None = Field(None, description="Write dropped records (with match) here.")
 
 
@@ -217,9 +213,7 @@ def load_config_file(path: Path) -> dict[str, Any]:
     return {key.replace("-", "_"): value for key, value in data.items()}
 
 
-def build_settings(
-    model: type[_M], overrides: dict[str, Any], config_path: Path | None = None
-) -> _M:
+def build_settings(model: type[_M], overrides: dict[str, Any], config_path: Path | None = None) -> _M:
     """Merge config file and flags (flags win) into a validated settings object."""
     merged: dict[str, Any] = load_config_file(config_path) if config_path else {}
     merged.update({k: v for k, v in overrides.items() if v is not None})

@@ -75,15 +75,11 @@ def sample_examples(
         Example(f"generated:{i}", generated[i].instruction, generated[i].input, generated[i].output)
         for i in rng.sample(range(len(generated)), from_generated)
     ]
-    picked_seeds = [
-        seed_example(s, rng) for s in rng.sample(seeds, min(k - from_generated, len(seeds)))
-    ]
+    picked_seeds = [seed_example(s, rng) for s in rng.sample(seeds, min(k - from_generated, len(seeds)))]
     examples = picked_seeds + picked_gen
     rng.shuffle(examples)
     return examples
 
 
-def build_messages(
-    template: PromptTemplate, examples: list[Example], num_tasks: int
-) -> list[Message]:
+def build_messages(template: PromptTemplate, examples: list[Example], num_tasks: int) -> list[Message]:
     return [{"role": "user", "content": template.render(examples, num_tasks)}]

@@ -29,8 +29,7 @@ def load_seeds(path: Path) -> list[SeedTask]:
             continue
         if seed.id in first_line_of:
             problems.append(
-                f"{path}:{item.line}: id: duplicate id {seed.id!r} "
-                f"(first on line {first_line_of[seed.id]})"
+                f"{path}:{item.line}: id: duplicate id {seed.id!r} (first on line {first_line_of[seed.id]})"
             )
             continue
         first_line_of[seed.id] = item.line
