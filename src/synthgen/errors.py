@@ -44,3 +44,15 @@ class InputError(SynthgenError):
 
 class TeacherError(SynthgenError):
     exit_code = 1
+
+
+class TransientTeacherError(TeacherError):
+    """A failure worth retrying (429, 5xx, timeout, dropped connection, cut-off reply).
+
+    ``retry_after`` is the server's requested wait in seconds, when it sent one.
+    """
+
+    def __init__(self, message: str, *, retry_after: float | None = None, status: int | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.status = status

@@ -1,0 +1,73 @@
+"""SQLite response cache: a rerun with the same configuration pays for nothing twice.
+
+Keyed by a hash of (model, endpoints, messages, sampling parameters, sample index).
+WAL mode lets several processes share one cache file safely. Never stores the API key
+(it is not part of the key material, and the stored value is the completion only).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_cache_dir
+
+from synthgen.errors import UsageError
+from synthgen.records import Completion
+
+SCHEMA_VERSION = 1
+
+
+def default_cache_path() -> Path:
+    return Path(user_cache_dir("synthgen")) / "responses.sqlite3"
+
+
+def cache_key(
+    *, model: str, endpoints: list[str], messages: list[Any], sampling: dict[str, Any], sample_index: int
+) -> str:
+    material = {
+        "v": SCHEMA_VERSION,
+        "model": model,
+        "endpoints": sorted(endpoints),
+        "messages": messages,
+        "sampling": sampling,
+        "sample_index": sample_index,
+    }
+    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+
+
+class ResponseCache:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            # NORMAL in WAL mode: durable against process crashes; a power loss may lose
+            # the last few entries, which only costs a re-request.
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+            )
+        except sqlite3.Error as exc:
+            raise UsageError(f"{path}: cannot open the response cache: {exc}") from exc
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: str) -> Completion | None:
+        row = self._db.execute("SELECT value FROM responses WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return Completion.model_validate_json(row[0]).model_copy(update={"cached": True})
+
+    def put(self, key: str, completion: Completion) -> None:
+        value = completion.model_copy(update={"cached": False}).model_dump_json()
+        self._db.execute("INSERT OR REPLACE INTO responses (key, value) VALUES (?, ?)", (key, value))
+
+    def close(self) -> None:
+        self._db.close()

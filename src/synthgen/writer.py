@@ -1,0 +1,188 @@
+"""The output files: Alpaca JSONL, per-example metadata JSONL, and the run report.
+
+    <output>              {"instruction", "input", "output"} per line, nothing else
+    <output>.meta.jsonl   one line per output line: where that example came from
+    <output>.report.json  config (no secrets), counts, usage, history of runs
+
+Lines are appended as examples are kept (meta line first, then the data line, so the
+data file never has a row without provenance), flushed at once and fsynced every
+``fsync_every`` seconds and at close. A crash can only tear the last line; ``open``
+cuts such a line on the next start. With ``overwrite`` everything goes to temporary
+files that replace the old ones only when the run completes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from pydantic import ValidationError
+
+from synthgen.errors import InputError
+from synthgen.fileio import atomic_writer, dumps_line, fsync_dir, write_jsonl_atomic
+from synthgen.records import AlpacaRecord
+
+log = logging.getLogger("synthgen")
+
+
+def meta_path(output: Path) -> Path:
+    return output.with_name(output.name + ".meta.jsonl")
+
+
+def report_path(output: Path) -> Path:
+    return output.with_name(output.name + ".report.json")
+
+
+def lock_path(output: Path) -> Path:
+    return output.with_name(output.name + ".lock")
+
+
+def _temp_twin(path: Path) -> Path:
+    return path.with_name(f".{path.name}.new")
+
+
+@dataclass
+class ExistingOutput:
+    """What a previous run left: its records, their metadata, and its report."""
+
+    records: list[AlpacaRecord] = field(default_factory=list)
+    meta: list[dict[str, Any]] = field(default_factory=list)
+    report: dict[str, Any] | None = None
+
+
+def cut_torn_tail(path: Path) -> int:
+    """Truncate ``path`` after its last newline; returns the bytes cut (0 if none)."""
+    size = path.stat().st_size
+    if size == 0:
+        return 0
+    with path.open("rb+") as handle:
+        handle.seek(max(0, size - 1))
+        if handle.read(1) == b"\n":
+            return 0
+        # Scan back in blocks for the last newline.
+        end = size
+        while end > 0:
+            start = max(0, end - 65536)
+            handle.seek(start)
+            block = handle.read(end - start)
+            cut = block.rfind(b"\n")
+            if cut >= 0:
+                keep = start + cut + 1
+                break
+            end = start
+        else:
+            keep = 0
+        handle.truncate(keep)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return size - keep
+
+
+def load_existing(output: Path) -> ExistingOutput:
+    """Read what a previous run wrote, repairing a torn last line (with a warning)."""
+    found = ExistingOutput()
+    if not output.exists():
+        return found
+    for path in (output, meta_path(output)):
+        if path.exists() and (cut := cut_torn_tail(path)):
+            log.warning("%s: cut a torn last line (%d bytes) left by an interrupted run", path, cut)
+    found.records = _read_records(output)
+    if meta_path(output).exists():
+        found.meta = _read_meta(meta_path(output))
+    if len(found.meta) > len(found.records):  # crash between the meta and the data line
+        found.meta = found.meta[: len(found.records)]
+        write_jsonl_atomic(meta_path(output), found.meta)
+    try:
+        found.report = json.loads(report_path(output).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        found.report = None
+    return found
+
+
+def _read_records(path: Path) -> list[AlpacaRecord]:
+    records = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                records.append(AlpacaRecord.model_validate_json(line))
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                where = ".".join(str(p) for p in err["loc"]) or "(record)"
+                raise InputError(
+                    f"{path}:{number}: {where}: {err['msg']} - not a synthgen output line; "
+                    "fix the file or pass --overwrite to start afresh"
+                ) from exc
+    return records
+
+
+def _read_meta(path: Path) -> list[dict[str, Any]]:
+    meta = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            try:
+                meta.append(json.loads(line))
+            except json.JSONDecodeError:
+                meta.append({})
+    return meta
+
+
+class DatasetWriter:
+    """Appends kept examples durably; see the module docstring for the guarantees."""
+
+    def __init__(
+        self, output: Path, *, overwrite: bool, fsync_every: float = 2.0, first_index: int = 0
+    ) -> None:
+        self.output = output
+        self.overwrite = overwrite
+        self.fsync_every = fsync_every
+        self.count = first_index
+        output.parent.mkdir(parents=True, exist_ok=True)
+        self._data_path = _temp_twin(output) if overwrite else output
+        self._meta_path = _temp_twin(meta_path(output)) if overwrite else meta_path(output)
+        self._report_path = _temp_twin(report_path(output)) if overwrite else report_path(output)
+        mode = "w" if overwrite else "a"
+        self._data: IO[str] = self._data_path.open(mode, encoding="utf-8", newline="\n")
+        self._meta: IO[str] = self._meta_path.open(mode, encoding="utf-8", newline="\n")
+        self._last_sync = time.monotonic()
+
+    def append(self, record: AlpacaRecord, meta: dict[str, Any]) -> None:
+        self._meta.write(dumps_line({"index": self.count, **meta}))
+        self._meta.flush()
+        self._data.write(dumps_line(record.model_dump()))
+        self._data.flush()
+        self.count += 1
+        if time.monotonic() - self._last_sync >= self.fsync_every:
+            self.sync()
+
+    def sync(self) -> None:
+        os.fsync(self._meta.fileno())
+        os.fsync(self._data.fileno())
+        self._last_sync = time.monotonic()
+
+    def close(self, *, complete: bool) -> None:
+        """Flush and close. In overwrite mode, publish the new files only if ``complete``."""
+        self.sync()
+        self._data.close()
+        self._meta.close()
+        if not self.overwrite:
+            return
+        if complete:
+            os.replace(self._meta_path, meta_path(self.output))
+            if self._report_path.exists():
+                os.replace(self._report_path, report_path(self.output))
+            os.replace(self._data_path, self.output)
+            fsync_dir(self.output.parent)
+        else:
+            for path in (self._data_path, self._meta_path, self._report_path):
+                path.unlink(missing_ok=True)
+
+    def write_report(self, report: dict[str, Any]) -> None:
+        """Write the run report atomically (to its temporary twin in overwrite mode)."""
+        with atomic_writer(self._report_path) as handle:
+            json.dump(report, handle, indent=2, ensure_ascii=False)
+            handle.write("\n")
