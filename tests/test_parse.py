@@ -1,0 +1,468 @@
+"""parse_numbered_tasks: realistic completions (tests/data/completions/) -> expected tasks."""
+
+from __future__ import annotations
+
+import random
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from synthgen.parse import ParseResult, parse_numbered_tasks
+from synthgen.prompts import Example, format_example
+
+COMPLETIONS = Path(__file__).parent / "data" / "completions"
+
+
+def load(name: str) -> str:
+    """A fixture's exact text (bytes decoded as is, so CRLF stays CRLF)."""
+    return (COMPLETIONS / f"{name}.txt").read_bytes().decode("utf-8")
+
+
+def triples(result: ParseResult) -> list[tuple[str, str, str]]:
+    return [(c.instruction, c.input, c.output) for c in result.candidates]
+
+
+FACTORIAL = '''```python
+def factorial(n: int) -> int:
+    """Return n! for n >= 0."""
+
+    result = 1
+    for i in range(2, n + 1):
+        result *= i
+    return result
+```'''
+
+# fixture, truncated, expected (instruction, input, output) triples, dropped_truncated, unparsed_blocks
+CASES = [
+    (
+        "standard",
+        False,
+        [
+            (
+                "Give three tips for staying focused while studying.",
+                "",
+                "Put your phone in another room, work in 25-minute blocks with short breaks, "
+                "and keep a written list of what you want to finish.",
+            ),
+            (
+                "Classify the sentiment of the following review as positive, negative or neutral.",
+                "The battery lasts all day, but the screen scratches far too easily.",
+                "Neutral",
+            ),
+            (
+                "Rewrite the sentence in the passive voice.",
+                "The committee approved the new budget on Monday.",
+                "The new budget was approved by the committee on Monday.",
+            ),
+            (
+                "Estimate how many minutes it takes to walk 3 kilometres at an average pace.",
+                "",
+                "At about 5 km/h, walking 3 km takes roughly 36 minutes.",
+            ),
+        ],
+        0,
+        0,
+    ),
+    (
+        "bold_labels",
+        False,
+        [
+            ("Suggest a name for a bakery that specialises in sourdough bread.", "", "Rise & Crumb"),
+            ("Translate the phrase into French.", "Where is the train station?", "Où est la gare ?"),
+            (
+                "List the planets of the solar system in order from the sun.",
+                "",
+                "Mercury, Venus, Earth, Mars, Jupiter, Saturn, Uranus, Neptune.",
+            ),
+        ],
+        0,
+        0,
+    ),
+    (
+        "instruction_n",  # "Instruction 1:", Response/ANSWER labels, upper case, "None"/"(none)"
+        False,
+        [
+            (
+                "Explain why the sky looks blue during the day.",
+                "",
+                "Sunlight is scattered by the molecules of the air, and blue light, with its shorter "
+                "wavelength, is scattered much more than red light, so blue reaches our eyes from every "
+                "direction.",
+            ),
+            ("Find the largest number in the list.", "4, 18, 7, 11", "18"),
+            (
+                "Write a haiku about autumn leaves falling.",
+                "",
+                "Crimson leaves let go\ndrifting on the cooling wind\nthe branches exhale",
+            ),
+        ],
+        0,
+        0,
+    ),
+    (
+        "hash_separators",  # unnumbered labels, ### and --- separators, an empty "Input:"
+        False,
+        [
+            (
+                "Summarize the paragraph in one sentence.",
+                "Remote work has grown quickly since 2020. Many companies now let staff choose where they "
+                "work, which has changed how cities plan offices and public transport.",
+                "Since 2020 remote work has spread widely, reshaping how cities plan offices and transport.",
+            ),
+            ('Give an antonym for the word "generous".', "", "Stingy"),
+            ("Name two renewable sources of energy that are widely used.", "", "Solar power and wind power."),
+        ],
+        0,
+        0,
+    ),
+    (
+        "skipped_numbering",  # 1, 2, 5, then 1 again
+        False,
+        [
+            (
+                "Convert 68 degrees Fahrenheit to Celsius and show the formula.",
+                "",
+                "(68 - 32) \N{MULTIPLICATION SIGN} 5/9 = 20 °C.",
+            ),
+            (
+                "Correct the grammar in the following sentence.",
+                "She don't like going to the gym on weekends.",
+                "She doesn't like going to the gym on weekends.",
+            ),
+            (
+                "Suggest a healthy breakfast that takes under five minutes to make.",
+                "",
+                "Greek yogurt with berries and a handful of oats.",
+            ),
+            (
+                "Tell whether the number is prime or composite.",
+                "91",
+                "Composite, because 91 = 7 \N{MULTIPLICATION SIGN} 13.",
+            ),
+        ],
+        0,
+        0,
+    ),
+    (
+        "prose_after",  # sign-off after a blank line is cut (rule 1)
+        False,
+        [
+            ("Name the capital city of Australia in one word.", "", "Canberra"),
+            ('Give a synonym for the word "rapid".', "", "Quick"),
+            (
+                "Explain what a leap year is in one sentence.",
+                "",
+                "A leap year has 366 days, with February 29 added to keep the calendar in step with the "
+                "Earth's orbit.",
+            ),
+        ],
+        0,
+        0,
+    ),
+    (
+        "prose_structural",  # unknown prose, but every other output is one paragraph (rule 2)
+        False,
+        [
+            ("Name a mammal that can fly without help.", "", "The bat."),
+            ("State the boiling point of water at sea level.", "", "100 °C (212 °F)."),
+            ('Give a word that rhymes with "light".', "", "Night."),
+        ],
+        0,
+        0,
+    ),
+    (
+        "multi_paragraph_last",  # near miss: a second paragraph that is real content is kept
+        False,
+        [
+            (
+                "Write a two-sentence horror story set in a library.",
+                "",
+                "The librarian told me the basement was closed for good.\n\n"
+                "So why do I keep hearing pages turning down there?",
+            ),
+            (
+                "Write a short poem about the sea with two stanzas.",
+                "",
+                "The tide comes in, the tide goes out,\nit keeps its secrets, holds its doubt.\n\n"
+                "The gulls above, the stones below,\nthe sea remembers all we know.",
+            ),
+        ],
+        0,
+        0,
+    ),
+    (
+        "truncated",
+        True,
+        [
+            (
+                "Identify the odd one out in the list and explain why.",
+                "apple, banana, carrot, cherry",
+                "Carrot, because it is a vegetable and the others are fruits.",
+            )
+        ],
+        1,
+        0,
+    ),
+    ("garbage", False, [], 0, 0),
+    ("empty", False, [], 0, 0),
+    ("empty", True, [], 0, 0),
+    (
+        "code_outputs",  # fenced code keeps blank lines, "Input:"/"###" inside code and after output
+        False,
+        [
+            (
+                "Write a Python function that returns the factorial of a non-negative integer.",
+                "",
+                FACTORIAL,
+            ),
+            (
+                "Explain what the following code prints.",
+                "for i in range(3):\n    print(i * 2)",
+                "It prints 0, 2 and 4, each on its own line.\nInput: nothing else is read\nAnswer: 0 2 4",
+            ),
+            (
+                "Write a shell command that counts the lines of every .py file in a folder.",
+                "",
+                "```bash\n# Input: the current directory\n### total\nwc -l *.py\n```",
+            ),
+        ],
+        0,
+        0,
+    ),
+    (
+        "no_separators",  # items back to back, one with "- " bullets
+        False,
+        [
+            ("Name the largest ocean on Earth.", "", "The Pacific Ocean."),
+            ('Give the plural of the word "mouse".', "", "Mice."),
+            ('Give the past tense of the verb "run".', "", "Ran."),
+        ],
+        0,
+        0,
+    ),
+    (
+        "line_numbered",  # "Task 1:" headers, then lines numbered 1/2/3 within each task
+        False,
+        [
+            (
+                "Suggest a weekend activity for a family with small children.",
+                "",
+                "Visit a local farm where the children can feed the animals.",
+            ),
+            ("Put the words in alphabetical order.", "pear, apple, fig", "apple, fig, pear"),
+        ],
+        0,
+        0,
+    ),
+    (
+        "missing_parts",  # no output / no instruction / empty instruction -> unparsed
+        False,
+        [
+            (
+                "Suggest a title for a blog post about saving money.",
+                "",
+                "Ten Small Habits That Add Up to Big Savings",
+            )
+        ],
+        0,
+        3,
+    ),
+    (
+        "unclosed_fence",  # a numbered Instruction label ends a fence the model left open
+        False,
+        [
+            (
+                "Write a SQL query that selects all users older than 30.",
+                "",
+                "```sql\nSELECT * FROM users WHERE age > 30;",
+            ),
+            ("Give the chemical symbol for gold.", "", "Au"),
+        ],
+        0,
+        0,
+    ),
+    (
+        "windows_crlf",
+        False,
+        [
+            ('Give the opposite of the word "ancient".', "", "Modern"),
+            (
+                "Write a two-line greeting for a birthday card.",
+                "",
+                "Happy birthday, Sam!\nWishing you a year full of laughter.",
+            ),
+        ],
+        0,
+        0,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "truncated", "expected", "dropped", "unparsed"),
+    CASES,
+    ids=[f"{c[0]}{'-truncated' if c[1] else ''}" for c in CASES],
+)
+def test_fixture(
+    fixture: str, truncated: bool, expected: list[tuple[str, str, str]], dropped: int, unparsed: int
+) -> None:
+    result = parse_numbered_tasks(load(fixture), truncated=truncated)
+    assert triples(result) == expected
+    assert result.dropped_truncated == dropped
+    assert result.unparsed_blocks == unparsed
+
+
+def test_every_fixture_is_in_the_table() -> None:
+    assert {p.stem for p in COMPLETIONS.glob("*.txt")} == {c[0] for c in CASES}
+
+
+def test_crlf_fixture_really_has_crlf() -> None:
+    assert "\r\n" in load("windows_crlf")
+
+
+def test_truncated_drops_the_last_item_even_when_it_looks_complete() -> None:
+    result = parse_numbered_tasks(load("standard"), truncated=True)
+    assert [c.instruction for c in result.candidates] == [
+        "Give three tips for staying focused while studying.",
+        "Classify the sentiment of the following review as positive, negative or neutral.",
+        "Rewrite the sentence in the passive voice.",
+    ]
+    assert result.dropped_truncated == 1
+
+
+def test_truncated_incomplete_last_item_counts_as_truncated_not_unparsed() -> None:
+    text = "1. Instruction: Name a prime number below ten.\n1. Input: <noinput>\n1. Output: 7\n\n2. Instruct"
+    result = parse_numbered_tasks(text + "ion: Give", truncated=True)
+    assert triples(result) == [("Name a prime number below ten.", "", "7")]
+    assert (result.dropped_truncated, result.unparsed_blocks) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    "shown",
+    ["<noinput>", "<No input>", "<no input>", "", "N/A", "n/a", "NA", "None", "none.", "(none)", "-",
+     "No input", "No input required.", "[noinput]", "Not applicable"],
+)  # fmt: skip
+def test_no_input_spellings_become_empty(shown: str) -> None:
+    text = f"1. Instruction: Name a colour of the rainbow.\n1. Input: {shown}\n1. Output: Green"
+    assert triples(parse_numbered_tasks(text)) == [("Name a colour of the rainbow.", "", "Green")]
+
+
+@pytest.mark.parametrize("real_input", ["None of the above", "No", "NASA", "- milk\n- eggs", "<p>none</p>"])
+def test_inputs_that_only_resemble_no_input_are_kept(real_input: str) -> None:
+    text = f"Instruction: Do something with the input text.\nInput: {real_input}\nOutput: Done"
+    assert parse_numbered_tasks(text).candidates[0].input == real_input
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "### Task 2",
+        "## Task 2: Geography",
+        "**Task 2**",
+        "**Example 2:**",
+        "Task 2:",
+        "Task #2",
+        "---",
+        "###",
+    ],
+)
+def test_headers_and_separators_end_an_item(header: str) -> None:
+    text = (
+        "Instruction: Name the longest river in Africa.\nInput:\nOutput: The Nile.\n"
+        f"{header}\nSome prose that belongs to no item.\n"
+        "Instruction: Name the longest river in Europe.\nInput:\nOutput: The Volga."
+    )
+    assert [c.output for c in parse_numbered_tasks(text).candidates] == ["The Nile.", "The Volga."]
+
+
+def test_task_lines_inside_an_output_are_text() -> None:
+    text = (
+        "1. Instruction: Turn the notes into a numbered to-do list.\n1. Input: milk, call mum\n"
+        "1. Output: Task 1: buy milk\nTask 2: call mum\n1. Remember to ask about Sunday."
+    )
+    [candidate] = parse_numbered_tasks(text).candidates
+    assert candidate.output == "Task 1: buy milk\nTask 2: call mum\n1. Remember to ask about Sunday."
+
+
+def test_second_output_label_with_another_number_starts_an_unparsed_item() -> None:
+    text = "1. Instruction: Name a noble gas used in signs.\n1. Output: Neon\n2. Output: Argon"
+    result = parse_numbered_tasks(text)
+    assert triples(result) == [("Name a noble gas used in signs.", "", "Neon")]
+    assert result.unparsed_blocks == 1
+
+
+def test_sign_off_glued_to_the_output_without_blank_line_is_kept() -> None:
+    text = "1. Instruction: Name a month with 28 days.\n1. Input:\n1. Output: February\nI hope this helps!"
+    assert parse_numbered_tasks(text).candidates[0].output == "February\nI hope this helps!"
+
+
+def test_empty_output_is_a_candidate_for_the_filters() -> None:
+    text = "1. Instruction: Name a month with 28 days.\n1. Input: <noinput>\n1. Output:\n"
+    assert triples(parse_numbered_tasks(text)) == [("Name a month with 28 days.", "", "")]
+
+
+def test_round_trip_of_our_own_prompt_format() -> None:
+    examples = [
+        Example("s1", "List two uses of baking soda.", "", "Cleaning and baking."),
+        Example("s2", "Fix the spelling.", "Teh cat sat.", "The cat sat."),
+        Example("s3", "Write a limerick about a cat.", "", "There once was a cat\nwho sat on a mat."),
+    ]
+    text = "\n\n".join(format_example(i, ex) for i, ex in enumerate(examples, start=1))
+    assert triples(parse_numbered_tasks(text)) == [(e.instruction, e.input, e.output) for e in examples]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("1. Instruction:Input:Output:*#-`\n\r\t <>abc")), max_size=400),
+    st.booleans(),
+)
+def test_never_raises_on_arbitrary_text(text: str, truncated: bool) -> None:
+    result = parse_numbered_tasks(text, truncated=truncated)
+    assert result.dropped_truncated in (0, 1)
+    assert all(c.instruction and c.instruction == c.instruction.strip() for c in result.candidates)
+
+
+def _twenty_items() -> str:
+    return "\n\n".join(
+        f"{i}. Instruction: Explain idea number {i} to a ten-year-old in two or three sentences.\n"
+        f"{i}. Input: <noinput>\n"
+        f"{i}. Output: Here is a plain explanation of idea {i}, written with short words.\n"
+        "It goes on for a second line, as real outputs often do."
+        for i in range(1, 21)
+    )
+
+
+def _best_seconds(func, repeat: int = 30) -> float:
+    """Fastest of ``repeat`` runs: robust to a busy CI machine."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def test_twenty_items_parse_in_well_under_a_millisecond() -> None:
+    text = _twenty_items()
+    assert len(parse_numbered_tasks(text).candidates) == 20
+    assert _best_seconds(lambda: parse_numbered_tasks(text)) < 0.001
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        "".join(random.Random(7).choice("ab 1.:*#-_`\n\tInstruction") for _ in range(100_000)),
+        " " * 100_000 + "x",
+        "1. Instruction" + " \t" * 50_000 + "x",
+        "*" * 100_000,
+        "### Task 1" + " " * 100_000 + "x",
+        "1. Instruction: a\n1. Input: none" + " " * 100_000 + "x\n1. Output: b",
+    ],
+    ids=["random", "spaces", "label-then-spaces", "stars", "header-then-spaces", "long-input"],
+)
+def test_100kb_of_garbage_is_linear_time(garbage: str) -> None:
+    # quadratic backtracking on 100 KB would take many seconds; linear takes milliseconds
+    assert _best_seconds(lambda: parse_numbered_tasks(garbage), repeat=3) < 0.1
