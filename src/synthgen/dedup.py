@@ -1,0 +1,429 @@
+"""Exact and near-duplicate detection with the self-instruct / Alpaca ROUGE-L rule.
+
+The rule (self-instruct, Wang et al. 2023; Stanford Alpaca's ``generate_instruction.py``):
+an instruction joins the pool unless its ROUGE-L F-measure against some instruction
+already in the pool is *strictly above* the threshold (0.7). The pool starts with the
+seed instructions and grows in arrival order, so the decisions are greedy and order
+dependent. Scores are those of the ``rouge-score`` package with its default tokenizer.
+
+:class:`RougeIndex` makes exactly the same decisions as comparing a candidate with every
+pool member, but only computes an LCS for the few members that could possibly score
+above the threshold. How it stays exact:
+
+1. **Integer form of the threshold.** For token lists of lengths ``la`` and ``lb`` the
+   score is a function of the LCS length only, increasing in it. :meth:`RougeIndex._required`
+   finds the smallest LCS whose score, computed with *the same float operations as
+   rouge-score*, is ``> threshold``. So "LCS >= required" is the oracle's float decision,
+   boundary cases included (no epsilon).
+2. **Overlap bound.** LCS(a, b) <= |a ∩ b| as multisets (a common subsequence is a common
+   sub-multiset). Tagging the k-th occurrence of a token as its own element ``(token, k)``
+   turns multiset overlap into plain set overlap.
+3. **Prefix filtering** (Chaudhuri et al. 2006; Bayardo et al. 2007 "Scaling up all pairs
+   similarity search"; Xiao et al. 2008, PPJoin). Sort each element set by one global
+   order. If two sets share at least ``r`` elements, their *first* common element sits at
+   a position <= ``la - r`` in one and <= ``lb - r`` in the other (otherwise fewer than
+   ``r`` elements remain after it on one side). So each pool member is indexed under the
+   elements of its prefix (positions 0 .. ``lb - min_r(lb)``, ``min_r`` taken over every
+   possible candidate length) together with its length and the position; a candidate
+   looks up only its own prefix and, per pool length ``lb``, only positions that satisfy
+   both bounds for the pair's exact ``r = required(la, lb)``. Length filtering falls out:
+   lengths with no feasible ``r`` are never looked at.
+4. **Why a changing vocabulary keeps it exact.** The proof needs, for each pair, one total
+   order under which both sets are sorted. An element's rank is fixed when it is first
+   seen and never changes afterwards, so every stored prefix stays sorted in the current
+   order; elements a candidate has that no pool member has are placed first (they can
+   never be the common element, and placing them first only tightens the bound). Ranks
+   are chosen to put rare elements first (a speed matter only): by their frequency in a
+   batch given to :meth:`RougeIndex.prime`, and for elements first seen one at a time,
+   later-seen before earlier-seen (the common words of a corpus appear early).
+
+The survivors get an exact LCS from ``rapidfuzz.distance.LCSseq`` (bit-parallel C++) on
+token-id strings (each token id is one code point), with the required length as cutoff.
+
+Exact duplicates are a separate, cheaper rule: :func:`normalize_key` of instruction and
+input, looked up in an :class:`ExactIndex`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.distance import LCSseq
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "ExactIndex",
+    "Match",
+    "RougeIndex",
+    "normalize_key",
+    "rouge_l_f",
+    "rouge_tokens",
+]
+
+DEFAULT_THRESHOLD = 0.7
+
+# rouge_score/tokenize.py lower-cases, replaces every run matching [^a-z0-9]+ with a space,
+# splits on \s+ and keeps the tokens matching ^[a-z0-9]+$. After that substitution only
+# [a-z0-9] and spaces remain, so the tokens are exactly the maximal [a-z0-9] runs of the
+# lower-cased text. (Lower-casing first matters: e.g. the Kelvin sign K lowers to "k".)
+_TOKEN_RE = re.compile(r"[a-z0-9]+")
+
+# Exact-duplicate key: any run of characters that are not letters or digits (Unicode aware:
+# \W plus "_") counts as one separator.
+_SEPARATORS_RE = re.compile(r"[\W_]+")
+
+# Token ids are stored as one code point each so rapidfuzz compares str to str (about 2x
+# faster than lists of ints). Code 0 is reserved for "token unknown to the pool". Past the
+# last code point a sequence is stored as a list of ints; rapidfuzz compares a str's code
+# points and a list's int values alike, so mixed pairs still compare correctly.
+_UNKNOWN = 0
+_MAX_CODE_POINT = 0x10FFFF
+
+# rank = count << _SERIAL_BITS | (serial complement): see RougeIndex._new_rank.
+_SERIAL_BITS = 40
+
+
+def rouge_tokens(text: str) -> list[str]:
+    """Tokens of ``text`` exactly as rouge-score's default tokenizer (no stemming) makes them."""
+    return _TOKEN_RE.findall(text.lower())
+
+
+def _fmeasure(lcs: int, len_a: int, len_b: int) -> float:
+    """ROUGE-L F from an LCS length, with rouge-score's float operations in its order.
+
+    rouge_scorer._score_lcs: 0 if either list is empty; precision = lcs / len(prediction),
+    recall = lcs / len(target); scoring.fmeasure = 2 * p * r / (p + r), or 0 if p + r == 0.
+    It is symmetric: (2*p)*r and (2*r)*p round the same exact product (doubling is exact).
+    """
+    if lcs == 0 or len_a == 0 or len_b == 0:
+        return 0.0
+    precision = lcs / len_b
+    recall = lcs / len_a
+    return 2 * precision * recall / (precision + recall)
+
+
+def rouge_l_f(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
+    """ROUGE-L F-measure of two token sequences, equal (as a float) to rouge-score's."""
+    if not a or not b:
+        return 0.0
+    ids: dict[Hashable, int] = {}
+    seq_a = [ids.setdefault(tok, len(ids)) for tok in a]
+    seq_b = [ids.setdefault(tok, len(ids)) for tok in b]
+    return _fmeasure(int(LCSseq.similarity(seq_a, seq_b)), len(a), len(b))
+
+
+def normalize_key(instruction: str, input: str = "") -> str:
+    """Exact-duplicate key of a task: NFKC, case-folded, punctuation and whitespace runs -> one space.
+
+    Instruction and input are joined by a newline, which the normalisation never leaves
+    inside either part, so ("a b", "") and ("a", "b") get different keys.
+    """
+    return f"{_normalize_text(instruction)}\n{_normalize_text(input)}"
+
+
+def _normalize_text(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return _SEPARATORS_RE.sub(" ", folded).strip()
+
+
+@dataclass(frozen=True)
+class Match:
+    """A pool member that makes a candidate a near-duplicate: its index in the pool and score."""
+
+    index: int
+    score: float
+
+
+class ExactIndex:
+    """Normalised keys seen so far, each remembering a reference (e.g. its pool index)."""
+
+    def __init__(self) -> None:
+        self._refs: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self._refs)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._refs
+
+    def seen(self, key: str) -> bool:
+        """True when ``key`` was added before."""
+        return key in self._refs
+
+    def find(self, key: str) -> int | None:
+        """The reference stored with ``key`` when it was first added, or None."""
+        return self._refs.get(key)
+
+    def add(self, key: str, ref: int | None = None) -> int:
+        """Remember ``key`` (the first reference wins); returns the stored reference.
+
+        ``ref`` defaults to the number of distinct keys added before this one.
+        """
+        return self._refs.setdefault(key, len(self._refs) if ref is None else ref)
+
+    def check_and_add(self, key: str, ref: int | None = None) -> int | None:
+        """Greedy step: the earlier reference if ``key`` was seen, else add it and return None."""
+        earlier = self._refs.get(key)
+        if earlier is None:
+            self.add(key, ref)
+        return earlier
+
+
+class RougeIndex:
+    """The pool of instructions, answering "is this a near-duplicate of a member?" quickly.
+
+    Decisions are those of the naive rule: a text matches when its rouge-score ROUGE-L F
+    against some member is ``> threshold``. :meth:`find_similar` returns the
+    highest-scoring member (ties: the earliest), because every candidate that survives the
+    filters is scored anyway. Indices are 0-based in insertion order.
+
+    Per candidate the work is: tokenize, look up the ~half of its tokens that are rarest,
+    and one LCS per surviving member (typically a handful). Adding is a few list appends.
+    """
+
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD) -> None:
+        if not 0.0 <= threshold <= 1.0 or math.isnan(threshold):
+            raise ValueError(f"threshold must be within [0, 1], got {threshold}")
+        self.threshold = float(threshold)
+        self._seqs: list[str | list[int]] = []
+        # token -> [code, rank of 1st occurrence, rank of 2nd occurrence, ...]
+        self._vocab: dict[str, list[int]] = {}
+        self._next_code = _UNKNOWN + 1
+        self._serial = 0
+        # rank of prefix element -> pool length lb -> position j -> pool indices
+        self._index: dict[int, dict[int, list[list[int]]]] = {}
+        self._required_cache: dict[tuple[int, int], int] = {}
+        self._min_required_cache: dict[int, int] = {}
+
+    def __len__(self) -> int:
+        return len(self._seqs)
+
+    # -- public API -------------------------------------------------------------------
+
+    def add(self, text: str) -> int:
+        """Add ``text`` to the pool unconditionally (a seed, a kept record); returns its index."""
+        return self._insert(rouge_tokens(text))
+
+    def extend(self, texts: Iterable[str]) -> range:
+        """Add many texts (seeds, a resumed dataset) in order; returns their indices.
+
+        Primes the token order with the batch first, which makes later lookups faster.
+        """
+        token_lists = [rouge_tokens(text) for text in texts]
+        self._prime_tokens(token_lists)
+        start = len(self._seqs)
+        for tokens in token_lists:
+            self._insert(tokens)
+        return range(start, len(self._seqs))
+
+    def prime(self, texts: Iterable[str]) -> None:
+        """Rank tokens not seen yet by their frequency in ``texts`` (rarest first); adds nothing.
+
+        Only speed depends on this (see the module docstring); call it with everything a
+        run will see when that is known up front, as ``synthgen dedup`` does.
+        """
+        self._prime_tokens([rouge_tokens(text) for text in texts])
+
+    def find_similar(self, text: str) -> Match | None:
+        """The highest-scoring member with score > threshold (earliest on ties), or None."""
+        return self._best_match(rouge_tokens(text))
+
+    def check_and_add(self, text: str) -> Match | None:
+        """Greedy step: the match that rejects ``text``, or None after adding it to the pool."""
+        tokens = rouge_tokens(text)
+        match = self._best_match(tokens)
+        if match is None:
+            self._insert(tokens)
+        return match
+
+    # -- the integer form of "score > threshold" --------------------------------------
+
+    def _required(self, len_a: int, len_b: int) -> int:
+        """Smallest LCS whose float score for these lengths is > threshold; 0 if none."""
+        key = (len_a, len_b)
+        found = self._required_cache.get(key)
+        if found is None:
+            found = self._required_cache[key] = self._compute_required(len_a, len_b)
+        return found
+
+    def _compute_required(self, len_a: int, len_b: int) -> int:
+        top = min(len_a, len_b)
+        t = self.threshold
+        if top == 0 or _fmeasure(top, len_a, len_b) <= t:
+            return 0
+        # The real-valued score is 2*lcs/(la+lb), so the answer is near t*(la+lb)/2. Float
+        # scores rise with the LCS by 2/(la+lb) per step, far above rounding error, so the
+        # search below (step down while the previous one passes, then up) is exact.
+        lcs = min(top, max(1, math.floor(t * (len_a + len_b) / 2)))
+        while lcs > 1 and _fmeasure(lcs - 1, len_a, len_b) > t:
+            lcs -= 1
+        while _fmeasure(lcs, len_a, len_b) <= t:
+            lcs += 1
+        return lcs
+
+    def _min_required(self, length: int) -> int:
+        """The least required LCS of a text of ``length`` over every partner length; 0 if none.
+
+        required(la, lb) never decreases as la grows (the score falls with la for a fixed
+        LCS), so the least one belongs to the shortest feasible partner.
+        """
+        found = self._min_required_cache.get(length)
+        if found is None:
+            found = 0
+            for other in range(1, length + 1):
+                found = self._required(other, length)
+                if found:
+                    break
+            self._min_required_cache[length] = found
+        return found
+
+    # -- encoding ---------------------------------------------------------------------
+
+    def _new_rank(self, count: int) -> int:
+        """A fresh rank: ascending ``count`` first, then later-created before earlier-created."""
+        self._serial += 1
+        return (count << _SERIAL_BITS) | ((1 << _SERIAL_BITS) - self._serial)
+
+    def _pack(self, codes: list[int]) -> str | list[int]:
+        if self._next_code <= _MAX_CODE_POINT or max(codes, default=0) <= _MAX_CODE_POINT:
+            return "".join(map(chr, codes))
+        return codes
+
+    def _lookup(self, tokens: list[str]) -> tuple[str | list[int], list[int], int]:
+        """Codes, sorted ranks of known elements, and how many elements the pool has never seen."""
+        vocab_get = self._vocab.get
+        codes: list[int] = []
+        ranks: list[int] = []
+        occurrences: dict[str, int] = {}
+        for tok in tokens:
+            info = vocab_get(tok)
+            if info is None:
+                codes.append(_UNKNOWN)
+                continue
+            codes.append(info[0])
+            k = occurrences.get(tok, 0) + 1
+            occurrences[tok] = k
+            if k < len(info):
+                ranks.append(info[k])
+        ranks.sort()
+        return self._pack(codes), ranks, len(tokens) - len(ranks)
+
+    def _assign(self, tokens: list[str]) -> tuple[list[int], list[int]]:
+        """Codes and unsorted ranks of ``tokens``, creating the missing ones (count 1)."""
+        vocab = self._vocab
+        codes: list[int] = []
+        ranks: list[int] = []
+        occurrences: dict[str, int] = {}
+        for tok in tokens:
+            info = vocab.get(tok)
+            if info is None:
+                info = vocab[tok] = [self._next_code]
+                self._next_code += 1
+            k = occurrences.get(tok, 0) + 1
+            occurrences[tok] = k
+            if k == len(info):
+                info.append(self._new_rank(1))
+            codes.append(info[0])
+            ranks.append(info[k])
+        return codes, ranks
+
+    def _prime_tokens(self, token_lists: list[list[str]]) -> None:
+        """Give ranks (and codes) to the batch's unseen elements, rarest in the batch first."""
+        counts: Counter[str] = Counter()
+        repeats: Counter[tuple[str, int]] = Counter()
+        for tokens in token_lists:
+            distinct = set(tokens)
+            counts.update(distinct)
+            if len(distinct) != len(tokens):
+                for tok, n in Counter(tokens).items():
+                    repeats.update((tok, k) for k in range(2, n + 1))
+        vocab = self._vocab
+        for tok in counts:
+            if tok not in vocab:
+                vocab[tok] = [self._next_code]
+                self._next_code += 1
+        # Occurrence k of a token needs occurrence k-1 ranked first; give missing ranks in
+        # order of k so an info list never skips a slot.
+        elements = sorted(
+            [(n, 1, tok) for tok, n in counts.items() if len(vocab[tok]) == 1]
+            + [(n, k, tok) for (tok, k), n in repeats.items()],
+            key=lambda e: (e[1], e[0]),
+        )
+        for count, k, tok in elements:
+            info = vocab[tok]
+            if k == len(info):
+                info.append(self._new_rank(count))
+
+    # -- index ------------------------------------------------------------------------
+
+    def _insert(self, tokens: list[str]) -> int:
+        index_of = len(self._seqs)
+        codes, ranks = self._assign(tokens)
+        self._seqs.append(self._pack(codes))
+        length = len(codes)
+        least = self._min_required(length)
+        if least:
+            ranks.sort()
+            for position in range(length - least + 1):
+                by_length = self._index.get(ranks[position])
+                if by_length is None:
+                    by_length = self._index[ranks[position]] = {}
+                by_position = by_length.get(length)
+                if by_position is None:
+                    by_position = by_length[length] = []
+                while len(by_position) <= position:
+                    by_position.append([])
+                by_position[position].append(index_of)
+        return index_of
+
+    def _best_match(self, tokens: list[str]) -> Match | None:
+        if not self._seqs:
+            return None
+        seq, ranks, unknown = self._lookup(tokens)
+        len_a = len(tokens)
+        least = self._min_required(len_a)
+        if not least:
+            return None
+        candidates = self._candidates(ranks, unknown, len_a, len_a - least)
+        best_index, best_score = -1, 0.0
+        seqs = self._seqs
+        for len_b, members in candidates.items():
+            required = self._required(len_a, len_b)
+            for member in members:
+                lcs = LCSseq.similarity(seq, seqs[member], score_cutoff=required)
+                if lcs:  # the cutoff turns any LCS below `required` into 0
+                    score = _fmeasure(int(lcs), len_a, len_b)
+                    if score > best_score or (score == best_score and member < best_index):
+                        best_index, best_score = member, score
+        return None if best_index < 0 else Match(best_index, best_score)
+
+    def _candidates(self, ranks: list[int], unknown: int, len_a: int, last: int) -> dict[int, set[int]]:
+        """Members whose first common element with the candidate passes the prefix bounds, by length.
+
+        ``ranks`` are the candidate's known elements in order; the ``unknown`` others count
+        as placed before them. ``last`` is the candidate's last prefix position over all
+        partner lengths; the exact bound per length is checked inside.
+        """
+        found: dict[int, set[int]] = {}
+        index_get = self._index.get
+        required = self._required
+        for offset in range(max(0, last - unknown + 1)):
+            by_length = index_get(ranks[offset])
+            if by_length is None:
+                continue
+            position = offset + unknown
+            for len_b, by_position in by_length.items():
+                need = required(len_a, len_b)
+                if not need or position > len_a - need:
+                    continue
+                members = found.get(len_b)
+                if members is None:
+                    members = found[len_b] = set()
+                for bucket in by_position[: len_b - need + 1]:
+                    members.update(bucket)
+        return found
