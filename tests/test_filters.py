@@ -1,0 +1,178 @@
+"""Filters: a table of candidate -> expected reason, near misses included (they must pass)."""
+
+from __future__ import annotations
+
+import pytest
+
+from synthgen.config import DEFAULT_BLOCKLIST, FilterOptions
+from synthgen.filters import (
+    REASONS,
+    blocklist_filter,
+    default_filters,
+    first_rejection,
+    is_refusal,
+)
+from synthgen.records import Candidate
+
+GOOD_INSTRUCTION = "Summarize the following paragraph in one sentence."
+GOOD_OUTPUT = "Remote work has reshaped how cities plan offices and transport."
+
+
+def reason_for(
+    instruction: str = GOOD_INSTRUCTION, output: str = GOOD_OUTPUT, **options: object
+) -> str | None:
+    candidate = Candidate(instruction=instruction, input="", output=output)
+    return first_rejection(candidate, default_filters(FilterOptions(**options)))
+
+
+# instruction, output, expected reason (None = kept)
+TABLE = [
+    # --- kept
+    (GOOD_INSTRUCTION, GOOD_OUTPUT, None),
+    ("Name four school subjects.", "Maths, reading, science, art.", None),  # exactly 4 words
+    ("  Give a synonym for happy.  ", "Joyful", None),  # surrounding spaces do not count
+    ("2 + 2 equals what number?", "4", None),  # a digit is not punctuation
+    # --- too_short / too_long (self-instruct: 3 < words <= 150)
+    ("Define entropy please.", "A measure of disorder.", "too_short"),  # 3 words
+    ("Summarize.", "...", "too_short"),
+    ("", "Something", "too_short"),
+    (" ".join(["word"] * 150), "ok", None),  # exactly 150 words
+    (" ".join(["word"] * 151), "ok", "too_long"),
+    # --- blocklisted (whole words, plurals, phrases, any case)
+    ("Describe the image in one sentence.", "A cat.", "blocklisted"),
+    ("Compare these two IMAGES carefully please.", "They differ.", "blocklisted"),
+    ("Explain the graphs shown in the report.", "Growth.", "blocklisted"),
+    ("Go to the website and summarize it.", "No.", "blocklisted"),
+    ("Please go  to\tthe nearest shop and report.", "No.", "blocklisted"),  # any whitespace
+    ("Draw a map of your neighbourhood today.", "...", "blocklisted"),
+    ("Summarize the attached file, focusing on costs.", "...", "blocklisted"),
+    ("Describe the picture: a red barn.", "...", "blocklisted"),
+    # near misses: the word inside another word, or a different word form
+    ("Explain the imagery in this poem briefly.", "Vivid.", None),
+    ("Describe the photographic technique called chiaroscuro.", "Light and shadow.", None),
+    ("What are the main benefits of a mapping library?", "...", None),
+    ("Explain what a profiler does for programmers.", "...", None),
+    ("Where should I go tomorrow in Rome?", "The Colosseum.", None),  # "go" without "to"
+    ("Tell me about the Gotoh alignment algorithm.", "...", None),
+    ("Name three famous French filmmakers working today.", "...", None),  # "file" inside "filmmakers"
+    # --- write_a_program (self-instruct/Alpaca: starts with "Write a program")
+    ("Write a program that sorts a list of numbers.", "...", "write_a_program"),
+    ("write a PROGRAM to reverse a string in C.", "...", "write_a_program"),
+    ("  Write  a program computing primes below 100.", "...", "write_a_program"),
+    # near misses
+    ("Write a programming joke about recursion.", "...", None),
+    ("Write a function that reverses a string.", "...", None),
+    ("Explain how to write a program that sorts numbers.", "...", None),
+    # --- bad_start (ASCII punctuation or non-ASCII first character)
+    ('"Describe your ideal weekend in detail."', "...", "bad_start"),
+    ("- Give three tips for better sleep.", "...", "bad_start"),
+    ("(Optional) give three tips for better sleep.", "...", "bad_start"),
+    ("¿Cómo se dice hello en español?", "Hola.", "bad_start"),
+    ("Écris une phrase sur la mer.", "La mer est calme.", "bad_start"),
+    ("\u201cDescribe your ideal weekend in detail.\u201d", "...", "bad_start"),  # curly quote
+    # --- empty_output
+    (GOOD_INSTRUCTION, "", "empty_output"),
+    (GOOD_INSTRUCTION, "  \n\t ", "empty_output"),
+    # --- refusal (start of the output, or "as an AI language model" anywhere)
+    (GOOD_INSTRUCTION, "As an AI language model, I cannot browse the internet.", "refusal"),
+    ("What is your favourite food and why?", "As an AI, I do not eat.", "refusal"),
+    ("Describe the view from your window today.", "I'm sorry, but I cannot see anything.", "refusal"),
+    (
+        "Describe the view from your window today.",
+        "I\u2019m sorry, but I can\u2019t see anything.",
+        "refusal",
+    ),
+    ("Summarize the article at the given link.", "I am unable to access external links.", "refusal"),
+    ("Summarize the article at the given link.", "Unfortunately, I cannot browse the web.", "refusal"),
+    ("Tell me what you think of modern architecture.", "I don't have personal opinions, but jazz is...", "refusal"),
+    ("Suggest a good name for my new puppy.", "Sure! (Note: as an AI language model I...)", "refusal"),
+    ("I'm sorry, but I cannot generate more tasks.", GOOD_OUTPUT, "refusal"),  # in the instruction
+    ("Answer the question.", "As an AI, I can't.", "refusal"),  # refusal wins over too_short
+    # near misses: human sentences that start the same way
+    ("Write an excited text message to a friend.", "I cannot wait to see you on Saturday!", None),
+    ("Write an excited text message to a friend.", "I can't believe it's finally Friday!", None),
+    ("Write a polite message declining an invitation.", "I'm sorry, but I can't make it on Friday.", None),
+    ("Write a polite message declining an invitation.", "I am unable to attend, sadly.", None),
+    ("Describe your job as an AI researcher.", "As an AI researcher, I study language models.", None),
+    ("Explain what an AI language model is.", "An AI language model predicts the next word.", None),
+]
+
+
+@pytest.mark.parametrize(("instruction", "output", "expected"), TABLE)
+def test_table(instruction: str, output: str, expected: str | None) -> None:
+    assert reason_for(instruction, output) == expected
+
+
+def test_every_reason_appears_in_the_table() -> None:
+    assert {row[2] for row in TABLE} - {None} == set(REASONS)
+
+
+def test_first_rejection_reports_the_earliest_reason() -> None:
+    # too short, blocklisted and a bad start at once: counted once, under the first in REASONS
+    assert reason_for("*Draw a map.") == "too_short"
+    assert reason_for("*Draw a detailed map here.") == "bad_start"
+    assert reason_for("Write a program that draws images.") == "write_a_program"
+
+
+def test_each_filter_returns_its_own_reason_in_reasons_order() -> None:
+    filters = default_filters(FilterOptions())
+    triggers = [
+        Candidate(instruction="Give a reason here.", output="As an AI, no."),
+        Candidate(instruction="Give a reason here.", output=""),
+        Candidate(instruction="Give a reason.", output="x"),
+        Candidate(instruction=" ".join(["word"] * 151), output="x"),
+        Candidate(instruction="*Give a reason here.", output="x"),
+        Candidate(instruction="Write a program that adds numbers.", output="x"),
+        Candidate(instruction="Describe this image in words.", output="x"),
+    ]
+    assert [check(c) for check, c in zip(filters, triggers, strict=True)] == list(REASONS)
+
+
+def test_word_limits_come_from_the_options() -> None:
+    three_words = "Define entropy please."
+    assert reason_for(three_words) == "too_short"
+    assert reason_for(three_words, min_instruction_words=3) is None
+    assert reason_for(GOOD_INSTRUCTION, max_instruction_words=5) == "too_long"
+
+
+def test_custom_blocklist_replaces_the_default() -> None:
+    assert reason_for("Describe the image in one sentence.", blocklist=["recipe"]) is None
+    assert reason_for("Suggest three easy recipes for dinner.", blocklist=["recipe"]) == "blocklisted"
+    assert reason_for("Please book a flight to Paris.", blocklist=["book a flight"]) == "blocklisted"
+
+
+def test_empty_blocklist_blocks_nothing() -> None:
+    assert blocklist_filter([]) is None
+    assert blocklist_filter(["", "  "]) is None
+    assert reason_for("Describe the image in one sentence.", blocklist=[]) is None
+    assert len(default_filters(FilterOptions(blocklist=[]))) == len(REASONS) - 1
+
+
+def test_blocklist_entries_with_symbols_and_regex_characters() -> None:
+    check = blocklist_filter(["c++", "a.b"])
+    assert check is not None
+    assert check(Candidate(instruction="Explain templates in C++ briefly.")) == "blocklisted"
+    assert check(Candidate(instruction="Explain templates in c briefly.")) is None
+    assert check(Candidate(instruction="Explain what axb means here.")) is None  # "." is literal
+
+
+@pytest.mark.parametrize("word", DEFAULT_BLOCKLIST)
+def test_every_default_word_and_its_plural_is_blocked(word: str) -> None:
+    for form in (word, word.upper(), f"{word}s"):
+        assert reason_for(f"Please consider the {form} now and answer.") == "blocklisted", form
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("As a language model, I have no feelings.", True),
+        ("  **I'm sorry, but as an AI I can't help.**", True),
+        ("I apologize, but I cannot fulfill this request.", True),
+        ("Sorry, but I won't write that.", True),
+        ("I cannot stress this enough: back up your files.", False),
+        ("I'm sorry, but the shop closes at six.", False),
+        ("Being an AI enthusiast, I read a lot.", False),
+    ],
+)
+def test_is_refusal(text: str, expected: bool) -> None:
+    assert is_refusal(text) is expected
