@@ -84,7 +84,11 @@ TABLE = [
     ),
     ("Summarize the article at the given link.", "I am unable to access external links.", "refusal"),
     ("Summarize the article at the given link.", "Unfortunately, I cannot browse the web.", "refusal"),
-    ("Tell me what you think of modern architecture.", "I don't have personal opinions, but jazz is...", "refusal"),
+    (
+        "Tell me what you think of modern architecture.",
+        "I don't have personal opinions, but it is...",
+        "refusal",
+    ),
     ("Suggest a good name for my new puppy.", "Sure! (Note: as an AI language model I...)", "refusal"),
     ("I'm sorry, but I cannot generate more tasks.", GOOD_OUTPUT, "refusal"),  # in the instruction
     ("Answer the question.", "As an AI, I can't.", "refusal"),  # refusal wins over too_short
