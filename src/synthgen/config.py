@@ -143,18 +143,22 @@ class Settings(FilterOptions):
         """The resolved config as JSON-ready data (holds no secret by construction)."""
         return json.loads(self.model_dump_json())
 
-    def content_hash(self, *, prompt_text: str, seeds_digest: str) -> str:
-        """Hash of everything that decides *what* is generated (not how fast or where)."""
+    def content_fields(self, *, prompt_text: str, seeds_digest: str) -> dict[str, Any]:
+        """Everything that decides *what* is generated (not how fast, where, or how much)."""
         keys = (
-            "teacher", "model", "temperature", "top_p", "max_tokens", "seed",
+            "model", "temperature", "top_p", "max_tokens", "seed",
             "examples_per_prompt", "mix_generated", "tasks_per_request", "similarity_threshold",
             "min_instruction_words", "max_instruction_words", "blocklist",
         )  # fmt: skip
-        data = {k: getattr(self, k) for k in keys}
+        data: dict[str, Any] = {k: getattr(self, k) for k in keys}
         data["teacher"] = self.teacher_kind()
-        data["prompt"] = prompt_text
+        data["prompt"] = hashlib.sha256(prompt_text.encode()).hexdigest()[:16]
         data["seeds"] = seeds_digest
-        blob = json.dumps(data, sort_keys=True, default=str).encode()
+        return data
+
+    @staticmethod
+    def hash_fields(fields: dict[str, Any]) -> str:
+        blob = json.dumps(fields, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
 

@@ -1,0 +1,386 @@
+"""The generate pipeline: seeds -> prompt -> teacher -> parse -> filter -> dedup -> write.
+
+This module only wires the stages. Requests run concurrently; their answers are
+processed strictly in request order (a small reorder buffer), so a run's decisions do
+not depend on which answer happened to arrive first: the same ``--seed`` gives the same
+file, and a resumed run continues exactly where an uninterrupted one would have gone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import random
+import signal
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from synthgen.config import Settings
+from synthgen.dedup import ExactIndex, RougeIndex, normalize_key
+from synthgen.errors import ConfigError, TeacherError, TransientTeacherError
+from synthgen.filters import default_filters, first_rejection
+from synthgen.lock import OutputLock
+from synthgen.parse import parse_numbered_tasks
+from synthgen.progress import ProgressReporter, setup_logging
+from synthgen.prompts import build_messages, load_template, sample_examples
+from synthgen.records import AlpacaRecord, Candidate, Completion
+from synthgen.report import Counts, build_report, summary_text
+from synthgen.resources import default_prompt_path, default_seeds_path
+from synthgen.seeds import load_seeds, seeds_digest
+from synthgen.teacher.build import build_dispatcher
+from synthgen.teacher.dispatch import BudgetExhausted, UsageMeter
+from synthgen.writer import DatasetWriter, ExistingOutput, load_existing, lock_path
+
+log = logging.getLogger("synthgen")
+
+EXIT_OK, EXIT_FAILURE, EXIT_PARTIAL = 0, 1, 3
+SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143}
+GRACE_SECONDS = 10.0  # in-flight requests get this long after a first Ctrl-C / SIGTERM
+
+
+def run_generate(settings: Settings) -> int:
+    """Run ``synthgen generate``; returns the exit code. Raises SynthgenError for bad input."""
+    setup_logging(settings.log_format)
+    settings.teacher_kind()  # fail fast on a missing teacher, before touching any file
+    lock = OutputLock(lock_path(settings.output))
+    lock.acquire()
+    try:
+        return asyncio.run(Generation(settings).run())
+    finally:
+        lock.release()
+
+
+@dataclass
+class _Request:
+    index: int
+    messages: list[Any]
+    seed_ids: list[str]
+
+
+class Generation:
+    """One run of the pipeline over one output file."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.s = settings
+        self.seeds = load_seeds(settings.seeds or default_seeds_path())
+        self.template = load_template(settings.prompt or default_prompt_path())
+        self.content_config = settings.content_fields(
+            prompt_text=self.template.text, seeds_digest=seeds_digest(settings.seeds or default_seeds_path())
+        )
+        self.config_hash = Settings.hash_fields(self.content_config)
+        self.filters = default_filters(settings)
+        self.counts = Counts()
+        self.meter = UsageMeter(prices={m: (p.input, p.output) for m, p in settings.prices.items()})
+        self.exact = ExactIndex()
+        self.rouge = RougeIndex(settings.similarity_threshold)
+        self.generated: list[AlpacaRecord] = []  # only filled when --mix-generated asks for it
+        self.stop_reason: str | None = None
+        self.exit_code: int | None = None
+        self.error: str | None = None
+        self.started = time.time()
+
+    # ---- setup -------------------------------------------------------------------
+
+    def _open_output(self) -> tuple[ExistingOutput, int]:
+        """Existing examples (unless --overwrite) and the first request index to run."""
+        existing = ExistingOutput() if self.s.overwrite else load_existing(self.s.output)
+        if existing.records and existing.report and not self.s.force:
+            self._check_same_config(existing.report)
+        for seed in self.seeds:
+            self.rouge.add(seed.instruction)
+        for record in existing.records:
+            self.exact.add(normalize_key(record.instruction, record.input))
+            self.rouge.add(record.instruction)
+            if self.s.mix_generated:
+                self.generated.append(record)
+        # Re-run the request that produced the last kept example: its already-kept items
+        # are exact duplicates now, and its later items get the decisions they would have had.
+        requests = [m.get("request") for m in existing.meta if isinstance(m.get("request"), int)]
+        return existing, (requests[-1] if requests else 0)
+
+    def _check_same_config(self, report: dict[str, Any]) -> None:
+        old = report.get("content_config") or {}
+        if report.get("config_hash") == self.config_hash:
+            return
+        changed = sorted(
+            k for k in set(old) | set(self.content_config) if old.get(k) != self.content_config.get(k)
+        )
+        raise ConfigError(
+            f"{self.s.output} was made with a different configuration "
+            f"(changed: {', '.join(changed) or 'unknown'}); pass --force to continue it anyway, "
+            "or --overwrite to start afresh"
+        )
+
+    # ---- the run ---------------------------------------------------------------------
+
+    async def run(self) -> int:
+        existing, self.next_index = self._open_output()
+        self.first_index = self.next_index
+        self.existing = existing
+        self.target = len(existing.records) + self.s.add if self.s.add else self.s.num
+        if len(existing.records) >= self.target:
+            log.info("%s already has %d examples (target %d); nothing to do",
+                     self.s.output, len(existing.records), self.target)  # fmt: skip
+            return EXIT_OK
+        self.dispatcher = build_dispatcher(self.s, self.meter)
+        self.writer = DatasetWriter(
+            self.s.output, overwrite=self.s.overwrite, first_index=len(existing.records)
+        )
+        self.progress = ProgressReporter(total=self.target, quiet=self.s.quiet, log_format=self.s.log_format)
+        self._write_report("running", None)
+        self._install_signal_handlers()
+        try:
+            await self._loop()
+        finally:
+            await self._shutdown()
+        return self._finish()
+
+    async def _loop(self) -> None:
+        self.pending: dict[asyncio.Task[Completion], _Request] = {}
+        self.ready: dict[int, Completion | BaseException] = {}
+        self.requests_by_index: dict[int, _Request] = {}
+        self.process_index = self.next_index
+        self.failures_in_row = 0
+        self.barren_in_row = 0
+        self.wake = asyncio.Event()
+        waker = asyncio.ensure_future(self.wake.wait())
+        try:
+            while True:
+                if self.stop_reason is None:
+                    self._launch_more()
+                if not self.pending:
+                    break
+                done, _ = await asyncio.wait([*self.pending, waker], return_when=asyncio.FIRST_COMPLETED)
+                if waker in done:
+                    done.discard(waker)
+                    self.wake.clear()
+                    waker = asyncio.ensure_future(self.wake.wait())
+                for task in done:
+                    self._collect(task)
+                self._process_ready()
+                if self.writer.count >= self.target and self.stop_reason is None:
+                    self.stop_reason = "target"
+                if self.stop_reason in ("target", "teacher_error", "exhausted", "failure_limit"):
+                    self._cancel_pending()
+        finally:
+            waker.cancel()
+
+    def _launch_more(self) -> None:
+        processed = self.process_index - self.first_index
+        remaining = self.target - self.writer.count
+        if processed >= 3 and self.counts.kept:
+            per_request = self.counts.kept / processed
+        else:
+            per_request = max(1.0, self.s.tasks_per_request * 0.3)
+        wanted = math.ceil(remaining / max(per_request, 0.2) * 1.25) + 1
+        cap = min(2 * self.s.concurrency, wanted)
+        # Don't run far ahead of a slow request at the head of the line.
+        while len(self.pending) < cap and len(self.ready) < 4 * self.s.concurrency:
+            self._launch(self._build_request(self.next_index))
+            self.next_index += 1
+
+    def _build_request(self, index: int) -> _Request:
+        rng = random.Random(f"{self.s.seed}:{index}")  # per-request stream: order-independent
+        examples = sample_examples(
+            self.seeds,
+            self.generated,
+            k=self.s.examples_per_prompt,
+            mix_generated=self.s.mix_generated,
+            rng=rng,
+        )
+        messages = build_messages(self.template, examples, self.s.tasks_per_request)
+        return _Request(index, messages, [e.source_id for e in examples])
+
+    def _launch(self, request: _Request) -> None:
+        coro = self.dispatcher.complete(request.messages, sample_index=request.index, validate=_must_parse)
+        self.pending[asyncio.ensure_future(coro)] = request
+
+    def _collect(self, task: asyncio.Task[Completion]) -> None:
+        request = self.pending.pop(task)
+        if task.cancelled():
+            return
+        self.ready[request.index] = task.exception() or task.result()
+        self.requests_by_index[request.index] = request
+
+    # ---- processing, in request order --------------------------------------------
+
+    def _process_ready(self) -> None:
+        while self.process_index in self.ready and self.writer.count < self.target:
+            outcome = self.ready.pop(self.process_index)
+            request = self.requests_by_index.pop(self.process_index)
+            self.process_index += 1
+            if isinstance(outcome, BaseException):
+                self._on_failure(outcome)
+            else:
+                self.failures_in_row = 0
+                kept_before = self.writer.count
+                self._process_completion(outcome, request)
+                self._note_progress(self.writer.count > kept_before)
+            if self.stop_reason == "teacher_error":
+                return
+        self.progress.update(
+            self.writer.count,
+            requests=self.meter.requests_sent,
+            cached=self.counts.cached_responses,
+            tokens=self.meter.total_tokens,
+        )
+
+    def _note_progress(self, kept_any: bool) -> None:
+        """Stop when many answers in a row brought nothing new (a teacher repeating itself)."""
+        self.barren_in_row = 0 if kept_any else self.barren_in_row + 1
+        limit = max(50, 2 * self.s.concurrency)
+        if self.barren_in_row >= limit and self.stop_reason is None:
+            self.stop_reason = "exhausted"
+            self.error = (
+                f"the last {limit} answers brought no new example (all filtered or duplicates); "
+                "try other seeds, a higher --temperature or a higher --similarity-threshold"
+            )
+
+    def _on_failure(self, exc: BaseException) -> None:
+        if isinstance(exc, BudgetExhausted):
+            self.stop_reason = self.stop_reason or exc.which
+        elif isinstance(exc, TransientTeacherError):
+            self.counts.failed_requests += 1
+            self.failures_in_row += 1
+            log.warning("request failed after retries: %s", exc)
+            if self.failures_in_row >= self.s.max_consecutive_failures and self.stop_reason is None:
+                self.stop_reason = "failure_limit"
+                self.error = f"{self.failures_in_row} requests in a row failed; last error: {exc}"
+        elif isinstance(exc, TeacherError):
+            self.stop_reason, self.error = "teacher_error", str(exc)
+        else:
+            raise exc  # a bug: let it surface
+
+    def _process_completion(self, completion: Completion, request: _Request) -> None:
+        self.counts.requests += 1
+        self.counts.cached_responses += completion.cached
+        parsed = parse_numbered_tasks(completion.text, truncated=completion.finish_reason == "length")
+        self.counts.candidates += len(parsed.candidates)
+        self.counts.truncated_dropped += parsed.dropped_truncated
+        if not parsed.candidates:
+            self.counts.unparseable_responses += 1
+        for candidate in parsed.candidates:
+            if self.writer.count >= self.target:
+                break
+            if self._accept(candidate):
+                self._keep(candidate, completion, request)
+
+    def _accept(self, candidate: Candidate) -> bool:
+        reason = first_rejection(candidate, self.filters)
+        if reason:
+            self.counts.rejected[reason] += 1
+            return False
+        key = normalize_key(candidate.instruction, candidate.input)
+        if self.exact.seen(key):
+            self.counts.duplicates_exact += 1
+            return False
+        if self.rouge.check_and_add(candidate.instruction) is not None:
+            self.counts.duplicates_similar += 1
+            return False
+        self.exact.add(key)
+        return True
+
+    def _keep(self, candidate: Candidate, completion: Completion, request: _Request) -> None:
+        record = AlpacaRecord(
+            instruction=candidate.instruction, input=candidate.input, output=candidate.output
+        )
+        meta = {
+            "request": request.index,
+            "request_id": completion.request_id,
+            "model": completion.model,
+            "endpoint": completion.endpoint,
+            "seed_ids": request.seed_ids,
+        }
+        self.writer.append(record, meta)
+        self.counts.kept += 1
+        if self.s.mix_generated:
+            self.generated.append(record)
+
+    # ---- stopping --------------------------------------------------------------------
+
+    def _install_signal_handlers(self) -> None:
+        loop = asyncio.get_running_loop()
+        self.signals_seen = 0
+        for sig in SIGNAL_EXIT:
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, self._on_signal, sig)
+
+    def _on_signal(self, sig: signal.Signals) -> None:
+        self.signals_seen += 1
+        self.exit_code = SIGNAL_EXIT[sig]
+        self.stop_reason = "interrupted"
+        if self.signals_seen == 1:
+            log.warning(
+                "stopping: finishing requests in flight (up to %.0f s); again to stop now", GRACE_SECONDS
+            )
+            asyncio.get_running_loop().call_later(GRACE_SECONDS, self._cancel_pending)
+        else:
+            self._cancel_pending()
+        self.wake.set()
+
+    def _cancel_pending(self) -> None:
+        for task in self.pending:
+            task.cancel()
+
+    async def _shutdown(self) -> None:
+        self._cancel_pending()
+        if self.pending:
+            await asyncio.gather(*self.pending, return_exceptions=True)
+        loop = asyncio.get_running_loop()
+        for sig in SIGNAL_EXIT:
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
+        await self.dispatcher.pool.aclose()
+        if self.dispatcher.cache is not None:
+            self.dispatcher.cache.close()
+
+    def _finish(self) -> int:
+        reached = self.writer.count >= self.target
+        if self.exit_code is None:
+            if reached:
+                self.exit_code = EXIT_OK
+            elif self.stop_reason == "teacher_error":
+                self.exit_code = EXIT_FAILURE
+            else:
+                self.exit_code = EXIT_PARTIAL
+        report = self._write_report(self.stop_reason or "target", self.exit_code)
+        self.writer.close(complete=reached)
+        self.progress.close(self.writer.count)
+        if self.error:
+            print(f"synthgen: error: {self.error}", file=sys.stderr)
+        if not self.s.quiet:
+            print(summary_text(report, output=str(self.s.output)), file=sys.stderr)
+        if self.s.json_report:
+            import json
+
+            print(json.dumps(report, indent=2))
+        return self.exit_code
+
+    def _write_report(self, stop_reason: str, exit_code: int | None) -> dict[str, Any]:
+        report = build_report(
+            settings=self.s,
+            counts=self.counts,
+            meter=self.meter,
+            config_hash=self.config_hash,
+            content_config=self.content_config,
+            started=self.started,
+            stop_reason=stop_reason,
+            exit_code=exit_code,
+            total_examples=self.writer.count,
+            previous=self.existing.report,
+        )
+        self.writer.write_report(report)
+        return report
+
+
+def _must_parse(completion: Completion) -> None:
+    """Retry an answer cut off (finish_reason "length") before any task could be parsed."""
+    if (
+        completion.finish_reason == "length"
+        and not parse_numbered_tasks(completion.text, truncated=True).candidates
+    ):
+        raise TransientTeacherError("completion cut off before any task (raise --max-tokens?)")

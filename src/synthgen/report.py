@@ -1,0 +1,116 @@
+"""The run report (``<output>.report.json``) and the end-of-run summary on stderr."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from synthgen import __version__
+from synthgen.config import Settings
+from synthgen.teacher.dispatch import UsageMeter
+
+STOP_MESSAGES = {
+    "target": "target reached",
+    "nothing_to_do": "the output already had the target number of examples",
+    "max_requests": "the --max-requests budget was reached",
+    "max_total_tokens": "the --max-total-tokens budget was reached",
+    "max_cost": "the --max-cost budget was reached",
+    "failure_limit": "too many failed requests in a row (--max-consecutive-failures)",
+    "teacher_error": "the teacher failed",
+    "exhausted": "the teacher stopped producing new examples",
+    "interrupted": "interrupted",
+    "running": "still running",
+}
+
+
+@dataclass
+class Counts:
+    """What happened to requests and candidates in this run."""
+
+    requests: int = 0
+    cached_responses: int = 0
+    failed_requests: int = 0
+    unparseable_responses: int = 0
+    candidates: int = 0
+    truncated_dropped: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)
+    duplicates_exact: int = 0
+    duplicates_similar: int = 0
+    kept: int = 0
+
+
+def build_report(
+    *,
+    settings: Settings,
+    counts: Counts,
+    meter: UsageMeter,
+    config_hash: str,
+    content_config: dict[str, Any],
+    started: float,
+    stop_reason: str,
+    exit_code: int | None,
+    total_examples: int,
+    previous: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The report as JSON-ready data; earlier runs on the same output are kept in ``runs``."""
+    this_run = {
+        "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+        "wall_seconds": round(time.time() - started, 3),
+        "stop_reason": stop_reason,
+        "exit_code": exit_code,
+        "counts": {**asdict(counts), "rejected": dict(counts.rejected)},
+        "usage": _usage(meter),
+        "synthgen_version": __version__,
+    }
+    runs = [*(previous.get("runs", []) if previous else []), this_run]
+    return {
+        "synthgen_version": __version__,
+        "output": str(settings.output),
+        "examples": total_examples,
+        "teacher": {
+            "kind": settings.teacher_kind(),
+            "model": settings.model or "mock",
+            "base_urls": settings.base_url,
+        },
+        "config_hash": config_hash,
+        "content_config": content_config,
+        "config": settings.public_dict(),
+        "last_run": this_run,
+        "runs": runs,
+    }
+
+
+def _usage(meter: UsageMeter) -> dict[str, Any]:
+    cost = meter.cost()
+    return {
+        "requests_sent": meter.requests_sent,
+        "retries": meter.retries,
+        "failures_by_kind": dict(meter.failures_by_kind),
+        "by_model": {m: asdict(u) for m, u in meter.by_model.items()},
+        "total_tokens": meter.total_tokens,
+        "cost_usd": None if cost is None else round(cost, 6),
+    }
+
+
+def summary_text(report: dict[str, Any], *, output: str) -> str:
+    """A few lines for stderr at the end of a run."""
+    run = report["last_run"]
+    c, u = run["counts"], run["usage"]
+    rejected = ", ".join(f"{k} {v}" for k, v in sorted(c["rejected"].items())) or "none"
+    tokens_in = sum(m["prompt_tokens"] for m in u["by_model"].values())
+    tokens_out = sum(m["completion_tokens"] for m in u["by_model"].values())
+    cost = "" if u["cost_usd"] is None else f", cost ${u['cost_usd']:.4f}"
+    lines = [
+        f"synthgen: kept {c['kept']} new examples; {report['examples']} in {output} "
+        f"({run['wall_seconds']:.1f} s)",
+        f"  requests: {u['requests_sent']} sent, {c['cached_responses']} from cache, "
+        f"{u['retries']} retries, {c['failed_requests']} failed",
+        f"  tokens: {tokens_in:,} in, {tokens_out:,} out{cost}",
+        f"  candidates: {c['candidates']} parsed ({c['unparseable_responses']} responses unparseable, "
+        f"{c['truncated_dropped']} cut off); rejected: {rejected}",
+        f"  duplicates: {c['duplicates_exact']} exact, {c['duplicates_similar']} similar (ROUGE-L)",
+        f"  stopped: {STOP_MESSAGES.get(run['stop_reason'], run['stop_reason'])}",
+    ]
+    return "\n".join(lines)

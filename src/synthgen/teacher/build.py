@@ -1,0 +1,97 @@
+"""Build the teacher stack (endpoints, retries, limits, cache) from the settings."""
+
+from __future__ import annotations
+
+import os
+
+from synthgen.config import Settings
+from synthgen.errors import ConfigError
+from synthgen.teacher.base import Message
+from synthgen.teacher.cache import ResponseCache, cache_key, default_cache_path
+from synthgen.teacher.dispatch import Budgets, Dispatcher, UsageMeter
+from synthgen.teacher.endpoints import Endpoint, EndpointPool
+from synthgen.teacher.limits import AdaptiveConcurrency, TokenBucket
+from synthgen.teacher.retry import RetryPolicy
+
+
+def read_api_key(settings: Settings) -> str:
+    """The key from ``$api_key_env``; local servers (a --base-url) may run without one."""
+    key = os.environ.get(settings.api_key_env, "").strip()
+    if key:
+        return key
+    if settings.base_url:
+        return "no-key"  # vLLM, Ollama, llama.cpp... accept any key unless configured
+    raise ConfigError(
+        f"${settings.api_key_env} is not set: export your API key, or pass --base-url "
+        "for a local OpenAI-compatible server (or --teacher mock for a dry run)"
+    )
+
+
+def build_endpoints(settings: Settings) -> EndpointPool:
+    if settings.teacher_kind() == "mock":
+        from synthgen.teacher.mock import MockTeacher
+
+        teacher = MockTeacher(seed=settings.seed, max_tokens=settings.max_tokens)
+        return EndpointPool([Endpoint("mock", teacher)])
+
+    from synthgen.teacher.openai_teacher import OpenAITeacher, Sampling
+
+    key = read_api_key(settings)
+    sampling = Sampling(settings.temperature, settings.top_p, settings.max_tokens, seed=None)
+    urls: list[str | None] = list(settings.base_url) or [None]
+    endpoints = [
+        Endpoint(
+            url or "https://api.openai.com/v1",
+            OpenAITeacher(
+                base_url=url,
+                model=settings.model or "",
+                api_key=key,
+                api_key_env=settings.api_key_env,
+                sampling=sampling,
+                timeout=settings.request_timeout,
+            ),
+        )
+        for url in urls
+    ]
+    return EndpointPool(endpoints)
+
+
+def build_dispatcher(settings: Settings, meter: UsageMeter) -> Dispatcher:
+    pool = build_endpoints(settings)
+    cache = None
+    use_cache = settings.cache and settings.teacher_kind() == "openai"  # the mock costs nothing
+    if use_cache:
+        cache = ResponseCache(settings.cache_path or default_cache_path())
+    sampling = {
+        "temperature": settings.temperature,
+        "top_p": settings.top_p,
+        "max_tokens": settings.max_tokens,
+    }
+    endpoints = [e.name for e in pool.endpoints]
+
+    def key(messages: list[Message], sample_index: int) -> str:
+        return cache_key(
+            model=settings.model or "mock",
+            endpoints=endpoints,
+            messages=list(messages),
+            sampling=sampling,
+            sample_index=sample_index,
+        )
+
+    def count_retry(_: Exception) -> None:
+        meter.retries += 1
+
+    return Dispatcher(
+        pool=pool,
+        policy=RetryPolicy(
+            max_retries=settings.max_retries, max_wait=settings.retry_max_wait, on_retry=count_retry
+        ),
+        concurrency=AdaptiveConcurrency(settings.concurrency),
+        meter=meter,
+        budgets=Budgets(settings.max_requests, settings.max_total_tokens, settings.max_cost),
+        max_tokens=settings.max_tokens,
+        cache=cache,
+        cache_key=key,
+        rpm=TokenBucket(settings.rpm) if settings.rpm else None,
+        tpm=TokenBucket(settings.tpm) if settings.tpm else None,
+    )
