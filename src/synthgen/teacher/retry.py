@@ -35,7 +35,7 @@ class RetryPolicy:
     ) -> None:
         self.max_retries = max_retries
         self.max_wait = max_wait
-        self._backoff = wait_exponential_jitter(initial=initial, max=max_backoff, jitter=initial)
+        self._backoff = wait_exponential_jitter(multiplier=initial, max=max_backoff, jitter=initial)
         self._on_retry = on_retry
         self._sleep = sleep
 
