@@ -210,7 +210,7 @@ CASES = [
     ("empty", False, [], 0, 0),
     ("empty", True, [], 0, 0),
     (
-        "code_outputs",  # fenced code keeps blank lines, "Input:"/"###" inside code and after output
+        "code_outputs",  # fenced code keeps blank lines and ---/### lines; "Input:"/"Answer:" after output
         False,
         [
             (
@@ -224,9 +224,9 @@ CASES = [
                 "It prints 0, 2 and 4, each on its own line.\nInput: nothing else is read\nAnswer: 0 2 4",
             ),
             (
-                "Write a shell command that counts the lines of every .py file in a folder.",
+                "Write a YAML file with two documents, each naming one service.",
                 "",
-                "```bash\n# Input: the current directory\n### total\nwc -l *.py\n```",
+                "```yaml\n---\nservice: web\n###\n---\nservice: db\n```",
             ),
         ],
         0,
