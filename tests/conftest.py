@@ -32,3 +32,62 @@ def run_cli(*args: str) -> Any:
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+class MockServer:
+    """``synthgen mock-teacher`` in a subprocess on a free port (a real HTTP server)."""
+
+    def __init__(self, *args: str) -> None:
+        import subprocess
+        import sys
+
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "synthgen", "mock-teacher", "--port", "0", *args],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert self.proc.stderr is not None
+        line = self.proc.stderr.readline()
+        if "listening on" not in line:
+            self.proc.kill()
+            raise RuntimeError(f"mock-teacher did not start: {line}{self.proc.stderr.read()}")
+        self.url = line.split("listening on", 1)[1].strip()  # http://127.0.0.1:PORT/v1
+        self.root = self.url.rsplit("/v1", 1)[0]
+
+    def stats(self) -> dict[str, Any]:
+        import httpx
+
+        return httpx.get(f"{self.root}/stats", timeout=5).json()
+
+    def reset(self) -> None:
+        import httpx
+
+        httpx.post(f"{self.root}/stats/reset", timeout=5)
+
+    def close(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except Exception:
+            self.proc.kill()
+
+
+@pytest.fixture
+def mock_server() -> Any:
+    """Factory: ``mock_server("--error-rate-500", "0.2")`` starts one; all stop at teardown."""
+    servers: list[MockServer] = []
+
+    def start(*args: str) -> MockServer:
+        server = MockServer(*args)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+def synthgen_cmd(*args: object) -> list[str]:
+    import sys
+
+    return [sys.executable, "-m", "synthgen", *(str(a) for a in args)]
