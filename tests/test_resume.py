@@ -1,0 +1,181 @@
+"""Crash safety and resume: kill anywhere, rerun, get exactly the dataset asked for."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+from conftest import read_jsonl, run_cli, synthgen_cmd
+
+
+def _start(url: str, out: Path, cache: Path, *extra: object) -> subprocess.Popen[str]:
+    args = ["generate", "--base-url", url, "--model", "mock", "-o", out, "--cache-path", cache,
+            "--concurrency", "4", "--max-tokens", "2000", "--seed", "11", *extra]  # fmt: skip
+    return subprocess.Popen(synthgen_cmd(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _run(url: str, out: Path, cache: Path, *extra: object) -> subprocess.CompletedProcess[str]:
+    proc = _start(url, out, cache, *extra)
+    stdout, stderr = proc.communicate(timeout=120)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+
+
+def _report(out: Path) -> dict[str, Any]:
+    return json.loads(out.with_name(out.name + ".report.json").read_text())
+
+
+def _valid_unique(out: Path) -> list[dict[str, str]]:
+    rows = read_jsonl(out)  # every line parses
+    assert all(set(r) == {"instruction", "input", "output"} for r in rows)
+    assert len({r["instruction"] for r in rows}) == len(rows)
+    return rows
+
+
+def test_sigkill_at_random_moments_then_resume_gives_the_uninterrupted_file(
+    tmp_path: Path, mock_server: Any
+) -> None:
+    server = mock_server("--latency-ms", "40")
+    num = 150
+    reference = tmp_path / "ref.jsonl"
+    assert _run(server.url, reference, tmp_path / "ref-cache.sqlite3", "--num", num).returncode == 0
+    uninterrupted_requests = server.stats()["requests_total"]
+
+    rng = random.Random(1234)
+    for attempt in range(3):
+        server.reset()
+        out, cache = tmp_path / f"run{attempt}.jsonl", tmp_path / f"cache{attempt}.sqlite3"
+        for _ in range(2):  # killed twice, at random moments
+            proc = _start(server.url, out, cache, "--num", num)
+            time.sleep(rng.uniform(0.5, 1.5))
+            proc.kill()
+            proc.wait()
+        final = _run(server.url, out, cache, "--num", num)
+        assert final.returncode == 0, final.stderr
+        rows = _valid_unique(out)
+        assert len(rows) == num
+        assert out.read_bytes() == reference.read_bytes()
+        # The cache kept the answers of the killed runs: little was paid twice.
+        assert server.stats()["requests_total"] <= uninterrupted_requests + 3 * 2 * 4
+
+
+def test_torn_last_line_is_cut_and_the_run_continues(tmp_path: Path) -> None:
+    out = tmp_path / "a.jsonl"
+    assert run_cli("generate", "--teacher", "mock", "-o", out, "-n", "10", "-q").exit_code == 0
+    with out.open("a") as handle:
+        handle.write('{"instruction": "Half a line wri')
+    result = run_cli("generate", "--teacher", "mock", "-o", out, "-n", "15", "-q")
+    assert result.exit_code == 0, result.output
+    assert "torn last line" in result.stderr
+    assert len(_valid_unique(out)) == 15
+    assert len(read_jsonl(out.with_name("a.jsonl.meta.jsonl"))) == 15
+
+
+def test_corrupt_middle_line_is_refused_without_touching_the_file(tmp_path: Path) -> None:
+    out = tmp_path / "a.jsonl"
+    out.write_text('{"instruction": "a", "input": "", "output": "b"}\nnot json\n{"instruction": "c", "input": "", "output": "d"}\n')
+    before = out.read_bytes()
+    result = run_cli("generate", "--teacher", "mock", "-o", out, "-n", "15")
+    assert result.exit_code == 2
+    assert f"{out}:2:" in result.stderr and "--overwrite" in result.stderr
+    assert out.read_bytes() == before
+
+
+def test_rerun_resumes_and_add_grows_by_exactly_n(tmp_path: Path) -> None:
+    out = tmp_path / "a.jsonl"
+    assert run_cli("generate", "--teacher", "mock", "-o", out, "-n", "20", "-q").exit_code == 0
+    first = read_jsonl(out)
+    again = run_cli("generate", "--teacher", "mock", "-o", out, "-n", "20")
+    assert again.exit_code == 0 and "nothing to do" in again.stderr
+    assert run_cli("generate", "--teacher", "mock", "-o", out, "--add", "7", "-q").exit_code == 0
+    rows = _valid_unique(out)
+    assert len(rows) == 27 and rows[:20] == first
+    report = _report(out)
+    assert report["examples"] == 27 and len(report["runs"]) >= 2
+
+
+def test_config_change_is_refused_unless_forced(tmp_path: Path) -> None:
+    out = tmp_path / "a.jsonl"
+    assert run_cli("generate", "--teacher", "mock", "-o", out, "-n", "10", "-q").exit_code == 0
+    refused = run_cli("generate", "--teacher", "mock", "-o", out, "-n", "20", "--similarity-threshold", "0.5")
+    assert refused.exit_code == 2
+    assert "different configuration (changed: similarity_threshold)" in refused.stderr
+    assert len(read_jsonl(out)) == 10
+    forced = run_cli("generate", "--teacher", "mock", "-o", out, "-n", "20", "--similarity-threshold", "0.5",
+                     "--force", "-q")  # fmt: skip
+    assert forced.exit_code == 0 and len(read_jsonl(out)) == 20
+
+
+def test_overwrite_keeps_the_old_file_until_the_new_one_is_complete(tmp_path: Path, mock_server: Any) -> None:
+    server = mock_server()
+    out, cache = tmp_path / "a.jsonl", tmp_path / "c.sqlite3"
+    assert _run(server.url, out, cache, "--num", "30", "--quiet").returncode == 0
+    before = out.read_bytes()
+    partial = _run(server.url, out, cache, "--num", "500", "--overwrite", "--max-requests", "1", "--no-cache", "-q")
+    assert partial.returncode == 3
+    assert out.read_bytes() == before
+    assert not list(tmp_path.glob(".a.jsonl*"))  # no temporary leftovers
+    done = _run(server.url, out, cache, "--num", "12", "--overwrite", "--seed", "99", "-q")
+    assert done.returncode == 0
+    assert len(_valid_unique(out)) == 12 and out.read_bytes() != before
+    assert len(read_jsonl(out.with_name("a.jsonl.meta.jsonl"))) == 12
+
+
+def test_a_second_concurrent_run_is_refused_and_a_stale_lock_taken_over(
+    tmp_path: Path, mock_server: Any
+) -> None:
+    server = mock_server("--latency-ms", "300")
+    out, cache = tmp_path / "a.jsonl", tmp_path / "c.sqlite3"
+    first = _start(server.url, out, cache, "--num", "400", "--quiet")
+    try:
+        deadline = time.time() + 20
+        lock = out.with_name("a.jsonl.lock")
+        while not (lock.exists() and lock.read_text().strip()) and time.time() < deadline:
+            time.sleep(0.05)
+        second = _run(server.url, out, cache, "--num", "400")
+        assert second.returncode == 2
+        assert f"PID {first.pid}" in second.stderr
+    finally:
+        first.kill()
+        first.wait()
+    # The killed run's lock file is still there, but nobody holds it: taken over.
+    assert out.with_name("a.jsonl.lock").exists()
+    result = run_cli("generate", "--teacher", "mock", "-o", tmp_path / "b.jsonl", "-n", "5", "-q")
+    assert result.exit_code == 0
+    stale = tmp_path / "c.jsonl.lock"
+    stale.write_text("999999\n")
+    assert run_cli("generate", "--teacher", "mock", "-o", tmp_path / "c.jsonl", "-n", "5", "-q").exit_code == 0
+
+
+def test_sigterm_exits_143_with_a_complete_report(tmp_path: Path, mock_server: Any) -> None:
+    server = mock_server("--latency-ms", "200")
+    out, cache = tmp_path / "a.jsonl", tmp_path / "c.sqlite3"
+    proc = _start(server.url, out, cache, "--num", "2000", "--log-format", "json")
+    time.sleep(2.0)
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 143, stderr
+    report = _report(out)
+    assert report["last_run"]["stop_reason"] == "interrupted"
+    assert report["last_run"]["exit_code"] == 143
+    rows = _valid_unique(out)
+    assert report["examples"] == len(rows) > 0
+    # A second run picks up where this one stopped.
+    resumed = _run(server.url, out, cache, "--num", str(len(rows) + 10), "-q")
+    assert resumed.returncode == 0 and len(_valid_unique(out)) == len(rows) + 10
+
+
+def test_no_tty_progress_is_plain_lines_and_json_logs_parse(tmp_path: Path) -> None:
+    out = tmp_path / "a.jsonl"
+    result = subprocess.run(
+        synthgen_cmd("generate", "--teacher", "mock", "-o", out, "-n", "30", "--log-format", "json"),
+        capture_output=True, text=True, timeout=60, env={**os.environ},
+    )  # fmt: skip
+    assert result.returncode == 0
+    assert result.stdout == ""
+    assert "\x1b[" not in result.stderr  # no animation or colour without a terminal
