@@ -176,6 +176,7 @@ def test_every_default_word_and_its_plural_is_blocked(word: str) -> None:
         ("I cannot stress this enough: back up your files.", False),
         ("I'm sorry, but the shop closes at six.", False),
         ("Being an AI enthusiast, I read a lot.", False),
+        ("The lab has an AI language model of its own.", False),
     ],
 )
 def test_is_refusal(text: str, expected: bool) -> None:

