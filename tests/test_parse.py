@@ -356,26 +356,46 @@ def test_inputs_that_only_resemble_no_input_are_kept(real_input: str) -> None:
     assert parse_numbered_tasks(text).candidates[0].input == real_input
 
 
-@pytest.mark.parametrize(
-    "header",
-    [
-        "### Task 2",
-        "## Task 2: Geography",
-        "**Task 2**",
-        "**Example 2:**",
-        "Task 2:",
-        "Task #2",
-        "---",
-        "###",
-    ],
-)
-def test_headers_and_separators_end_an_item(header: str) -> None:
-    text = (
-        "Instruction: Name the longest river in Africa.\nInput:\nOutput: The Nile.\n"
-        f"{header}\nSome prose that belongs to no item.\n"
-        "Instruction: Name the longest river in Europe.\nInput:\nOutput: The Volga."
-    )
+NILE = "Instruction: Name the longest river in Africa.\nInput:\nOutput: The Nile.\n"
+VOLGA = "Instruction: Name the longest river in Europe.\nInput:\nOutput: The Volga."
+
+
+@pytest.mark.parametrize("separator", ["---", "***", "___", "===", "###", "  ---  "])
+def test_separator_ends_the_item_and_prose_after_it_is_ignored(separator: str) -> None:
+    text = f"{NILE}{separator}\nSome prose that belongs to no item.\n\n{VOLGA}"
     assert [c.output for c in parse_numbered_tasks(text).candidates] == ["The Nile.", "The Volga."]
+
+
+@pytest.mark.parametrize(
+    "header", ["### Task 2", "## Task 2: Geography", "**Task 2**", "**Example 2:**", "Task 2:", "Task #2"]
+)
+def test_header_followed_by_a_label_ends_the_item(header: str) -> None:
+    text = f"{NILE}\n{header}\n\n{VOLGA}"
+    assert [c.output for c in parse_numbered_tasks(text).candidates] == ["The Nile.", "The Volga."]
+
+
+def test_header_followed_by_text_is_text_of_the_output() -> None:
+    text = (
+        "1. Instruction: Give two example sentences that use the word 'brisk'.\n1. Input: <noinput>\n"
+        "1. Output: **Example 1:**\nWe went for a brisk walk.\n\n**Example 2:**\nBusiness was brisk.\n\n"
+        "2. Instruction: Name the longest river in Europe.\n2. Input:\n2. Output: The Volga."
+    )
+    assert [c.output for c in parse_numbered_tasks(text).candidates] == [
+        "**Example 1:**\nWe went for a brisk walk.\n\n**Example 2:**\nBusiness was brisk.",
+        "The Volga.",
+    ]
+
+
+def test_markup_at_the_start_of_a_value_is_kept() -> None:
+    text = "**Instruction:** List two fruits as bullets.\n**Input:** <noinput>\n**Output:** * apples\n* pears"
+    assert triples(parse_numbered_tasks(text)) == [("List two fruits as bullets.", "", "* apples\n* pears")]
+
+
+def test_header_before_an_input_label_starts_an_item_without_instruction() -> None:
+    text = f"{NILE}### Task 2\nInput: 12, 15, 9\nOutput: 36"
+    result = parse_numbered_tasks(text)
+    assert [c.output for c in result.candidates] == ["The Nile."]
+    assert result.unparsed_blocks == 1
 
 
 def test_task_lines_inside_an_output_are_text() -> None:

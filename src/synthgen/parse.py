@@ -25,9 +25,11 @@ Rules (each one exists because models really write it that way):
   ("Answer: 42", "Input: [1, 2]") - unless it carries a number other than the item's,
   which marks a new item whose instruction is missing. Numbers are otherwise ignored:
   numbering may skip, restart, or count lines (``1. Instruction / 2. Input / 3. Output``).
-- A separator line (``---``, ``***``, ``###`` alone) or a task header (``### Task 3``,
-  ``**Task 3:**``, ``Example 3``) ends the current item; text before the next label is
-  prose and ignored. Text before the first label ("Here are 20 tasks:") is ignored too.
+- A separator line (``---``, ``***``, ``###`` alone) ends the current item; text before
+  the next label is prose and ignored, like text before the first label ("Here are 20
+  tasks:"). A task header (``### Task 3: Title``, ``**Example 3**``, a bare ``Task 3:``)
+  ends the item only when a label follows it (blank lines aside); otherwise it is text,
+  as in an output that lists "**Example 1:** ... **Example 2:** ...".
 - Inside a fenced code block (``` or ~~~) nothing is a label or separator, except a
   *numbered* ``Instruction`` label, which closes a fence the model forgot to close.
 - Inputs meaning "none" (``<noinput>``, ``<No input>``, ``N/A``, ``None``, ``(none)``,
@@ -65,10 +67,12 @@ __all__ = ["ParseResult", "parse_numbered_tasks"]
 
 # One line at a time, anchored, and no two repeats that can match the same characters next
 # to each other: the cost stays linear in the line length even on adversarial text.
+# Closing bold is only taken right after the colon ("**Instruction:** x"), so an output
+# that itself starts with markup ("Output: **Example 1:**", "Output: * apples") keeps it.
 _LABEL = re.compile(
     r"[ \t#*_>+-]*(?:(?P<pre>\d{1,4})[.)][ \t*_]*)?"
     r"(?P<label>instructions?|input|output|response|answer)"
-    r"(?:[ \t]+\#?(?P<post>\d{1,4}))?[ \t*_]*:[ \t*_]*(?P<rest>.*)",
+    r"(?:[ \t]+\#?(?P<post>\d{1,4}))?[ \t*_]*:[*_]{0,3}[ \t]*(?P<rest>.*)",
     re.IGNORECASE,
 )
 _SEPARATOR = re.compile(r"[ \t]*(?:-{3,}|\*{3,}|_{3,}|={3,}|\#{1,6})[ \t]*")
@@ -83,8 +87,8 @@ _MAX_HEADER_CHARS = 200  # a longer line is text, not a separator or a task head
 _NO_INPUT_MAX_CHARS = 40  # longer inputs are real text; don't even try the pattern
 _SIGN_OFF = re.compile(
     r"[*_\"' \t]*(?:i hope|hope (?:this|these|that)|let me know|feel free|please let|"
-    r"if you (?:need|want|would|'d|have)|would you like|these (?:\d+ )?(?:tasks|examples|instructions)|"
-    r"this (?:list|set)|each (?:of these|task)|all (?:of )?these|i(?:'ve| have) (?:created|written|"
+    r"if you (?:need|want|would|['\u2019]d|have)|would you like|these (?:\d+ )?(?:tasks|examples|instructions)|"
+    r"this (?:list|set)|each (?:of these|task)|all (?:of )?these|i(?:['\u2019]ve| have) (?:created|written|"
     r"generated|included|tried|provided)|note:|enjoy|happy to|good luck)",
     re.IGNORECASE,
 )
@@ -140,31 +144,59 @@ def parse_numbered_tasks(text: str, *, truncated: bool = False) -> ParseResult:
 
 
 def _split_blocks(text: str) -> list[_Block]:
-    """Walk the lines once and group them into items (see the module docstring)."""
-    blocks: list[_Block] = []
-    block: _Block | None = None
-    in_fence = False
+    """Group the lines of ``text`` into items (see the module docstring)."""
+    reader = _LineReader()
     for line in text.splitlines():
-        if not line.strip():  # fast path; a blank line never changes the state
-            if block is not None:
-                block.add_line(line)
-            continue
+        reader.feed(line)
+    return reader.blocks
+
+
+class _LineReader:
+    """One pass over the lines: the item being read, code fences, a header on hold."""
+
+    def __init__(self) -> None:
+        self.blocks: list[_Block] = []
+        self.block: _Block | None = None
+        self.in_fence = False
+        # A task header (and blank lines after it) waits for the next line: a label makes it
+        # the boundary of a new item; anything else makes it text ("**Example 2:**" in an output).
+        self.held: list[str] = []
+
+    def feed(self, line: str) -> None:
+        if not line.strip():  # fast path: a blank line never changes the state
+            if self.held:
+                self.held.append(line)
+            else:
+                self._text(line)
+            return
         label = _LABEL.match(line)
-        if in_fence and not _closes_fence(label):
-            in_fence = not _FENCE.match(line)
-            if block is not None:
-                block.add_line(line)
-            continue
-        if label is not None:
-            block = _apply_label(blocks, block, label, line)
-            in_fence = bool(_FENCE.match(label["rest"]))
-        elif len(line) <= _MAX_HEADER_CHARS and (_SEPARATOR.fullmatch(line) or _is_header(line)):
-            block, in_fence = None, False
+        if self.in_fence and not _closes_fence(label):
+            self.in_fence = not _FENCE.match(line)
+            self._text(line)
+        elif label is not None:
+            if self.held:
+                self.block, self.held = None, []
+            self.block = _apply_label(self.blocks, self.block, label, line)
+            self.in_fence = bool(_FENCE.match(label["rest"]))
+        elif len(line) <= _MAX_HEADER_CHARS and _SEPARATOR.fullmatch(line):
+            self.block, self.in_fence, self.held = None, False, []
+        elif len(line) <= _MAX_HEADER_CHARS and _is_header(line):
+            self._release_held()
+            self.held = [line]
         else:
-            in_fence = bool(_FENCE.match(line))
-            if block is not None:
-                block.add_line(line)
-    return blocks
+            self._release_held()
+            self.in_fence = bool(_FENCE.match(line))
+            self._text(line)
+
+    def _release_held(self) -> None:
+        """The held header was not followed by a label: it is text after all."""
+        held, self.held = self.held, []
+        for line in held:
+            self._text(line)
+
+    def _text(self, line: str) -> None:
+        if self.block is not None:
+            self.block.add_line(line)
 
 
 def _closes_fence(label: re.Match[str] | None) -> bool:
