@@ -5,13 +5,16 @@ for, or ``None`` to let it through. Reason names are stable snake_case strings: 
 the keys of the ``rejected`` counts in reports and of the ``_rejected`` field of reject
 files.
 
-The rules follow self-instruct's post-processing (Wang et al. 2022,
-``self_instruct/prepare_for_finetuning.py`` / ``generate_instances``' filter) as reused by
-Stanford Alpaca (``generate_instruction.py``, ``post_process_gpt3_response``): drop an
-instruction of <= 3 or > 150 words, one containing a blacklisted keyword (image, graph,
-file, map, draw, plot, go to, video, audio, music, flowchart, diagram ...), one starting
-with "Write a program", and one starting with punctuation or a non-ASCII character. We
-add two checks of our own for chat models: an empty output and a teacher refusal.
+The rules follow self-instruct's post-processing (Wang et al. 2022, yizhongw/self-instruct,
+``self_instruct/bootstrap_instructions.py``, ``post_process_gpt3_response``) as reused by
+Stanford Alpaca (``generate_instruction.py``, same function name): drop an instruction of
+<= 3 or > 150 words, one containing a blacklisted keyword as a whole word (image(s),
+graph(s), picture(s), file(s), map(s), draw, plot, go to; Alpaca adds video, audio, music,
+flowchart, diagram), one starting with "Write a program", and one starting with
+punctuation or a non-ASCII character. Differences, on purpose: "Write a program" is
+matched in any case and as a whole word ("Write a programming joke" passes); the
+blocklist is configurable and accepts any plural ending in -s/-es. We add two checks of
+our own for chat models: an empty output and a teacher refusal.
 """
 
 from __future__ import annotations
