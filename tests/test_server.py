@@ -1,0 +1,439 @@
+"""The mock-teacher HTTP server: OpenAI shapes, the official client, fault options, stats, process life.
+
+Most tests talk to real ``synthgen mock-teacher`` processes on loopback (one per option set,
+shared by a module), because drops, hangs, signals and busy ports only exist on a real server.
+A few use the app in-process where a fresh server per case is the point.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import openai
+import pytest
+
+from conftest import run_cli
+from synthgen.config import MockServerSettings
+from synthgen.server import MALFORMED_REPLY, create_app
+from synthgen.teacher.mock import count_tokens, mock_reply
+
+TASKS_PROMPT = (
+    "Please write 5 new tasks. Example tasks:\n\n"
+    "1. Instruction: Give three tips for staying healthy.\n1. Input: <noinput>\n"
+    "1. Output: Eat well, sleep enough and move every day.\n\n"
+    "Now write 5 new tasks in exactly the same format, numbered 1 to 5."
+)
+MESSAGES = [{"role": "user", "content": TASKS_PROMPT}]
+# A task's first line in any of the mock's label styles: "3. Instruction:", "3. **Instruction:**",
+# "Instruction 3:"; the group(s) hold its number.
+ITEM = re.compile(r"^(?:(\d+)\.\s*\**Instruction:|Instruction (\d+):)", re.MULTILINE)
+LISTENING = re.compile(r"^mock-teacher listening on (http://127\.0\.0\.1:(\d+)/v1)$")
+
+
+@dataclass
+class Server:
+    """A ``synthgen mock-teacher`` subprocess; ``log`` collects its stderr lines."""
+
+    proc: subprocess.Popen[str]
+    url: str  # .../v1, for the openai client
+    port: int
+    log: list[str] = field(default_factory=list)
+
+    @property
+    def root(self) -> str:
+        return self.url.removesuffix("/v1")
+
+    def client(self, **kw: Any) -> openai.OpenAI:
+        return openai.OpenAI(base_url=self.url, **{"api_key": "x", "max_retries": 0, **kw})
+
+    def stats(self) -> dict[str, Any]:
+        return httpx.get(f"{self.root}/stats").json()
+
+    def reset(self) -> None:
+        httpx.post(f"{self.root}/stats/reset").raise_for_status()
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        return self.proc.wait(timeout=10)
+
+
+def start_server(*args: str) -> Server:
+    """Start a server on a free port and wait for its listening line."""
+    cmd = [sys.executable, "-m", "synthgen", "mock-teacher", "--port", "0", *args]
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
+    lines: queue.Queue[str | None] = queue.Queue()
+    log: list[str] = []
+
+    def drain() -> None:  # keeps reading, so a chatty server never blocks on a full pipe
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            log.append(line.rstrip("\n"))
+            lines.put(line.rstrip("\n"))
+        lines.put(None)
+
+    threading.Thread(target=drain, daemon=True).start()
+    deadline = time.monotonic() + 20
+    while (line := lines.get(timeout=max(0.1, deadline - time.monotonic()))) is not None:
+        if match := LISTENING.match(line):
+            return Server(proc, match[1], int(match[2]), log)
+    proc.kill()
+    raise AssertionError(f"server did not start: {log}")
+
+
+@pytest.fixture(scope="module")
+def server_factory() -> Iterator[Any]:
+    """Start servers on demand; all are stopped when the module ends."""
+    started: list[Server] = []
+
+    def start(*args: str) -> Server:
+        started.append(start_server(*args))
+        return started[-1]
+
+    yield start
+    for server in started:
+        if server.proc.poll() is None:
+            server.proc.kill()
+            server.proc.wait()
+
+
+@pytest.fixture(scope="module")
+def plain(server_factory: Any) -> Server:
+    return server_factory("--seed", "7")
+
+
+def _numbers(text: str) -> list[int]:
+    """The numbers of the tasks listed in ``text``."""
+    return [int(a or b) for a, b in ITEM.findall(text)]
+
+
+def chat(client: openai.OpenAI, **kw: Any) -> Any:
+    return client.chat.completions.create(**{"model": "mock", "messages": MESSAGES, **kw})
+
+
+# --- OpenAI shapes, through the official client --------------------------------------------
+
+
+def test_chat_completion_has_openai_shape(plain: Server) -> None:
+    raw = plain.client().chat.completions.with_raw_response.create(model="teacher-7b", messages=MESSAGES)
+    assert raw.headers["x-request-id"].startswith("req_")
+    resp = raw.parse()
+    assert resp.id.startswith("chatcmpl-") and resp.object == "chat.completion"
+    assert resp.model == "teacher-7b"  # whatever was asked for is echoed
+    assert abs(resp.created - time.time()) < 60
+    [choice] = resp.choices
+    assert choice.index == 0 and choice.finish_reason == "stop"
+    assert choice.message.role == "assistant" and choice.message.content
+    assert resp.usage.prompt_tokens == count_tokens(TASKS_PROMPT)
+    assert resp.usage.completion_tokens == count_tokens(choice.message.content)
+    assert resp.usage.total_tokens == resp.usage.prompt_tokens + resp.usage.completion_tokens
+
+
+def test_content_is_the_in_process_mock_teachers(plain: Server) -> None:
+    content = chat(plain.client()).choices[0].message.content
+    # No request seed, default temperature: exactly what `--teacher mock --seed 7` computes.
+    assert content == mock_reply(TASKS_PROMPT, seed=7, sample_index=0)
+    assert _numbers(content) == [1, 2, 3, 4, 5]
+
+
+def test_a_question_gets_an_answer_not_a_task_list(plain: Server) -> None:
+    resp = chat(plain.client(), messages=[{"role": "user", "content": "What is the capital of France?"}])
+    assert resp.choices[0].message.content and _numbers(resp.choices[0].message.content) == []
+
+
+def test_same_request_same_text_and_seed_or_temperature_change_it(plain: Server) -> None:
+    client = plain.client()
+    texts = [chat(client, seed=11, temperature=0.7).choices[0].message.content for _ in range(2)]
+    assert texts[0] == texts[1]
+    assert chat(client, seed=12, temperature=0.7).choices[0].message.content != texts[0]
+    assert chat(client, seed=11, temperature=0.2).choices[0].message.content != texts[0]
+
+
+def test_n_choices_differ(plain: Server) -> None:
+    resp = chat(plain.client(), n=3, seed=1)
+    assert [c.index for c in resp.choices] == [0, 1, 2]
+    assert len({c.message.content for c in resp.choices}) == 3
+    assert resp.usage.completion_tokens == sum(count_tokens(c.message.content) for c in resp.choices)
+
+
+def test_max_tokens_cuts_the_text_with_finish_reason_length(plain: Server) -> None:
+    client = plain.client()
+    full = chat(client, seed=3).choices[0].message.content
+    cut = chat(client, seed=3, max_tokens=12)
+    assert cut.choices[0].finish_reason == "length"
+    assert full.startswith(cut.choices[0].message.content) and len(cut.choices[0].message.content) < len(full)
+    assert cut.usage.completion_tokens <= 12
+    assert chat(client, seed=3, max_tokens=100_000).choices[0].finish_reason == "stop"
+
+
+def test_streaming_matches_the_non_streaming_reply(plain: Server) -> None:
+    client = plain.client()
+    whole = chat(client, seed=5, n=2, max_tokens=40)
+    options = {"include_usage": True}
+    chunks = list(chat(client, seed=5, n=2, max_tokens=40, stream=True, stream_options=options))
+    assert all(c.object == "chat.completion.chunk" and c.id == chunks[0].id for c in chunks)
+    for choice in whole.choices:
+        deltas = [c.choices[0] for c in chunks if c.choices and c.choices[0].index == choice.index]
+        assert deltas[0].delta.role == "assistant"
+        assert "".join(d.delta.content or "" for d in deltas) == choice.message.content
+        assert [d.finish_reason for d in deltas if d.finish_reason] == [choice.finish_reason]
+    assert chunks[-1].choices == [] and chunks[-1].usage == whole.usage
+
+
+def test_text_completions(plain: Server) -> None:
+    client = plain.client()
+    resp = client.completions.create(model="mock", prompt=TASKS_PROMPT, n=2, max_tokens=30, seed=4)
+    assert resp.object == "text_completion" and resp.id.startswith("cmpl-")
+    assert [c.index for c in resp.choices] == [0, 1]
+    assert all(c.finish_reason == "length" and c.text for c in resp.choices)
+    assert resp.usage.prompt_tokens == count_tokens(TASKS_PROMPT)
+    kw = {"model": "mock", "prompt": TASKS_PROMPT, "max_tokens": 30, "seed": 4}
+    streamed = client.completions.create(**kw, stream=True)
+    assert "".join(c.choices[0].text for c in streamed if c.choices) == resp.choices[0].text
+
+
+def test_models_lists_mock(plain: Server) -> None:
+    assert [m.id for m in plain.client().models.list()] == ["mock"]
+
+
+def test_bad_requests_get_openai_errors(plain: Server) -> None:
+    with pytest.raises(openai.BadRequestError) as info:
+        chat(plain.client(), n=0)
+    assert info.value.status_code == 400 and info.value.body["param"] == "n"
+    resp = httpx.post(f"{plain.url}/chat/completions", content=b"{not json")
+    assert resp.status_code == 400 and set(resp.json()["error"]) == {"message", "type", "param", "code"}
+
+
+def test_stats_count_exactly_what_the_client_did(plain: Server) -> None:
+    plain.reset()
+    client = plain.client()
+    usages = [chat(client, seed=i).usage for i in range(3)]
+    client.models.list()
+    assert httpx.get(f"{plain.root}/nowhere").status_code == 404
+    stats = plain.stats()
+    assert stats["requests"] == {
+        "/v1/chat/completions": {"200": 3},
+        "/v1/models": {"200": 1},
+        "/nowhere": {"404": 1},
+    }
+    assert stats["requests_total"] == 5 and stats["max_concurrent"] == 1 and stats["in_flight"] == 0
+    assert stats["tokens"] == {
+        "prompt": sum(u.prompt_tokens for u in usages),
+        "completion": sum(u.completion_tokens for u in usages),
+        "total": sum(u.total_tokens for u in usages),
+    }
+    plain.reset()
+    assert plain.stats()["requests_total"] == 0 and plain.stats()["tokens"]["total"] == 0
+
+
+def test_quiet_by_default(plain: Server) -> None:
+    assert [line for line in plain.log if not LISTENING.match(line)] == []
+
+
+# --- API key -----------------------------------------------------------------------------------
+
+
+def test_require_api_key(server_factory: Any) -> None:
+    server = server_factory("--require-api-key", "sk-right")
+    assert chat(server.client(api_key="sk-right")).choices[0].finish_reason == "stop"
+    with pytest.raises(openai.AuthenticationError) as info:
+        chat(server.client(api_key="sk-wrong"))
+    assert info.value.status_code == 401
+    assert info.value.response.json() == {
+        "error": {
+            "message": "Incorrect API key provided.",
+            "type": "invalid_request_error",
+            "param": None,
+            "code": "invalid_api_key",
+        }
+    }
+    missing = httpx.get(f"{server.url}/models")
+    assert missing.status_code == 401 and "didn't provide an API key" in missing.json()["error"]["message"]
+    assert httpx.get(f"{server.root}/stats").status_code == 200  # the test hook needs no key
+
+
+# --- fault options --------------------------------------------------------------------------------
+
+
+async def _fire(url: str, count: int, concurrency: int, timeout: float = 10) -> list[tuple[str, Any, float]]:
+    """POST ``count`` chat requests; each result is (status or exception name, body, seconds)."""
+    gate = asyncio.Semaphore(concurrency)
+    limits = httpx.Limits(max_connections=concurrency)
+
+    async def one(client: httpx.AsyncClient, i: int) -> tuple[str, Any, float]:
+        async with gate:
+            started = time.monotonic()
+            payload = {"model": "mock", "messages": MESSAGES, "seed": i}
+            try:
+                resp = await client.post(f"{url}/chat/completions", json=payload)
+            except httpx.HTTPError as exc:
+                return type(exc).__name__, None, time.monotonic() - started
+            return str(resp.status_code), resp, time.monotonic() - started
+
+    async with httpx.AsyncClient(timeout=timeout, limits=limits) as client:
+        return await asyncio.gather(*(one(client, i) for i in range(count)))
+
+
+def test_each_fault_option_hits_about_its_share(server_factory: Any) -> None:
+    args = ["--seed", "3", "--hang-seconds", "0.5", "--retry-after", "2"]
+    for flag in ("--error-rate-429", "--error-rate-500", "--error-rate-503", "--drop-rate", "--hang-rate"):
+        args += [flag, "0.12"]
+    args += ["--truncate-rate", "0.2", "--malformed-rate", "0.2"]
+    server = server_factory(*args)
+    # Few in flight: httpx spends milliseconds of CPU a request, and a hang must stand out by time.
+    results = asyncio.run(_fire(server.url, 300, concurrency=12))
+    outcomes = Counter(status for status, _, _ in results)
+    ok = [(resp.json(), seconds) for status, resp, seconds in results if status == "200"]
+    seen = {
+        "429": outcomes["429"],
+        "500": outcomes["500"],
+        "503": outcomes["503"],
+        "drop": outcomes["RemoteProtocolError"],
+        "hang": sum(seconds >= 0.5 for _, seconds in ok),
+        "truncate": sum(b["choices"][0]["finish_reason"] == "length" for b, _ in ok),
+        "malformed": sum(b["choices"][0]["message"]["content"] == MALFORMED_REPLY for b, _ in ok),
+    }
+    assert sum(outcomes.values()) == 300
+    assert set(outcomes) == {"200", "429", "500", "503", "RemoteProtocolError"}
+    for fault in ("429", "500", "503", "drop", "hang"):  # 12% of 300: 36
+        assert 18 <= seen[fault] <= 54, seen
+    for fault in ("truncate", "malformed"):  # 20% of the ~156 answered
+        assert 0.1 * len(ok) <= seen[fault] <= 0.3 * len(ok), seen
+    # The server's own account agrees with what the client saw, fault by fault.
+    assert server.stats()["faults"] == seen
+    rate_limited = next(resp for status, resp, _ in results if status == "429")
+    assert rate_limited.headers["retry-after"] == "2" and rate_limited.headers["retry-after-ms"] == "2000"
+    assert rate_limited.json()["error"]["code"] == "rate_limit_exceeded"
+    assert not [line for line in server.log if "ERROR" in line]
+
+
+def _statuses(settings: MockServerSettings, count: int) -> list[str]:
+    """Statuses a sequential in-process client gets from a fresh app."""
+
+    async def run() -> list[str]:
+        transport = httpx.ASGITransport(app=create_app(settings))
+        async with httpx.AsyncClient(transport=transport, base_url="http://mock") as client:
+            payload = {"model": "mock", "messages": MESSAGES}
+            responses = [await client.post("/v1/chat/completions", json=payload) for _ in range(count)]
+            return [str(r.status_code) for r in responses]
+
+    return asyncio.run(run())
+
+
+def test_fault_draws_are_reproducible_for_a_sequential_client() -> None:
+    settings = {"error_rate_429": 0.2, "error_rate_500": 0.2, "error_rate_503": 0.2}
+    first = _statuses(MockServerSettings(seed=1, **settings), 60)
+    assert first == _statuses(MockServerSettings(seed=1, **settings), 60)
+    assert first != _statuses(MockServerSettings(seed=2, **settings), 60)
+    assert set(first) == {"200", "429", "500", "503"}
+
+
+def test_truncate_and_malformed_at_rate_one() -> None:
+    async def run(settings: MockServerSettings) -> dict[str, Any]:
+        transport = httpx.ASGITransport(app=create_app(settings))
+        async with httpx.AsyncClient(transport=transport, base_url="http://mock") as client:
+            payload = {"model": "mock", "messages": MESSAGES}
+            return (await client.post("/v1/chat/completions", json=payload)).json()["choices"][0]
+
+    full = mock_reply(TASKS_PROMPT, seed=0)
+    truncated = asyncio.run(run(MockServerSettings(truncate_rate=1)))
+    assert truncated["finish_reason"] == "length"
+    text = truncated["message"]["content"]
+    assert full.startswith(text) and len(text) < len(full)
+    assert 0 < len(_numbers(text)) < len(_numbers(full))  # mid-list
+    malformed = asyncio.run(run(MockServerSettings(malformed_rate=1)))
+    assert malformed["message"]["content"] == MALFORMED_REPLY and not re.search(r"^\d+\.", MALFORMED_REPLY)
+
+
+def test_rates_adding_up_to_more_than_one_are_a_usage_error() -> None:
+    result = run_cli("mock-teacher", "--error-rate-500", "0.6", "--drop-rate", "0.6")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "add up to 1.2" in result.stderr
+
+
+def test_capacity_latency_and_jitter(server_factory: Any) -> None:
+    server = server_factory(
+        "--capacity", "4", "--latency-ms", "200", "--jitter-ms", "100", "--retry-after=0.5"
+    )
+    results = asyncio.run(_fire(server.url, 10, concurrency=10))
+    outcomes = Counter(status for status, _, _ in results)
+    assert outcomes == {"200": 4, "429": 6}
+    for status, resp, seconds in results:
+        if status == "429":
+            assert resp.headers["retry-after"] == "1" and resp.headers["retry-after-ms"] == "500"
+            assert "capacity of 4" in resp.json()["error"]["message"] and seconds < 0.2
+    assert 5 <= server.stats()["max_concurrent"] <= 10
+    # Latency plus jitter: every answer takes 200-300 ms (plus overhead), and not all the same.
+    server.reset()
+    rounds = [asyncio.run(_fire(server.url, 4, concurrency=4)) for _ in range(2)]
+    durations = [seconds for results in rounds for _, _, seconds in results]
+    assert all(0.2 <= d < 0.45 for d in durations), durations
+    assert max(durations) - min(durations) > 0.01
+    assert server.stats()["requests"] == {"/v1/chat/completions": {"200": 8}}
+
+
+def test_drop_closes_the_connection_without_an_answer(server_factory: Any) -> None:
+    server = server_factory("--drop-rate", "1")
+    with pytest.raises(openai.APIConnectionError):
+        chat(server.client())
+    with pytest.raises(httpx.RemoteProtocolError, match="without sending"):
+        httpx.post(f"{server.url}/chat/completions", json={"model": "mock", "messages": MESSAGES})
+    assert server.stats()["requests"] == {"/v1/chat/completions": {"dropped": 2}}
+    assert not [line for line in server.log if "ERROR" in line]  # no 500 attempted behind our back
+
+
+def test_hang_answers_late_and_impatient_clients_time_out(server_factory: Any) -> None:
+    server = server_factory("--hang-rate", "1", "--hang-seconds", "1")
+    started = time.monotonic()
+    with pytest.raises(openai.APITimeoutError):
+        chat(server.client(timeout=0.3))
+    assert time.monotonic() - started < 0.9
+    started = time.monotonic()
+    assert chat(server.client(timeout=5)).choices[0].finish_reason == "stop"
+    assert 1.0 <= time.monotonic() - started < 2.5
+    # The server noticed that the first client left and stopped waiting for it.
+    assert server.stats()["requests"] == {"/v1/chat/completions": {"disconnected": 1, "200": 1}}
+
+
+# --- process life ---------------------------------------------------------------------------------
+
+
+def test_busy_port_is_a_one_line_error_with_exit_code_2() -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        cmd = [sys.executable, "-m", "synthgen", "mock-teacher", "--port", str(port)]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=20)
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"synthgen: error: port {port} on 127.0.0.1 is already in use: ")
+    assert done.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_signal_stops_cleanly_and_debug_logs_each_request(sig: int) -> None:
+    server = start_server("--log-level", "debug")
+    try:
+        assert httpx.get(f"{server.url}/models").status_code == 200
+        assert httpx.post(f"{server.url}/completions", json={"prompt": "hi"}).status_code == 200
+        assert server.stop(sig) == 0
+    finally:
+        server.proc.kill()
+    requests = [line for line in server.log if "synthgen.server" in line]
+    assert len(requests) == 2
+    assert re.search(r"GET /v1/models 200 \d+\.\dms$", requests[0])
+    assert re.search(r"POST /v1/completions 200 \d+\.\dms$", requests[1])
+    assert not [line for line in server.log if "Traceback" in line or "ERROR" in line]
