@@ -39,7 +39,8 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import JSONResponse as StarletteJSONResponse
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
@@ -309,7 +310,15 @@ def _pieces(text: str) -> list[str]:
 
 
 def _dumps(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    # ASCII escapes: CPython's encoder is a third faster on that path than with ensure_ascii=False.
+    return json.dumps(data, separators=(",", ":")).encode()
+
+
+class JSONResponse(StarletteJSONResponse):
+    """Starlette's JSON response, rendered by :func:`_dumps` (it is on every request's path)."""
+
+    def render(self, content: Any) -> bytes:
+        return _dumps(content)
 
 
 async def _sse(events: Iterator[dict[str, Any]]) -> AsyncIterator[bytes]:
