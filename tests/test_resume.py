@@ -156,7 +156,9 @@ def test_sigterm_exits_143_with_a_complete_report(tmp_path: Path, mock_server: A
     server = mock_server("--latency-ms", "200")
     out, cache = tmp_path / "a.jsonl", tmp_path / "c.sqlite3"
     proc = _start(server.url, out, cache, "--num", "2000", "--log-format", "json")
-    time.sleep(2.0)
+    deadline = time.time() + 30
+    while (not out.exists() or out.stat().st_size == 0) and time.time() < deadline:
+        time.sleep(0.05)  # wait until the run is under way (imports take a moment)
     proc.send_signal(signal.SIGTERM)
     _, stderr = proc.communicate(timeout=30)
     assert proc.returncode == 143, stderr
