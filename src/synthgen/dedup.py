@@ -53,6 +53,7 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
+from rapidfuzz import process
 from rapidfuzz.distance import LCSseq
 
 __all__ = [
@@ -83,6 +84,9 @@ _SEPARATORS_RE = re.compile(r"[\W_]+")
 # points and a list's int values alike, so mixed pairs still compare correctly.
 _UNKNOWN = 0
 _MAX_CODE_POINT = 0x10FFFF
+
+# Shared elements the count filter asks for (see RougeIndex._plan); 1 = plain prefix filter.
+_SHARED = 2
 
 # rank = count << _SERIAL_BITS | (serial complement): see RougeIndex._new_rank.
 _SERIAL_BITS = 40
@@ -199,6 +203,8 @@ class RougeIndex:
         self._index: dict[int, dict[int, list[list[int]]]] = {}
         self._required_cache: dict[tuple[int, int], int] = {}
         self._min_required_cache: dict[int, int] = {}
+        self._plans: dict[int, tuple[int, tuple[int, dict[int, tuple[int, int, int]]]]] = {}
+        self._longest = 0  # longest member, in tokens
 
     def __len__(self) -> int:
         return len(self._seqs)
@@ -366,10 +372,13 @@ class RougeIndex:
         codes, ranks = self._assign(tokens)
         self._seqs.append(self._pack(codes))
         length = len(codes)
+        self._longest = max(self._longest, length)
         least = self._min_required(length)
         if least:
             ranks.sort()
-            for position in range(length - least + 1):
+            # Positions any partner may need: the prefix for the smallest required LCS,
+            # extended by _SHARED - 1 for the count filter (see _plan).
+            for position in range(min(length, length - least + _SHARED)):
                 by_length = self._index.get(ranks[position])
                 if by_length is None:
                     by_length = self._index[ranks[position]] = {}
@@ -384,46 +393,89 @@ class RougeIndex:
     def _best_match(self, tokens: list[str]) -> Match | None:
         if not self._seqs:
             return None
-        seq, ranks, unknown = self._lookup(tokens)
         len_a = len(tokens)
         least = self._min_required(len_a)
         if not least:
             return None
-        candidates = self._candidates(ranks, unknown, len_a, len_a - least)
-        best_index, best_score = -1, 0.0
+        seq, ranks, unknown = self._lookup(tokens)
+        members = self._candidates(ranks, unknown, len_a)
+        if not members:
+            return None
         seqs = self._seqs
-        for len_b, members in candidates.items():
-            required = self._required(len_a, len_b)
-            for member in members:
-                lcs = LCSseq.similarity(seq, seqs[member], score_cutoff=required)
-                if lcs:  # the cutoff turns any LCS below `required` into 0
-                    score = _fmeasure(int(lcs), len_a, len_b)
-                    if score > best_score or (score == best_score and member < best_index):
-                        best_index, best_score = member, score
+        # One C loop over the survivors; `least` is the lowest cutoff of any partner length,
+        # the exact one per length is applied to the (few) results.
+        results = process.extract(
+            seq, list(map(seqs.__getitem__, members)), scorer=LCSseq.similarity, score_cutoff=least, limit=None
+        )
+        best_index, best_score = -1, 0.0
+        for choice, lcs, position in results:
+            len_b = len(choice)
+            if lcs >= self._required(len_a, len_b):
+                member, score = members[position], _fmeasure(int(lcs), len_a, len_b)
+                if score > best_score or (score == best_score and member < best_index):
+                    best_index, best_score = member, score
         return None if best_index < 0 else Match(best_index, best_score)
 
-    def _candidates(self, ranks: list[int], unknown: int, len_a: int, last: int) -> dict[int, set[int]]:
-        """Members whose first common element with the candidate passes the prefix bounds, by length.
+    def _plan(self, len_a: int) -> tuple[int, dict[int, tuple[int, int, int]]]:
+        """How to look up a candidate of ``len_a`` tokens.
+
+        Returns the last candidate position worth looking up, and per partner length
+        ``lb`` that can match at all (length filtering): (last candidate position, number
+        of member positions, shared elements needed).
+
+        Generalised prefix filtering (the l-prefix scheme of Wang, Li and Feng, "Can we
+        beat the prefix filtering?", SIGMOD 2012): if two sets sorted in one order share
+        ``r`` elements, the first ``s <= r`` shared ones lie within the first
+        ``la - r + s`` elements of one and ``lb - r + s`` of the other (at least ``r - s``
+        shared elements follow them on both sides). So a member is a candidate only if it
+        shows up ``s`` times within those bounds; s = 1 is plain prefix filtering. Larger
+        ``s`` looks at more positions but prunes members that share one frequent word only.
+        """
+        longest = self._longest
+        cached = self._plans.get(len_a)
+        if cached is not None and cached[0] >= longest:
+            return cached[1]
+        plan: dict[int, tuple[int, int, int]] = {}
+        last = -1
+        for len_b in range(1, longest + 1):
+            need = self._required(len_a, len_b)
+            if need:
+                shared = min(_SHARED, need)
+                plan[len_b] = (len_a - need + shared - 1, len_b - need + shared, shared)
+                last = max(last, len_a - need + shared - 1)
+            elif len_b > len_a:  # required() only grows with len_b once past len_a
+                break
+        self._plans[len_a] = (longest, (last, plan))
+        return last, plan
+
+    def _candidates(self, ranks: list[int], unknown: int, len_a: int) -> list[int]:
+        """Members that pass the count filter of :meth:`_plan`.
 
         ``ranks`` are the candidate's known elements in order; the ``unknown`` others count
-        as placed before them. ``last`` is the candidate's last prefix position over all
-        partner lengths; the exact bound per length is checked inside.
+        as placed before them (no member has them, and it is the order they would get).
+        A member is listed at most once per element, so counting its appearances counts
+        distinct shared elements.
         """
-        found: dict[int, set[int]] = {}
+        last, plan = self._plan(len_a)
+        hits: dict[int, list[int]] = {}  # shared elements needed -> members seen, with repeats
         index_get = self._index.get
-        required = self._required
-        for offset in range(max(0, last - unknown + 1)):
+        for offset in range(max(0, min(len(ranks), last - unknown + 1))):
             by_length = index_get(ranks[offset])
             if by_length is None:
                 continue
             position = offset + unknown
             for len_b, by_position in by_length.items():
-                need = required(len_a, len_b)
-                if not need or position > len_a - need:
-                    continue
-                members = found.get(len_b)
-                if members is None:
-                    members = found[len_b] = set()
-                for bucket in by_position[: len_b - need + 1]:
-                    members.update(bucket)
-        return found
+                bounds = plan.get(len_b)
+                if bounds is not None and position <= bounds[0]:
+                    found = hits.get(bounds[2])
+                    if found is None:
+                        found = hits[bounds[2]] = []
+                    for bucket in by_position[: bounds[1]]:
+                        found += bucket
+        members: list[int] = []
+        for shared, found in hits.items():
+            if shared == 1:
+                members.extend(set(found))
+            else:
+                members.extend(m for m, count in Counter(found).items() if count >= shared)
+        return members

@@ -1,0 +1,363 @@
+"""The fast ROUGE-L index must make exactly the decisions of the naive rule with rouge-score."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rouge_score import rouge_scorer, scoring, tokenizers
+
+from synthgen.dedup import ExactIndex, Match, RougeIndex, normalize_key, rouge_l_f, rouge_tokens
+
+ORACLE = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=False)
+ORACLE_TOKENIZE = tokenizers.DefaultTokenizer(use_stemmer=False).tokenize
+
+
+def oracle_score(candidate: str, member: str) -> float:
+    """rouge-score's ROUGE-L F, called as Alpaca does: target = new instruction."""
+    return ORACLE.score(candidate, member)["rougeL"].fmeasure
+
+
+def naive_greedy(texts: list[str], threshold: float, seeds: int = 0) -> list[tuple[int, float] | None]:
+    """The rule as self-instruct/Alpaca run it: every candidate against every pool member.
+
+    Returns, per non-seed text, None when kept, else (index of the best member, its score),
+    the earliest member on ties (what ``list.index(max(...))`` gives).
+    """
+    pool = [ORACLE_TOKENIZE(text) for text in texts[:seeds]]
+    decisions: list[tuple[int, float] | None] = []
+    for text in texts[seeds:]:
+        tokens = ORACLE_TOKENIZE(text)
+        scores = [rouge_scorer._score_lcs(tokens, member).fmeasure for member in pool]
+        best = max(scores, default=0.0)
+        if best > threshold:
+            decisions.append((scores.index(best), best))
+        else:
+            decisions.append(None)
+            pool.append(tokens)
+    return decisions
+
+
+def fast_greedy(
+    texts: list[str], threshold: float, seeds: int = 0, prime: bool = False
+) -> list[tuple[int, float] | None]:
+    pool = RougeIndex(threshold)
+    if prime:
+        pool.prime(texts)
+    for text in texts[:seeds]:
+        pool.add(text)
+    decisions: list[tuple[int, float] | None] = []
+    for text in texts[seeds:]:
+        match = pool.check_and_add(text)
+        decisions.append(None if match is None else (match.index, match.score))
+    return decisions
+
+
+# -- tokenization and score ---------------------------------------------------------------
+
+TRICKY_TEXTS = [
+    "",
+    "   ",
+    "!!!???",
+    "Hello, World!",
+    "Write a poem -- about CATS (and dogs).",
+    "naïve café résumé",  # accented letters are not [a-z]: they split tokens
+    "\u212aelvin",  # KELVIN SIGN lower-cases to ASCII "k"
+    "\u0130stanbul",  # dotted capital I lower-cases to "i" + combining dot
+    "ﬁne ﬂow",  # ligatures stay non-ASCII after lower()
+    "snake_case and kebab-case and camelCase",
+    "x1y2 3.14 1,000,000 2+2=4",
+    "tab\tnew\nline\r\nend",
+    "\uff21\uff22\uff23 full width",
+    "emoji 🙂 in the middle🙂end",
+    "ǅ ǈ titlecase digraphs",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY_TEXTS)
+def test_rouge_tokens_match_rouge_score_tokenizer(text: str) -> None:
+    assert rouge_tokens(text) == ORACLE_TOKENIZE(text)
+
+
+@given(st.text(max_size=80))
+@settings(max_examples=300, deadline=None)
+def test_rouge_tokens_match_on_any_text(text: str) -> None:
+    assert rouge_tokens(text) == ORACLE_TOKENIZE(text)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("", ""),
+        ("", "write a poem"),
+        ("???", "write a poem"),
+        ("write a poem", "write a poem"),
+        ("write a poem about cats", "write a short poem about dogs"),
+        ("a a a b", "a b a a"),
+        ("the cat sat on the mat", "the mat sat on the cat"),
+        ("one", "one two three four five six seven eight nine ten"),
+    ],
+)
+def test_rouge_l_f_matches_rouge_score(a: str, b: str) -> None:
+    ours = rouge_l_f(rouge_tokens(a), rouge_tokens(b))
+    assert ours == oracle_score(a, b)
+    assert ours == rouge_l_f(rouge_tokens(b), rouge_tokens(a))  # symmetric, bit for bit
+
+
+@given(
+    st.lists(st.sampled_from("abcde"), max_size=15),
+    st.lists(st.sampled_from("abcde"), max_size=15),
+)
+@settings(max_examples=200, deadline=None)
+def test_rouge_l_f_matches_rouge_score_on_token_lists(a: list[str], b: list[str]) -> None:
+    assert rouge_l_f(a, b) == rouge_scorer._score_lcs(a, b).fmeasure
+
+
+THRESHOLDS = [0.7, 0.0, 0.1, 0.5, 2 / 3, 0.75, 0.8, 0.9, 0.95, 1.0]
+
+
+@pytest.mark.parametrize("threshold", THRESHOLDS)
+def test_required_lcs_is_the_oracles_float_decision(threshold: float) -> None:
+    """For every pair of lengths, LCS >= required(la, lb) exactly when rouge-score's float F > t.
+
+    This covers the boundary: e.g. 7 of 10 tokens is exactly 0.7 in rationals, and the
+    decision must follow rouge-score's float arithmetic, not the rational value.
+    """
+    index = RougeIndex(threshold)
+    for len_a, len_b in itertools.product(range(1, 41), repeat=2):
+        required = index._required(len_a, len_b)
+        for lcs in range(min(len_a, len_b) + 1):
+            oracle = scoring.fmeasure(lcs / len_b, lcs / len_a) > threshold
+            assert (required > 0 and lcs >= required) == oracle, (threshold, len_a, len_b, lcs)
+
+
+def test_boundary_follows_rouge_score_floats_not_rationals() -> None:
+    # 7 shared of 10 vs 10 tokens: F is 0.7 in floats too, not "> 0.7": kept.
+    member = "t0 t1 t2 t3 t4 t5 t6 t7 t8 t9"
+    candidate = "t0 t1 t2 t3 t4 t5 t6 u7 u8 u9"
+    assert oracle_score(candidate, member) == 0.7
+    assert fast_greedy([member, candidate], 0.7, seeds=1) == [None]
+    # 7 shared of 9 vs 11: 14/20 is 0.7 in rationals but 0.7000000000000001 in rouge-score's
+    # floats, so the oracle drops it, and so must we.
+    member = "t0 t1 t2 t3 t4 t5 t6 v7 v8 v9 v10"
+    candidate = "t0 t1 t2 t3 t4 t5 t6 u7 u8"
+    assert oracle_score(candidate, member) > 0.7
+    assert fast_greedy([member, candidate], 0.7, seeds=1) == [(0, oracle_score(candidate, member))]
+
+
+# -- the greedy rule: fast == naive -------------------------------------------------------
+
+WORDS = ["a", "b", "c", "the", "of", "x1", "write", "poem"]
+
+
+@st.composite
+def sentences(draw: st.DrawFn) -> list[str]:
+    return draw(st.lists(st.sampled_from(WORDS), max_size=14))
+
+
+def render(draw: st.DrawFn, tokens: list[str]) -> str:
+    """Tokens as text with varied case, punctuation and spacing (all invisible to ROUGE)."""
+    separator = draw(st.sampled_from([" ", ", ", "-", "  ", "\n", "; "]))
+    text = separator.join(tokens)
+    return draw(st.sampled_from([text, text.upper(), text.capitalize() + "?", f"({text})!"]))
+
+
+@st.composite
+def corpora(draw: st.DrawFn) -> list[str]:
+    """Texts built to stress the filters: repeats, reorderings, sub/supersequences, small edits."""
+    bases = draw(st.lists(sentences(), min_size=1, max_size=6))
+    texts: list[str] = []
+    for _ in range(draw(st.integers(1, 22))):
+        tokens = list(draw(st.sampled_from(bases)))
+        kind = draw(st.sampled_from(["same", "new", "edit", "shuffle", "shorter", "longer", "repeat"]))
+        if kind == "new":
+            tokens = draw(sentences())
+        elif kind == "edit" and tokens:
+            at = draw(st.integers(0, len(tokens) - 1))
+            tokens[at] = draw(st.sampled_from([*WORDS, "zz", "q9"]))
+        elif kind == "shuffle":
+            tokens = draw(st.permutations(tokens))
+        elif kind == "shorter" and tokens:
+            tokens = tokens[draw(st.integers(0, len(tokens))) :]
+        elif kind == "longer":
+            tokens = tokens + draw(sentences())
+        elif kind == "repeat":
+            tokens = tokens + [draw(st.sampled_from(WORDS))] * draw(st.integers(1, 6))
+        texts.append(render(draw, tokens))
+    return texts
+
+
+threshold_strategy = st.one_of(st.sampled_from(THRESHOLDS), st.floats(0.0, 1.0))
+
+
+@given(corpora(), threshold_strategy, st.integers(0, 4), st.booleans())
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_fast_greedy_equals_naive_greedy(texts: list[str], threshold: float, seeds: int, prime: bool) -> None:
+    assert fast_greedy(texts, threshold, seeds, prime) == naive_greedy(texts, threshold, seeds)
+
+
+@st.composite
+def near_threshold_pairs(draw: st.DrawFn) -> tuple[str, str]:
+    """Two texts whose LCS sits within one token of what the threshold needs, in random order."""
+    len_a = draw(st.integers(1, 30))
+    len_b = draw(st.integers(max(1, math.ceil(len_a * 0.5)), min(60, len_a * 2)))
+    target = 0.7 * (len_a + len_b) / 2
+    lcs = min(len_a, len_b, max(0, round(target) + draw(st.integers(-1, 1))))
+    shared = [f"s{i}" for i in range(lcs)]
+    only_a = [f"a{i}" for i in range(len_a - lcs)]
+    only_b = [f"b{i}" for i in range(len_b - lcs)]
+    # Interleave the private tokens at random places; the shared ones keep their order.
+    a = draw(st.permutations(shared + only_a)) if draw(st.booleans()) else shared + only_a
+    b = shared + only_b
+    rng = random.Random(draw(st.integers(0, 2**16)))
+    rng.shuffle(only_b)
+    return " ".join(a), " ".join(b)
+
+
+@given(near_threshold_pairs(), st.sampled_from([0.7, 0.5, 0.75, 2 / 3]))
+@settings(max_examples=300, deadline=None)
+def test_near_threshold_pairs_decide_like_the_oracle(pair: tuple[str, str], threshold: float) -> None:
+    member, candidate = pair
+    assert fast_greedy([member, candidate], threshold, seeds=1) == naive_greedy(
+        [member, candidate], threshold, seeds=1
+    )
+
+
+@given(st.lists(st.lists(st.sampled_from(["x", "y", "z"]), max_size=20), min_size=2, max_size=12))
+@settings(max_examples=100, deadline=None)
+def test_repeated_tokens_tiny_vocabulary(token_lists: list[list[str]]) -> None:
+    texts = [" ".join(tokens) for tokens in token_lists]
+    assert fast_greedy(texts, 0.7) == naive_greedy(texts, 0.7)
+
+
+def test_realistic_sample_equals_naive_greedy() -> None:
+    """Template-like sentences with slot words, as a teacher produces: many near misses."""
+    rng = random.Random(7)
+    templates = ["write a {} poem about {}", "explain the {} of {} to a {}", "give {} examples of {} {}"]
+    slots = ["short", "funny", "cats", "dogs", "water", "history", "child", "three", "red", "big", "the"]
+    texts = []
+    for _ in range(250):
+        template = rng.choice(templates)
+        text = template.format(*(rng.choice(slots) for _ in range(template.count("{}"))))
+        texts.append(text + rng.choice(["", " in one sentence", " step by step", "."]))
+    assert fast_greedy(texts, 0.7, seeds=5, prime=True) == naive_greedy(texts, 0.7, seeds=5)
+
+
+@pytest.mark.parametrize("first_code", [0xD7F0, 0x10FFF0])
+def test_code_points_near_surrogates_and_past_unicode(first_code: int) -> None:
+    """Token ids in the surrogate range, and ids beyond U+10FFFF (stored as int lists).
+
+    Reaching these ranges for real takes ~1M distinct tokens; starting the id counter
+    there exercises the same code path on a small corpus.
+    """
+    rng = random.Random(first_code)
+    words = [f"w{i}" for i in range(40)]
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(3, 10))) for _ in range(120)]
+    index = RougeIndex(0.5)
+    index._next_code = first_code
+    decisions = []
+    for text in texts:
+        match = index.check_and_add(text)
+        decisions.append(None if match is None else (match.index, match.score))
+    assert decisions == naive_greedy(texts, 0.5)
+    assert any(isinstance(seq, list) for seq in index._seqs) == (first_code > 0x10FFFF - 40)
+
+
+# -- RougeIndex API -------------------------------------------------------------------------
+
+
+def test_find_similar_returns_best_member_and_does_not_add() -> None:
+    pool = RougeIndex()
+    pool.add("write a poem about the sea")
+    pool.add("write a short poem about the sea at night")
+    pool.add("explain how tides work")
+    assert len(pool) == 3
+    match = pool.find_similar("Write a short poem about the sea at dawn!")
+    assert match == Match(1, oracle_score("write a short poem about the sea at dawn", pool_text(1)))
+    assert pool.find_similar("explain photosynthesis to a child") is None
+    assert len(pool) == 3
+
+
+def pool_text(index: int) -> str:
+    return ["write a poem about the sea", "write a short poem about the sea at night"][index]
+
+
+def test_check_and_add_adds_only_when_unmatched() -> None:
+    pool = RougeIndex(0.7)
+    assert pool.check_and_add("list three uses of copper") is None
+    assert pool.check_and_add("List three uses of copper.") == Match(0, 1.0)
+    assert pool.check_and_add("describe the water cycle") is None
+    assert len(pool) == 2
+
+
+def test_empty_token_texts_never_match() -> None:
+    # rouge-score scores 0 when either side has no tokens, so "???" is never > threshold.
+    pool = RougeIndex(0.0)
+    assert pool.check_and_add("???") is None
+    assert pool.check_and_add("!!!") is None
+    assert pool.check_and_add("a") is None
+    assert pool.find_similar("") is None
+    assert pool.find_similar("a b") == Match(2, oracle_score("a b", "a"))
+
+
+def test_extend_primes_and_adds_in_order() -> None:
+    texts = ["the cat sat", "a dog ran far", "the cat sat down"]
+    pool = RougeIndex()
+    assert list(pool.extend(texts)) == [0, 1, 2]
+    assert pool.find_similar("the cat sat down!") == Match(2, 1.0)
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.5, float("nan")])
+def test_threshold_out_of_range_is_rejected(bad: float) -> None:
+    with pytest.raises(ValueError, match="threshold"):
+        RougeIndex(bad)
+
+
+def test_threshold_one_keeps_everything() -> None:
+    assert fast_greedy(["a b", "a b", "a b c"], 1.0) == [None, None, None]
+
+
+# -- exact duplicates ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        (("Write a poem.", ""), ("write a poem", "")),
+        (("Write   a\tpoem", "about cats"), ("WRITE A POEM!", "About cats...")),
+        (("Hello, world", ""), ("hello world", "")),
+        (("\uff21\uff22\uff23", ""), ("abc", "")),  # NFKC: full-width letters
+        (("Straße", ""), ("STRASSE", "")),  # case folding, not just lower()
+        (("well-known", ""), ("well known", "")),
+    ],
+)
+def test_normalize_key_equal(left: tuple[str, str], right: tuple[str, str]) -> None:
+    assert normalize_key(*left) == normalize_key(*right)
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        (("a b", ""), ("a", "b")),  # instruction/input boundary matters
+        (("Write a poem", "cats"), ("Write a poem", "dogs")),
+        (("café", ""), ("cafe", "")),  # accents are kept
+        (("x1", ""), ("x 1", "")),
+    ],
+)
+def test_normalize_key_different(left: tuple[str, str], right: tuple[str, str]) -> None:
+    assert normalize_key(*left) != normalize_key(*right)
+
+
+def test_exact_index_remembers_first_reference() -> None:
+    exact = ExactIndex()
+    assert exact.check_and_add("k1", ref=10) is None
+    assert exact.check_and_add("k1", ref=11) == 10
+    assert exact.add("k2") == 1
+    assert exact.add("k2", ref=99) == 1
+    assert exact.seen("k1") and "k2" in exact and not exact.seen("k3")
+    assert exact.find("k3") is None
+    assert len(exact) == 2
