@@ -175,7 +175,7 @@ class Generation:
         if processed >= 3 and self.counts.kept:
             per_request = self.counts.kept / processed
         else:
-            per_request = max(1.0, self.s.tasks_per_request * 0.3)
+            per_request = max(1.0, self.s.tasks_per_request * 0.6)  # typical share kept
         wanted = math.ceil(remaining / max(per_request, 0.2) * 1.25) + 1
         cap = min(2 * self.s.concurrency, wanted)
         # Don't run far ahead of a slow request at the head of the line.

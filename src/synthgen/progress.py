@@ -44,8 +44,8 @@ class ProgressReporter:
     def __init__(self, *, total: int, quiet: bool, log_format: str, interval: float = 5.0) -> None:
         self.total = total
         self.interval = interval
-        self._last = 0.0
         self._start = time.monotonic()
+        self._last = self._start  # first line after one interval, not at once
         self._mode = "off" if quiet else log_format
         self._bar: Progress | None = None
         if self._mode == "text" and sys.stderr.isatty():

@@ -1,0 +1,94 @@
+"""Teacher-call throughput: synthgen generate against the mock-teacher server.
+
+Starts ``synthgen mock-teacher --latency-ms 300 --capacity 64`` (optionally with faults),
+runs ``synthgen generate --concurrency 64`` for about ``--requests`` requests' worth of
+examples, and prints
+
+    efficiency = ideal / wall,  ideal = ceil(requests / 64) * 0.3 s
+    client CPU per request = (user + sys seconds of the generate process) / requests
+
+plus, with faults, whether any example was lost or duplicated.
+
+    python benchmarks/throughput.py                 # clean run
+    python benchmarks/throughput.py --faults        # 5% 429 (Retry-After 1 s), 2% 500, 1% drop, 1% truncated
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+FAULTS = ["--error-rate-429", "0.05", "--retry-after", "1", "--error-rate-500", "0.02",
+          "--drop-rate", "0.01", "--truncate-rate", "0.01"]  # fmt: skip
+
+
+def start_server(extra: list[str]) -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "synthgen", "mock-teacher", "--port", "0", "--latency-ms", "300",
+         "--capacity", "64", *extra],
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert proc.stderr is not None
+    line = proc.stderr.readline()
+    return proc, line.split("listening on", 1)[1].strip()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--faults", action="store_true")
+    args = parser.parse_args()
+
+    server, url = start_server(FAULTS if args.faults else [])
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "out.jsonl"
+            # Aim a little below requests * kept-per-request so the run needs ~args.requests calls;
+            # the report says how many were actually sent.
+            num = args.requests * 10
+            cmd = [sys.executable, "-m", "synthgen", "generate", "--base-url", url, "--model", "mock",
+                   "--num", str(num), "-o", str(out), "--concurrency", str(args.concurrency),
+                   "--no-cache", "--quiet", "--max-requests", str(args.requests), "--max-tokens", "4000",
+                   "--max-retries", "10"]  # fmt: skip
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            result = subprocess.run(cmd, capture_output=True, text=True)
+            wall = time.perf_counter() - start
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            report = json.loads(out.with_name(out.name + ".report.json").read_text())
+            rows = [json.loads(line) for line in out.read_text().splitlines()]
+        stats = httpx.get(url.rsplit("/v1", 1)[0] + "/stats").json()
+    finally:
+        server.terminate()
+        server.wait()
+
+    run = report["last_run"]
+    answered = stats["requests"].get("/v1/chat/completions", {}).get("200", 0)
+    requests = run["usage"]["requests_sent"]
+    ideal = math.ceil(answered / args.concurrency) * 0.3
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    unique = len({r["instruction"] for r in rows})
+    print(f"exit code            {result.returncode} ({run['stop_reason']})")
+    print(f"requests sent        {requests} ({answered} answered 200, statuses {stats['requests']})")
+    print(f"examples kept        {len(rows)} (unique instructions {unique}; lost/duplicated {len(rows) - unique})")
+    print(f"wall                 {wall:.2f} s (process start included)")
+    print(f"ideal                {ideal:.2f} s = ceil({answered} / {args.concurrency}) x 0.3 s")
+    print(f"efficiency           {ideal / wall:.3f}")
+    print(f"client CPU/request   {1000 * cpu / max(requests, 1):.2f} ms (user+sys {cpu:.2f} s)")
+    print(f"max in flight (srv)  {stats['max_concurrent']}")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    main()
