@@ -191,3 +191,16 @@ def test_several_endpoints_share_the_load_and_a_dead_one_is_survived(tmp_path: P
     result = _generate([_dead_url(), a.url], out2, "--num", "60", "--no-cache")
     assert result.returncode == 0, result.stderr
     _assert_dataset(out2, 60)
+
+
+def test_sampling_parameters_reach_the_server(tmp_path: Path, mock_server: Any) -> None:
+    """The mock server folds temperature into its text and cuts at max_tokens ("length")."""
+    server = mock_server()
+    base, hot, short = tmp_path / "base.jsonl", tmp_path / "hot.jsonl", tmp_path / "short.jsonl"
+    assert _generate(server.url, base, "--num", "20", "--no-cache").returncode == 0
+    assert _generate(server.url, hot, "--num", "20", "--no-cache", "--temperature", "0.3").returncode == 0
+    assert base.read_bytes() != hot.read_bytes()
+    result = _generate(server.url, short, "--num", "5", "--no-cache", "--max-tokens", "400")
+    assert result.returncode == 0, result.stderr
+    counts = _report(short)["last_run"]["counts"]
+    assert counts["truncated_dropped"] == counts["requests"] > 0  # every answer was cut off
