@@ -140,34 +140,27 @@ class Generation:
         return self._finish()
 
     async def _loop(self) -> None:
-        self.pending: dict[asyncio.Task[Completion], _Request] = {}
+        self.pending: dict[asyncio.Future[Completion], _Request] = {}
         self.ready: dict[int, Completion | BaseException] = {}
         self.requests_by_index: dict[int, _Request] = {}
         self.process_index = self.next_index
         self.failures_in_row = 0
         self.barren_in_row = 0
+        # Finished requests call _collect and set the event: O(1) per answer, unlike
+        # asyncio.wait over every pending task.
         self.wake = asyncio.Event()
-        waker = asyncio.ensure_future(self.wake.wait())
-        try:
-            while True:
-                if self.stop_reason is None:
-                    self._launch_more()
-                if not self.pending:
-                    break
-                done, _ = await asyncio.wait([*self.pending, waker], return_when=asyncio.FIRST_COMPLETED)
-                if waker in done:
-                    done.discard(waker)
-                    self.wake.clear()
-                    waker = asyncio.ensure_future(self.wake.wait())
-                for task in done:
-                    self._collect(task)
-                self._process_ready()
-                if self.writer.count >= self.target and self.stop_reason is None:
-                    self.stop_reason = "target"
-                if self.stop_reason in ("target", "teacher_error", "exhausted", "failure_limit"):
-                    self._cancel_pending()
-        finally:
-            waker.cancel()
+        while True:
+            if self.stop_reason is None:
+                self._launch_more()
+            if not self.pending:
+                break
+            await self.wake.wait()
+            self.wake.clear()
+            self._process_ready()
+            if self.writer.count >= self.target and self.stop_reason is None:
+                self.stop_reason = "target"
+            if self.stop_reason in ("target", "teacher_error", "exhausted", "failure_limit"):
+                self._cancel_pending()
 
     def _launch_more(self) -> None:
         processed = self.process_index - self.first_index
@@ -197,10 +190,13 @@ class Generation:
 
     def _launch(self, request: _Request) -> None:
         coro = self.dispatcher.complete(request.messages, sample_index=request.index, validate=_must_parse)
-        self.pending[asyncio.ensure_future(coro)] = request
+        task = asyncio.ensure_future(coro)
+        self.pending[task] = request
+        task.add_done_callback(self._collect)
 
-    def _collect(self, task: asyncio.Task[Completion]) -> None:
+    def _collect(self, task: asyncio.Future[Completion]) -> None:
         request = self.pending.pop(task)
+        self.wake.set()
         if task.cancelled():
             return
         self.ready[request.index] = task.exception() or task.result()
