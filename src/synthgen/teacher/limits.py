@@ -45,7 +45,7 @@ class AdaptiveConcurrency:
         """Feed one outcome (throttled = the server answered 429)."""
         self._recent.append(throttled)
         self._since_decrease += 1
-        if throttled:
+        if throttled and len(self._recent) == self._recent.maxlen:  # judge full windows only
             share = sum(self._recent) / len(self._recent)
             if share > self._throttle_share and self._since_decrease >= len(self._recent):
                 self.limit = max(float(self.minimum), self.limit / 2)
