@@ -13,14 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from conftest import read_jsonl, synthgen_cmd
 
-FAST = ("--max-tokens", "2000", "--concurrency", "4", "--quiet")
+FAST = ("--max-tokens", "2000", "--quiet")
 
 
 def _generate(url: str | list[str], out: Path, *extra: object, env: dict[str, str] | None = None) -> Any:
     urls = [url] if isinstance(url, str) else url
-    args: list[object] = ["generate", "--model", "mock-model", "-o", out]
+    args: list[object] = ["generate", "--model", "mock-model", "-o", out, "--concurrency", "4"]
     for u in urls:
         args += ["--base-url", u]
     import os
@@ -145,7 +146,9 @@ def test_no_cache_sends_again(tmp_path: Path, mock_server: Any) -> None:
     ("flag", "value", "reason"),
     [("--max-requests", "2", "max_requests"), ("--max-total-tokens", "3000", "max_total_tokens")],
 )
-def test_budgets_stop_with_exit_3(tmp_path: Path, mock_server: Any, flag: str, value: str, reason: str) -> None:
+def test_budgets_stop_with_exit_3(
+    tmp_path: Path, mock_server: Any, flag: str, value: str, reason: str
+) -> None:
     server = mock_server()
     out = tmp_path / "a.jsonl"
     result = _generate(server.url, out, "--num", "1000", flag, value, "--concurrency", "1")
@@ -165,8 +168,10 @@ def test_cost_budget_uses_the_price_table(tmp_path: Path, mock_server: Any) -> N
     server = mock_server()
     out = tmp_path / "a.jsonl"
     config = tmp_path / "c.toml"
-    config.write_text('[prices.mock-model]\ninput = 1000.0\noutput = 1000.0\n')
-    result = _generate(server.url, out, "--num", "1000", "--max-cost", "1", "--config", config, "--concurrency", "1")
+    config.write_text("[prices.mock-model]\ninput = 1000.0\noutput = 1000.0\n")
+    result = _generate(
+        server.url, out, "--num", "1000", "--max-cost", "1", "--config", config, "--concurrency", "1"
+    )
     assert result.returncode == 3, result.stderr
     usage = _report(out)["last_run"]["usage"]
     assert usage["cost_usd"] >= 1
@@ -180,7 +185,9 @@ def _dead_url() -> str:
     return f"http://127.0.0.1:{port}/v1"  # nothing listens there any more
 
 
-def test_several_endpoints_share_the_load_and_a_dead_one_is_survived(tmp_path: Path, mock_server: Any) -> None:
+def test_several_endpoints_share_the_load_and_a_dead_one_is_survived(
+    tmp_path: Path, mock_server: Any
+) -> None:
     a, b = mock_server(), mock_server()
     out = tmp_path / "a.jsonl"
     result = _generate([a.url, b.url], out, "--num", "120")
@@ -204,3 +211,14 @@ def test_sampling_parameters_reach_the_server(tmp_path: Path, mock_server: Any) 
     assert result.returncode == 0, result.stderr
     counts = _report(short)["last_run"]["counts"]
     assert counts["truncated_dropped"] == counts["requests"] > 0  # every answer was cut off
+
+
+def test_adaptive_limit_finds_the_servers_capacity(tmp_path: Path, mock_server: Any) -> None:
+    server = mock_server("--capacity", "3", "--retry-after", "0", "--latency-ms", "50")
+    out = tmp_path / "a.jsonl"
+    result = _generate(server.url, out, "--num", "150", "--concurrency", "24", "--max-retries", "20")
+    assert result.returncode == 0, result.stderr
+    _assert_dataset(out, 150)
+    usage = _report(out)["last_run"]["usage"]
+    assert usage["failures_by_kind"].get("429", 0) > 0
+    assert usage["in_flight_limit_final"] < 24  # it backed off from the configured 24

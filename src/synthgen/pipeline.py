@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import math
 import random
@@ -348,11 +349,14 @@ class Generation:
         self.progress.close(self.writer.count)
         if self.error:
             print(f"synthgen: error: {self.error}", file=sys.stderr)
-        if not self.s.quiet:
+        if self.s.quiet:
+            pass
+        elif self.s.log_format == "json":  # one parseable line for log collectors
+            summary = {"event": "summary", "examples": report["examples"], **report["last_run"]}
+            print(json.dumps(summary), file=sys.stderr)
+        else:
             print(summary_text(report, output=str(self.s.output)), file=sys.stderr)
         if self.s.json_report:
-            import json
-
             print(json.dumps(report, indent=2))
         return self.exit_code
 

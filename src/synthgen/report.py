@@ -90,6 +90,8 @@ def _usage(meter: UsageMeter) -> dict[str, Any]:
         "failures_by_kind": dict(meter.failures_by_kind),
         "by_model": {m: asdict(u) for m, u in meter.by_model.items()},
         "total_tokens": meter.total_tokens,
+        "max_in_flight": meter.max_in_flight,
+        "in_flight_limit_final": round(meter.in_flight_limit, 2),
         "cost_usd": None if cost is None else round(cost, 6),
     }
 

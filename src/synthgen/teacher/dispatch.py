@@ -47,6 +47,8 @@ class UsageMeter:
     requests_sent: int = 0
     retries: int = 0
     failures_by_kind: dict[str, int] = field(default_factory=dict)
+    max_in_flight: int = 0
+    in_flight_limit: float = 0.0  # the adaptive limit at the end (lower after 429 bursts)
 
     def add(self, completion: Completion) -> None:
         usage = self.by_model.setdefault(completion.model or "unknown", ModelUsage())
@@ -143,6 +145,7 @@ class Dispatcher:
         if which:
             raise BudgetExhausted(which)
         await self.concurrency.acquire()
+        self.meter.max_in_flight = max(self.meter.max_in_flight, self.concurrency.in_flight)
         endpoint = self.pool.pick()
         endpoint.in_flight += 1
         try:
@@ -171,4 +174,5 @@ class Dispatcher:
             return completion
         finally:
             endpoint.in_flight -= 1
+            self.meter.in_flight_limit = self.concurrency.limit
             await self.concurrency.release()
