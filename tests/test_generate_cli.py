@@ -109,3 +109,17 @@ def test_help_shows_defaults_and_an_example() -> None:
 def test_version() -> None:
     result = run_cli("--version")
     assert result.exit_code == 0 and result.stdout.startswith("synthgen ")
+
+
+def test_output_that_is_a_directory_is_a_one_line_usage_error(tmp_path: Path) -> None:
+    result = run_cli("generate", "--teacher", "mock", "-o", tmp_path, "-n", "5")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"synthgen: error: --output {tmp_path}: is a directory; give a file name such as {tmp_path}/alpaca.jsonl"
+    )
+
+
+def test_unknown_teacher_names_the_flag(tmp_path: Path) -> None:
+    result = run_cli("generate", "--teacher", "bogus", "-o", tmp_path / "a.jsonl")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("synthgen: error: --teacher: ")

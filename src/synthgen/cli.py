@@ -64,6 +64,12 @@ def _user_errors() -> Iterator[None]:
         for line in str(exc).splitlines() or [type(exc).__name__]:
             typer.echo(f"synthgen: error: {line}", err=True)
         raise typer.Exit(exc.exit_code) from None
+    except OSError as exc:  # disk full, permissions changed under us, ...
+        if os.environ.get("SYNTHGEN_DEBUG"):
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        typer.echo(f"synthgen: error: {where}{exc.strerror or exc}", err=True)
+        raise typer.Exit(1) from None
 
 
 def _version(value: bool) -> None:

@@ -234,5 +234,7 @@ def format_validation_error(exc: ValidationError, source: str) -> str:
     for err in exc.errors():
         field = ".".join(str(p) for p in err["loc"]) or "(root)"
         msg = "unknown option" if err["type"] == "extra_forbidden" else err["msg"]
-        lines.append(f"{source}: {field.replace('_', '-')}: {msg}")
+        name = field.replace("_", "-")
+        # A flag is named as typed (--num); a config-file key with its file.
+        lines.append(f"--{name}: {msg}" if source == "options" else f"{source}: {name}: {msg}")
     return "\n".join(lines)

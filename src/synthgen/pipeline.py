@@ -13,16 +13,18 @@ import contextlib
 import json
 import logging
 import math
+import os
 import random
 import signal
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from synthgen.config import Settings
 from synthgen.dedup import ExactIndex, RougeIndex, normalize_key
-from synthgen.errors import ConfigError, TeacherError, TransientTeacherError
+from synthgen.errors import ConfigError, TeacherError, TransientTeacherError, UsageError
 from synthgen.filters import default_filters, first_rejection
 from synthgen.lock import OutputLock
 from synthgen.parse import parse_numbered_tasks
@@ -47,12 +49,25 @@ def run_generate(settings: Settings) -> int:
     """Run ``synthgen generate``; returns the exit code. Raises SynthgenError for bad input."""
     setup_logging(settings.log_format)
     settings.teacher_kind()  # fail fast on a missing teacher, before touching any file
+    check_output_path(settings.output)
     lock = OutputLock(lock_path(settings.output))
     lock.acquire()
     try:
         return asyncio.run(Generation(settings).run())
     finally:
         lock.release()
+
+
+def check_output_path(output: Path) -> None:
+    """A usable output path, or a one-line UsageError naming it (before any teacher call)."""
+    if output.is_dir():
+        raise UsageError(f"--output {output}: is a directory; give a file name such as {output}/alpaca.jsonl")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--output {output}: cannot create {output.parent}: {exc.strerror}") from exc
+    if not os.access(output.parent, os.W_OK):
+        raise UsageError(f"--output {output}: directory {output.parent} is not writable")
 
 
 @dataclass
