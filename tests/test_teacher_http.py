@@ -88,8 +88,11 @@ def test_429_with_retry_after_is_waited_out(tmp_path: Path, mock_server: Any) ->
     statuses = server.stats()["requests"]["/v1/chat/completions"]
     assert statuses.get("429", 0) >= 1
     usage = _report(out)["last_run"]["usage"]
-    assert usage["retries"] == statuses["429"]
-    assert usage["failures_by_kind"]["429"] == statuses["429"]
+    # Every 429 the client saw was retried (requests cancelled once the target was met may
+    # have had theirs counted by the server only).
+    assert usage["retries"] >= usage["failures_by_kind"]["429"] >= 1
+    assert usage["failures_by_kind"]["429"] <= statuses["429"]
+    assert _report(out)["last_run"]["counts"]["failed_requests"] == 0
 
 
 def test_5xx_and_dropped_connections_are_retried(tmp_path: Path, mock_server: Any) -> None:
