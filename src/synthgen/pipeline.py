@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from synthgen.config import Settings
-from synthgen.dedup import ExactIndex, RougeIndex, normalize_key
+from synthgen.dedup import ExactIndex, normalize_key
 from synthgen.errors import ConfigError, TeacherError, TransientTeacherError, UsageError
 from synthgen.filters import default_filters, first_rejection
 from synthgen.lock import OutputLock
@@ -34,6 +34,7 @@ from synthgen.records import AlpacaRecord, Candidate, Completion
 from synthgen.report import Counts, build_report, summary_text
 from synthgen.resources import default_prompt_path, default_seeds_path
 from synthgen.seeds import load_seeds, seeds_digest
+from synthgen.similarity import LocalSimilarity, Similarity, WorkerSimilarity
 from synthgen.teacher.build import build_dispatcher
 from synthgen.teacher.dispatch import BudgetExhausted, UsageMeter
 from synthgen.writer import DatasetWriter, ExistingOutput, load_existing, lock_path
@@ -92,7 +93,6 @@ class Generation:
         self.counts = Counts()
         self.meter = UsageMeter(prices={m: (p.input, p.output) for m, p in settings.prices.items()})
         self.exact = ExactIndex()
-        self.rouge = RougeIndex(settings.similarity_threshold)
         self.generated: list[AlpacaRecord] = []  # only filled when --mix-generated asks for it
         self.stop_reason: str | None = None
         self.exit_code: int | None = None
@@ -106,11 +106,10 @@ class Generation:
         existing = ExistingOutput() if self.s.overwrite else load_existing(self.s.output)
         if existing.records and existing.report and not self.s.force:
             self._check_same_config(existing.report)
-        for seed in self.seeds:
-            self.rouge.add(seed.instruction)
+        self.pool_texts = [seed.instruction for seed in self.seeds]
         for record in existing.records:
             self.exact.add(normalize_key(record.instruction, record.input))
-            self.rouge.add(record.instruction)
+            self.pool_texts.append(record.instruction)
             if self.s.mix_generated:
                 self.generated.append(record)
         # Re-run the request that produced the last kept example: its already-kept items
@@ -143,6 +142,10 @@ class Generation:
                      self.s.output, len(existing.records), self.target)  # fmt: skip
             return EXIT_OK
         self.dispatcher = build_dispatcher(self.s, self.meter)
+        # Over HTTP, ROUGE-L checks run in a worker process (second core) while requests fly.
+        similarity_class = LocalSimilarity if self.s.teacher_kind() == "mock" else WorkerSimilarity
+        self.similarity: Similarity = similarity_class(self.s.similarity_threshold, self.pool_texts)
+        del self.pool_texts
         self.writer = DatasetWriter(
             self.s.output, overwrite=self.s.overwrite, first_index=len(existing.records)
         )
@@ -172,7 +175,7 @@ class Generation:
                 break
             await self.wake.wait()
             self.wake.clear()
-            self._process_ready()
+            await self._process_ready()
             if self.writer.count >= self.target and self.stop_reason is None:
                 self.stop_reason = "target"
             if self.stop_reason in ("target", "teacher_error", "exhausted", "failure_limit"):
@@ -220,7 +223,7 @@ class Generation:
 
     # ---- processing, in request order --------------------------------------------
 
-    def _process_ready(self) -> None:
+    async def _process_ready(self) -> None:
         while self.process_index in self.ready and self.writer.count < self.target:
             outcome = self.ready.pop(self.process_index)
             request = self.requests_by_index.pop(self.process_index)
@@ -230,7 +233,7 @@ class Generation:
             else:
                 self.failures_in_row = 0
                 kept_before = self.writer.count
-                self._process_completion(outcome, request)
+                await self._process_completion(outcome, request)
                 self._note_progress(self.writer.count > kept_before)
             if self.stop_reason == "teacher_error":
                 return
@@ -267,7 +270,7 @@ class Generation:
         else:
             raise exc  # a bug: let it surface
 
-    def _process_completion(self, completion: Completion, request: _Request) -> None:
+    async def _process_completion(self, completion: Completion, request: _Request) -> None:
         self.counts.requests += 1
         self.counts.cached_responses += completion.cached
         parsed = parse_numbered_tasks(completion.text, truncated=completion.finish_reason == "length")
@@ -275,26 +278,33 @@ class Generation:
         self.counts.truncated_dropped += parsed.dropped_truncated
         if not parsed.candidates:
             self.counts.unparseable_responses += 1
-        for candidate in parsed.candidates:
-            if self.writer.count >= self.target:
-                break
-            if self._accept(candidate):
+        survivors = self._filter_and_exact(parsed.candidates)
+        if not survivors:
+            return
+        similar = await self.similarity.drop_similar([c.instruction for c, _ in survivors])
+        for (candidate, key), drop in zip(survivors, similar, strict=True):
+            if drop:
+                self.counts.duplicates_similar += 1
+            elif self.writer.count < self.target:
+                self.exact.add(key)
                 self._keep(candidate, completion, request)
 
-    def _accept(self, candidate: Candidate) -> bool:
-        reason = first_rejection(candidate, self.filters)
-        if reason:
-            self.counts.rejected[reason] += 1
-            return False
-        key = normalize_key(candidate.instruction, candidate.input)
-        if self.exact.seen(key):
-            self.counts.duplicates_exact += 1
-            return False
-        if self.rouge.check_and_add(candidate.instruction) is not None:
-            self.counts.duplicates_similar += 1
-            return False
-        self.exact.add(key)
-        return True
+    def _filter_and_exact(self, candidates: list[Candidate]) -> list[tuple[Candidate, str]]:
+        """Candidates that pass the filters and are no exact duplicate, with their keys."""
+        survivors: list[tuple[Candidate, str]] = []
+        batch_keys: set[str] = set()
+        for candidate in candidates:
+            reason = first_rejection(candidate, self.filters)
+            if reason:
+                self.counts.rejected[reason] += 1
+                continue
+            key = normalize_key(candidate.instruction, candidate.input)
+            if key in batch_keys or self.exact.seen(key):
+                self.counts.duplicates_exact += 1
+                continue
+            batch_keys.add(key)
+            survivors.append((candidate, key))
+        return survivors
 
     def _keep(self, candidate: Candidate, completion: Completion, request: _Request) -> None:
         record = AlpacaRecord(
@@ -347,6 +357,7 @@ class Generation:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.remove_signal_handler(sig)
         await self.dispatcher.pool.aclose()
+        self.similarity.close()
         if self.dispatcher.cache is not None:
             self.dispatcher.cache.close()
 
