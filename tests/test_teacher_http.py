@@ -154,7 +154,7 @@ def test_budgets_stop_with_exit_3(
 ) -> None:
     server = mock_server()
     out = tmp_path / "a.jsonl"
-    result = _generate(server.url, out, "--num", "1000", flag, value, "--concurrency", "1")
+    result = _generate(server.url, out, "--num", "1000", flag, value, "--concurrency", "8")
     assert result.returncode == 3, result.stderr
     report = _report(out)
     assert report["last_run"]["stop_reason"] == reason

@@ -141,9 +141,6 @@ class Dispatcher:
     async def _attempt(
         self, messages: list[Message], sample_index: int, validate: Callable[[Completion], None]
     ) -> Completion:
-        which = self.budgets.exhausted(self.meter)
-        if which:
-            raise BudgetExhausted(which)
         await self.concurrency.acquire()
         self.meter.max_in_flight = max(self.meter.max_in_flight, self.concurrency.in_flight)
         endpoint = self.pool.pick()
@@ -155,6 +152,11 @@ class Dispatcher:
             if self.tpm:
                 estimate = sum(count_tokens(m["content"]) for m in messages) + self.max_tokens
                 await self.tpm.acquire(estimate)
+            # Checked at the last moment before sending (no await after it), so that many
+            # requests waiting for a slot cannot all slip past one remaining unit of budget.
+            which = self.budgets.exhausted(self.meter)
+            if which:
+                raise BudgetExhausted(which)
             self.meter.requests_sent += 1
             endpoint.requests += 1
             try:
