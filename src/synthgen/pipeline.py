@@ -13,18 +13,16 @@ import contextlib
 import json
 import logging
 import math
-import os
 import random
 import signal
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from synthgen.config import Settings
 from synthgen.dedup import ExactIndex, normalize_key
-from synthgen.errors import ConfigError, TeacherError, TransientTeacherError, UsageError
+from synthgen.errors import TeacherError, TransientTeacherError
 from synthgen.filters import default_filters, first_rejection
 from synthgen.lock import OutputLock
 from synthgen.parse import parse_numbered_tasks
@@ -33,11 +31,12 @@ from synthgen.prompts import build_messages, load_template, sample_examples
 from synthgen.records import AlpacaRecord, Candidate, Completion
 from synthgen.report import Counts, build_report, summary_text
 from synthgen.resources import default_prompt_path, default_seeds_path
+from synthgen.resume import check_output_path, find_start
 from synthgen.seeds import load_seeds, seeds_digest
 from synthgen.similarity import LocalSimilarity, Similarity, WorkerSimilarity
 from synthgen.teacher.build import build_dispatcher
 from synthgen.teacher.dispatch import BudgetExhausted, UsageMeter
-from synthgen.writer import DatasetWriter, ExistingOutput, load_existing, lock_path
+from synthgen.writer import DatasetWriter, ExistingOutput, lock_path
 
 log = logging.getLogger("synthgen")
 
@@ -57,18 +56,6 @@ def run_generate(settings: Settings) -> int:
         return asyncio.run(Generation(settings).run())
     finally:
         lock.release()
-
-
-def check_output_path(output: Path) -> None:
-    """A usable output path, or a one-line UsageError naming it (before any teacher call)."""
-    if output.is_dir():
-        raise UsageError(f"--output {output}: is a directory; give a file name such as {output}/alpaca.jsonl")
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"--output {output}: cannot create {output.parent}: {exc.strerror}") from exc
-    if not os.access(output.parent, os.W_OK):
-        raise UsageError(f"--output {output}: directory {output.parent} is not writable")
 
 
 @dataclass
@@ -101,39 +88,27 @@ class Generation:
 
     # ---- setup -------------------------------------------------------------------
 
-    def _open_output(self) -> tuple[ExistingOutput, int]:
-        """Existing examples (unless --overwrite) and the first request index to run."""
-        existing = ExistingOutput() if self.s.overwrite else load_existing(self.s.output)
-        if existing.records and existing.report and not self.s.force:
-            self._check_same_config(existing.report)
+    def _load_pool(self, existing: ExistingOutput) -> None:
+        """Seeds and kept examples form the dedup pool; kept ones the exact-duplicate keys."""
         self.pool_texts = [seed.instruction for seed in self.seeds]
         for record in existing.records:
             self.exact.add(normalize_key(record.instruction, record.input))
             self.pool_texts.append(record.instruction)
             if self.s.mix_generated:
                 self.generated.append(record)
-        # Re-run the request that produced the last kept example: its already-kept items
-        # are exact duplicates now, and its later items get the decisions they would have had.
-        requests = [m.get("request") for m in existing.meta if isinstance(m.get("request"), int)]
-        return existing, (requests[-1] if requests else 0)
-
-    def _check_same_config(self, report: dict[str, Any]) -> None:
-        old = report.get("content_config") or {}
-        if report.get("config_hash") == self.config_hash:
-            return
-        changed = sorted(
-            k for k in set(old) | set(self.content_config) if old.get(k) != self.content_config.get(k)
-        )
-        raise ConfigError(
-            f"{self.s.output} was made with a different configuration "
-            f"(changed: {', '.join(changed) or 'unknown'}); pass --force to continue it anyway, "
-            "or --overwrite to start afresh"
-        )
 
     # ---- the run ---------------------------------------------------------------------
 
     async def run(self) -> int:
-        existing, self.next_index = self._open_output()
+        start = find_start(
+            self.s.output,
+            overwrite=self.s.overwrite,
+            force=self.s.force,
+            config_hash=self.config_hash,
+            content_config=self.content_config,
+        )
+        existing, self.next_index = start.existing, start.first_request
+        self._load_pool(existing)
         self.first_index = self.next_index
         self.existing = existing
         self.target = len(existing.records) + self.s.add if self.s.add else self.s.num

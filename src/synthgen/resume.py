@@ -1,0 +1,61 @@
+"""Where a run starts: check the output path, pick up what an earlier run left, or refuse.
+
+A run on an existing output resumes it unless ``--overwrite``; it is refused when the
+earlier run used another configuration (``--force`` overrides). Resuming re-runs the
+request that produced the last kept example: its already-kept items are exact duplicates
+by then, and its later items get exactly the decisions an uninterrupted run gave them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from synthgen.errors import ConfigError, UsageError
+from synthgen.writer import ExistingOutput, load_existing
+
+
+def check_output_path(output: Path) -> None:
+    """A usable output path, or a one-line UsageError naming it (before any teacher call)."""
+    if output.is_dir():
+        raise UsageError(f"--output {output}: is a directory; give a file name such as {output}/alpaca.jsonl")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--output {output}: cannot create {output.parent}: {exc.strerror}") from exc
+    if not os.access(output.parent, os.W_OK):
+        raise UsageError(f"--output {output}: directory {output.parent} is not writable")
+
+
+@dataclass
+class StartPoint:
+    existing: ExistingOutput
+    first_request: int
+
+
+def find_start(
+    output: Path, *, overwrite: bool, force: bool, config_hash: str, content_config: dict[str, Any]
+) -> StartPoint:
+    """What is already there (nothing with ``overwrite``) and the first request to run."""
+    existing = ExistingOutput() if overwrite else load_existing(output)
+    if existing.records and existing.report and not force:
+        check_same_config(output, existing.report, config_hash, content_config)
+    requests = [m.get("request") for m in existing.meta if isinstance(m.get("request"), int)]
+    return StartPoint(existing, requests[-1] if requests else 0)
+
+
+def check_same_config(
+    output: Path, report: dict[str, Any], config_hash: str, content_config: dict[str, Any]
+) -> None:
+    """Refuse to continue a file made with another configuration, naming what changed."""
+    if report.get("config_hash") == config_hash:
+        return
+    old = report.get("content_config") or {}
+    changed = sorted(k for k in set(old) | set(content_config) if old.get(k) != content_config.get(k))
+    raise ConfigError(
+        f"{output} was made with a different configuration "
+        f"(changed: {', '.join(changed) or 'unknown'}); pass --force to continue it anyway, "
+        "or --overwrite to start afresh"
+    )
