@@ -181,7 +181,9 @@ class MockServerSettings(_Model):
     truncate_rate: float = Field(0, ge=0, le=1, description="Share cut mid-list (finish=length).")
     malformed_rate: float = Field(0, ge=0, le=1, description="Share answered with no list.")
     require_api_key: str | None = Field(None, description="Answer 401 unless this key is sent.")
-    log_level: Literal["debug", "info", "warning", "error"] = Field("warning", description="")
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "warning", description="debug logs one line per request; quiet by default."
+    )
 
 
 class DedupSettings(_Model):
