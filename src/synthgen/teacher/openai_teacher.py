@@ -62,9 +62,13 @@ class OpenAITeacher:
         try:
             # The raw response skips building the SDK's pydantic models: about 0.5 ms less
             # CPU per request, which is what caps throughput on a small machine.
+            # The messages travel in extra_body: the SDK deep-walks typed params to transform
+            # them (~0.5 ms per request here), while extra_body is merged into the JSON as is.
+            # The request on the wire is the same.
             raw = await self._client.chat.completions.with_raw_response.create(
                 model=self.model,
-                messages=messages,  # type: ignore[arg-type]
+                messages=[],
+                extra_body={"messages": messages},
                 temperature=self.sampling.temperature,
                 top_p=self.sampling.top_p,
                 max_tokens=self.sampling.max_tokens,
