@@ -44,10 +44,13 @@ def start_server(extra: list[str]) -> tuple[subprocess.Popen[str], str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--faults", action="store_true")
+    parser.add_argument("extra", nargs="*", help="more options for synthgen generate (after --)")
     args = parser.parse_args()
 
     server, url = start_server(FAULTS if args.faults else [])
@@ -59,7 +62,7 @@ def main() -> None:
             cmd = [sys.executable, "-m", "synthgen", "generate", "--base-url", url, "--model", "mock",
                    "--num", str(num), "-o", str(out), "--concurrency", str(args.concurrency),
                    "--no-cache", "--quiet", "--max-requests", str(args.requests), "--max-tokens", "4000",
-                   "--max-retries", "10"]  # fmt: skip
+                   "--max-retries", "10", *args.extra]  # fmt: skip
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
             result = subprocess.run(cmd, capture_output=True, text=True)
@@ -80,8 +83,12 @@ def main() -> None:
     unique = len({r["instruction"] for r in rows})
     print(f"exit code            {result.returncode} ({run['stop_reason']})")
     print(f"requests sent        {requests} ({answered} answered 200, statuses {stats['requests']})")
-    print(f"examples kept        {len(rows)} (unique instructions {unique}; lost/duplicated {len(rows) - unique})")
-    print(f"wall                 {wall:.2f} s (process start included; the run itself {run['wall_seconds']:.2f} s)")
+    print(
+        f"examples kept        {len(rows)} (unique instructions {unique}; lost/duplicated {len(rows) - unique})"
+    )
+    print(
+        f"wall                 {wall:.2f} s (process start included; the run itself {run['wall_seconds']:.2f} s)"
+    )
     print(f"ideal                {ideal:.2f} s = ceil({answered} / {args.concurrency}) x 0.3 s")
     print(f"efficiency           {ideal / wall:.3f} (run only: {ideal / run['wall_seconds']:.3f})")
     print(f"client CPU/request   {1000 * cpu / max(requests, 1):.2f} ms (user+sys {cpu:.2f} s)")
