@@ -43,9 +43,9 @@ def naive_greedy(texts: list[str], threshold: float, seeds: int = 0) -> list[tup
 
 
 def fast_greedy(
-    texts: list[str], threshold: float, seeds: int = 0, prime: bool = False
+    texts: list[str], threshold: float, seeds: int = 0, prime: bool = False, common_after: int = 32
 ) -> list[tuple[int, float] | None]:
-    pool = RougeIndex(threshold)
+    pool = RougeIndex(threshold, common_after=common_after)
     if prime:
         pool.prime(texts)
     for text in texts[:seeds]:
@@ -194,10 +194,16 @@ def corpora(draw: st.DrawFn) -> list[str]:
 threshold_strategy = st.one_of(st.sampled_from(THRESHOLDS), st.floats(0.0, 1.0))
 
 
-@given(corpora(), threshold_strategy, st.integers(0, 4), st.booleans())
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-def test_fast_greedy_equals_naive_greedy(texts: list[str], threshold: float, seeds: int, prime: bool) -> None:
-    assert fast_greedy(texts, threshold, seeds, prime) == naive_greedy(texts, threshold, seeds)
+# common_after=1..3 sends most elements through the pair index even in small corpora.
+common_after_strategy = st.sampled_from([1, 2, 3, 32])
+
+
+@given(corpora(), threshold_strategy, st.integers(0, 4), st.booleans(), common_after_strategy)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_fast_greedy_equals_naive_greedy(
+    texts: list[str], threshold: float, seeds: int, prime: bool, common_after: int
+) -> None:
+    assert fast_greedy(texts, threshold, seeds, prime, common_after) == naive_greedy(texts, threshold, seeds)
 
 
 @st.composite
@@ -218,23 +224,28 @@ def near_threshold_pairs(draw: st.DrawFn) -> tuple[str, str]:
     return " ".join(a), " ".join(b)
 
 
-@given(near_threshold_pairs(), st.sampled_from([0.7, 0.5, 0.75, 2 / 3]))
+@given(near_threshold_pairs(), st.sampled_from([0.7, 0.5, 0.75, 2 / 3]), st.sampled_from([1, 32]))
 @settings(max_examples=300, deadline=None)
-def test_near_threshold_pairs_decide_like_the_oracle(pair: tuple[str, str], threshold: float) -> None:
+def test_near_threshold_pairs_decide_like_the_oracle(
+    pair: tuple[str, str], threshold: float, common_after: int
+) -> None:
     member, candidate = pair
-    assert fast_greedy([member, candidate], threshold, seeds=1) == naive_greedy(
-        [member, candidate], threshold, seeds=1
-    )
+    texts = [member, candidate]
+    assert fast_greedy(texts, threshold, 1, common_after=common_after) == naive_greedy(texts, threshold, 1)
 
 
-@given(st.lists(st.lists(st.sampled_from(["x", "y", "z"]), max_size=20), min_size=2, max_size=12))
+@given(
+    st.lists(st.lists(st.sampled_from(["x", "y", "z"]), max_size=20), min_size=2, max_size=12),
+    common_after_strategy,
+)
 @settings(max_examples=100, deadline=None)
-def test_repeated_tokens_tiny_vocabulary(token_lists: list[list[str]]) -> None:
+def test_repeated_tokens_tiny_vocabulary(token_lists: list[list[str]], common_after: int) -> None:
     texts = [" ".join(tokens) for tokens in token_lists]
-    assert fast_greedy(texts, 0.7) == naive_greedy(texts, 0.7)
+    assert fast_greedy(texts, 0.7, common_after=common_after) == naive_greedy(texts, 0.7)
 
 
-def test_realistic_sample_equals_naive_greedy() -> None:
+@pytest.mark.parametrize("common_after", [2, 8, 32])
+def test_realistic_sample_equals_naive_greedy(common_after: int) -> None:
     """Template-like sentences with slot words, as a teacher produces: many near misses."""
     rng = random.Random(7)
     templates = ["write a {} poem about {}", "explain the {} of {} to a {}", "give {} examples of {} {}"]
@@ -244,7 +255,8 @@ def test_realistic_sample_equals_naive_greedy() -> None:
         template = rng.choice(templates)
         text = template.format(*(rng.choice(slots) for _ in range(template.count("{}"))))
         texts.append(text + rng.choice(["", " in one sentence", " step by step", "."]))
-    assert fast_greedy(texts, 0.7, seeds=5, prime=True) == naive_greedy(texts, 0.7, seeds=5)
+    expected = naive_greedy(texts, 0.7, seeds=5)
+    assert fast_greedy(texts, 0.7, seeds=5, prime=True, common_after=common_after) == expected
 
 
 @pytest.mark.parametrize("first_code", [0xD7F0, 0x10FFF0])
@@ -265,6 +277,16 @@ def test_code_points_near_surrogates_and_past_unicode(first_code: int) -> None:
         decisions.append(None if match is None else (match.index, match.score))
     assert decisions == naive_greedy(texts, 0.5)
     assert any(isinstance(seq, list) for seq in index._seqs) == (first_code > 0x10FFFF - 40)
+
+
+def test_very_long_member_is_still_found() -> None:
+    # Index entries pack a length in 16 bits; longer members take a separate path.
+    huge = " ".join(f"w{i}" for i in range(70_000))
+    pool = RougeIndex(0.0)
+    pool.add(huge)
+    pool.add("something else entirely")
+    assert pool.find_similar("w5 zz") == Match(0, oracle_score("w5 zz", huge))
+    assert pool.find_similar("nothing shared") is None
 
 
 # -- RougeIndex API -------------------------------------------------------------------------
@@ -315,6 +337,8 @@ def test_extend_primes_and_adds_in_order() -> None:
 def test_threshold_out_of_range_is_rejected(bad: float) -> None:
     with pytest.raises(ValueError, match="threshold"):
         RougeIndex(bad)
+    with pytest.raises(ValueError, match="common_after"):
+        RougeIndex(0.7, common_after=0)
 
 
 def test_threshold_one_keeps_everything() -> None:

@@ -49,6 +49,8 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from array import array
+from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
@@ -85,8 +87,12 @@ _SEPARATORS_RE = re.compile(r"[\W_]+")
 _UNKNOWN = 0
 _MAX_CODE_POINT = 0x10FFFF
 
-# Shared elements the count filter asks for (see RougeIndex._plan); 1 = plain prefix filter.
-_SHARED = 2
+# An element is "common" once this many members are listed under it (see
+# RougeIndex._candidates). Smaller: fewer candidates to verify, more pairs to store.
+DEFAULT_COMMON_AFTER = 32
+# Index entries pack length << 48 | position << 32 | member: 16, 16 and 32 bits.
+_PACK_LIMIT = 1 << 16
+_MEMBER_MASK = (1 << 32) - 1
 
 # rank = count << _SERIAL_BITS | (serial complement): see RougeIndex._new_rank.
 _SERIAL_BITS = 40
@@ -190,21 +196,41 @@ class RougeIndex:
     and one LCS per surviving member (typically a handful). Adding is a few list appends.
     """
 
-    def __init__(self, threshold: float = DEFAULT_THRESHOLD) -> None:
+    def __init__(
+        self, threshold: float = DEFAULT_THRESHOLD, *, common_after: int = DEFAULT_COMMON_AFTER
+    ) -> None:
+        """``common_after`` tunes speed against memory only (see :meth:`_candidates`)."""
         if not 0.0 <= threshold <= 1.0 or math.isnan(threshold):
             raise ValueError(f"threshold must be within [0, 1], got {threshold}")
+        if common_after < 1:
+            raise ValueError(f"common_after must be at least 1, got {common_after}")
         self.threshold = float(threshold)
+        self._common_after = common_after
         self._seqs: list[str | list[int]] = []
         # token -> [code, rank of 1st occurrence, rank of 2nd occurrence, ...]
         self._vocab: dict[str, list[int]] = {}
         self._next_code = _UNKNOWN + 1
         self._serial = 0
-        # rank of prefix element -> pool length lb -> position j -> pool indices
-        self._index: dict[int, dict[int, list[list[int]]]] = {}
+        # Index entries are packed ints, length << 48 | reach << 32 | member, where reach
+        # is the longest candidate for which the entry's position is within the member's
+        # bound (see _candidates). Arrays are kept sorted, so by length first.
+        # rank of a prefix element -> its entries (while rare; frozen once common)
+        self._lists: dict[int, array[int]] = {}
+        self._common: dict[int, int] = {}  # rank of a common element -> small id
+        # (id of common a) << 32 | (id of common b), a before b in the order -> entries
+        # (reach of b's position) of members added after both became common
+        self._pairs: dict[int, array[int]] = {}
+        # rank -> length -> members added after the element became common; only for
+        # lengths some one-token candidate can match (r = 1: any shared element will do)
+        self._late: dict[int, dict[int, list[int]]] = {}
+        self._huge: list[int] = []  # members too long to pack (>= 2**16 tokens)
         self._required_cache: dict[tuple[int, int], int] = {}
         self._min_required_cache: dict[int, int] = {}
-        self._plans: dict[int, tuple[int, tuple[int, dict[int, tuple[int, int, int]]]]] = {}
-        self._longest = 0  # longest member, in tokens
+        self._partners_cache: dict[int, tuple[int, int]] = {}
+        self._within_cache: dict[tuple[int, int], int] = {}
+        # length -> per prefix position: entry range end (candidate side), reach (member side)
+        self._highs: dict[int, list[int]] = {}
+        self._reaches: dict[int, list[int]] = {}
 
     def __len__(self) -> int:
         return len(self._seqs)
@@ -280,12 +306,89 @@ class RougeIndex:
         """
         found = self._min_required_cache.get(length)
         if found is None:
-            found = 0
-            for other in range(1, length + 1):
-                found = self._required(other, length)
-                if found:
-                    break
+            shortest, longest = self._partners(length)
+            found = self._required(shortest, length) if shortest <= longest else 0
             self._min_required_cache[length] = found
+        return found
+
+    def _partners(self, length: int) -> tuple[int, int]:
+        """The range of partner lengths that can match a text of ``length`` (empty: lo > hi).
+
+        Feasible partners form an interval: the best possible score, 2*min/(la+lb), rises
+        with the partner's length up to ``length`` and falls after it. Capped below
+        _PACK_LIMIT (longer members are handled apart).
+        """
+        found = self._partners_cache.get(length)
+        if found is None:
+            cap = _PACK_LIMIT - 1
+            top = min(length, cap)
+            if top == 0 or not self._required(top, length):
+                found = (1, 0)
+            else:
+                low, high = 1, top  # the first feasible partner is in [low, high]
+                while low < high:
+                    middle = (low + high) // 2
+                    if self._required(middle, length):
+                        high = middle
+                    else:
+                        low = middle + 1
+                last, high = top, cap  # the last feasible partner is in [last, high]
+                while last < high:
+                    middle = (last + high + 1) // 2
+                    if self._required(middle, length):
+                        last = middle
+                    else:
+                        high = middle - 1
+                found = (low, last)
+            self._partners_cache[length] = found
+        return found
+
+    def _within(self, length: int, limit: int) -> int:
+        """The longest feasible partner whose required LCS is at most ``limit`` (or lo - 1).
+
+        required(length, partner) never decreases as the partner grows, so this is a
+        bisection over :meth:`_partners`.
+        """
+        key = (length, limit)
+        found = self._within_cache.get(key)
+        if found is None:
+            low, high = self._partners(length)
+            found = low - 1
+            while low <= high:
+                middle = (low + high) // 2
+                if self._required(length, middle) <= limit:
+                    found, low = middle, middle + 1
+                else:
+                    high = middle - 1
+            self._within_cache[key] = found
+        return found
+
+    def _high(self, len_a: int) -> list[int]:
+        """Per candidate position: the end of the range of entries it may meet.
+
+        Candidate side of the bound (see _candidates): r(la, lb) <= la - p + 1, i.e. member
+        lengths up to _within(la, la - p + 1). Positions after the last useful one are left
+        out; the list is empty when nothing can match.
+        """
+        found = self._highs.get(len_a)
+        if found is None:
+            last = min(len_a - 1, len_a - self._min_required(len_a) + 1)
+            found = [(self._within(len_a, len_a - p + 1) + 1) << 48 for p in range(last + 1)]
+            self._highs[len_a] = found
+        return found
+
+    def _reach(self, length: int) -> list[int]:
+        """Per member prefix position: the longest candidate the position is within bounds for.
+
+        Member side of the bound (see _candidates): r(la, lb) <= lb - j + 1. Covers the
+        prefix for the smallest required LCS, extended by one for the two-shared-elements
+        filter; capped to fit the entry's 16 bits.
+        """
+        found = self._reaches.get(length)
+        if found is None:
+            positions = range(min(length, length - self._min_required(length) + 2))
+            found = [min(self._within(length, length - j + 1), _PACK_LIMIT - 1) for j in positions]
+            self._reaches[length] = found
         return found
 
     # -- encoding ---------------------------------------------------------------------
@@ -303,11 +406,15 @@ class RougeIndex:
     def _lookup(self, tokens: list[str]) -> tuple[str | list[int], list[int], int]:
         """Codes, sorted ranks of known elements, and how many elements the pool has never seen."""
         vocab_get = self._vocab.get
-        codes: list[int] = []
-        ranks: list[int] = []
+        infos = list(map(vocab_get, tokens))
+        if len(set(tokens)) == len(tokens):  # no repeated token: the usual, quick case
+            codes = [_UNKNOWN if info is None else info[0] for info in infos]
+            ranks = sorted([info[1] for info in infos if info is not None])
+            return self._pack(codes), ranks, len(tokens) - len(ranks)
+        codes = []
+        ranks = []
         occurrences: dict[str, int] = {}
-        for tok in tokens:
-            info = vocab_get(tok)
+        for tok, info in zip(tokens, infos, strict=True):
             if info is None:
                 codes.append(_UNKNOWN)
                 continue
@@ -372,22 +479,36 @@ class RougeIndex:
         codes, ranks = self._assign(tokens)
         self._seqs.append(self._pack(codes))
         length = len(codes)
-        self._longest = max(self._longest, length)
         least = self._min_required(length)
-        if least:
-            ranks.sort()
-            # Positions any partner may need: the prefix for the smallest required LCS,
-            # extended by _SHARED - 1 for the count filter (see _plan).
-            for position in range(min(length, length - least + _SHARED)):
-                by_length = self._index.get(ranks[position])
-                if by_length is None:
-                    by_length = self._index[ranks[position]] = {}
-                by_position = by_length.get(length)
-                if by_position is None:
-                    by_position = by_length[length] = []
-                while len(by_position) <= position:
-                    by_position.append([])
-                by_position[position].append(index_of)
+        if not least:
+            return index_of
+        if length >= _PACK_LIMIT:
+            self._huge.append(index_of)
+            return index_of
+        ranks.sort()
+        late = self._required(1, length) == 1
+        commons: list[tuple[int, int]] = []  # (entry, id) of common prefix elements
+        for position, reach in enumerate(self._reach(length)):
+            rank = ranks[position]
+            entry = length << 48 | reach << 32 | index_of
+            common = self._common.get(rank)
+            if common is None:
+                listed = self._lists.get(rank)
+                if listed is None:
+                    listed = self._lists[rank] = array("Q")
+                insort(listed, entry)
+                if len(listed) >= self._common_after:
+                    self._common[rank] = len(self._common)
+            else:
+                commons.append((entry, common))
+                if late:
+                    self._late.setdefault(rank, {}).setdefault(length, []).append(index_of)
+        for i, (_, first) in enumerate(commons):
+            for entry, second in commons[i + 1 :]:
+                entries = self._pairs.get(first << 32 | second)
+                if entries is None:
+                    entries = self._pairs[first << 32 | second] = array("Q")
+                insort(entries, entry)
         return index_of
 
     def _best_match(self, tokens: list[str]) -> Match | None:
@@ -398,14 +519,21 @@ class RougeIndex:
         if not least:
             return None
         seq, ranks, unknown = self._lookup(tokens)
-        members = self._candidates(ranks, unknown, len_a)
+        if len_a < _PACK_LIMIT:
+            members = list(self._candidates(ranks, unknown, len_a))
+        else:  # entries cannot encode such a length: compare with every member (very rare)
+            members = [m for m, other in enumerate(self._seqs) if self._required(len_a, len(other))]
         if not members:
             return None
         seqs = self._seqs
         # One C loop over the survivors; `least` is the lowest cutoff of any partner length,
         # the exact one per length is applied to the (few) results.
         results = process.extract(
-            seq, list(map(seqs.__getitem__, members)), scorer=LCSseq.similarity, score_cutoff=least, limit=None
+            seq,
+            list(map(seqs.__getitem__, members)),
+            scorer=LCSseq.similarity,
+            score_cutoff=least,
+            limit=None,
         )
         best_index, best_score = -1, 0.0
         for choice, lcs, position in results:
@@ -416,66 +544,75 @@ class RougeIndex:
                     best_index, best_score = member, score
         return None if best_index < 0 else Match(best_index, best_score)
 
-    def _plan(self, len_a: int) -> tuple[int, dict[int, tuple[int, int, int]]]:
-        """How to look up a candidate of ``len_a`` tokens.
+    def _candidates(self, ranks: list[int], unknown: int, len_a: int) -> set[int]:
+        """Every member that may share enough elements with the candidate (a superset).
 
-        Returns the last candidate position worth looking up, and per partner length
-        ``lb`` that can match at all (length filtering): (last candidate position, number
-        of member positions, shared elements needed).
+        Filter (the l-prefix scheme of Wang, Li and Feng, "Can we beat the prefix
+        filtering?", SIGMOD 2012, with l = 2): if two sets sorted in one order share ``r``
+        elements, the first ``s <= r`` shared ones lie within the first ``la - r + s``
+        elements of one and ``lb - r + s`` of the other (at least ``r - s`` shared elements
+        follow them on both sides). With s = min(2, r), an element at candidate position
+        ``p`` and member position ``j`` counts when r <= min(la - p, lb - j) + 1. As r
+        grows with either length, the candidate side is a bound on lb (a slice of the
+        sorted entries) and the member side a bound on la (the entry's reach).
 
-        Generalised prefix filtering (the l-prefix scheme of Wang, Li and Feng, "Can we
-        beat the prefix filtering?", SIGMOD 2012): if two sets sorted in one order share
-        ``r`` elements, the first ``s <= r`` shared ones lie within the first
-        ``la - r + s`` elements of one and ``lb - r + s`` of the other (at least ``r - s``
-        shared elements follow them on both sides). So a member is a candidate only if it
-        shows up ``s`` times within those bounds; s = 1 is plain prefix filtering. Larger
-        ``s`` looks at more positions but prunes members that share one frequent word only.
-        """
-        longest = self._longest
-        cached = self._plans.get(len_a)
-        if cached is not None and cached[0] >= longest:
-            return cached[1]
-        plan: dict[int, tuple[int, int, int]] = {}
-        last = -1
-        for len_b in range(1, longest + 1):
-            need = self._required(len_a, len_b)
-            if need:
-                shared = min(_SHARED, need)
-                plan[len_b] = (len_a - need + shared - 1, len_b - need + shared, shared)
-                last = max(last, len_a - need + shared - 1)
-            elif len_b > len_a:  # required() only grows with len_b once past len_a
-                break
-        self._plans[len_a] = (longest, (last, plan))
-        return last, plan
+        A match needs two such shared elements (one when r = 1). Looking up each element
+        and counting would walk, for every frequent element (a template word), all the
+        members containing it, most of which share nothing else. Instead:
 
-    def _candidates(self, ranks: list[int], unknown: int, len_a: int) -> list[int]:
-        """Members that pass the count filter of :meth:`_plan`.
+        * a *rare* element (fewer than ``common_after`` members listed) has all its
+          members in its list, and they are all taken (no counting);
+        * when an element's list reaches ``common_after`` members the element becomes
+          *common* and its list stops growing; later members containing it are indexed
+          under each pair of their common prefix elements instead, and pairs of the
+          candidate's common elements are looked up.
+
+        Exact: take the first two shared elements a and b within the bounds. If either is
+        rare, or the member was listed before either became common, a list has it.
+        Otherwise both were common when it was added, so the pair (a, b) has it. (When
+        r = 1 one shared element is enough: _late has the common elements' later members.)
 
         ``ranks`` are the candidate's known elements in order; the ``unknown`` others count
-        as placed before them (no member has them, and it is the order they would get).
-        A member is listed at most once per element, so counting its appearances counts
-        distinct shared elements.
+        as placed before them (no member has them).
         """
-        last, plan = self._plan(len_a)
-        hits: dict[int, list[int]] = {}  # shared elements needed -> members seen, with repeats
-        index_get = self._index.get
-        for offset in range(max(0, min(len(ranks), last - unknown + 1))):
-            by_length = index_get(ranks[offset])
-            if by_length is None:
-                continue
-            position = offset + unknown
-            for len_b, by_position in by_length.items():
-                bounds = plan.get(len_b)
-                if bounds is not None and position <= bounds[0]:
-                    found = hits.get(bounds[2])
-                    if found is None:
-                        found = hits[bounds[2]] = []
-                    for bucket in by_position[: bounds[1]]:
-                        found += bucket
-        members: list[int] = []
-        for shared, found in hits.items():
-            if shared == 1:
-                members.extend(set(found))
-            else:
-                members.extend(m for m, count in Counter(found).items() if count >= shared)
+        low = self._partners(len_a)[0] << 48
+        highs = self._high(len_a)[unknown:]
+        found: list[int] = []
+        commons: list[tuple[int, int]] = []  # (id, entry range end) of common elements
+        lists_get, common_get = self._lists.get, self._common.get
+        for rank, high in zip(ranks, highs, strict=False):  # as far as the shorter goes
+            listed = lists_get(rank)
+            if listed is not None:
+                if len(listed) > 8:
+                    part = listed[bisect_left(listed, low) : bisect_left(listed, high)]
+                    found += [entry for entry in part if entry >> 32 & 0xFFFF >= len_a]
+                else:
+                    found += [e for e in listed if low <= e < high and e >> 32 & 0xFFFF >= len_a]
+            common = common_get(rank)
+            if common is not None:
+                commons.append((common, high))
+                if self._late:
+                    found += self._late_members(rank, len_a)
+        pairs_get = self._pairs.get
+        for i, (first, _) in enumerate(commons):
+            for second, high in commons[i + 1 :]:
+                entries = pairs_get(first << 32 | second)
+                if entries is None:
+                    continue
+                if len(entries) > 8:
+                    part = entries[bisect_left(entries, low) : bisect_left(entries, high)]
+                    found += [entry for entry in part if entry >> 32 & 0xFFFF >= len_a]
+                else:
+                    found += [e for e in entries if low <= e < high and e >> 32 & 0xFFFF >= len_a]
+        members = {entry & _MEMBER_MASK for entry in found}
+        members.update(m for m in self._huge if self._required(len_a, len(self._seqs[m])))
         return members
+
+    def _late_members(self, rank: int, len_a: int) -> list[int]:
+        """Members in _late under ``rank`` whose length needs one shared element (r = 1)."""
+        return [
+            member
+            for len_b, members in self._late.get(rank, {}).items()
+            if self._required(len_a, len_b) == 1
+            for member in members
+        ]
