@@ -20,10 +20,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from synthgen.config import Settings
-from synthgen.dedup import ExactIndex, normalize_key
+from synthgen.config import FilterOptions, Settings
+from synthgen.dedup import normalize_key as exact_key
 from synthgen.errors import TeacherError, TransientTeacherError
-from synthgen.filters import default_filters, first_rejection
 from synthgen.lock import OutputLock
 from synthgen.parse import parse_numbered_tasks
 from synthgen.progress import ProgressReporter, setup_logging
@@ -32,8 +31,8 @@ from synthgen.records import AlpacaRecord, Candidate, Completion
 from synthgen.report import Counts, build_report, summary_text
 from synthgen.resources import default_prompt_path, default_seeds_path
 from synthgen.resume import check_output_path, find_start
+from synthgen.screening import LocalScreener, WorkerScreener
 from synthgen.seeds import load_seeds, seeds_digest
-from synthgen.similarity import LocalSimilarity, Similarity, WorkerSimilarity
 from synthgen.teacher.build import build_dispatcher
 from synthgen.teacher.dispatch import BudgetExhausted, UsageMeter
 from synthgen.writer import DatasetWriter, ExistingOutput, lock_path
@@ -76,10 +75,8 @@ class Generation:
             prompt_text=self.template.text, seeds_digest=seeds_digest(settings.seeds or default_seeds_path())
         )
         self.config_hash = Settings.hash_fields(self.content_config)
-        self.filters = default_filters(settings)
         self.counts = Counts()
         self.meter = UsageMeter(prices={m: (p.input, p.output) for m, p in settings.prices.items()})
-        self.exact = ExactIndex()
         self.generated: list[AlpacaRecord] = []  # only filled when --mix-generated asks for it
         self.stop_reason: str | None = None
         self.exit_code: int | None = None
@@ -88,14 +85,20 @@ class Generation:
 
     # ---- setup -------------------------------------------------------------------
 
-    def _load_pool(self, existing: ExistingOutput) -> None:
-        """Seeds and kept examples form the dedup pool; kept ones the exact-duplicate keys."""
-        self.pool_texts = [seed.instruction for seed in self.seeds]
-        for record in existing.records:
-            self.exact.add(normalize_key(record.instruction, record.input))
-            self.pool_texts.append(record.instruction)
-            if self.s.mix_generated:
-                self.generated.append(record)
+    def _start_screener(self, existing: ExistingOutput) -> LocalScreener | WorkerScreener:
+        """The parse/filter/dedup stages, their pools filled with seeds and kept examples."""
+        kwargs = {
+            "threshold": self.s.similarity_threshold,
+            "filters": FilterOptions.model_validate(
+                self.s.model_dump(include=set(FilterOptions.model_fields))
+            ),
+            "pool": [seed.instruction for seed in self.seeds] + [r.instruction for r in existing.records],
+            "keys": [exact_key(r.instruction, r.input) for r in existing.records],
+        }
+        if self.s.mix_generated:
+            self.generated.extend(existing.records)
+        # Over HTTP this CPU work runs in a worker process (the second core) while requests fly.
+        return LocalScreener(**kwargs) if self.s.teacher_kind() == "mock" else WorkerScreener(**kwargs)
 
     # ---- the run ---------------------------------------------------------------------
 
@@ -108,7 +111,6 @@ class Generation:
             content_config=self.content_config,
         )
         existing, self.next_index = start.existing, start.first_request
-        self._load_pool(existing)
         self.first_index = self.next_index
         self.existing = existing
         self.target = len(existing.records) + self.s.add if self.s.add else self.s.num
@@ -117,10 +119,7 @@ class Generation:
                      self.s.output, len(existing.records), self.target)  # fmt: skip
             return EXIT_OK
         self.dispatcher = build_dispatcher(self.s, self.meter)
-        # Over HTTP, ROUGE-L checks run in a worker process (second core) while requests fly.
-        similarity_class = LocalSimilarity if self.s.teacher_kind() == "mock" else WorkerSimilarity
-        self.similarity: Similarity = similarity_class(self.s.similarity_threshold, self.pool_texts)
-        del self.pool_texts
+        self.screener = self._start_screener(existing)
         self.writer = DatasetWriter(
             self.s.output, overwrite=self.s.overwrite, first_index=len(existing.records)
         )
@@ -248,38 +247,19 @@ class Generation:
     async def _process_completion(self, completion: Completion, request: _Request) -> None:
         self.counts.requests += 1
         self.counts.cached_responses += completion.cached
-        parsed = parse_numbered_tasks(completion.text, truncated=completion.finish_reason == "length")
-        self.counts.candidates += len(parsed.candidates)
-        self.counts.truncated_dropped += parsed.dropped_truncated
-        if not parsed.candidates:
-            self.counts.unparseable_responses += 1
-        survivors = self._filter_and_exact(parsed.candidates)
-        if not survivors:
-            return
-        similar = await self.similarity.drop_similar([c.instruction for c, _ in survivors])
-        for (candidate, key), drop in zip(survivors, similar, strict=True):
-            if drop:
-                self.counts.duplicates_similar += 1
-            elif self.writer.count < self.target:
-                self.exact.add(key)
-                self._keep(candidate, completion, request)
-
-    def _filter_and_exact(self, candidates: list[Candidate]) -> list[tuple[Candidate, str]]:
-        """Candidates that pass the filters and are no exact duplicate, with their keys."""
-        survivors: list[tuple[Candidate, str]] = []
-        batch_keys: set[str] = set()
-        for candidate in candidates:
-            reason = first_rejection(candidate, self.filters)
-            if reason:
-                self.counts.rejected[reason] += 1
-                continue
-            key = normalize_key(candidate.instruction, candidate.input)
-            if key in batch_keys or self.exact.seen(key):
-                self.counts.duplicates_exact += 1
-                continue
-            batch_keys.add(key)
-            survivors.append((candidate, key))
-        return survivors
+        result = await self.screener.screen(
+            completion.text,
+            truncated=completion.finish_reason == "length",
+            limit=self.target - self.writer.count,
+        )
+        self.counts.candidates += result.candidates
+        self.counts.truncated_dropped += result.truncated_dropped
+        self.counts.unparseable_responses += result.unparseable
+        self.counts.rejected.update(result.rejected)
+        self.counts.duplicates_exact += result.duplicates_exact
+        self.counts.duplicates_similar += result.duplicates_similar
+        for candidate in result.kept:
+            self._keep(candidate, completion, request)
 
     def _keep(self, candidate: Candidate, completion: Completion, request: _Request) -> None:
         record = AlpacaRecord(
@@ -332,7 +312,7 @@ class Generation:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.remove_signal_handler(sig)
         await self.dispatcher.pool.aclose()
-        self.similarity.close()
+        self.screener.close()
         if self.dispatcher.cache is not None:
             self.dispatcher.cache.close()
 
