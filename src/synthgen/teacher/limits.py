@@ -39,7 +39,9 @@ class AdaptiveConcurrency:
     async def release(self) -> None:
         async with self._cond:
             self.in_flight -= 1
-            self._cond.notify_all()
+            # Wake only as many waiters as there are free slots: notify_all would wake every
+            # queued request on each answer (O(queue) per answer).
+            self._cond.notify(max(1, int(self.limit) - self.in_flight))
 
     def record(self, *, throttled: bool) -> None:
         """Feed one outcome (throttled = the server answered 429)."""
