@@ -17,7 +17,6 @@ import random
 import signal
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,19 +52,9 @@ def run_generate(settings: Settings) -> int:
     lock = OutputLock(lock_path(settings.output))
     lock.acquire()
     try:
-        with asyncio.Runner(loop_factory=_fast_loop_factory()) as runner:
-            return runner.run(Generation(settings).run())
+        return asyncio.run(Generation(settings).run())
     finally:
         lock.release()
-
-
-def _fast_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
-    """uvloop where it is installed (less CPU per request); asyncio's own loop otherwise."""
-    try:
-        import uvloop
-    except ImportError:
-        return None
-    return uvloop.new_event_loop
 
 
 @dataclass
