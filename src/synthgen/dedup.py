@@ -46,6 +46,7 @@ input, looked up in an :class:`ExactIndex`.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -90,7 +91,10 @@ _MAX_CODE_POINT = 0x10FFFF
 # An element is "common" once this many members are listed under it (see
 # RougeIndex._candidates). Smaller: fewer candidates to verify, more pairs to store.
 DEFAULT_COMMON_AFTER = 32
-# Index entries pack length << 48 | position << 32 | member: 16, 16 and 32 bits.
+# Shared elements the filter asks for (s in RougeIndex._candidates); C(s, 2) pairs of them.
+_SHARED = 2
+_PAIRS_NEEDED = _SHARED * (_SHARED - 1) // 2
+# Index entries pack length << 48 | reach << 32 | member: 16, 16 and 32 bits.
 _PACK_LIMIT = 1 << 16
 _MEMBER_MASK = (1 << 32) - 1
 
@@ -246,11 +250,11 @@ class RougeIndex:
 
         Primes the token order with the batch first, which makes later lookups faster.
         """
-        token_lists = [rouge_tokens(text) for text in texts]
-        self._prime_tokens(token_lists)
+        texts = list(texts)
+        self.prime(texts)
         start = len(self._seqs)
-        for tokens in token_lists:
-            self._insert(tokens)
+        for text in texts:
+            self._insert(rouge_tokens(text))
         return range(start, len(self._seqs))
 
     def prime(self, texts: Iterable[str]) -> None:
@@ -259,7 +263,24 @@ class RougeIndex:
         Only speed depends on this (see the module docstring); call it with everything a
         run will see when that is known up front, as ``synthgen dedup`` does.
         """
-        self._prime_tokens([rouge_tokens(text) for text in texts])
+        counts: Counter[str] = Counter()  # texts containing a token
+        repeats: Counter[tuple[str, int]] = Counter()  # texts containing it k >= 2 times
+        texts = iter(texts)
+        # In chunks, so that only one chunk's token lists are in memory at a time.
+        while chunk := list(itertools.islice(texts, 4096)):
+            token_lists = [rouge_tokens(text) for text in chunk]
+            distincts = list(map(set, token_lists))
+            counts.update(itertools.chain.from_iterable(distincts))
+            later: list[tuple[str, int]] = []  # (token, k) for each k-th occurrence, k >= 2
+            for tokens, distinct in zip(token_lists, distincts, strict=True):
+                if len(distinct) != len(tokens):
+                    seen: dict[str, int] = {}
+                    for tok in tokens:
+                        k = seen[tok] = seen.get(tok, 0) + 1
+                        if k > 1:
+                            later.append((tok, k))
+            repeats.update(later)
+        self._rank_new(counts, repeats)
 
     def find_similar(self, text: str) -> Match | None:
         """The highest-scoring member with score > threshold (earliest on ties), or None."""
@@ -366,28 +387,29 @@ class RougeIndex:
     def _high(self, len_a: int) -> list[int]:
         """Per candidate position: the end of the range of entries it may meet.
 
-        Candidate side of the bound (see _candidates): r(la, lb) <= la - p + 1, i.e. member
-        lengths up to _within(la, la - p + 1). Positions after the last useful one are left
-        out; the list is empty when nothing can match.
+        Candidate side of the bound (see _candidates): r(la, lb) <= la - p + s - 1, i.e.
+        member lengths up to _within(la, la - p + s - 1). Positions after the last useful
+        one are left out; the list is empty when nothing can match.
         """
         found = self._highs.get(len_a)
         if found is None:
-            last = min(len_a - 1, len_a - self._min_required(len_a) + 1)
-            found = [(self._within(len_a, len_a - p + 1) + 1) << 48 for p in range(last + 1)]
+            last = min(len_a - 1, len_a - self._min_required(len_a) + _SHARED - 1)
+            found = [(self._within(len_a, len_a - p + _SHARED - 1) + 1) << 48 for p in range(last + 1)]
             self._highs[len_a] = found
         return found
 
     def _reach(self, length: int) -> list[int]:
         """Per member prefix position: the longest candidate the position is within bounds for.
 
-        Member side of the bound (see _candidates): r(la, lb) <= lb - j + 1. Covers the
-        prefix for the smallest required LCS, extended by one for the two-shared-elements
+        Member side of the bound (see _candidates): r(la, lb) <= lb - j + s - 1. Covers the
+        prefix for the smallest required LCS, extended by s - 1 for the shared-elements
         filter; capped to fit the entry's 16 bits.
         """
         found = self._reaches.get(length)
         if found is None:
-            positions = range(min(length, length - self._min_required(length) + 2))
-            found = [min(self._within(length, length - j + 1), _PACK_LIMIT - 1) for j in positions]
+            positions = range(min(length, length - self._min_required(length) + _SHARED))
+            reach = [self._within(length, length - j + _SHARED - 1) for j in positions]
+            found = [min(value, _PACK_LIMIT - 1) for value in reach]
             self._reaches[length] = found
         return found
 
@@ -445,16 +467,8 @@ class RougeIndex:
             ranks.append(info[k])
         return codes, ranks
 
-    def _prime_tokens(self, token_lists: list[list[str]]) -> None:
-        """Give ranks (and codes) to the batch's unseen elements, rarest in the batch first."""
-        counts: Counter[str] = Counter()
-        repeats: Counter[tuple[str, int]] = Counter()
-        for tokens in token_lists:
-            distinct = set(tokens)
-            counts.update(distinct)
-            if len(distinct) != len(tokens):
-                for tok, n in Counter(tokens).items():
-                    repeats.update((tok, k) for k in range(2, n + 1))
+    def _rank_new(self, counts: Counter[str], repeats: Counter[tuple[str, int]]) -> None:
+        """Give ranks (and codes) to unseen elements, fewest texts first (see prime)."""
         vocab = self._vocab
         for tok in counts:
             if tok not in vocab:
@@ -548,28 +562,30 @@ class RougeIndex:
         """Every member that may share enough elements with the candidate (a superset).
 
         Filter (the l-prefix scheme of Wang, Li and Feng, "Can we beat the prefix
-        filtering?", SIGMOD 2012, with l = 2): if two sets sorted in one order share ``r``
-        elements, the first ``s <= r`` shared ones lie within the first ``la - r + s``
-        elements of one and ``lb - r + s`` of the other (at least ``r - s`` shared elements
-        follow them on both sides). With s = min(2, r), an element at candidate position
-        ``p`` and member position ``j`` counts when r <= min(la - p, lb - j) + 1. As r
+        filtering?", SIGMOD 2012): if two sets sorted in one order share ``r`` elements,
+        the first ``s <= r`` shared ones lie within the first ``la - r + s`` elements of one
+        and ``lb - r + s`` of the other (at least ``r - s`` shared elements follow them on
+        both sides). We take s = min(_SHARED, r): an element at candidate position ``p``
+        and member position ``j`` is *within bounds* when r <= min(la - p, lb - j) + s - 1
+        (using s = _SHARED there, which only widens the bounds when r is smaller). As r
         grows with either length, the candidate side is a bound on lb (a slice of the
-        sorted entries) and the member side a bound on la (the entry's reach).
+        length-sorted entries) and the member side a bound on la (the entry's reach).
 
-        A match needs two such shared elements (one when r = 1). Looking up each element
-        and counting would walk, for every frequent element (a template word), all the
+        A match needs s shared elements within bounds. Looking up each element and
+        counting would walk, for every frequent element (a template word), all the
         members containing it, most of which share nothing else. Instead:
 
         * a *rare* element (fewer than ``common_after`` members listed) has all its
           members in its list, and they are all taken (no counting);
         * when an element's list reaches ``common_after`` members the element becomes
           *common* and its list stops growing; later members containing it are indexed
-          under each pair of their common prefix elements instead, and pairs of the
-          candidate's common elements are looked up.
+          under each pair of their common prefix elements (at the second one's position)
+          instead. The candidate looks up the pairs of its common elements and keeps the
+          members met in at least C(s, 2) of them (the pairs among s shared elements).
 
-        Exact: take the first two shared elements a and b within the bounds. If either is
-        rare, or the member was listed before either became common, a list has it.
-        Otherwise both were common when it was added, so the pair (a, b) has it. (When
+        Exact: take the first s shared elements. If one of them is rare, or the member was
+        listed before one of them became common, a list has the member. Otherwise all s
+        were common when it was added, and all C(s, 2) pairs among them have it. (When
         r = 1 one shared element is enough: _late has the common elements' later members.)
 
         ``ranks`` are the candidate's known elements in order; the ``unknown`` others count
@@ -583,30 +599,35 @@ class RougeIndex:
         for rank, high in zip(ranks, highs, strict=False):  # as far as the shorter goes
             listed = lists_get(rank)
             if listed is not None:
-                if len(listed) > 8:
-                    part = listed[bisect_left(listed, low) : bisect_left(listed, high)]
-                    found += [entry for entry in part if entry >> 32 & 0xFFFF >= len_a]
-                else:
-                    found += [e for e in listed if low <= e < high and e >> 32 & 0xFFFF >= len_a]
+                found += _in_bounds(listed, low, high, len_a)
             common = common_get(rank)
             if common is not None:
                 commons.append((common, high))
                 if self._late:
                     found += self._late_members(rank, len_a)
+        members = {entry & _MEMBER_MASK for entry in found}
+        in_pairs: list[int] = []
         pairs_get = self._pairs.get
         for i, (first, _) in enumerate(commons):
             for second, high in commons[i + 1 :]:
                 entries = pairs_get(first << 32 | second)
-                if entries is None:
-                    continue
-                if len(entries) > 8:
-                    part = entries[bisect_left(entries, low) : bisect_left(entries, high)]
-                    found += [entry for entry in part if entry >> 32 & 0xFFFF >= len_a]
-                else:
-                    found += [e for e in entries if low <= e < high and e >> 32 & 0xFFFF >= len_a]
-        members = {entry & _MEMBER_MASK for entry in found}
+                if entries is not None:
+                    in_pairs += _in_bounds(entries, low, high, len_a)
+        if in_pairs and _PAIRS_NEEDED == 1:
+            members.update(map(_MEMBER_MASK.__and__, in_pairs))
+        elif in_pairs:
+            met = Counter(map(_MEMBER_MASK.__and__, in_pairs))
+            if self._min_required(len_a) >= _SHARED:  # s = _SHARED for every member length
+                members.update(m for m, times in met.items() if times >= _PAIRS_NEEDED)
+            else:
+                members.update(m for m, times in met.items() if times >= self._pairs_needed(m, len_a))
         members.update(m for m in self._huge if self._required(len_a, len(self._seqs[m])))
         return members
+
+    def _pairs_needed(self, member: int, len_a: int) -> int:
+        """C(s, 2) pairs with s = min(_SHARED, r) for this member (r < _SHARED: short texts)."""
+        shared = min(_SHARED, self._required(len_a, len(self._seqs[member])))
+        return shared * (shared - 1) // 2
 
     def _late_members(self, rank: int, len_a: int) -> list[int]:
         """Members in _late under ``rank`` whose length needs one shared element (r = 1)."""
@@ -616,3 +637,11 @@ class RougeIndex:
             if self._required(len_a, len_b) == 1
             for member in members
         ]
+
+
+def _in_bounds(entries: array[int], low: int, high: int, len_a: int) -> list[int]:
+    """Entries with a length in [low, high) (packed) whose reach covers ``len_a``."""
+    if len(entries) > 8:  # sorted: slice the length range first
+        entries = entries[bisect_left(entries, low) : bisect_left(entries, high)]
+        return [entry for entry in entries if entry >> 32 & 0xFFFF >= len_a]
+    return [entry for entry in entries if low <= entry < high and entry >> 32 & 0xFFFF >= len_a]
