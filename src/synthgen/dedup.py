@@ -234,6 +234,10 @@ class RougeIndex:
         self._within_cache: dict[tuple[int, int], int] = {}
         # length -> per prefix position: entry range end (candidate side), reach (member side)
         self._highs: dict[int, list[int]] = {}
+        self._required_rows: dict[int, list[int]] = {}
+        self._longest = 0  # longest member (capped at 0xFFFF), for _required_row
+        # per member: (its elements hashed to 256 bits) << 16 | min(length, 0xFFFF)
+        self._masks: list[int] = []
         self._reaches: dict[int, list[int]] = {}
 
     def __len__(self) -> int:
@@ -493,6 +497,11 @@ class RougeIndex:
         codes, ranks = self._assign(tokens)
         self._seqs.append(self._pack(codes))
         length = len(codes)
+        bits = 0
+        for rank in ranks:
+            bits |= 1 << (rank & 0xFF)
+        self._masks.append(bits << 16 | min(length, 0xFFFF))
+        self._longest = max(self._longest, min(length, 0xFFFF))
         least = self._min_required(length)
         if not least:
             return index_of
@@ -534,7 +543,8 @@ class RougeIndex:
             return None
         seq, ranks, unknown = self._lookup(tokens)
         if len_a < _PACK_LIMIT:
-            members = list(self._candidates(ranks, unknown, len_a))
+            members = self._overlap_filter(self._candidates(ranks, unknown, len_a), ranks, len_a)
+            members += [m for m in self._huge if self._required(len_a, len(self._seqs[m]))]
         else:  # entries cannot encode such a length: compare with every member (very rare)
             members = [m for m, other in enumerate(self._seqs) if self._required(len_a, len(other))]
         if not members:
@@ -557,6 +567,36 @@ class RougeIndex:
                 if score > best_score or (score == best_score and member < best_index):
                     best_index, best_score = member, score
         return None if best_index < 0 else Match(best_index, best_score)
+
+    def _overlap_filter(self, members: set[int], ranks: list[int], len_a: int) -> list[int]:
+        """The members whose shared elements may still number r (a cheap bound before the LCS).
+
+        Each member keeps a 256-bit set of its elements hashed to bits. A bit of the
+        candidate's known elements missing from a member's set stands for at least one
+        element the member lacks, so shared <= len(ranks) - popcount(candidate & ~member)
+        = popcount(candidate & member) + (len(ranks) - popcount(candidate)). A hash
+        collision can only hide a missing element, never invent one: the bound holds.
+        """
+        bits = 0
+        for rank in ranks:
+            bits |= 1 << (rank & 0xFF)
+        collided = len(ranks) - bits.bit_count()
+        # need[lb]: shared elements the bits must show for a member of length lb
+        need = [required - collided for required in self._required_row(len_a)]
+        bits <<= 16  # aligned with the packed masks, whose low 16 bits hold the length
+        masks = self._masks
+        return [m for m in members if (bits & (packed := masks[m])).bit_count() >= need[packed & 0xFFFF]]
+
+    def _required_row(self, len_a: int) -> list[int]:
+        """required(len_a, lb) for lb from 0 up to the longest member (cached)."""
+        row = self._required_rows.get(len_a)
+        if row is None or len(row) <= self._longest:
+            _, longest = self._partners(len_a)
+            top = min(longest, self._longest)
+            row = [0] + [self._required(len_a, lb) for lb in range(1, top + 1)]
+            row += [_PACK_LIMIT] * (self._longest - top)  # cannot match: never kept
+            self._required_rows[len_a] = row
+        return row
 
     def _candidates(self, ranks: list[int], unknown: int, len_a: int) -> set[int]:
         """Every member that may share enough elements with the candidate (a superset).
@@ -621,7 +661,6 @@ class RougeIndex:
                 members.update(m for m, times in met.items() if times >= _PAIRS_NEEDED)
             else:
                 members.update(m for m, times in met.items() if times >= self._pairs_needed(m, len_a))
-        members.update(m for m in self._huge if self._required(len_a, len(self._seqs[m])))
         return members
 
     def _pairs_needed(self, member: int, len_a: int) -> int:
