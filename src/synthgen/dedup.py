@@ -97,6 +97,7 @@ _PAIRS_NEEDED = _SHARED * (_SHARED - 1) // 2
 # Index entries pack length << 48 | reach << 32 | member: 16, 16 and 32 bits.
 _PACK_LIMIT = 1 << 16
 _MEMBER_MASK = (1 << 32) - 1
+_REACH = 0xFFFF << 32
 
 # rank = count << _SERIAL_BITS | (serial complement): see RougeIndex._new_rank.
 _SERIAL_BITS = 40
@@ -632,6 +633,7 @@ class RougeIndex:
         as placed before them (no member has them).
         """
         low = self._partners(len_a)[0] << 48
+        reach = len_a << 32  # entries whose reach is at least len_a
         highs = self._high(len_a)[unknown:]
         found: list[int] = []
         commons: list[tuple[int, int]] = []  # (id, entry range end) of common elements
@@ -639,20 +641,24 @@ class RougeIndex:
         for rank, high in zip(ranks, highs, strict=False):  # as far as the shorter goes
             listed = lists_get(rank)
             if listed is not None:
-                found += _in_bounds(listed, low, high, len_a)
+                if len(listed) > 8:  # sorted: slice the length range first
+                    listed = listed[bisect_left(listed, low) : bisect_left(listed, high)]
+                found += [e for e in listed if low <= e < high and e & _REACH >= reach]
             common = common_get(rank)
             if common is not None:
                 commons.append((common, high))
                 if self._late:
                     found += self._late_members(rank, len_a)
-        members = {entry & _MEMBER_MASK for entry in found}
+        members = set(map(_MEMBER_MASK.__and__, found))
         in_pairs: list[int] = []
         pairs_get = self._pairs.get
         for i, (first, _) in enumerate(commons):
             for second, high in commons[i + 1 :]:
                 entries = pairs_get(first << 32 | second)
                 if entries is not None:
-                    in_pairs += _in_bounds(entries, low, high, len_a)
+                    if len(entries) > 8:
+                        entries = entries[bisect_left(entries, low) : bisect_left(entries, high)]
+                    in_pairs += [e for e in entries if low <= e < high and e & _REACH >= reach]
         if in_pairs and _PAIRS_NEEDED == 1:
             members.update(map(_MEMBER_MASK.__and__, in_pairs))
         elif in_pairs:
@@ -676,11 +682,3 @@ class RougeIndex:
             if self._required(len_a, len_b) == 1
             for member in members
         ]
-
-
-def _in_bounds(entries: array[int], low: int, high: int, len_a: int) -> list[int]:
-    """Entries with a length in [low, high) (packed) whose reach covers ``len_a``."""
-    if len(entries) > 8:  # sorted: slice the length range first
-        entries = entries[bisect_left(entries, low) : bisect_left(entries, high)]
-        return [entry for entry in entries if entry >> 32 & 0xFFFF >= len_a]
-    return [entry for entry in entries if low <= entry < high and entry >> 32 & 0xFFFF >= len_a]
