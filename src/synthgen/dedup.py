@@ -19,23 +19,31 @@ above the threshold. How it stays exact:
    sub-multiset). Tagging the k-th occurrence of a token as its own element ``(token, k)``
    turns multiset overlap into plain set overlap.
 3. **Prefix filtering** (Chaudhuri et al. 2006; Bayardo et al. 2007 "Scaling up all pairs
-   similarity search"; Xiao et al. 2008, PPJoin). Sort each element set by one global
-   order. If two sets share at least ``r`` elements, their *first* common element sits at
-   a position <= ``la - r`` in one and <= ``lb - r`` in the other (otherwise fewer than
-   ``r`` elements remain after it on one side). So each pool member is indexed under the
-   elements of its prefix (positions 0 .. ``lb - min_r(lb)``, ``min_r`` taken over every
-   possible candidate length) together with its length and the position; a candidate
-   looks up only its own prefix and, per pool length ``lb``, only positions that satisfy
-   both bounds for the pair's exact ``r = required(la, lb)``. Length filtering falls out:
-   lengths with no feasible ``r`` are never looked at.
-4. **Why a changing vocabulary keeps it exact.** The proof needs, for each pair, one total
+   similarity search"; Xiao et al. 2008, PPJoin), in its l-prefix form (Wang, Li and Feng
+   2012, "Can we beat the prefix filtering?"). Sort each element set by one global order.
+   If two sets share at least ``r`` elements, their first ``s`` shared elements lie among
+   the first ``la - r + s`` of one and ``lb - r + s`` of the other. With s = 2 a member
+   must share *two* elements with the candidate within those bounds. Members are indexed
+   by their prefix elements; each index entry packs the member's length (the candidate's
+   bound becomes a range of member lengths: one slice of a length-sorted array) and its
+   *reach*, the longest candidate for which the member's position is within bounds.
+4. **Frequent words without walking their members.** A template word ("weeks", "names")
+   is in the prefix of thousands of members that share nothing else with a candidate.
+   Once an element has ``common_after`` members it becomes *common*: its list stops
+   growing and later members are indexed under each *pair* of their common prefix
+   elements, so a candidate meets only members that share two of them (see
+   :meth:`RougeIndex._candidates` for why no match is missed).
+5. **Why a changing vocabulary keeps it exact.** The proof needs, for each pair, one total
    order under which both sets are sorted. An element's rank is fixed when it is first
    seen and never changes afterwards, so every stored prefix stays sorted in the current
    order; elements a candidate has that no pool member has are placed first (they can
-   never be the common element, and placing them first only tightens the bound). Ranks
-   are chosen to put rare elements first (a speed matter only): by their frequency in a
-   batch given to :meth:`RougeIndex.prime`, and for elements first seen one at a time,
-   later-seen before earlier-seen (the common words of a corpus appear early).
+   never be shared, and placing them first only tightens the bound). Ranks are chosen to
+   put rare elements first (a speed matter only): by their frequency in a batch given to
+   :meth:`RougeIndex.prime`, and for elements first seen one at a time, later-seen before
+   earlier-seen (the common words of a corpus appear early).
+6. **A last cheap bound.** Each member keeps its elements hashed to a 256-bit set; a
+   candidate bit missing from it proves a missing element, which bounds the overlap again
+   before any LCS is computed (collisions can only loosen the bound).
 
 The survivors get an exact LCS from ``rapidfuzz.distance.LCSseq`` (bit-parallel C++) on
 token-id strings (each token id is one code point), with the required length as cutoff.
@@ -197,8 +205,11 @@ class RougeIndex:
     highest-scoring member (ties: the earliest), because every candidate that survives the
     filters is scored anyway. Indices are 0-based in insertion order.
 
-    Per candidate the work is: tokenize, look up the ~half of its tokens that are rarest,
-    and one LCS per surviving member (typically a handful). Adding is a few list appends.
+    Per candidate the work is: tokenize, look up its rarest elements and pairs of its
+    frequent ones, bound the overlap of the members found (typically ~100-200, by bit
+    operations) and compute an LCS for the few left (typically 0-3). Measured here (2-core
+    AMD EPYC, shared): about 0.1 ms per candidate at a 40K pool, 0.35 ms at 300K; adding a
+    member is ~20 sorted-array inserts. Not thread-safe.
     """
 
     def __init__(
@@ -289,14 +300,16 @@ class RougeIndex:
 
     def find_similar(self, text: str) -> Match | None:
         """The highest-scoring member with score > threshold (earliest on ties), or None."""
-        return self._best_match(rouge_tokens(text))
+        tokens = rouge_tokens(text)
+        return self._best_match(tokens, self._lookup(tokens))
 
     def check_and_add(self, text: str) -> Match | None:
         """Greedy step: the match that rejects ``text``, or None after adding it to the pool."""
         tokens = rouge_tokens(text)
-        match = self._best_match(tokens)
+        looked_up = self._lookup(tokens)
+        match = self._best_match(tokens, looked_up)
         if match is None:
-            self._insert(tokens)
+            self._insert(tokens, looked_up if looked_up[2] == 0 else None)
         return match
 
     # -- the integer form of "score > threshold" --------------------------------------
@@ -493,11 +506,17 @@ class RougeIndex:
 
     # -- index ------------------------------------------------------------------------
 
-    def _insert(self, tokens: list[str]) -> int:
+    def _insert(self, tokens: list[str], known: tuple[str | list[int], list[int], int] | None = None) -> int:
+        """Add a member; ``known`` is its _lookup() when every element already has a rank."""
         index_of = len(self._seqs)
-        codes, ranks = self._assign(tokens)
-        self._seqs.append(self._pack(codes))
-        length = len(codes)
+        if known is None:
+            codes, ranks = self._assign(tokens)
+            self._seqs.append(self._pack(codes))
+            ranks.sort()
+        else:
+            self._seqs.append(known[0])
+            ranks = known[1]  # sorted
+        length = len(tokens)
         bits = 0
         for rank in ranks:
             bits |= 1 << (rank & 0xFF)
@@ -509,7 +528,6 @@ class RougeIndex:
         if length >= _PACK_LIMIT:
             self._huge.append(index_of)
             return index_of
-        ranks.sort()
         late = self._required(1, length) == 1
         commons: list[tuple[int, int]] = []  # (entry, id) of common prefix elements
         for position, reach in enumerate(self._reach(length)):
@@ -535,14 +553,17 @@ class RougeIndex:
                 insort(entries, entry)
         return index_of
 
-    def _best_match(self, tokens: list[str]) -> Match | None:
+    def _best_match(
+        self, tokens: list[str], looked_up: tuple[str | list[int], list[int], int]
+    ) -> Match | None:
+        """The best member for ``tokens`` (whose _lookup() is ``looked_up``), or None."""
         if not self._seqs:
             return None
         len_a = len(tokens)
         least = self._min_required(len_a)
         if not least:
             return None
-        seq, ranks, unknown = self._lookup(tokens)
+        seq, ranks, unknown = looked_up
         if len_a < _PACK_LIMIT:
             members = self._overlap_filter(self._candidates(ranks, unknown, len_a), ranks, len_a)
             members += [m for m in self._huge if self._required(len_a, len(self._seqs[m]))]
