@@ -287,6 +287,20 @@ def test_very_long_member_is_still_found() -> None:
     pool.add("something else entirely")
     assert pool.find_similar("w5 zz") == Match(0, oracle_score("w5 zz", huge))
     assert pool.find_similar("nothing shared") is None
+    assert pool.find_similar(huge + " extra") == Match(0, scoring.fmeasure(1.0, 70_000 / 70_001))
+
+
+def test_one_shared_token_is_enough_when_r_is_1() -> None:
+    # With threshold 0 one shared token is a match. common_after=1 makes "a" common at
+    # once, so later members containing it are found through the r = 1 side list.
+    texts = ["a b c d", "a b", "a c", "x y"]
+    pool = RougeIndex(0.0, common_after=1)
+    for text in texts:
+        pool.add(text)
+    assert pool.find_similar("a") == Match(1, oracle_score("a", "a b"))
+    assert fast_greedy([*texts, "a", "y"], 0.0, seeds=4, common_after=1) == naive_greedy(
+        [*texts, "a", "y"], 0.0, seeds=4
+    )
 
 
 # -- RougeIndex API -------------------------------------------------------------------------
