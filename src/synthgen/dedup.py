@@ -533,16 +533,15 @@ class RougeIndex:
         for position, reach in enumerate(self._reach(length)):
             rank = ranks[position]
             entry = length << 48 | reach << 32 | index_of
-            common = self._common.get(rank)
-            if common is None:
-                listed = self._lists.get(rank)
-                if listed is None:
-                    listed = self._lists[rank] = array("Q")
+            listed = self._lists.get(rank)
+            if listed is None:
+                listed = self._lists[rank] = array("Q")
+            if len(listed) < self._common_after:
                 insort(listed, entry)
-                if len(listed) >= self._common_after:
+                if len(listed) == self._common_after:  # full: the element becomes common
                     self._common[rank] = len(self._common)
             else:
-                commons.append((entry, common))
+                commons.append((entry, self._common[rank]))
                 if late:
                     self._late.setdefault(rank, {}).setdefault(length, []).append(index_of)
         for i, (_, first) in enumerate(commons):
@@ -658,18 +657,18 @@ class RougeIndex:
         highs = self._high(len_a)[unknown:]
         found: list[int] = []
         commons: list[tuple[int, int]] = []  # (id, entry range end) of common elements
-        lists_get, common_get = self._lists.get, self._common.get
+        lists_get, common_after = self._lists.get, self._common_after
         for rank, high in zip(ranks, highs, strict=False):  # as far as the shorter goes
             listed = lists_get(rank)
-            if listed is not None:
-                if len(listed) > 8:  # sorted: slice the length range first
-                    listed = listed[bisect_left(listed, low) : bisect_left(listed, high)]
-                found += [e for e in listed if low <= e < high and e & _REACH >= reach]
-            common = common_get(rank)
-            if common is not None:
-                commons.append((common, high))
+            if listed is None:
+                continue
+            if len(listed) >= common_after:  # a full list: the element is common
+                commons.append((self._common[rank], high))
                 if self._late:
                     found += self._late_members(rank, len_a)
+            if len(listed) > 8:  # sorted: slice the length range first
+                listed = listed[bisect_left(listed, low) : bisect_left(listed, high)]
+            found += [e for e in listed if low <= e < high and e & _REACH >= reach]
         members = set(map(_MEMBER_MASK.__and__, found))
         in_pairs: list[int] = []
         pairs_get = self._pairs.get
