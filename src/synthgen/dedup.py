@@ -64,6 +64,7 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import LCSseq
 
@@ -99,16 +100,34 @@ _MAX_CODE_POINT = 0x10FFFF
 # An element is "common" once this many members are listed under it (see
 # RougeIndex._candidates). Smaller: fewer candidates to verify, more pairs to store.
 DEFAULT_COMMON_AFTER = 32
-# Shared elements the filter asks for (s in RougeIndex._candidates); C(s, 2) pairs of them.
+# Shared elements the filter asks for (s in RougeIndex._candidates): 2, so that the
+# common elements can be indexed by pairs.
 _SHARED = 2
-_PAIRS_NEEDED = _SHARED * (_SHARED - 1) // 2
 # Index entries pack length << 48 | reach << 32 | member: 16, 16 and 32 bits.
 _PACK_LIMIT = 1 << 16
 _MEMBER_MASK = (1 << 32) - 1
 _REACH = 0xFFFF << 32
+_MEMBER_MASK_U64 = np.uint64(_MEMBER_MASK)
+_REACH_U64 = np.uint64(_REACH)
+# Each member's elements hashed (rank mod 256) into 256 bits, stored as 4 uint64 words.
+_MASK_WORDS = 4
+_WORD = (1 << 64) - 1
 
 # rank = count << _SERIAL_BITS | (serial complement): see RougeIndex._new_rank.
 _SERIAL_BITS = 40
+
+
+def _element_bits(ranks: Iterable[int]) -> int:
+    """The 256-bit set of a text's elements: bit (rank mod 256) for each."""
+    bits = 0
+    for rank in ranks:
+        bits |= 1 << (rank & 0xFF)
+    return bits
+
+
+def _as_words(bits: int) -> np.ndarray:
+    """A 256-bit int as 4 uint64 words, lowest first (one row of RougeIndex._mask_rows)."""
+    return np.array([(bits >> (64 * i)) & _WORD for i in range(_MASK_WORDS)], dtype=np.uint64)
 
 
 def rouge_tokens(text: str) -> list[str]:
@@ -246,10 +265,10 @@ class RougeIndex:
         self._within_cache: dict[tuple[int, int], int] = {}
         # length -> per prefix position: entry range end (candidate side), reach (member side)
         self._highs: dict[int, list[int]] = {}
-        self._required_rows: dict[int, list[int]] = {}
+        self._required_rows: dict[int, np.ndarray] = {}
         self._longest = 0  # longest member (capped at 0xFFFF), for _required_row
-        # per member: (its elements hashed to 256 bits) << 16 | min(length, 0xFFFF)
-        self._masks: list[int] = []
+        # per member: its elements hashed to 256 bits (see _element_bits); grown by doubling
+        self._mask_rows = np.zeros((1024, _MASK_WORDS), dtype=np.uint64)
         self._reaches: dict[int, list[int]] = {}
 
     def __len__(self) -> int:
@@ -517,10 +536,9 @@ class RougeIndex:
             self._seqs.append(known[0])
             ranks = known[1]  # sorted
         length = len(tokens)
-        bits = 0
-        for rank in ranks:
-            bits |= 1 << (rank & 0xFF)
-        self._masks.append(bits << 16 | min(length, 0xFFFF))
+        if index_of == len(self._mask_rows):
+            self._mask_rows = np.concatenate([self._mask_rows, np.zeros_like(self._mask_rows)])
+        self._mask_rows[index_of] = _as_words(_element_bits(ranks))
         self._longest = max(self._longest, min(length, 0xFFFF))
         least = self._min_required(length)
         if not least:
@@ -564,7 +582,7 @@ class RougeIndex:
             return None
         seq, ranks, unknown = looked_up
         if len_a < _PACK_LIMIT:
-            members = self._overlap_filter(self._candidates(ranks, unknown, len_a), ranks, len_a)
+            members = self._survivors(ranks, unknown, len_a)
             members += [m for m in self._huge if self._required(len_a, len(self._seqs[m]))]
         else:  # entries cannot encode such a length: compare with every member (very rare)
             members = [m for m, other in enumerate(self._seqs) if self._required(len_a, len(other))]
@@ -589,38 +607,48 @@ class RougeIndex:
                     best_index, best_score = member, score
         return None if best_index < 0 else Match(best_index, best_score)
 
-    def _overlap_filter(self, members: set[int], ranks: list[int], len_a: int) -> list[int]:
-        """The members whose shared elements may still number r (a cheap bound before the LCS).
+    def _survivors(self, ranks: list[int], unknown: int, len_a: int) -> list[int]:
+        """Members that pass both filters: shared prefix elements, then the 256-bit bound.
 
-        Each member keeps a 256-bit set of its elements hashed to bits. A bit of the
-        candidate's known elements missing from a member's set stands for at least one
+        :meth:`_candidates` gathers the index entries of every member that may share enough
+        elements; the bit bound then runs over all of them at once in numpy (a Python loop
+        over a few hundred entries per candidate was most of the cost on template-heavy text).
+
+        Bit bound: each member keeps a 256-bit set of its elements hashed to bits. A bit of
+        the candidate's known elements missing from a member's set stands for at least one
         element the member lacks, so shared <= len(ranks) - popcount(candidate & ~member)
         = popcount(candidate & member) + (len(ranks) - popcount(candidate)). A hash
         collision can only hide a missing element, never invent one: the bound holds.
         """
-        bits = 0
-        for rank in ranks:
-            bits |= 1 << (rank & 0xFF)
+        found = self._candidates(ranks, unknown, len_a)
+        if not found:
+            return []
+        entries = np.frombuffer(found, dtype=np.uint64)
+        entries = entries[(entries & _REACH_U64) >= np.uint64(len_a << 32)]
+        if not entries.size:
+            return []
+        bits = _element_bits(ranks)
         collided = len(ranks) - bits.bit_count()
+        members = (entries & _MEMBER_MASK_U64).astype(np.intp)
+        lengths = (entries >> np.uint64(48)).astype(np.intp)
+        shared = np.bitwise_count(self._mask_rows[members] & _as_words(bits)).sum(axis=1)
         # need[lb]: shared elements the bits must show for a member of length lb
-        need = [required - collided for required in self._required_row(len_a)]
-        bits <<= 16  # aligned with the packed masks, whose low 16 bits hold the length
-        masks = self._masks
-        return [m for m in members if (bits & (packed := masks[m])).bit_count() >= need[packed & 0xFFFF]]
+        keep = shared + collided >= self._required_row(len_a)[lengths]
+        return np.unique(members[keep]).tolist()
 
-    def _required_row(self, len_a: int) -> list[int]:
+    def _required_row(self, len_a: int) -> np.ndarray:
         """required(len_a, lb) for lb from 0 up to the longest member (cached)."""
         row = self._required_rows.get(len_a)
         if row is None or len(row) <= self._longest:
             _, longest = self._partners(len_a)
             top = min(longest, self._longest)
-            row = [0] + [self._required(len_a, lb) for lb in range(1, top + 1)]
-            row += [_PACK_LIMIT] * (self._longest - top)  # cannot match: never kept
-            self._required_rows[len_a] = row
+            values = [0] + [self._required(len_a, lb) for lb in range(1, top + 1)]
+            values += [_PACK_LIMIT] * (self._longest - top)  # cannot match: never kept
+            row = self._required_rows[len_a] = np.array(values, dtype=np.intp)
         return row
 
-    def _candidates(self, ranks: list[int], unknown: int, len_a: int) -> set[int]:
-        """Every member that may share enough elements with the candidate (a superset).
+    def _candidates(self, ranks: list[int], unknown: int, len_a: int) -> array[int]:
+        """Index entries of every member that may share enough elements (a superset).
 
         Filter (the l-prefix scheme of Wang, Li and Feng, "Can we beat the prefix
         filtering?", SIGMOD 2012): if two sets sorted in one order share ``r`` elements,
@@ -641,21 +669,21 @@ class RougeIndex:
         * when an element's list reaches ``common_after`` members the element becomes
           *common* and its list stops growing; later members containing it are indexed
           under each pair of their common prefix elements (at the second one's position)
-          instead. The candidate looks up the pairs of its common elements and keeps the
-          members met in at least C(s, 2) of them (the pairs among s shared elements).
+          instead. The candidate looks up the pairs of its common elements and takes the
+          members it meets there (with s = 2 one pair is all the shared elements form).
 
         Exact: take the first s shared elements. If one of them is rare, or the member was
-        listed before one of them became common, a list has the member. Otherwise all s
-        were common when it was added, and all C(s, 2) pairs among them have it. (When
-        r = 1 one shared element is enough: _late has the common elements' later members.)
+        listed before one of them became common, a list has the member. Otherwise both
+        were common when it was added, and their pair has it. (When r = 1 one shared
+        element is enough: _late has the common elements' later members.)
 
         ``ranks`` are the candidate's known elements in order; the ``unknown`` others count
-        as placed before them (no member has them).
+        as placed before them (no member has them). Entries may repeat a member and still
+        need the reach test (done in numpy by :meth:`_survivors`).
         """
         low = self._partners(len_a)[0] << 48
-        reach = len_a << 32  # entries whose reach is at least len_a
         highs = self._high(len_a)[unknown:]
-        found: list[int] = []
+        found: array[int] = array("Q")
         commons: list[tuple[int, int]] = []  # (id, entry range end) of common elements
         lists_get, common_after = self._lists.get, self._common_after
         for rank, high in zip(ranks, highs, strict=False):  # as far as the shorter goes
@@ -665,40 +693,28 @@ class RougeIndex:
             if len(listed) >= common_after:  # a full list: the element is common
                 commons.append((self._common[rank], high))
                 if self._late:
-                    found += self._late_members(rank, len_a)
-            if len(listed) > 8:  # sorted: slice the length range first
-                listed = listed[bisect_left(listed, low) : bisect_left(listed, high)]
-            found += [e for e in listed if low <= e < high and e & _REACH >= reach]
-        members = set(map(_MEMBER_MASK.__and__, found))
-        in_pairs: list[int] = []
+                    found += self._late_entries(rank, len_a)
+            # sorted by length first: one slice is the candidate's range of member lengths
+            found += listed[bisect_left(listed, low) : bisect_left(listed, high)]
         pairs_get = self._pairs.get
         for i, (first, _) in enumerate(commons):
             for second, high in commons[i + 1 :]:
                 entries = pairs_get(first << 32 | second)
                 if entries is not None:
-                    if len(entries) > 8:
-                        entries = entries[bisect_left(entries, low) : bisect_left(entries, high)]
-                    in_pairs += [e for e in entries if low <= e < high and e & _REACH >= reach]
-        if in_pairs and _PAIRS_NEEDED == 1:
-            members.update(map(_MEMBER_MASK.__and__, in_pairs))
-        elif in_pairs:
-            met = Counter(map(_MEMBER_MASK.__and__, in_pairs))
-            if self._min_required(len_a) >= _SHARED:  # s = _SHARED for every member length
-                members.update(m for m, times in met.items() if times >= _PAIRS_NEEDED)
-            else:
-                members.update(m for m, times in met.items() if times >= self._pairs_needed(m, len_a))
-        return members
+                    found += entries[bisect_left(entries, low) : bisect_left(entries, high)]
+        return found
 
-    def _pairs_needed(self, member: int, len_a: int) -> int:
-        """C(s, 2) pairs with s = min(_SHARED, r) for this member (r < _SHARED: short texts)."""
-        shared = min(_SHARED, self._required(len_a, len(self._seqs[member])))
-        return shared * (shared - 1) // 2
+    def _late_entries(self, rank: int, len_a: int) -> array[int]:
+        """Members in _late under ``rank`` whose length needs one shared element (r = 1).
 
-    def _late_members(self, rank: int, len_a: int) -> list[int]:
-        """Members in _late under ``rank`` whose length needs one shared element (r = 1)."""
-        return [
-            member
-            for len_b, members in self._late.get(rank, {}).items()
-            if self._required(len_a, len_b) == 1
-            for member in members
-        ]
+        As index entries with the largest reach (the r = 1 bound is checked here).
+        """
+        return array(
+            "Q",
+            [
+                len_b << 48 | _REACH | member
+                for len_b, members in self._late.get(rank, {}).items()
+                if self._required(len_a, len_b) == 1
+                for member in members
+            ],
+        )
