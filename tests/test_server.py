@@ -437,3 +437,19 @@ def test_signal_stops_cleanly_and_debug_logs_each_request(sig: int) -> None:
     assert re.search(r"GET /v1/models 200 \d+\.\dms$", requests[0])
     assert re.search(r"POST /v1/completions 200 \d+\.\dms$", requests[1])
     assert not [line for line in server.log if "Traceback" in line or "ERROR" in line]
+
+
+def test_listening_socket_is_tcp_so_asyncio_disables_nagle() -> None:
+    # asyncio sets TCP_NODELAY on accepted sockets only when their proto is IPPROTO_TCP; with
+    # proto 0 every answer waited ~40 ms for the client's delayed ACK (measured before the fix).
+    from synthgen.server import _listen
+
+    sock = _listen("127.0.0.1", 0)
+    try:
+        assert sock.proto == socket.IPPROTO_TCP
+        client = socket.create_connection(sock.getsockname())
+        accepted, _ = sock.accept()
+        with client, accepted:
+            assert accepted.proto == socket.IPPROTO_TCP
+    finally:
+        sock.close()

@@ -703,10 +703,13 @@ def create_app(settings: MockServerSettings) -> MockTeacherApp:
 def _listen(host: str, port: int) -> socket.socket:
     """A listening socket; a busy port becomes a one-line :class:`UsageError` (exit code 2)."""
     try:
-        family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        family, _, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
     except socket.gaierror as exc:
         raise UsageError(f"cannot listen on {host}: {exc.strerror}") from exc
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # proto must say TCP: asyncio sets TCP_NODELAY only on sockets whose proto is IPPROTO_TCP
+    # (accepted sockets copy it). Without it Nagle holds the response body back until the
+    # client's delayed ACK of the headers: +40 ms on every request.
+    sock = socket.socket(family, socket.SOCK_STREAM, proto or socket.IPPROTO_TCP)
     try:
         # As uvicorn does: restarting at once must not fail on the old socket's TIME_WAIT (this
         # does not let two servers share a port on Linux).
