@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 from synthgen.config import FilterOptions
-from synthgen.screening import LocalScreener, Screened, WorkerScreener
+from synthgen.screening import LocalScreener, Screened, Screener, WorkerScreener
 from synthgen.teacher.mock import mock_reply
 
 SEEDS = ["Explain why the sky looks blue during the day.", "Name three uses of baking soda at home."]
@@ -17,31 +17,100 @@ COPIES = (
 )
 
 
-def _kwargs() -> dict[str, Any]:
-    return {"threshold": 0.7, "filters": FilterOptions(), "pool": SEEDS, "keys": []}
+def _kwargs(wanted: int = 10_000) -> dict[str, Any]:
+    return {"threshold": 0.7, "filters": FilterOptions(), "pool": SEEDS, "keys": [], "wanted": wanted}
 
 
-async def _screen_all(screener: LocalScreener | WorkerScreener) -> list[Screened]:
+def _answers() -> list[tuple[str, bool]]:
+    answers = [(mock_reply(PROMPT, seed=4, sample_index=i), False) for i in range(12)]
+    answers.append((COPIES, False))
+    answers.append((mock_reply(PROMPT, seed=4, sample_index=99), True))  # truncated: last item dropped
+    answers.append((mock_reply(PROMPT, seed=4, sample_index=100), False))  # after the target
+    return answers
+
+
+def _kept_before_last_two() -> int:
+    screener = Screener(**_kwargs())
+    return sum(len(screener.screen(text, truncated=cut).kept) for text, cut in _answers()[:13])
+
+
+async def _screen_all(kind: type[LocalScreener] | type[WorkerScreener], wanted: int) -> list[Screened]:
+    results: list[Screened] = []
+    errors: list[BaseException] = []
+    screener = kind(results.append, errors.append, **_kwargs(wanted))
+    await screener.start()
     try:
-        results = [
-            await screener.screen(mock_reply(PROMPT, seed=4, sample_index=i), truncated=False, limit=100)
-            for i in range(12)
-        ]
-        results.append(await screener.screen(COPIES, truncated=False, limit=100))
-        results.append(
-            await screener.screen(mock_reply(PROMPT, seed=4, sample_index=99), truncated=True, limit=3)
-        )
+        for text, cut in _answers():  # all submitted before any result is read
+            screener.submit(text, truncated=cut)
+        for _ in range(500):
+            if len(results) == len(_answers()):
+                break
+            await asyncio.sleep(0.01)
+        assert errors == []
         return results
     finally:
-        screener.close()
+        await screener.aclose()
 
 
 def test_worker_and_local_screen_alike() -> None:
-    local = asyncio.run(_screen_all(LocalScreener(**_kwargs())))
-    worker = asyncio.run(_screen_all(WorkerScreener(**_kwargs())))
+    wanted = _kept_before_last_two() + 3
+    local = asyncio.run(_screen_all(LocalScreener, wanted))
+    worker = asyncio.run(_screen_all(WorkerScreener, wanted))
     assert local == worker
+    assert len(local) == len(_answers())
     assert sum(r.rejected.total() for r in local) > 0  # the mock's flawed items are caught
-    copies = local[-2]
+    copies = local[-3]
     assert copies.kept == [] and copies.duplicates_similar == 2
-    capped = local[-1]
+    capped = local[-2]
     assert len(capped.kept) == 3 and capped.truncated_dropped == 1
+    assert local[-1].after_target and local[-1].kept == [] and local[-1].candidates == 0
+
+
+async def _screen_huge_answers() -> list[Screened]:
+    results: list[Screened] = []
+    screener = WorkerScreener(results.append, lambda exc: None, **_kwargs())
+    await screener.start()
+    try:
+        # Far more than a socket buffer in each direction: a blocking send on either side
+        # would deadlock here.
+        big = "".join(
+            f"{i}. Instruction: Describe item number {i} of a long list.\n{i}. Input: <noinput>\n"
+            f"{i}. Output: {'word ' * 2000}\n\n"
+            for i in range(1, 41)
+        )
+        for _ in range(6):
+            screener.submit(big, truncated=False)
+        for _ in range(1000):
+            if len(results) == 6:
+                break
+            await asyncio.sleep(0.01)
+        return results
+    finally:
+        await screener.aclose()
+
+
+def test_worker_streams_answers_larger_than_the_pipe_buffers() -> None:
+    results = asyncio.run(_screen_huge_answers())
+    assert len(results) == 6
+    assert results[0].candidates == 40 and results[0].kept
+
+
+async def _dead_worker() -> list[BaseException]:
+    errors: list[BaseException] = []
+    screener = WorkerScreener(lambda result: None, errors.append, **_kwargs())
+    await screener.start()
+    try:
+        screener._process.kill()
+        screener.submit("1. Instruction: Name a colour.", truncated=False)
+        for _ in range(500):
+            if errors:
+                break
+            await asyncio.sleep(0.01)
+        return errors
+    finally:
+        await screener.aclose()
+
+
+def test_a_dead_worker_is_reported_not_waited_for() -> None:
+    errors = asyncio.run(_dead_worker())
+    assert len(errors) == 1 and "screening worker process died" in str(errors[0])

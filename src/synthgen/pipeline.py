@@ -9,6 +9,7 @@ file, and a resumed run continues exactly where an uninterrupted one would have 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import json
 import logging
@@ -31,7 +32,7 @@ from synthgen.records import AlpacaRecord, Candidate, Completion
 from synthgen.report import Counts, build_report, summary_text
 from synthgen.resources import default_prompt_path, default_seeds_path
 from synthgen.resume import check_output_path, find_start
-from synthgen.screening import LocalScreener, WorkerScreener
+from synthgen.screening import LocalScreener, Screened, WorkerScreener
 from synthgen.seeds import load_seeds, seeds_digest
 from synthgen.teacher.build import build_dispatcher
 from synthgen.teacher.dispatch import BudgetExhausted, UsageMeter
@@ -94,6 +95,9 @@ class Generation:
             ),
             "pool": [seed.instruction for seed in self.seeds] + [r.instruction for r in existing.records],
             "keys": [exact_key(r.instruction, r.input) for r in existing.records],
+            "wanted": self.target - len(existing.records),
+            "on_result": self._on_screened,
+            "on_error": self._on_screening_error,
         }
         if self.s.mix_generated:
             self.generated.extend(existing.records)
@@ -119,7 +123,11 @@ class Generation:
                      self.s.output, len(existing.records), self.target)  # fmt: skip
             return EXIT_OK
         self.dispatcher = build_dispatcher(self.s, self.meter)
+        # answers handed to the screener, oldest first, until their result comes back
+        self.screening: collections.deque[tuple[Completion, _Request]] = collections.deque()
+        self.fatal: BaseException | None = None
         self.screener = self._start_screener(existing)
+        await self.screener.start()
         self.writer = DatasetWriter(
             self.s.output, overwrite=self.s.overwrite, first_index=len(existing.records)
         )
@@ -143,20 +151,21 @@ class Generation:
         # asyncio.wait over every pending task.
         self.wake = asyncio.Event()
         while True:
+            if self.fatal is not None:
+                raise self.fatal
             if self.stop_reason is None:
                 self._launch_more()
-            if not self.pending:
-                break
+            if not self.pending and not (self.screening and self.signals_seen < 2):
+                break  # nothing in flight, and the answers already paid for are screened
             await self.wake.wait()
             self.wake.clear()
-            await self._process_ready()
-            if self.writer.count >= self.target and self.stop_reason is None:
-                self.stop_reason = "target"
+            self._submit_ready()
+            self._update_progress()
             if self.stop_reason in ("target", "teacher_error", "exhausted", "failure_limit"):
                 self._cancel_pending()
 
     def _launch_more(self) -> None:
-        processed = self.process_index - self.first_index
+        processed = self.process_index - self.first_index - len(self.screening)  # judged answers
         remaining = self.target - self.writer.count
         if processed >= 3 and self.counts.kept:
             per_request = self.counts.kept / processed
@@ -164,8 +173,8 @@ class Generation:
             per_request = max(1.0, self.s.tasks_per_request * 0.6)  # typical share kept
         wanted = math.ceil(remaining / max(per_request, 0.2) * 1.25) + 1
         cap = min(2 * self.s.concurrency, wanted)
-        # Don't run far ahead of a slow request at the head of the line.
-        while len(self.pending) < cap and len(self.ready) < 4 * self.s.concurrency:
+        # Don't run far ahead of a slow request at the head of the line, nor of the screener.
+        while len(self.pending) < cap and len(self.ready) + len(self.screening) < 4 * self.s.concurrency:
             self._launch(self._build_request(self.next_index))
             self.next_index += 1
 
@@ -197,20 +206,20 @@ class Generation:
 
     # ---- processing, in request order --------------------------------------------
 
-    async def _process_ready(self) -> None:
-        while self.process_index in self.ready and self.writer.count < self.target:
+    def _submit_ready(self) -> None:
+        """Hand the answers that are next in request order to the screener (never waits)."""
+        while self.process_index in self.ready and self.stop_reason not in ("target", "teacher_error"):
             outcome = self.ready.pop(self.process_index)
             request = self.requests_by_index.pop(self.process_index)
             self.process_index += 1
             if isinstance(outcome, BaseException):
                 self._on_failure(outcome)
-            else:
-                self.failures_in_row = 0
-                kept_before = self.writer.count
-                await self._process_completion(outcome, request)
-                self._note_progress(self.writer.count > kept_before)
-            if self.stop_reason == "teacher_error":
-                return
+                continue
+            self.failures_in_row = 0
+            self.screening.append((outcome, request))
+            self.screener.submit(outcome.text, truncated=outcome.finish_reason == "length")
+
+    def _update_progress(self) -> None:
         self.progress.update(
             self.writer.count,
             requests=self.meter.requests_sent,
@@ -244,27 +253,33 @@ class Generation:
         else:
             raise exc  # a bug: let it surface
 
-    async def _process_completion(self, completion: Completion, request: _Request) -> None:
+    def _on_screened(self, result: Screened) -> None:
+        """The screener's verdict on the oldest answer handed over: write what it kept."""
+        completion, request = self.screening.popleft()
+        self.wake.set()
+        if result.after_target:
+            return  # enough examples were kept before this answer was judged
         self.counts.requests += 1
         self.counts.cached_responses += completion.cached
-        result = await self.screener.screen(
-            completion.text,
-            truncated=completion.finish_reason == "length",
-            limit=self.target - self.writer.count,
-        )
         self.counts.candidates += result.candidates
         self.counts.truncated_dropped += result.truncated_dropped
         self.counts.unparseable_responses += result.unparseable
         self.counts.rejected.update(result.rejected)
         self.counts.duplicates_exact += result.duplicates_exact
         self.counts.duplicates_similar += result.duplicates_similar
-        for candidate in result.kept:
-            self._keep(candidate, completion, request)
+        self._keep(result.kept, completion, request)
+        self._note_progress(bool(result.kept))
+        if self.writer.count >= self.target and self.stop_reason is None:
+            self.stop_reason = "target"
 
-    def _keep(self, candidate: Candidate, completion: Completion, request: _Request) -> None:
-        record = AlpacaRecord(
-            instruction=candidate.instruction, input=candidate.input, output=candidate.output
-        )
+    def _on_screening_error(self, exc: BaseException) -> None:
+        self.fatal = exc
+        self.wake.set()
+
+    def _keep(self, candidates: list[Candidate], completion: Completion, request: _Request) -> None:
+        records = [
+            AlpacaRecord(instruction=c.instruction, input=c.input, output=c.output) for c in candidates
+        ]
         meta = {
             "request": request.index,
             "request_id": completion.request_id,
@@ -272,10 +287,10 @@ class Generation:
             "endpoint": completion.endpoint,
             "seed_ids": request.seed_ids,
         }
-        self.writer.append(record, meta)
-        self.counts.kept += 1
+        self.writer.append_many(records, meta)
+        self.counts.kept += len(records)
         if self.s.mix_generated:
-            self.generated.append(record)
+            self.generated.extend(records)
 
     # ---- stopping --------------------------------------------------------------------
 
@@ -312,7 +327,7 @@ class Generation:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.remove_signal_handler(sig)
         await self.dispatcher.pool.aclose()
-        self.screener.close()
+        await self.screener.aclose()
         if self.dispatcher.cache is not None:
             self.dispatcher.cache.close()
 
