@@ -78,7 +78,9 @@ def test_torn_last_line_is_cut_and_the_run_continues(tmp_path: Path) -> None:
 
 def test_corrupt_middle_line_is_refused_without_touching_the_file(tmp_path: Path) -> None:
     out = tmp_path / "a.jsonl"
-    out.write_text('{"instruction": "a", "input": "", "output": "b"}\nnot json\n{"instruction": "c", "input": "", "output": "d"}\n')
+    out.write_text(
+        '{"instruction": "a", "input": "", "output": "b"}\nnot json\n{"instruction": "c", "input": "", "output": "d"}\n'
+    )
     before = out.read_bytes()
     result = run_cli("generate", "--teacher", "mock", "-o", out, "-n", "15")
     assert result.exit_code == 2
@@ -116,7 +118,9 @@ def test_overwrite_keeps_the_old_file_until_the_new_one_is_complete(tmp_path: Pa
     out, cache = tmp_path / "a.jsonl", tmp_path / "c.sqlite3"
     assert _run(server.url, out, cache, "--num", "30", "--quiet").returncode == 0
     before = out.read_bytes()
-    partial = _run(server.url, out, cache, "--num", "500", "--overwrite", "--max-requests", "1", "--no-cache", "-q")
+    partial = _run(
+        server.url, out, cache, "--num", "500", "--overwrite", "--max-requests", "1", "--no-cache", "-q"
+    )
     assert partial.returncode == 3
     assert out.read_bytes() == before
     assert not list(tmp_path.glob(".a.jsonl*"))  # no temporary leftovers
@@ -149,7 +153,9 @@ def test_a_second_concurrent_run_is_refused_and_a_stale_lock_taken_over(
     assert result.exit_code == 0
     stale = tmp_path / "c.jsonl.lock"
     stale.write_text("999999\n")
-    assert run_cli("generate", "--teacher", "mock", "-o", tmp_path / "c.jsonl", "-n", "5", "-q").exit_code == 0
+    assert (
+        run_cli("generate", "--teacher", "mock", "-o", tmp_path / "c.jsonl", "-n", "5", "-q").exit_code == 0
+    )
 
 
 def test_sigterm_exits_143_with_a_complete_report(tmp_path: Path, mock_server: Any) -> None:
