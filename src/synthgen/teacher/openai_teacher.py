@@ -60,21 +60,14 @@ class OpenAITeacher:
 
     async def complete(self, messages: list[Message], *, sample_index: int) -> Completion:
         try:
-            # The raw response skips building the SDK's pydantic models: about 0.5 ms less
-            # CPU per request, which is what caps throughput on a small machine.
-            # The messages travel in extra_body: the SDK deep-walks typed params to transform
-            # them (~0.5 ms per request here), while extra_body is merged into the JSON as is.
-            # The request on the wire is the same.
-            raw = await self._client.chat.completions.with_raw_response.create(
-                model=self.model,
-                messages=[],
-                extra_body={"messages": messages},
-                temperature=self.sampling.temperature,
-                top_p=self.sampling.top_p,
-                max_tokens=self.sampling.max_tokens,
-                **({"seed": self.sampling.seed + sample_index} if self.sampling.seed is not None else {}),
+            # The SDK's generic post() (its documented way to call any endpoint) with the raw
+            # body back: it skips transforming typed params (~0.3 ms per request here) and
+            # building response models (~0.5 ms), which is what caps throughput on a small
+            # machine. Client options, status errors and timeouts are the SDK's, as with create().
+            raw = await self._client.post(
+                "/chat/completions", cast_to=bytes, body=self._body(messages, sample_index)
             )
-            body = json.loads(raw.http_response.content)
+            body = json.loads(raw)
         except openai.APIStatusError as exc:
             raise self._translate_status(exc) from exc
         except openai.APITimeoutError as exc:
@@ -84,6 +77,19 @@ class OpenAITeacher:
         except (openai.APIResponseValidationError, ValueError) as exc:
             raise TransientTeacherError(f"malformed response from {self.base_url}") from exc
         return self._to_completion(body)
+
+    def _body(self, messages: list[Message], sample_index: int) -> dict[str, object]:
+        """The chat-completions request body (OpenAI API reference: model, messages, sampling)."""
+        body: dict[str, object] = {
+            "model": self.model,
+            "messages": messages,
+            "temperature": self.sampling.temperature,
+            "top_p": self.sampling.top_p,
+            "max_tokens": self.sampling.max_tokens,
+        }
+        if self.sampling.seed is not None:
+            body["seed"] = self.sampling.seed + sample_index
+        return body
 
     def _to_completion(self, body: object) -> Completion:
         """A chat-completion JSON body -> Completion; a body of the wrong shape is retried."""
