@@ -109,6 +109,11 @@ _MEMBER_MASK = (1 << 32) - 1
 _REACH = 0xFFFF << 32
 _MEMBER_MASK_U64 = np.uint64(_MEMBER_MASK)
 _REACH_U64 = np.uint64(_REACH)
+_LENGTH_SHIFT = np.uint64(48)
+_ANY_END = (1 << 64) - 1  # entry range end that excludes no entry
+# Lists and pairs longer than this are sliced to the length range by bisection; shorter
+# ones are copied whole (numpy applies the range to every entry anyway).
+_SLICE_FROM = 32
 # Each member's elements hashed (rank mod 256) into 256 bits, stored as 4 uint64 words.
 _MASK_WORDS = 4
 _WORD = (1 << 64) - 1
@@ -620,21 +625,31 @@ class RougeIndex:
         = popcount(candidate & member) + (len(ranks) - popcount(candidate)). A hash
         collision can only hide a missing element, never invent one: the bound holds.
         """
-        found = self._candidates(ranks, unknown, len_a)
+        found, ends, sizes = self._candidates(ranks, unknown, len_a)
         if not found:
             return []
         entries = np.frombuffer(found, dtype=np.uint64)
-        entries = entries[(entries & _REACH_U64) >= np.uint64(len_a << 32)]
+        # Length range and reach first: they need no memory but the entries themselves.
+        keep = entries >= np.uint64(self._partners(len_a)[0] << 48)
+        keep &= entries < np.repeat(np.array(ends, dtype=np.uint64), sizes)
+        keep &= (entries & _REACH_U64) >= np.uint64(len_a << 32)
+        entries = entries[keep]
         if not entries.size:
             return []
         bits = _element_bits(ranks)
-        collided = len(ranks) - bits.bit_count()
+        count = bits.bit_count()
         members = (entries & _MEMBER_MASK_U64).astype(np.intp)
-        lengths = (entries >> np.uint64(48)).astype(np.intp)
-        shared = np.bitwise_count(self._mask_rows[members] & _as_words(bits)).sum(axis=1)
-        # need[lb]: shared elements the bits must show for a member of length lb
-        keep = shared + collided >= self._required_row(len_a)[lengths]
-        return np.unique(members[keep]).tolist()
+        shared_bits = self._mask_rows.take(members, axis=0)
+        np.bitwise_and(shared_bits, _as_words(bits), out=shared_bits)
+        per_word = np.bitwise_count(shared_bits)  # uint8: sums below 256 fit
+        if count < 256:
+            shared = per_word[:, 0] + per_word[:, 1] + per_word[:, 2] + per_word[:, 3]
+        else:
+            shared = per_word.sum(axis=1, dtype=np.intp)
+        # need[lb] - collided: shared elements the bits must show for a member of length lb
+        need = self._required_row(len_a) - (len(ranks) - count)
+        keep = shared >= need[(entries >> _LENGTH_SHIFT).astype(np.intp)]
+        return list(set(members[keep].tolist()))
 
     def _required_row(self, len_a: int) -> np.ndarray:
         """required(len_a, lb) for lb from 0 up to the longest member (cached)."""
@@ -647,7 +662,9 @@ class RougeIndex:
             row = self._required_rows[len_a] = np.array(values, dtype=np.intp)
         return row
 
-    def _candidates(self, ranks: list[int], unknown: int, len_a: int) -> array[int]:
+    def _candidates(
+        self, ranks: list[int], unknown: int, len_a: int
+    ) -> tuple[array[int], list[int], list[int]]:
         """Index entries of every member that may share enough elements (a superset).
 
         Filter (the l-prefix scheme of Wang, Li and Feng, "Can we beat the prefix
@@ -678,12 +695,18 @@ class RougeIndex:
         element is enough: _late has the common elements' later members.)
 
         ``ranks`` are the candidate's known elements in order; the ``unknown`` others count
-        as placed before them (no member has them). Entries may repeat a member and still
-        need the reach test (done in numpy by :meth:`_survivors`).
+        as placed before them (no member has them).
+
+        Returns the entries in chunks (one per list or pair looked up) with each chunk's
+        entry range end and size. Entries may repeat a member, and still need the length
+        range and reach tests, done for all at once in numpy by :meth:`_survivors` (only
+        long lists are sliced here, where a bisection saves copying).
         """
         low = self._partners(len_a)[0] << 48
         highs = self._high(len_a)[unknown:]
         found: array[int] = array("Q")
+        ends: list[int] = []  # per gathered chunk: its entry range end (candidate side)
+        sizes: list[int] = []  # per gathered chunk: its number of entries
         commons: list[tuple[int, int]] = []  # (id, entry range end) of common elements
         lists_get, common_after = self._lists.get, self._common_after
         for rank, high in zip(ranks, highs, strict=False):  # as far as the shorter goes
@@ -692,17 +715,26 @@ class RougeIndex:
                 continue
             if len(listed) >= common_after:  # a full list: the element is common
                 commons.append((self._common[rank], high))
-                if self._late:
-                    found += self._late_entries(rank, len_a)
-            # sorted by length first: one slice is the candidate's range of member lengths
-            found += listed[bisect_left(listed, low) : bisect_left(listed, high)]
+                if self._late and (late := self._late_entries(rank, len_a)):
+                    found += late
+                    ends.append(_ANY_END)
+                    sizes.append(len(late))
+            if len(listed) > _SLICE_FROM:  # sorted by length first: slice the length range
+                listed = listed[bisect_left(listed, low) : bisect_left(listed, high)]
+            found += listed
+            ends.append(high)
+            sizes.append(len(listed))
         pairs_get = self._pairs.get
         for i, (first, _) in enumerate(commons):
             for second, high in commons[i + 1 :]:
                 entries = pairs_get(first << 32 | second)
                 if entries is not None:
-                    found += entries[bisect_left(entries, low) : bisect_left(entries, high)]
-        return found
+                    if len(entries) > _SLICE_FROM:
+                        entries = entries[bisect_left(entries, low) : bisect_left(entries, high)]
+                    found += entries
+                    ends.append(high)
+                    sizes.append(len(entries))
+        return found, ends, sizes
 
     def _late_entries(self, rank: int, len_a: int) -> array[int]:
         """Members in _late under ``rank`` whose length needs one shared element (r = 1).
