@@ -436,7 +436,11 @@ class RougeIndex:
         found = self._highs.get(len_a)
         if found is None:
             last = min(len_a - 1, len_a - self._min_required(len_a) + _SHARED - 1)
-            found = [(self._within(len_a, len_a - p + _SHARED - 1) + 1) << 48 for p in range(last + 1)]
+            # capped to fit uint64: no entry reaches _ANY_END (it would need member 2**32 - 1)
+            found = [
+                min((self._within(len_a, len_a - p + _SHARED - 1) + 1) << 48, _ANY_END)
+                for p in range(last + 1)
+            ]
             self._highs[len_a] = found
         return found
 
