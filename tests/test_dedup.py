@@ -43,9 +43,14 @@ def naive_greedy(texts: list[str], threshold: float, seeds: int = 0) -> list[tup
 
 
 def fast_greedy(
-    texts: list[str], threshold: float, seeds: int = 0, prime: bool = False, common_after: int = 32
+    texts: list[str],
+    threshold: float,
+    seeds: int = 0,
+    prime: bool = False,
+    common_after: int = 32,
+    numpy_from: int = 160,
 ) -> list[tuple[int, float] | None]:
-    pool = RougeIndex(threshold, common_after=common_after)
+    pool = RougeIndex(threshold, common_after=common_after, numpy_from=numpy_from)
     if prime:
         pool.prime(texts)
     for text in texts[:seeds]:
@@ -196,14 +201,24 @@ threshold_strategy = st.one_of(st.sampled_from(THRESHOLDS), st.floats(0.0, 1.0))
 
 # common_after=1..3 sends most elements through the pair index even in small corpora.
 common_after_strategy = st.sampled_from([1, 2, 3, 32])
+# The candidate filter has a plain-Python and a numpy path: 0 forces numpy, a huge value Python.
+numpy_from_strategy = st.sampled_from([0, 160, 10**9])
 
 
-@given(corpora(), threshold_strategy, st.integers(0, 4), st.booleans(), common_after_strategy)
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    corpora(),
+    threshold_strategy,
+    st.integers(0, 4),
+    st.booleans(),
+    common_after_strategy,
+    numpy_from_strategy,
+)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_fast_greedy_equals_naive_greedy(
-    texts: list[str], threshold: float, seeds: int, prime: bool, common_after: int
+    texts: list[str], threshold: float, seeds: int, prime: bool, common_after: int, numpy_from: int
 ) -> None:
-    assert fast_greedy(texts, threshold, seeds, prime, common_after) == naive_greedy(texts, threshold, seeds)
+    expected = naive_greedy(texts, threshold, seeds)
+    assert fast_greedy(texts, threshold, seeds, prime, common_after, numpy_from) == expected
 
 
 @st.composite
@@ -224,28 +239,39 @@ def near_threshold_pairs(draw: st.DrawFn) -> tuple[str, str]:
     return " ".join(a), " ".join(b)
 
 
-@given(near_threshold_pairs(), st.sampled_from([0.7, 0.5, 0.75, 2 / 3]), st.sampled_from([1, 32]))
+@given(
+    near_threshold_pairs(),
+    st.sampled_from([0.7, 0.5, 0.75, 2 / 3]),
+    st.sampled_from([1, 32]),
+    numpy_from_strategy,
+)
 @settings(max_examples=300, deadline=None)
 def test_near_threshold_pairs_decide_like_the_oracle(
-    pair: tuple[str, str], threshold: float, common_after: int
+    pair: tuple[str, str], threshold: float, common_after: int, numpy_from: int
 ) -> None:
     member, candidate = pair
     texts = [member, candidate]
-    assert fast_greedy(texts, threshold, 1, common_after=common_after) == naive_greedy(texts, threshold, 1)
+    fast = fast_greedy(texts, threshold, 1, common_after=common_after, numpy_from=numpy_from)
+    assert fast == naive_greedy(texts, threshold, 1)
 
 
 @given(
     st.lists(st.lists(st.sampled_from(["x", "y", "z"]), max_size=20), min_size=2, max_size=12),
     common_after_strategy,
+    numpy_from_strategy,
 )
 @settings(max_examples=100, deadline=None)
-def test_repeated_tokens_tiny_vocabulary(token_lists: list[list[str]], common_after: int) -> None:
+def test_repeated_tokens_tiny_vocabulary(
+    token_lists: list[list[str]], common_after: int, numpy_from: int
+) -> None:
     texts = [" ".join(tokens) for tokens in token_lists]
-    assert fast_greedy(texts, 0.7, common_after=common_after) == naive_greedy(texts, 0.7)
+    fast = fast_greedy(texts, 0.7, common_after=common_after, numpy_from=numpy_from)
+    assert fast == naive_greedy(texts, 0.7)
 
 
+@pytest.mark.parametrize("numpy_from", [0, 10**9])
 @pytest.mark.parametrize("common_after", [2, 8, 32])
-def test_realistic_sample_equals_naive_greedy(common_after: int) -> None:
+def test_realistic_sample_equals_naive_greedy(common_after: int, numpy_from: int) -> None:
     """Template-like sentences with slot words, as a teacher produces: many near misses."""
     rng = random.Random(7)
     templates = ["write a {} poem about {}", "explain the {} of {} to a {}", "give {} examples of {} {}"]
@@ -256,7 +282,8 @@ def test_realistic_sample_equals_naive_greedy(common_after: int) -> None:
         text = template.format(*(rng.choice(slots) for _ in range(template.count("{}"))))
         texts.append(text + rng.choice(["", " in one sentence", " step by step", "."]))
     expected = naive_greedy(texts, 0.7, seeds=5)
-    assert fast_greedy(texts, 0.7, seeds=5, prime=True, common_after=common_after) == expected
+    fast = fast_greedy(texts, 0.7, seeds=5, prime=True, common_after=common_after, numpy_from=numpy_from)
+    assert fast == expected
 
 
 @pytest.mark.parametrize("first_code", [0xD7F0, 0x10FFF0])

@@ -114,6 +114,8 @@ _ANY_END = (1 << 64) - 1  # entry range end that excludes no entry
 # Lists and pairs longer than this are sliced to the length range by bisection; shorter
 # ones are copied whole (numpy applies the range to every entry anyway).
 _SLICE_FROM = 32
+# Below this many gathered entries, filtering them in Python beats numpy's per-call costs.
+DEFAULT_NUMPY_FROM = 160
 # Each member's elements hashed (rank mod 256) into 256 bits, stored as 4 uint64 words.
 _MASK_WORDS = 4
 _WORD = (1 << 64) - 1
@@ -252,15 +254,21 @@ class RougeIndex:
     """
 
     def __init__(
-        self, threshold: float = DEFAULT_THRESHOLD, *, common_after: int = DEFAULT_COMMON_AFTER
+        self,
+        threshold: float = DEFAULT_THRESHOLD,
+        *,
+        common_after: int = DEFAULT_COMMON_AFTER,
+        numpy_from: int = DEFAULT_NUMPY_FROM,
     ) -> None:
-        """``common_after`` tunes speed against memory only (see :meth:`_candidates`)."""
+        """``common_after`` tunes speed against memory (see :meth:`_candidates`), ``numpy_from``
+        where the candidate filter switches to numpy (see :meth:`_survivors`): speed only."""
         if not 0.0 <= threshold <= 1.0 or math.isnan(threshold):
             raise ValueError(f"threshold must be within [0, 1], got {threshold}")
         if common_after < 1:
             raise ValueError(f"common_after must be at least 1, got {common_after}")
         self.threshold = float(threshold)
         self._common_after = common_after
+        self._numpy_from = numpy_from
         self._seqs: list[str | list[int]] = []
         # token -> [code, rank of 1st occurrence, rank of 2nd occurrence, ...]
         self._vocab: dict[str, list[int]] = {}
@@ -286,9 +294,12 @@ class RougeIndex:
         # length -> per prefix position: entry range end (candidate side), reach (member side)
         self._highs: dict[int, list[int]] = {}
         self._required_rows: dict[int, np.ndarray] = {}
+        self._required_lists: dict[int, list[int]] = {}
         self._longest = 0  # longest member (capped at 0xFFFF), for _required_row
         # per member: its elements hashed to 256 bits (see _element_bits); grown by doubling
         self._mask_rows = np.zeros((1024, _MASK_WORDS), dtype=np.uint64)
+        # the same bits as ints, << 16 | min(length, 0xFFFF), for _survivors_few
+        self._mask_ints: list[int] = []
         self._reaches: dict[int, list[int]] = {}
 
     def __len__(self) -> int:
@@ -562,7 +573,9 @@ class RougeIndex:
         length = len(tokens)
         if index_of == len(self._mask_rows):
             self._mask_rows = np.concatenate([self._mask_rows, np.zeros_like(self._mask_rows)])
-        self._mask_rows[index_of] = _as_words(_element_bits(ranks))
+        bits = _element_bits(ranks)
+        self._mask_rows[index_of] = _as_words(bits)
+        self._mask_ints.append(bits << 16 | min(length, 0xFFFF))
         self._longest = max(self._longest, min(length, 0xFFFF))
         least = self._min_required(length)
         if not least:
@@ -647,16 +660,20 @@ class RougeIndex:
         found, ends, sizes = self._candidates(ranks, unknown, len_a)
         if not found:
             return []
+        bits = _element_bits(ranks)
+        count = bits.bit_count()
+        collided = len(ranks) - count
+        low = self._partners(len_a)[0] << 48
+        if len(found) < self._numpy_from:
+            return self._survivors_few(found, ends, sizes, low, len_a, bits, collided)
         entries = np.frombuffer(found, dtype=np.uint64)
         # Length range and reach first: they need no memory but the entries themselves.
-        keep = entries >= np.uint64(self._partners(len_a)[0] << 48)
+        keep = entries >= np.uint64(low)
         keep &= entries < np.repeat(np.array(ends, dtype=np.uint64), sizes)
         keep &= (entries & _REACH_U64) >= np.uint64(len_a << 32)
         entries = entries[keep]
         if not entries.size:
             return []
-        bits = _element_bits(ranks)
-        count = bits.bit_count()
         members = (entries & _MEMBER_MASK_U64).astype(np.intp)
         shared_bits = self._mask_rows.take(members, axis=0)
         np.bitwise_and(shared_bits, _as_words(bits), out=shared_bits)
@@ -666,9 +683,45 @@ class RougeIndex:
         else:
             shared = per_word.sum(axis=1, dtype=np.intp)
         # need[lb] - collided: shared elements the bits must show for a member of length lb
-        need = self._required_row(len_a) - (len(ranks) - count)
+        need = self._required_row(len_a) - collided
         keep = shared >= need[(entries >> _LENGTH_SHIFT).astype(np.intp)]
         return list(set(members[keep].tolist()))
+
+    def _survivors_few(
+        self,
+        found: array[int],
+        ends: list[int],
+        sizes: list[int],
+        low: int,
+        len_a: int,
+        bits: int,
+        collided: int,
+    ) -> list[int]:
+        """:meth:`_survivors` in plain Python, faster than numpy's per-call cost for few entries."""
+        reach = len_a << 32
+        members: set[int] = set()
+        start = 0
+        for end, size in zip(ends, sizes, strict=True):
+            stop = start + size
+            members.update(
+                [e & _MEMBER_MASK for e in found[start:stop] if low <= e < end and e & _REACH >= reach]
+            )
+            start = stop
+        need = self._required_list(len_a)
+        bits <<= 16  # aligned with the packed masks, whose low 16 bits hold the length
+        masks = self._mask_ints
+        return [
+            m
+            for m in members
+            if (bits & (packed := masks[m])).bit_count() + collided >= need[packed & 0xFFFF]
+        ]
+
+    def _required_list(self, len_a: int) -> list[int]:
+        """:meth:`_required_row` as a list (cached)."""
+        found = self._required_lists.get(len_a)
+        if found is None or len(found) <= self._longest:
+            found = self._required_lists[len_a] = self._required_row(len_a).tolist()
+        return found
 
     def _required_row(self, len_a: int) -> np.ndarray:
         """required(len_a, lb) for lb from 0 up to the longest member (cached)."""
