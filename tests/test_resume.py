@@ -187,3 +187,27 @@ def test_no_tty_progress_is_plain_lines_and_json_logs_parse(tmp_path: Path) -> N
     assert result.returncode == 0
     assert result.stdout == ""
     assert "\x1b[" not in result.stderr  # no animation or colour without a terminal
+
+
+def test_ctrl_c_at_a_terminal_reaches_the_worker_too_and_still_stops_cleanly(
+    tmp_path: Path, mock_server: Any
+) -> None:
+    # A terminal's Ctrl-C signals the whole foreground process group, the screening worker
+    # included: it must leave the stopping to the parent (no traceback, exit 130, file whole).
+    server = mock_server("--latency-ms", "200")
+    out, cache = tmp_path / "a.jsonl", tmp_path / "c.sqlite3"
+    args = ["generate", "--base-url", server.url, "--model", "mock", "-o", out, "--cache-path", cache,
+            "--concurrency", "4", "--max-tokens", "2000", "--num", "2000", "-q"]  # fmt: skip
+    proc = subprocess.Popen(
+        synthgen_cmd(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    deadline = time.time() + 30
+    while (not out.exists() or out.stat().st_size == 0) and time.time() < deadline:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and "died" not in stderr, stderr
+    report = _report(out)
+    assert report["last_run"]["stop_reason"] == "interrupted"
+    assert report["examples"] == len(_valid_unique(out)) > 0

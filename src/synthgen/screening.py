@@ -21,10 +21,12 @@ import contextlib
 import multiprocessing
 import os
 import pickle
+import signal
 import socket
 import struct
+import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
@@ -119,6 +121,11 @@ class LocalScreener:
 
 def _worker_main(conn: Connection, kwargs: dict[str, object]) -> None:
     """Child process: screen each completion sent until told to stop (or orphaned)."""
+    # A terminal's Ctrl-C (and a `kill` of the process group) reaches this process too. The
+    # parent owns stopping: it finishes what is in flight, then closes the pipe, which ends
+    # this loop (EOF) even if the parent itself was killed.
+    for sig in _STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
     screener = Screener(**kwargs)  # type: ignore[arg-type]
     while True:
         try:
@@ -129,6 +136,23 @@ def _worker_main(conn: Connection, kwargs: dict[str, object]) -> None:
             return
         text, truncated = job
         conn.send(screener.screen(text, truncated=truncated))
+
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def _signals_ignored() -> Iterator[None]:
+    """Ignore SIGINT/SIGTERM for a moment (while the worker is spawned), then restore."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may change signal handlers; the worker ignores them itself
+        return
+    previous = [signal.signal(sig, signal.SIG_IGN) for sig in _STOP_SIGNALS]
+    try:
+        yield
+    finally:
+        for sig, handler in zip(_STOP_SIGNALS, previous, strict=True):
+            signal.signal(sig, handler)
 
 
 # multiprocessing.Connection's framing (Connection._send_bytes): a signed 32-bit big-endian
@@ -160,7 +184,8 @@ class WorkerScreener:
         self._process = context.Process(
             target=_worker_main, args=(child, kwargs), name="synthgen-screen", daemon=True
         )
-        self._process.start()
+        with _signals_ignored():  # inherited through exec: the child ignores them from birth
+            self._process.start()
         child.close()
         self._sock = socket.socket(fileno=os.dup(parent.fileno()))
         parent.close()
