@@ -27,7 +27,8 @@ import pytest
 
 from conftest import run_cli
 from synthgen.config import MockServerSettings
-from synthgen.server import MALFORMED_REPLY, create_app
+from synthgen.server.app import create_app
+from synthgen.server.replies import MALFORMED_REPLY
 from synthgen.teacher.mock import count_tokens, mock_reply
 
 TASKS_PROMPT = (
@@ -442,7 +443,7 @@ def test_signal_stops_cleanly_and_debug_logs_each_request(sig: int) -> None:
 def test_listening_socket_is_tcp_so_asyncio_disables_nagle() -> None:
     # asyncio sets TCP_NODELAY on accepted sockets only when their proto is IPPROTO_TCP; with
     # proto 0 every answer waited ~40 ms for the client's delayed ACK (measured before the fix).
-    from synthgen.server import _listen
+    from synthgen.server.serving import _listen
 
     sock = _listen("127.0.0.1", 0)
     try:

@@ -179,7 +179,7 @@ def mock_teacher(
     """Serve the mock teacher as an OpenAI-compatible HTTP API (for CI and fault drills)."""
     with _user_errors():
         settings = build_settings(MockServerSettings, dict(locals()))
-        from synthgen.server import serve
+        from synthgen.server.serving import serve
 
         serve(settings)
 

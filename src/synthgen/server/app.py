@@ -1,0 +1,212 @@
+"""The ASGI app: Starlette's router behind a raw gate that counts requests and injects faults.
+
+Every request but ``/stats`` and ``/stats/reset`` is counted; a ``/v1`` request meets auth,
+capacity and the :class:`~synthgen.server.faults.Draw` it took on arrival (error, drop, hang,
+latency) before the routes of :mod:`synthgen.server.routes` see it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import time
+
+from starlette.applications import Starlette
+from starlette.types import Message, Receive, Scope, Send
+
+from synthgen.config import MockServerSettings
+from synthgen.server.faults import APIError, Draw, FaultPlan, Stats, _drawn_error, _retry_headers
+from synthgen.server.routes import (
+    _CONTENT_FAULT,
+    ROUTES,
+    _api_error,
+    _method_not_allowed,
+    _not_found,
+    _random_id,
+)
+
+# The package's logger, one debug line per request; serving.serve() configures it.
+logger = logging.getLogger("synthgen.server")
+
+_STATS_PATHS = frozenset({"/stats", "/stats/reset"})
+
+
+class _Exchange:
+    """The response side of one request: stamps ``x-request-id`` and remembers the status."""
+
+    __slots__ = ("raw_send", "request_id", "status")
+
+    def __init__(self, send: Send) -> None:
+        self.raw_send = send
+        self.request_id = f"req_{_random_id()}".encode()
+        self.status = "disconnected"  # until a response starts
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = str(message["status"])
+            message = {
+                **message,
+                "headers": [*message.get("headers", ()), (b"x-request-id", self.request_id)],
+            }
+        await self.raw_send(message)
+
+
+async def _read_body(receive: Receive) -> bytes | None:
+    """The whole request body, or None if the client left first."""
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that hands the already-read body to the routes, then defers to the server's."""
+    pending: list[Message] = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def replay() -> Message:
+        return pending.pop() if pending else await receive()
+
+    return replay
+
+
+async def _pause(seconds: float, receive: Receive) -> bool:
+    """Sleep ``seconds`` (body already read); False if the client left meanwhile (nobody to answer)."""
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        # Once the body is read, the server's receive() only returns when the client disconnects,
+        # so a client that times out ends its hung request here instead of holding a task.
+        waiter = asyncio.ensure_future(receive())
+        done, _ = await asyncio.wait({waiter}, timeout=left)
+        if not done:
+            waiter.cancel()
+            return True
+        if waiter.result()["type"] == "http.disconnect":
+            return False
+    return True
+
+
+async def _drop(send: Send, receive: Receive) -> None:
+    """Close the connection without answering (``--drop-rate``).
+
+    ASGI has no way to abort a connection, and an app that raises before the response starts
+    gets a 500 from uvicorn. But uvicorn's ``send`` is a bound method of its per-request cycle,
+    which holds the asyncio transport: ``abort()`` on it closes the socket with nothing written,
+    so the client reads EOF before any status line. Elsewhere (e.g. httpx's ASGITransport in
+    tests) the drop is an exception the client sees instead.
+    """
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    if not isinstance(transport, asyncio.BaseTransport):
+        raise ConnectionAbortedError("mock-teacher dropped the connection (--drop-rate)")
+    transport.abort()
+    # uvicorn learns of the loss a loop turn later; returning before that would make it log
+    # "returned without starting response" and write a 500 into the dead socket.
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+class MockTeacherApp(Starlette):
+    """The Starlette app, behind a raw ASGI gate that counts requests and injects faults.
+
+    The gate sits in ``__call__``, outside Starlette's middleware, because a drop needs the
+    server's own ``send`` (Starlette's error middleware wraps it).
+    """
+
+    def __init__(self, settings: MockServerSettings) -> None:
+        super().__init__(
+            routes=ROUTES,
+            exception_handlers={APIError: _api_error, 404: _not_found, 405: _method_not_allowed},
+        )
+        self.settings = settings
+        self.stats = Stats()
+        self.faults = FaultPlan(settings)
+        self.serving = 0  # admitted /v1 requests in flight (what --capacity limits)
+        key = settings.require_api_key
+        self._authorization = f"Bearer {key}".encode() if key else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in _STATS_PATHS:
+            await super().__call__(scope, receive, send)
+            return
+        started = time.perf_counter()
+        exchange = _Exchange(send)
+        self.stats.enter()
+        try:
+            if scope["path"].startswith("/v1/"):
+                await self._gate(scope, receive, exchange)
+            else:
+                await super().__call__(scope, receive, exchange.send)
+        finally:
+            self.stats.leave(scope["path"], exchange.status)
+            logger.debug(
+                "%s %s %s %.1fms", scope["method"], scope["path"], exchange.status,
+                (time.perf_counter() - started) * 1000,
+            )  # fmt: skip
+
+    async def _gate(self, scope: Scope, receive: Receive, exchange: _Exchange) -> None:
+        draw = self.faults.draw()  # first, so that every /v1 request takes its draws
+        if self._authorization is not None and (error := self._auth_error(scope)):
+            await error.response()(scope, receive, exchange.send)
+            return
+        capacity = self.settings.capacity
+        if capacity is not None and self.serving >= capacity:
+            self.stats.faults["capacity"] += 1
+            error = APIError(
+                429, f"mock-teacher is at its capacity of {capacity} concurrent requests.", "requests",
+                code="rate_limit_exceeded", headers=_retry_headers(self.settings.retry_after),
+            )  # fmt: skip
+            await error.response()(scope, receive, exchange.send)
+            return
+        self.serving += 1
+        try:
+            await self._admitted(scope, receive, exchange, draw)
+        finally:
+            self.serving -= 1
+
+    async def _admitted(self, scope: Scope, receive: Receive, exchange: _Exchange, draw: Draw) -> None:
+        if draw.fault:
+            self.stats.faults[draw.fault] += 1
+        if draw.fault in ("429", "500", "503"):
+            await _drawn_error(draw.fault, self.settings.retry_after).response()(
+                scope, receive, exchange.send
+            )
+            return
+        # Read before a drop too: closing a socket with unread bytes sends a reset instead of a
+        # clean EOF, and which of the two a client saw would then depend on timing.
+        body = await _read_body(receive)
+        if body is None:
+            return
+        if draw.fault == "drop":
+            exchange.status = "dropped"
+            await _drop(exchange.raw_send, receive)
+            return
+        if draw.fault == "hang" and not await _pause(self.settings.hang_seconds, receive):
+            return
+        if draw.delay > 0 and not await _pause(draw.delay, receive):
+            return
+        if draw.content:
+            scope[_CONTENT_FAULT] = draw.content
+        await super().__call__(scope, _replay(body, receive), exchange.send)
+
+    def _auth_error(self, scope: Scope) -> APIError | None:
+        sent = next((value for name, value in scope["headers"] if name == b"authorization"), None)
+        if sent is not None and hmac.compare_digest(sent, self._authorization or b""):
+            return None
+        message = (
+            "You didn't provide an API key. Send it in an Authorization header (Authorization: Bearer KEY)."
+            if sent is None
+            else "Incorrect API key provided."
+        )
+        return APIError(401, message, code="invalid_api_key")
+
+
+def create_app(settings: MockServerSettings) -> MockTeacherApp:
+    """The mock-teacher ASGI app (usable in-process, e.g. with ``httpx.ASGITransport``).
+
+    Raises :class:`UsageError` when the fault rates of a group add up to more than 1.
+    """
+    return MockTeacherApp(settings)

@@ -1,0 +1,211 @@
+"""The OpenAI-compatible routes and their response shapes (JSON bodies and SSE chunks).
+
+``/v1/chat/completions``, ``/v1/completions``, ``/v1/models`` and the uncounted ``/stats``
+endpoints (:data:`ROUTES`), plus the handlers that answer 404, 405 and :class:`APIError` as
+OpenAI does. The gate in :mod:`synthgen.server.app` runs before them and hands a drawn content
+fault (truncate / malformed) down in the request scope.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
+
+from synthgen.server.faults import APIError, JSONResponse, Stats, _dumps
+from synthgen.server.replies import MODEL_ID, _chat_prompt, _text_prompts, _usage, generate, parse_params
+from synthgen.teacher.mock import count_tokens
+
+FINGERPRINT = "fp_synthgen_mock"
+_CONTENT_FAULT = "synthgen.content_fault"  # scope key: the gate tells the route which fault was drawn
+
+
+def _random_id() -> str:
+    return os.urandom(12).hex()  # a tenth of uuid4's cost, and ids need nothing more
+
+
+def _pieces(text: str) -> list[str]:
+    # One SSE chunk a line: realistic enough for clients, and cheap (a token a chunk would cost
+    # a JSON encoding per token).
+    return text.splitlines(keepends=True) or [text]
+
+
+async def _sse(events: Iterator[dict[str, Any]]) -> AsyncIterator[bytes]:
+    for event in events:
+        yield b"data: " + _dumps(event) + b"\n\n"
+    yield b"data: [DONE]\n\n"
+
+
+def _sse_response(events: Iterator[dict[str, Any]]) -> StreamingResponse:
+    return StreamingResponse(
+        _sse(events), media_type="text/event-stream", headers={"cache-control": "no-cache"}
+    )
+
+
+async def _json_object(request: Request) -> dict[str, Any]:
+    try:
+        body = json.loads(await request.body())
+    except ValueError as exc:
+        raise APIError(400, f"The request body is not valid JSON: {exc}.") from None
+    if not isinstance(body, dict):
+        raise APIError(400, "The request body must be a JSON object.")
+    return body
+
+
+def _served(request: Request, prompt_tokens: int, choices: list[tuple[str, str]]) -> dict[str, int]:
+    """Count the tokens served and return the ``usage`` object."""
+    usage = _usage(prompt_tokens, choices)
+    stats: Stats = request.app.stats
+    stats.prompt_tokens += usage["prompt_tokens"]
+    stats.completion_tokens += usage["completion_tokens"]
+    return usage
+
+
+def _content_fault(request: Request) -> str | None:
+    fault = request.scope.get(_CONTENT_FAULT)
+    if fault:
+        request.app.stats.faults[fault] += 1
+    return fault
+
+
+async def chat_completions(request: Request) -> Response:
+    """``POST /v1/chat/completions``, streaming or not."""
+    body = await _json_object(request)
+    params = parse_params(body)
+    prompt = _chat_prompt(body.get("messages"))
+    choices = generate(prompt, params, request.app.settings.seed, _content_fault(request))
+    usage = _served(request, count_tokens(prompt), choices)
+    head = {
+        "id": f"chatcmpl-{_random_id()}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": params.model,
+        "system_fingerprint": FINGERPRINT,
+    }
+    if params.stream:
+        return _sse_response(_chat_chunks(head, choices, usage if params.include_usage else None))
+    return JSONResponse({
+        **head,
+        "choices": [
+            {"index": i, "message": {"role": "assistant", "content": text, "refusal": None},
+             "logprobs": None, "finish_reason": finish}
+            for i, (text, finish) in enumerate(choices)
+        ],
+        "usage": usage,
+    })  # fmt: skip
+
+
+def _chat_chunks(
+    head: dict[str, Any], choices: list[tuple[str, str]], usage: dict[str, int] | None
+) -> Iterator[dict[str, Any]]:
+    head = {**head, "object": "chat.completion.chunk"}
+
+    def chunk(index: int, delta: dict[str, str], finish: str | None = None) -> dict[str, Any]:
+        return {
+            **head,
+            "choices": [{"index": index, "delta": delta, "logprobs": None, "finish_reason": finish}],
+        }
+
+    for index, (text, finish) in enumerate(choices):
+        yield chunk(index, {"role": "assistant", "content": ""})
+        for piece in _pieces(text):
+            yield chunk(index, {"content": piece})
+        yield chunk(index, {}, finish)
+    if usage is not None:  # stream_options.include_usage: a last chunk with no choices
+        yield {**head, "choices": [], "usage": usage}
+
+
+async def completions(request: Request) -> Response:
+    """``POST /v1/completions`` (legacy text completions), streaming or not."""
+    body = await _json_object(request)
+    params = parse_params(body)
+    prompts = _text_prompts(body.get("prompt"))
+    fault = _content_fault(request)
+    choices = [c for p in prompts for c in generate(p, params, request.app.settings.seed, fault)]
+    usage = _served(request, sum(count_tokens(p) for p in prompts), choices)
+    head = {
+        "id": f"cmpl-{_random_id()}",
+        "object": "text_completion",
+        "created": int(time.time()),
+        "model": params.model,
+    }
+    if params.stream:
+        return _sse_response(_text_chunks(head, choices, usage if params.include_usage else None))
+    return JSONResponse({
+        **head,
+        "choices": [
+            {"index": i, "text": text, "logprobs": None, "finish_reason": finish}
+            for i, (text, finish) in enumerate(choices)
+        ],
+        "usage": usage,
+    })  # fmt: skip
+
+
+def _text_chunks(
+    head: dict[str, Any], choices: list[tuple[str, str]], usage: dict[str, int] | None
+) -> Iterator[dict[str, Any]]:
+    for index, (text, finish) in enumerate(choices):
+        for piece in _pieces(text):
+            yield {
+                **head,
+                "choices": [{"index": index, "text": piece, "logprobs": None, "finish_reason": None}],
+            }
+        yield {**head, "choices": [{"index": index, "text": "", "logprobs": None, "finish_reason": finish}]}
+    if usage is not None:
+        yield {**head, "choices": [], "usage": usage}
+
+
+def _model_card(model_id: str) -> dict[str, Any]:
+    return {"id": model_id, "object": "model", "created": 0, "owned_by": "synthgen"}
+
+
+async def list_models(request: Request) -> Response:
+    """``GET /v1/models``: the one model, ``mock`` (any name is accepted in completions)."""
+    return JSONResponse({"object": "list", "data": [_model_card(MODEL_ID)]})
+
+
+async def get_model(request: Request) -> Response:
+    """``GET /v1/models/{model}``: every name exists, as every name is echoed in completions."""
+    return JSONResponse(_model_card(request.path_params["model"]))
+
+
+async def get_stats(request: Request) -> Response:
+    """``GET /stats``: see :class:`Stats`."""
+    return JSONResponse(request.app.stats.snapshot())
+
+
+async def reset_stats(request: Request) -> Response:
+    """``POST /stats/reset``: clear the counters (the fault draws go on where they were)."""
+    request.app.stats.reset()
+    return JSONResponse(request.app.stats.snapshot())
+
+
+async def _api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, APIError)
+    return exc.response()
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    return APIError(
+        404, f"Unknown endpoint {request.method} {request.url.path}.", code="unknown_url"
+    ).response()
+
+
+async def _method_not_allowed(request: Request, exc: Exception) -> Response:
+    return APIError(405, f"Method {request.method} is not allowed on {request.url.path}.").response()
+
+
+ROUTES = [
+    Route("/v1/models", list_models, methods=["GET"]),
+    Route("/v1/models/{model:path}", get_model, methods=["GET"]),
+    Route("/v1/chat/completions", chat_completions, methods=["POST"]),
+    Route("/v1/completions", completions, methods=["POST"]),
+    Route("/stats", get_stats, methods=["GET"]),
+    Route("/stats/reset", reset_stats, methods=["POST"]),
+]
