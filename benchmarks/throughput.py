@@ -92,6 +92,13 @@ def main() -> None:
     print(f"ideal                {ideal:.2f} s = ceil({answered} / {args.concurrency}) x 0.3 s")
     print(f"efficiency           {ideal / wall:.3f} (run only: {ideal / run['wall_seconds']:.3f})")
     print(f"client CPU/request   {1000 * cpu / max(requests, 1):.2f} ms (user+sys {cpu:.2f} s)")
+    split = run.get("cpu_seconds", {})
+    if split:
+        per = {name: 1000 * seconds / max(requests, 1) for name, seconds in split.items()}
+        print(
+            f"  of which            main process {per['main']:.2f} ms (HTTP, writing, start-up), "
+            f"screening worker {per['screening_worker']:.2f} ms (parse, filter, dedup)"
+        )
     print(f"max in flight (srv)  {stats['max_concurrent']}")
 
 

@@ -55,6 +55,8 @@ def test_model_key_and_base_url_reach_the_server(tmp_path: Path, mock_server: An
     stats = server.stats()
     sent = _report(out)["last_run"]["usage"]["requests_sent"]
     assert stats["requests"]["/v1/chat/completions"] == {"200": sent}
+    cpu = _report(out)["last_run"]["cpu_seconds"]
+    assert cpu["main"] > 0 and cpu["screening_worker"] > 0  # the worker screened the answers
     # The key never reaches our files.
     for path in tmp_path.iterdir():
         assert "sk-test-123" not in path.read_text(errors="replace")

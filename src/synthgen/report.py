@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import resource
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -41,6 +42,19 @@ class Counts:
     kept: int = 0
 
 
+def _cpu_seconds() -> dict[str, float]:
+    """User + system CPU of this process and of its finished children (the screening worker).
+
+    Children count once they have been waited for, so only the final report has the worker's.
+    """
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "main": round(own.ru_utime + own.ru_stime, 3),
+        "screening_worker": round(children.ru_utime + children.ru_stime, 3),
+    }
+
+
 def build_report(
     *,
     settings: Settings,
@@ -62,6 +76,7 @@ def build_report(
         "exit_code": exit_code,
         "counts": {**asdict(counts), "rejected": dict(counts.rejected)},
         "usage": _usage(meter),
+        "cpu_seconds": _cpu_seconds(),
         "synthgen_version": __version__,
     }
     runs = [*(previous.get("runs", []) if previous else []), this_run]
