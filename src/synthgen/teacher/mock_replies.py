@@ -1,0 +1,193 @@
+"""The mock teacher's replies: clean and flawed task items, the task list or plain answer
+around them, :func:`mock_reply` itself, and the rough token counts used for ``usage``.
+
+Items are filled from the templates of :mod:`mock_vocab` (see :mod:`mock_slots`) or are
+arithmetic problems (:mod:`mock_math`); about :data:`FLAW_RATE` of them carry one flaw
+from :data:`FLAW_KINDS`. What the prompt asks for is read by :mod:`mock_prompt`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from collections.abc import Sequence
+from typing import TypeVar
+
+from synthgen.teacher import mock_vocab as vocab
+from synthgen.teacher.mock_math import _MATH
+from synthgen.teacher.mock_prompt import _example_instructions, requested_task_count
+from synthgen.teacher.mock_slots import _Slots
+
+T = TypeVar("T")
+
+CHARS_PER_TOKEN = 4
+NO_INPUT = "<noinput>"
+
+FLAW_RATE = 0.10
+FLAW_KINDS: tuple[str, ...] = (
+    "too_short",  # <= 3 words
+    "blocklisted",  # mentions a picture, video, file, map...
+    "write_a_program",
+    "bad_start",  # ASCII punctuation or a non-ASCII first character
+    "empty_output",
+    "refusal",
+    "copy_example",  # verbatim copy of an instruction shown in the prompt
+    "near_duplicate",  # of an earlier item in the same reply
+)
+_MATH_SHARE = 0.08
+_CONTEXT_RATE = 0.3
+_TAIL_RATE = 0.5
+_PREAMBLE_RATE = 0.3
+_POSTSCRIPT_RATE = 0.15
+
+# Label styles: the standard one most of the time, like a model that mostly follows the
+# examples; the parser must cope with the others.
+_STYLES = (
+    "{i}. Instruction: {ins}\n{i}. Input: {inp}\n{i}. Output: {out}",
+    "{i}. **Instruction:** {ins}\n{i}. **Input:** {inp}\n{i}. **Output:** {out}",
+    "Instruction {i}: {ins}\nInput {i}: {inp}\nOutput {i}: {out}",
+)
+_STYLE_CUM_WEIGHTS = (0.8, 0.9, 1.0)
+
+
+def count_tokens(text: str) -> int:
+    """Rough token count used for ``usage`` (about 4 characters a token, at least 1)."""
+    return max(1, (len(text) + CHARS_PER_TOKEN - 1) // CHARS_PER_TOKEN)
+
+
+def truncate_to_tokens(text: str, max_tokens: int) -> tuple[str, bool]:
+    """``text`` cut to about ``max_tokens`` tokens, and whether it was cut.
+
+    Cuts mid-word at ``max_tokens * 4`` characters, as a real length limit does, so the
+    cut text counts exactly ``max_tokens`` by :func:`count_tokens`.
+    """
+    if count_tokens(text) <= max_tokens:
+        return text, False
+    return text[: max(0, max_tokens) * CHARS_PER_TOKEN], True
+
+
+def mock_reply(prompt: str, *, seed: int, sample_index: int = 0) -> str:
+    """Deterministic answer to ``prompt``: a numbered task list when tasks are asked for.
+
+    Same ``(prompt, seed, sample_index)`` -> the same text; changing any of them changes it.
+    """
+    rng = random.Random(int.from_bytes(_digest(prompt, seed, sample_index), "big"))
+    count = requested_task_count(prompt)
+    if count is None:
+        return _plain_answer(prompt, rng)
+    return _task_list(prompt, count, rng)
+
+
+def _digest(prompt: str, seed: int, sample_index: int) -> bytes:
+    """Stable 8-byte hash of the arguments (the same in every process, unlike ``hash()``)."""
+    h = hashlib.blake2b(f"{seed}\x00{sample_index}\x00".encode(), digest_size=8)
+    h.update(prompt.encode("utf-8", "surrogatepass"))
+    return h.digest()
+
+
+def _pick(rng: random.Random, pool: Sequence[T]) -> T:
+    """``rng.choice(pool)`` at a third of the cost (same distribution, other sequence)."""
+    return pool[int(rng.random() * len(pool))]
+
+
+Item = tuple[str, str, str]  # instruction, input ("<noinput>" when none), output
+
+
+def _clean_item(rng: random.Random) -> Item:
+    """One well-formed task: a template or an arithmetic problem, sometimes with a sentence
+    of context before the instruction and a requirement after it (more variety, as people
+    write)."""
+    slots = _Slots(rng)
+    if rng.random() < _MATH_SHARE:
+        subject, shown_input, output = _pick(rng, _MATH)(rng, slots)
+        lead = _pick(rng, vocab.MATH_LEAD).format_map(slots)
+        tail = _pick(rng, vocab.MATH_TAIL).format_map(slots)
+        instruction = f"{lead} {subject} {tail}."
+    else:
+        template, input_template, output_template = _pick(rng, vocab.TEMPLATES)
+        instruction = template.format_map(slots)
+        instruction = instruction[:1].upper() + instruction[1:]
+        shown_input = input_template.format_map(slots) if input_template else NO_INPUT
+        output = output_template.format_map(slots)
+    if rng.random() < _CONTEXT_RATE:
+        instruction = f"{_pick(rng, vocab.CONTEXT).format_map(slots)} {instruction}"
+    if rng.random() < _TAIL_RATE:
+        instruction = f"{instruction} {_pick(rng, vocab.TAIL).format_map(slots)}"
+    return instruction, shown_input, output
+
+
+# --- flawed items -------------------------------------------------------------------------
+
+
+def _flawed_item(kind: str, rng: random.Random, examples: list[str], earlier: list[str]) -> Item:
+    """A clean item spoiled in the way ``kind`` names (see :data:`FLAW_KINDS`)."""
+    instruction, shown_input, output = _clean_item(rng)
+    slots = _Slots(rng)
+    if kind == "copy_example" and examples:
+        instruction = rng.choice(examples)
+    elif kind == "near_duplicate" and earlier:
+        original = rng.choice(earlier)
+        if rng.random() < 0.5:
+            instruction = f"Please {original[:1].lower()}{original[1:]}"
+        else:
+            instruction = f"{original} {rng.choice(vocab.FLAW_NEAR_DUP_SUFFIX)}"
+    elif kind == "blocklisted":
+        instruction = rng.choice(vocab.FLAW_BLOCKED).format_map(slots)
+    elif kind == "write_a_program":
+        instruction = rng.choice(vocab.FLAW_PROGRAM).format_map(slots)
+    elif kind == "bad_start":
+        instruction = rng.choice(vocab.FLAW_BAD_START).replace("{}", instruction)
+    elif kind == "empty_output":
+        output = ""
+    elif kind == "refusal":
+        output = rng.choice(vocab.FLAW_REFUSAL).format_map(slots)
+    else:  # too_short, and copy_example / near_duplicate when there is nothing to copy
+        instruction = rng.choice(vocab.FLAW_SHORT).format_map(slots)
+    return instruction, shown_input, output
+
+
+# --- whole replies ------------------------------------------------------------------------
+
+
+def _task_list(prompt: str, count: int, rng: random.Random) -> str:
+    """``count`` numbered task blocks, with the occasional flawed item and prose around them."""
+    style = rng.choices(_STYLES, cum_weights=_STYLE_CUM_WEIGHTS)[0]
+    examples: list[str] | None = None  # parsed from the prompt only if a copy is wanted
+    earlier: list[str] = []
+    blocks = []
+    for number in range(1, count + 1):
+        if rng.random() < FLAW_RATE:
+            kind = rng.choice(FLAW_KINDS)
+            if kind == "copy_example" and examples is None:
+                examples = _example_instructions(prompt)
+            instruction, shown_input, output = _flawed_item(kind, rng, examples or [], earlier)
+        else:
+            instruction, shown_input, output = _clean_item(rng)
+            earlier.append(instruction)
+        block = style.format(i=number, ins=instruction, inp=shown_input, out=output)
+        blocks.append(block.rstrip())  # an empty output leaves "Output:" with no trailing space
+    text = "\n\n".join(blocks)
+    if rng.random() < _PREAMBLE_RATE:
+        text = rng.choice(vocab.PREAMBLE).format(n=count) + "\n\n" + text
+    if rng.random() < _POSTSCRIPT_RATE:
+        text += "\n\n" + rng.choice(vocab.POSTSCRIPT)
+    return text
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]{3,}")
+
+
+def _plain_answer(prompt: str, rng: random.Random) -> str:
+    """A short paragraph on the prompt's own words (its last content words, in order)."""
+    words: list[str] = []
+    seen: set[str] = set()
+    for word in _WORD.findall(prompt[-600:]):
+        lowered = word.lower()
+        if lowered not in vocab.ANSWER_STOPWORDS and lowered not in seen:
+            seen.add(lowered)
+            words.append(word)
+    words = (words[:3] + list(vocab.ANSWER_FALLBACK_WORDS))[:3]
+    slots = {"w1": words[0], "W1": words[0][:1].upper() + words[0][1:], "w2": words[1], "w3": words[2]}
+    parts = (vocab.ANSWER_OPEN, vocab.ANSWER_MID, vocab.ANSWER_CLOSE)
+    return " ".join(rng.choice(part).format_map(slots) for part in parts)
