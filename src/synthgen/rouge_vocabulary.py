@@ -1,0 +1,108 @@
+"""The ROUGE-L index's vocabulary: a code for each token and a rank for each element.
+
+A token's code stands for it in the strings given to rapidfuzz; the ranks of its first,
+second, ... occurrence (its *elements*) define the global order of the prefix filter (points
+2 and 5 of :mod:`synthgen.dedup`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+# Token ids are stored as one code point each so rapidfuzz compares str to str (about 2x
+# faster than lists of ints). Code 0 is reserved for "token unknown to the pool". Past the
+# last code point a sequence is stored as a list of ints; rapidfuzz compares a str's code
+# points and a list's int values alike, so mixed pairs still compare correctly.
+_UNKNOWN = 0
+_MAX_CODE_POINT = 0x10FFFF
+
+# rank = count << _SERIAL_BITS | (serial complement): see RougeVocabulary._new_rank.
+_SERIAL_BITS = 40
+
+
+class RougeVocabulary:
+    """Token codes and element ranks of a pool, created as tokens are first seen.
+
+    :class:`~synthgen.rouge_index.RougeIndex` is a subclass rather than holding one, so that
+    its per-candidate code calls these as its own methods (``self._lookup(...)``), with no
+    extra attribute lookup.
+    """
+
+    def __init__(self) -> None:
+        # token -> [code, rank of 1st occurrence, rank of 2nd occurrence, ...]
+        self._vocab: dict[str, list[int]] = {}
+        self._next_code = _UNKNOWN + 1
+        self._serial = 0
+
+    # -- encoding ---------------------------------------------------------------------
+
+    def _new_rank(self, count: int) -> int:
+        """A fresh rank: ascending ``count`` first, then later-created before earlier-created."""
+        self._serial += 1
+        return (count << _SERIAL_BITS) | ((1 << _SERIAL_BITS) - self._serial)
+
+    def _pack(self, codes: list[int]) -> str | list[int]:
+        if self._next_code <= _MAX_CODE_POINT or max(codes, default=0) <= _MAX_CODE_POINT:
+            return "".join(map(chr, codes))
+        return codes
+
+    def _lookup(self, tokens: list[str]) -> tuple[str | list[int], list[int], int]:
+        """Codes, sorted ranks of known elements, and how many elements the pool has never seen."""
+        vocab_get = self._vocab.get
+        infos = list(map(vocab_get, tokens))
+        if len(set(tokens)) == len(tokens):  # no repeated token: the usual, quick case
+            codes = [_UNKNOWN if info is None else info[0] for info in infos]
+            ranks = sorted([info[1] for info in infos if info is not None])
+            return self._pack(codes), ranks, len(tokens) - len(ranks)
+        codes = []
+        ranks = []
+        occurrences: dict[str, int] = {}
+        for tok, info in zip(tokens, infos, strict=True):
+            if info is None:
+                codes.append(_UNKNOWN)
+                continue
+            codes.append(info[0])
+            k = occurrences.get(tok, 0) + 1
+            occurrences[tok] = k
+            if k < len(info):
+                ranks.append(info[k])
+        ranks.sort()
+        return self._pack(codes), ranks, len(tokens) - len(ranks)
+
+    def _assign(self, tokens: list[str]) -> tuple[list[int], list[int]]:
+        """Codes and unsorted ranks of ``tokens``, creating the missing ones (count 1)."""
+        vocab = self._vocab
+        codes: list[int] = []
+        ranks: list[int] = []
+        occurrences: dict[str, int] = {}
+        for tok in tokens:
+            info = vocab.get(tok)
+            if info is None:
+                info = vocab[tok] = [self._next_code]
+                self._next_code += 1
+            k = occurrences.get(tok, 0) + 1
+            occurrences[tok] = k
+            if k == len(info):
+                info.append(self._new_rank(1))
+            codes.append(info[0])
+            ranks.append(info[k])
+        return codes, ranks
+
+    def _rank_new(self, counts: Counter[str], repeats: Counter[tuple[str, int]]) -> None:
+        """Give ranks (and codes) to unseen elements, fewest texts first (see prime)."""
+        vocab = self._vocab
+        for tok in counts:
+            if tok not in vocab:
+                vocab[tok] = [self._next_code]
+                self._next_code += 1
+        # Occurrence k of a token needs occurrence k-1 ranked first; give missing ranks in
+        # order of k so an info list never skips a slot.
+        elements = sorted(
+            [(n, 1, tok) for tok, n in counts.items() if len(vocab[tok]) == 1]
+            + [(n, k, tok) for (tok, k), n in repeats.items()],
+            key=lambda e: (e[1], e[0]),
+        )
+        for count, k, tok in elements:
+            info = vocab[tok]
+            if k == len(info):
+                info.append(self._new_rank(count))
