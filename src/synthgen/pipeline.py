@@ -171,10 +171,11 @@ class Generation:
             per_request = self.counts.kept / processed
         else:
             per_request = max(1.0, self.s.tasks_per_request * 0.6)  # typical share kept
-        wanted = math.ceil(remaining / max(per_request, 0.2) * 1.25) + 1
+        unjudged = len(self.ready) + len(self.screening)  # answers in hand, verdict to come
+        wanted = math.ceil(remaining / max(per_request, 0.2) * 1.25) + 1 - unjudged
         cap = min(2 * self.s.concurrency, wanted)
         # Don't run far ahead of a slow request at the head of the line, nor of the screener.
-        while len(self.pending) < cap and len(self.ready) + len(self.screening) < 4 * self.s.concurrency:
+        while len(self.pending) < cap and unjudged < 4 * self.s.concurrency:
             self._launch(self._build_request(self.next_index))
             self.next_index += 1
 
