@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from synthgen.config import FilterOptions
@@ -15,6 +16,13 @@ COPIES = (
     "1. Instruction: Explain why the sky looks blue during the day.\n1. Input: <noinput>\n1. Output: Light.\n\n"
     "2. Instruction: EXPLAIN why the sky looks blue during the daytime!\n2. Input: <noinput>\n2. Output: Light."
 )
+
+
+async def _until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    """Let the event loop run (the worker's results arrive through it) until ``condition`` holds."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not condition() and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.01)
 
 
 def _kwargs(wanted: int = 10_000) -> dict[str, Any]:
@@ -42,10 +50,7 @@ async def _screen_all(kind: type[LocalScreener] | type[WorkerScreener], wanted: 
     try:
         for text, cut in _answers():  # all submitted before any result is read
             screener.submit(text, truncated=cut)
-        for _ in range(500):
-            if len(results) == len(_answers()):
-                break
-            await asyncio.sleep(0.01)
+        await _until(lambda: len(results) == len(_answers()))
         assert errors == []
         return results
     finally:
@@ -80,10 +85,7 @@ async def _screen_huge_answers() -> list[Screened]:
         )
         for _ in range(6):
             screener.submit(big, truncated=False)
-        for _ in range(1000):
-            if len(results) == 6:
-                break
-            await asyncio.sleep(0.01)
+        await _until(lambda: len(results) == 6)
         return results
     finally:
         await screener.aclose()
@@ -102,10 +104,7 @@ async def _dead_worker() -> list[BaseException]:
     try:
         screener._process.kill()
         screener.submit("1. Instruction: Name a colour.", truncated=False)
-        for _ in range(500):
-            if errors:
-                break
-            await asyncio.sleep(0.01)
+        await _until(lambda: bool(errors))
         return errors
     finally:
         await screener.aclose()
