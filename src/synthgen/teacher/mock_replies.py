@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from typing import TypeVar
 
+from synthgen.prompts import NO_INPUT  # the marker our prompt shows for an empty input
 from synthgen.teacher import mock_vocab as vocab
 from synthgen.teacher.mock_math import _MATH
 from synthgen.teacher.mock_prompt import _example_instructions, requested_task_count
@@ -22,7 +23,6 @@ from synthgen.teacher.mock_slots import _Slots
 T = TypeVar("T")
 
 CHARS_PER_TOKEN = 4
-NO_INPUT = "<noinput>"
 
 FLAW_RATE = 0.10
 FLAW_KINDS: tuple[str, ...] = (
