@@ -108,10 +108,6 @@ class LocalScreener:
     async def start(self) -> None:
         return None
 
-    @property
-    def outstanding(self) -> int:
-        return 0
-
     def submit(self, text: str, *, truncated: bool) -> None:
         self._on_result(self.screener.screen(text, truncated=truncated))
 
@@ -190,7 +186,6 @@ class WorkerScreener:
         self._sock = socket.socket(fileno=os.dup(parent.fileno()))
         parent.close()
         self._on_result, self._on_error = on_result, on_error
-        self.outstanding = 0  # submitted, result not back yet
         self._reading: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -198,7 +193,6 @@ class WorkerScreener:
         self._reading = asyncio.create_task(self._read_results())
 
     def submit(self, text: str, *, truncated: bool) -> None:
-        self.outstanding += 1
         self._writer.write(_frame((text, truncated)))
 
     async def _read_results(self) -> None:
@@ -208,7 +202,6 @@ class WorkerScreener:
                 if size == -1:
                     (size,) = _LONG_LENGTH.unpack(await self._reader.readexactly(_LONG_LENGTH.size))
                 result = pickle.loads(await self._reader.readexactly(size))
-                self.outstanding -= 1
                 self._on_result(result)
         except (asyncio.IncompleteReadError, ConnectionError):
             self._on_error(SynthgenError("the screening worker process died"))

@@ -150,9 +150,6 @@ class DatasetWriter:
         self._meta: IO[str] = self._meta_path.open(mode, encoding="utf-8", newline="\n")
         self._last_sync = time.monotonic()
 
-    def append(self, record: AlpacaRecord, meta: dict[str, Any]) -> None:
-        self.append_many([record], meta)
-
     def append_many(self, records: list[AlpacaRecord], meta: dict[str, Any]) -> None:
         """Append the examples kept from one answer (they share ``meta``, e.g. its request).
 
