@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 import math
 import random
+import re
+import unicodedata
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -426,3 +428,10 @@ def test_exact_index_remembers_first_reference() -> None:
     assert exact.seen("k1") and "k2" in exact and not exact.seen("k3")
     assert exact.find("k3") is None
     assert len(exact) == 2
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+def test_normalize_key_ascii_fast_path_matches_the_general_rule(text: str) -> None:
+    # ASCII text takes a byte-translation shortcut; it must give the documented rule's key.
+    rule = re.sub(r"[\W_]+", " ", unicodedata.normalize("NFKC", text).casefold()).strip()
+    assert normalize_key(text, text) == f"{rule}\n{rule}"

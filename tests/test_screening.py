@@ -113,3 +113,16 @@ async def _dead_worker() -> list[BaseException]:
 def test_a_dead_worker_is_reported_not_waited_for() -> None:
     errors = asyncio.run(_dead_worker())
     assert len(errors) == 1 and "screening worker process died" in str(errors[0])
+
+
+async def _close_unstarted() -> tuple[bool, int | None]:
+    # The pipeline starts the worker before building the teacher, which may fail (a bad
+    # option, a missing SDK): the worker must then end without ever being started.
+    screener = WorkerScreener(lambda result: None, lambda exc: None, **_kwargs())
+    await screener.aclose()
+    return screener._process.is_alive(), screener._process.exitcode
+
+
+def test_a_worker_never_started_still_ends_on_close() -> None:
+    alive, exitcode = asyncio.run(_close_unstarted())
+    assert not alive and exitcode == 0

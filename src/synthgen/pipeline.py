@@ -122,12 +122,18 @@ class Generation:
             log.info("%s already has %d examples (target %d); nothing to do",
                      self.s.output, len(existing.records), self.target)  # fmt: skip
             return EXIT_OK
-        self.dispatcher = build_dispatcher(self.s, self.meter)
         # answers handed to the screener, oldest first, until their result comes back
         self.screening: collections.deque[tuple[Completion, _Request]] = collections.deque()
         self.fatal: BaseException | None = None
+        # The screening worker starts first: it builds its pools on the other core while
+        # this process imports the teacher's SDK (~1 s for openai) in build_dispatcher.
         self.screener = self._start_screener(existing)
-        await self.screener.start()
+        try:
+            self.dispatcher = build_dispatcher(self.s, self.meter)
+            await self.screener.start()
+        except BaseException:
+            await self.screener.aclose()
+            raise
         self.writer = DatasetWriter(
             self.s.output, overwrite=self.s.overwrite, first_index=len(existing.records)
         )

@@ -40,7 +40,8 @@ _SLICE_FROM = 32
 DEFAULT_NUMPY_FROM = 160
 # Each member's elements hashed (rank mod 256) into 256 bits, stored as 4 uint64 words.
 _MASK_WORDS = 4
-_WORD = (1 << 64) - 1
+# What RougeVocabulary._lookup returns: token codes, sorted known ranks, unknown count.
+_LookedUp = tuple[str | list[int], list[int], int]
 
 
 def _element_bits(ranks: Iterable[int]) -> int:
@@ -53,7 +54,7 @@ def _element_bits(ranks: Iterable[int]) -> int:
 
 def _as_words(bits: int) -> np.ndarray:
     """A 256-bit int as 4 uint64 words, lowest first (one row of RougeIndex._mask_rows)."""
-    return np.array([(bits >> (64 * i)) & _WORD for i in range(_MASK_WORDS)], dtype=np.uint64)
+    return np.frombuffer(bits.to_bytes(8 * _MASK_WORDS, "little"), dtype="<u8")
 
 
 def _add_entry(entries: array[int], entry: int) -> None:
@@ -174,33 +175,35 @@ class RougeIndex(RougeBounds, RougeVocabulary):
     def find_similar(self, text: str) -> Match | None:
         """The highest-scoring member with score > threshold (earliest on ties), or None."""
         tokens = rouge_tokens(text)
-        return self._best_match(tokens, self._lookup(tokens))
+        looked_up = self._lookup(tokens)
+        return self._best_match(tokens, looked_up, _element_bits(looked_up[1]))
 
     def check_and_add(self, text: str) -> Match | None:
         """Greedy step: the match that rejects ``text``, or None after adding it to the pool."""
         tokens = rouge_tokens(text)
         looked_up = self._lookup(tokens)
-        match = self._best_match(tokens, looked_up)
+        bits = _element_bits(looked_up[1])
+        match = self._best_match(tokens, looked_up, bits)
         if match is None:
-            self._insert(tokens, looked_up if looked_up[2] == 0 else None)
+            self._insert(tokens, (looked_up, bits) if looked_up[2] == 0 else None)
         return match
 
     # -- index ------------------------------------------------------------------------
 
-    def _insert(self, tokens: list[str], known: tuple[str | list[int], list[int], int] | None = None) -> int:
-        """Add a member; ``known`` is its _lookup() when every element already has a rank."""
+    def _insert(self, tokens: list[str], known: tuple[_LookedUp, int] | None = None) -> int:
+        """Add a member; ``known`` is its _lookup() and element bits when every element has a rank."""
         index_of = len(self._seqs)
         if known is None:
             codes, ranks = self._assign(tokens)
             self._seqs.append(self._pack(codes))
             ranks.sort()
+            bits = _element_bits(ranks)
         else:
-            self._seqs.append(known[0])
-            ranks = known[1]  # sorted
+            (seq, ranks, _), bits = known  # ranks sorted
+            self._seqs.append(seq)
         length = len(tokens)
         if index_of == len(self._mask_rows):
             self._mask_rows = np.concatenate([self._mask_rows, np.zeros_like(self._mask_rows)])
-        bits = _element_bits(ranks)
         self._mask_rows[index_of] = _as_words(bits)
         self._mask_ints.append(bits << 16 | min(length, 0xFFFF))
         self._longest = max(self._longest, min(length, 0xFFFF))
@@ -234,10 +237,8 @@ class RougeIndex(RougeBounds, RougeVocabulary):
                 _add_entry(entries, entry)
         return index_of
 
-    def _best_match(
-        self, tokens: list[str], looked_up: tuple[str | list[int], list[int], int]
-    ) -> Match | None:
-        """The best member for ``tokens`` (whose _lookup() is ``looked_up``), or None."""
+    def _best_match(self, tokens: list[str], looked_up: _LookedUp, bits: int) -> Match | None:
+        """The best member for ``tokens`` (whose _lookup() is ``looked_up``, element bits ``bits``)."""
         if not self._seqs:
             return None
         len_a = len(tokens)
@@ -246,7 +247,7 @@ class RougeIndex(RougeBounds, RougeVocabulary):
             return None
         seq, ranks, unknown = looked_up
         if len_a < _PACK_LIMIT:
-            members = self._survivors(ranks, unknown, len_a)
+            members = self._survivors(ranks, unknown, len_a, bits)
             members += [m for m in self._huge if self._required(len_a, len(self._seqs[m]))]
         else:  # entries cannot encode such a length: compare with every member (very rare)
             members = [m for m, other in enumerate(self._seqs) if self._required(len_a, len(other))]
@@ -271,7 +272,7 @@ class RougeIndex(RougeBounds, RougeVocabulary):
                     best_index, best_score = member, score
         return None if best_index < 0 else Match(best_index, best_score)
 
-    def _survivors(self, ranks: list[int], unknown: int, len_a: int) -> list[int]:
+    def _survivors(self, ranks: list[int], unknown: int, len_a: int, bits: int) -> list[int]:
         """Members that pass both filters: shared prefix elements, then the 256-bit bound.
 
         :meth:`_candidates` gathers the index entries of every member that may share enough
@@ -287,7 +288,6 @@ class RougeIndex(RougeBounds, RougeVocabulary):
         found, ends, sizes = self._candidates(ranks, unknown, len_a)
         if not found:
             return []
-        bits = _element_bits(ranks)
         count = bits.bit_count()
         collided = len(ranks) - count
         low = self._partners(len_a)[0] << 48

@@ -209,14 +209,18 @@ class WorkerScreener:
             self._on_error(exc)
 
     async def aclose(self) -> None:
-        with contextlib.suppress(OSError, RuntimeError):
-            self._writer.write(_frame(None))
-            await self._writer.drain()
-        if self._reading is not None:
+        """Stop the worker; also when start() was never reached (closing the pipe ends it)."""
+        if self._reading is None:
+            self._sock.close()  # the worker reads EOF and returns
+        else:
+            with contextlib.suppress(OSError, RuntimeError):
+                self._writer.write(_frame(None))
+                await self._writer.drain()
             self._reading.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._reading
         await asyncio.to_thread(self._process.join, 5)
         if self._process.is_alive():
             self._process.kill()
-        self._writer.close()
+        if self._reading is not None:
+            self._writer.close()
