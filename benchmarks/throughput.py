@@ -7,7 +7,10 @@ examples, and prints
     efficiency = ideal / wall,  ideal = ceil(requests / 64) * 0.3 s
     client CPU per request = (user + sys seconds of the generate process) / requests
 
-plus, with faults, whether any example was lost or duplicated.
+plus, with faults, whether any example was lost or duplicated. Then, unless ``--no-floor``,
+it runs ``benchmarks/sdk_floor.py`` (the openai SDK alone sending the same number of
+requests, nothing else) against a fresh clean server and prints synthgen's efficiency as a
+share of that floor, a ratio measured in one run on one machine.
 
     python benchmarks/throughput.py                 # clean run
     python benchmarks/throughput.py --faults        # 5% 429 (Retry-After 1 s), 2% 500, 1% drop, 1% truncated
@@ -19,6 +22,7 @@ import argparse
 import json
 import math
 import os
+import random
 import resource
 import subprocess
 import sys
@@ -43,6 +47,43 @@ def start_server(extra: list[str]) -> tuple[subprocess.Popen[str], str]:
     return proc, line.split("listening on", 1)[1].strip()
 
 
+def typical_prompt() -> str:
+    """A prompt as synthgen generate builds it with default options (for the SDK floor)."""
+    from synthgen.config import Settings
+    from synthgen.prompts import build_messages, load_template, sample_examples
+    from synthgen.resources import default_prompt_path, default_seeds_path
+    from synthgen.seeds import load_seeds
+
+    settings = Settings()
+    examples = sample_examples(
+        load_seeds(default_seeds_path()), [], k=settings.examples_per_prompt, mix_generated=0,
+        rng=random.Random(0),
+    )  # fmt: skip
+    template = load_template(default_prompt_path())
+    return str(build_messages(template, examples, settings.tasks_per_request)[0]["content"])
+
+
+def sdk_floor(requests: int, concurrency: int) -> dict[str, float]:
+    """benchmarks/sdk_floor.py against a fresh clean server: the SDK alone, same requests."""
+    server, url = start_server([])
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            prompt = Path(tmp) / "prompt.txt"
+            prompt.write_text(typical_prompt(), encoding="utf-8")
+            start = time.perf_counter()
+            out = subprocess.run(
+                [sys.executable, str(Path(__file__).with_name("sdk_floor.py")), url,
+                 "--prompt-file", str(prompt), "--requests", str(requests),
+                 "--concurrency", str(concurrency), "--max-tokens", "4000"],
+                capture_output=True, text=True, check=True,
+            ).stdout  # fmt: skip
+            wall = time.perf_counter() - start
+    finally:
+        server.terminate()
+        server.wait()
+    return {"wall_seconds": wall, **json.loads(out)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -50,6 +91,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--faults", action="store_true")
+    parser.add_argument("--no-floor", action="store_true", help="skip the SDK-only floor run")
     parser.add_argument("extra", nargs="*", help="more options for synthgen generate (after --)")
     args = parser.parse_args()
 
@@ -100,6 +142,19 @@ def main() -> None:
             f"screening worker {per['screening_worker']:.2f} ms (parse, filter, dedup)"
         )
     print(f"max in flight (srv)  {stats['max_concurrent']}")
+    if args.no_floor:
+        return
+    floor = sdk_floor(answered, args.concurrency)
+    floor_eff, floor_run_eff = ideal / floor["wall_seconds"], ideal / floor["run_seconds"]
+    print(
+        f"SDK floor            {floor['wall_seconds']:.2f} s (import {floor['import_seconds']:.2f} s, "
+        f"sending {floor['run_seconds']:.2f} s): efficiency {floor_eff:.3f} (run only {floor_run_eff:.3f}), "
+        f"CPU {1000 * floor['cpu_seconds'] / max(answered, 1):.2f} ms/request"
+    )
+    print(
+        f"synthgen / floor     {(ideal / wall) / floor_eff:.3f} of the SDK-only efficiency "
+        f"(run only {(ideal / run['wall_seconds']) / floor_run_eff:.3f})"
+    )
 
 
 if __name__ == "__main__":

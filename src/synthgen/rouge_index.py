@@ -26,7 +26,7 @@ from synthgen.rouge_vocabulary import RougeVocabulary
 # RougeIndex._candidates). Smaller: fewer candidates to verify, more pairs to store and look
 # up. Since lists are filtered in numpy, walking a longer list is cheap: measured on 40K
 # mock-teacher instructions, 32 -> 17 s, 128 -> 10 s; 150K benchmark corpus ~30 s for both.
-DEFAULT_COMMON_AFTER = 128
+DEFAULT_COMMON_AFTER = 1024
 # The rest of the index entry layout (see _PACK_LIMIT): field masks and the length shift.
 _MEMBER_MASK = (1 << 32) - 1
 _REACH = 0xFFFF << 32

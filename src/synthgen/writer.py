@@ -160,7 +160,11 @@ class DatasetWriter:
         if not records:
             return
         first = self.count
-        self._meta.write("".join(dumps_line({"index": first + i, **meta}) for i in range(len(records))))
+        # The shared fields are encoded once and each line gets its index in front: the
+        # same bytes as dumps_line({"index": i, **meta}), at a fraction of the cost.
+        shared = dumps_line(meta)[1:]
+        head = '{"index":%d' + ("," if shared != "}\n" else "")
+        self._meta.write("".join((head % (first + i)) + shared for i in range(len(records))))
         self._meta.flush()
         self._data.write("".join(dumps_line(record.model_dump()) for record in records))
         self._data.flush()
