@@ -20,7 +20,7 @@ from rapidfuzz.distance import LCSseq
 
 from synthgen.rouge import DEFAULT_THRESHOLD, Match, _fmeasure, rouge_tokens
 from synthgen.rouge_bounds import _ANY_END, _PACK_LIMIT, RougeBounds
-from synthgen.rouge_vocabulary import RougeVocabulary
+from synthgen.rouge_vocabulary import LookedUp, RougeVocabulary
 
 # An element is "common" once this many members are listed under it (see
 # RougeIndex._candidates). Smaller: fewer entries to filter, but more pairs to store and look
@@ -42,8 +42,6 @@ _SLICE_FROM = 32
 DEFAULT_NUMPY_FROM = 160
 # Each member's elements hashed (rank mod 256) into 256 bits, stored as 4 uint64 words.
 _MASK_WORDS = 4
-# What RougeVocabulary._lookup returns: token codes, sorted known ranks, unknown count.
-_LookedUp = tuple[str | list[int], list[int], int]
 
 
 def _element_bits(ranks: Iterable[int]) -> int:
@@ -192,7 +190,7 @@ class RougeIndex(RougeBounds, RougeVocabulary):
 
     # -- index ------------------------------------------------------------------------
 
-    def _insert(self, tokens: list[str], known: tuple[_LookedUp, int] | None = None) -> int:
+    def _insert(self, tokens: list[str], known: tuple[LookedUp, int] | None = None) -> int:
         """Add a member; ``known`` is its _lookup() and element bits when every element has a rank."""
         index_of = len(self._seqs)
         if known is None:
@@ -239,7 +237,7 @@ class RougeIndex(RougeBounds, RougeVocabulary):
                 _add_entry(entries, entry)
         return index_of
 
-    def _best_match(self, tokens: list[str], looked_up: _LookedUp, bits: int) -> Match | None:
+    def _best_match(self, tokens: list[str], looked_up: LookedUp, bits: int) -> Match | None:
         """The best member for ``tokens`` (whose _lookup() is ``looked_up``, element bits ``bits``)."""
         if not self._seqs:
             return None

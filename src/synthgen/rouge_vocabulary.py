@@ -16,6 +16,9 @@ from collections import Counter
 _UNKNOWN = 0
 _MAX_CODE_POINT = 0x10FFFF
 
+# What _lookup returns: token codes, the sorted ranks of known elements, the unknown count.
+LookedUp = tuple[str | list[int], list[int], int]
+
 # rank = count << _SERIAL_BITS | (serial complement): see RougeVocabulary._new_rank.
 _SERIAL_BITS = 40
 
@@ -46,7 +49,7 @@ class RougeVocabulary:
             return "".join(map(chr, codes))
         return codes
 
-    def _lookup(self, tokens: list[str]) -> tuple[str | list[int], list[int], int]:
+    def _lookup(self, tokens: list[str]) -> LookedUp:
         """Codes, sorted ranks of known elements, and how many elements the pool has never seen."""
         vocab_get = self._vocab.get
         infos = list(map(vocab_get, tokens))
