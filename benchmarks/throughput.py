@@ -50,9 +50,9 @@ def start_server(extra: list[str]) -> tuple[subprocess.Popen[str], str]:
 def typical_prompt() -> str:
     """A prompt as synthgen generate builds it with default options (for the SDK floor)."""
     from synthgen.config import Settings
-    from synthgen.prompts import build_messages, load_template, sample_examples
+    from synthgen.io.seeds import load_seeds
+    from synthgen.recipes.prompts import build_messages, load_template, sample_examples
     from synthgen.resources import default_prompt_path, default_seeds_path
-    from synthgen.seeds import load_seeds
 
     settings = Settings()
     examples = sample_examples(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from synthgen.config import DEFAULT_BLOCKLIST, FilterOptions
-from synthgen.filters import (
+from synthgen.recipes.filters import (
     REASONS,
     blocklist_filter,
     default_filters,

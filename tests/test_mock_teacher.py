@@ -9,16 +9,16 @@ from collections import Counter
 import pytest
 from rapidfuzz.distance import LCSseq
 
-from synthgen.parse import parse_numbered_tasks
-from synthgen.records import Completion
-from synthgen.teacher import mock
-from synthgen.teacher.mock import (
+from synthgen.mock.teacher import (
     MockTeacher,
     count_tokens,
     mock_reply,
     requested_task_count,
     truncate_to_tokens,
 )
+from synthgen.recipes.parse import parse_numbered_tasks
+from synthgen.records import Completion
+from synthgen.mock import teacher as mock
 
 EXAMPLES = (
     "Give three tips for staying healthy.",

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from synthgen.parse import ParseResult, parse_numbered_tasks
-from synthgen.prompts import Example, format_example
+from synthgen.recipes.parse import ParseResult, parse_numbered_tasks
+from synthgen.recipes.prompts import Example, format_example
 
 COMPLETIONS = Path(__file__).parent / "data" / "completions"
 

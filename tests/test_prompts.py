@@ -9,7 +9,7 @@ import pytest
 
 from conftest import read_jsonl, run_cli
 from synthgen.errors import InputError
-from synthgen.prompts import build_messages, load_template, sample_examples
+from synthgen.recipes.prompts import build_messages, load_template, sample_examples
 from synthgen.records import AlpacaRecord, SeedTask
 from synthgen.resources import default_prompt_path
 

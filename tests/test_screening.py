@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from synthgen.config import FilterOptions
+from synthgen.mock.teacher import mock_reply
 from synthgen.screening import LocalScreener, Screened, Screener, WorkerScreener
-from synthgen.teacher.mock import mock_reply
 
 SEEDS = ["Explain why the sky looks blue during the day.", "Name three uses of baking soda at home."]
 PROMPT = "Write 20 new tasks, numbered 1 to 20."

@@ -9,8 +9,8 @@ import pytest
 
 from conftest import run_cli
 from synthgen.errors import InputError
+from synthgen.io.seeds import load_seeds
 from synthgen.resources import default_seeds_path
-from synthgen.seeds import load_seeds
 
 
 def _write(path: Path, lines: list[str]) -> Path:

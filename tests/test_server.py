@@ -27,9 +27,9 @@ import pytest
 
 from conftest import run_cli
 from synthgen.config import MockServerSettings
-from synthgen.server.app import create_app
-from synthgen.server.replies import MALFORMED_REPLY
-from synthgen.teacher.mock import count_tokens, mock_reply
+from synthgen.mock.server.app import create_app
+from synthgen.mock.server.replies import MALFORMED_REPLY
+from synthgen.mock.teacher import count_tokens, mock_reply
 
 TASKS_PROMPT = (
     "Please write 5 new tasks. Example tasks:\n\n"
@@ -433,7 +433,7 @@ def test_signal_stops_cleanly_and_debug_logs_each_request(sig: int) -> None:
         assert server.stop(sig) == 0
     finally:
         server.proc.kill()
-    requests = [line for line in server.log if "synthgen.server" in line]
+    requests = [line for line in server.log if "synthgen.mock.server" in line]
     assert len(requests) == 2
     assert re.search(r"GET /v1/models 200 \d+\.\dms$", requests[0])
     assert re.search(r"POST /v1/completions 200 \d+\.\dms$", requests[1])
@@ -443,7 +443,7 @@ def test_signal_stops_cleanly_and_debug_logs_each_request(sig: int) -> None:
 def test_listening_socket_is_tcp_so_asyncio_disables_nagle() -> None:
     # asyncio sets TCP_NODELAY on accepted sockets only when their proto is IPPROTO_TCP; with
     # proto 0 every answer waited ~40 ms for the client's delayed ACK (measured before the fix).
-    from synthgen.server.serving import _listen
+    from synthgen.mock.server.serving import _listen
 
     sock = _listen("127.0.0.1", 0)
     try:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from synthgen.errors import LockHeldError, TeacherError, TransientTeacherError
-from synthgen.lock import OutputLock
+from synthgen.io.lock import OutputLock
 from synthgen.records import Completion, Usage
 from synthgen.teacher.cache import ResponseCache, cache_key
 from synthgen.teacher.endpoints import Endpoint, EndpointPool

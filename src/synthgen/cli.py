@@ -179,7 +179,7 @@ def mock_teacher(
     """Serve the mock teacher as an OpenAI-compatible HTTP API (for CI and fault drills)."""
     with _user_errors():
         settings = build_settings(MockServerSettings, dict(locals()))
-        from synthgen.server.serving import serve
+        from synthgen.mock.server.serving import serve
 
         serve(settings)
 
@@ -198,7 +198,7 @@ def dedup(
     """Drop near-duplicate instructions (ROUGE-L, as self-instruct) from an existing dataset."""
     with _user_errors():
         settings = build_settings(DedupSettings, dict(locals()))
-        from synthgen.dedup_file import run_dedup
+        from synthgen.dedup.dedup_command import run_dedup
 
         report = run_dedup(settings)
         typer.echo(report.summary(), err=True)
@@ -222,7 +222,7 @@ def filter_command(
     """Apply the generate pipeline's heuristic filters to an existing dataset."""
     with _user_errors():
         settings = build_settings(FilterSettings, dict(locals()))
-        from synthgen.filter_file import run_filter
+        from synthgen.dedup.filter_command import run_filter
 
         report = run_filter(settings)
         typer.echo(report.summary(), err=True)

@@ -23,20 +23,20 @@ from typing import Any
 
 from synthgen.config import FilterOptions, Settings
 from synthgen.dedup import normalize_key as exact_key
+from synthgen.engine.progress import ProgressReporter, setup_logging
+from synthgen.engine.report import Counts, build_report, summary_text
 from synthgen.errors import TeacherError, TransientTeacherError
-from synthgen.lock import OutputLock
-from synthgen.parse import parse_numbered_tasks
-from synthgen.progress import ProgressReporter, setup_logging
-from synthgen.prompts import build_messages, load_template, sample_examples
+from synthgen.io.lock import OutputLock
+from synthgen.io.resume import check_output_path, find_start
+from synthgen.io.seeds import load_seeds, seeds_digest
+from synthgen.io.writer import DatasetWriter, ExistingOutput, lock_path
+from synthgen.recipes.parse import parse_numbered_tasks
+from synthgen.recipes.prompts import build_messages, load_template, sample_examples
 from synthgen.records import AlpacaRecord, Candidate, Completion
-from synthgen.report import Counts, build_report, summary_text
 from synthgen.resources import default_prompt_path, default_seeds_path
-from synthgen.resume import check_output_path, find_start
 from synthgen.screening import LocalScreener, Screened, WorkerScreener
-from synthgen.seeds import load_seeds, seeds_digest
 from synthgen.teacher.build import build_dispatcher
 from synthgen.teacher.dispatch import BudgetExhausted, UsageMeter
-from synthgen.writer import DatasetWriter, ExistingOutput, lock_path
 
 log = logging.getLogger("synthgen")
 

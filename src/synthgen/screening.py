@@ -34,8 +34,8 @@ from synthgen.config import FilterOptions
 from synthgen.dedup import ExactIndex, RougeIndex
 from synthgen.dedup import normalize_key as exact_key
 from synthgen.errors import SynthgenError
-from synthgen.filters import default_filters, first_rejection
-from synthgen.parse import parse_numbered_tasks
+from synthgen.recipes.filters import default_filters, first_rejection
+from synthgen.recipes.parse import parse_numbered_tasks
 from synthgen.records import Candidate
 
 

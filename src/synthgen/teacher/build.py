@@ -29,7 +29,7 @@ def read_api_key(settings: Settings) -> str:
 
 def build_endpoints(settings: Settings) -> EndpointPool:
     if settings.teacher_kind() == "mock":
-        from synthgen.teacher.mock import MockTeacher
+        from synthgen.mock.teacher import MockTeacher
 
         teacher = MockTeacher(seed=settings.seed, max_tokens=settings.max_tokens)
         return EndpointPool([Endpoint("mock", teacher)])

@@ -19,8 +19,8 @@ from synthgen.teacher.base import Message
 from synthgen.teacher.cache import ResponseCache
 from synthgen.teacher.endpoints import EndpointPool
 from synthgen.teacher.limits import AdaptiveConcurrency, TokenBucket
-from synthgen.teacher.mock import count_tokens
 from synthgen.teacher.retry import RetryPolicy
+from synthgen.teacher.tokens import count_tokens
 
 
 class BudgetExhausted(Exception):

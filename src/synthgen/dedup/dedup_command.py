@@ -40,8 +40,8 @@ from typing import Any
 from synthgen.config import DedupSettings
 from synthgen.dedup import ExactIndex, RougeIndex, normalize_key
 from synthgen.errors import SynthgenError, UsageError
-from synthgen.fileio import write_jsonl_atomic
-from synthgen.readers import Located, load_alpaca_records
+from synthgen.io.files import write_jsonl_atomic
+from synthgen.io.readers import Located, load_alpaca_records
 
 __all__ = ["DedupReport", "run_dedup"]
 

@@ -2,7 +2,7 @@
 
 The sampling parameters it honours (:func:`parse_params`), the prompt it reads from ``messages``
 or ``prompt``, and the text of each choice (:func:`generate`) with its token ``usage``. The text
-comes from :mod:`synthgen.teacher.mock`, the same functions ``--teacher mock`` calls in-process.
+comes from :mod:`synthgen.mock.teacher`, the same functions ``--teacher mock`` calls in-process.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from synthgen.server.faults import APIError
-from synthgen.teacher.mock import count_tokens, mock_reply, truncate_to_tokens
+from synthgen.mock.server.faults import APIError
+from synthgen.mock.teacher import count_tokens, mock_reply, truncate_to_tokens
 
 MODEL_ID = "mock"
 MAX_CHOICES = 128  # OpenAI's limit for n

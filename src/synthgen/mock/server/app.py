@@ -1,8 +1,8 @@
 """The ASGI app: Starlette's router behind a raw gate that counts requests and injects faults.
 
 Every request but ``/stats`` and ``/stats/reset`` is counted; a ``/v1`` request meets auth,
-capacity and the :class:`~synthgen.server.faults.Draw` it took on arrival (error, drop, hang,
-latency) before the routes of :mod:`synthgen.server.routes` see it.
+capacity and the :class:`~synthgen.mock.server.faults.Draw` it took on arrival (error, drop, hang,
+latency) before the routes of :mod:`synthgen.mock.server.routes` see it.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from starlette.applications import Starlette
 from starlette.types import Message, Receive, Scope, Send
 
 from synthgen.config import MockServerSettings
-from synthgen.server.faults import APIError, Draw, FaultPlan, Stats, _drawn_error, _retry_headers
-from synthgen.server.routes import (
+from synthgen.mock.server.faults import APIError, Draw, FaultPlan, Stats, _drawn_error, _retry_headers
+from synthgen.mock.server.routes import (
     _CONTENT_FAULT,
     ROUTES,
     _api_error,
@@ -27,7 +27,7 @@ from synthgen.server.routes import (
 )
 
 # The package's logger, one debug line per request; serving.serve() configures it.
-logger = logging.getLogger("synthgen.server")
+logger = logging.getLogger("synthgen.mock.server")
 
 _STATS_PATHS = frozenset({"/stats", "/stats/reset"})
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from synthgen.teacher.mock_slots import _Slots
+from synthgen.mock.slots import _Slots
 
 # --- arithmetic problems: (rng, slots) -> (subject, problem, worked answer) ----------------
 # The subject names the problem's particulars ("about a 20% discount on a desk lamp"), so

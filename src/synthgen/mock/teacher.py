@@ -4,12 +4,12 @@
 
 - A prompt that asks for new tasks ("write 20 new tasks", "numbered 1 to 20", or example
   blocks ``N. Instruction: ...``; 20 when no count is given, at most 100) gets that many
-  tasks in the block format of :func:`synthgen.prompts.format_example`. Like a real
+  tasks in the block format of :func:`synthgen.recipes.prompts.format_example`. Like a real
   teacher it sometimes adds a sentence before or after the list, and about one reply in
   five uses another label style (``N. **Instruction:**`` or ``Instruction N:``).
 - Any other prompt gets a short paragraph built from the prompt's own words.
 
-Tasks are assembled from the templates and pools of :mod:`mock_vocab` (plus computed
+Tasks are assembled from the templates and pools of :mod:`synthgen.mock.vocab` (plus computed
 arithmetic problems), varied enough that a mock run can keep tens of thousands of tasks
 after the ROUGE-L near-duplicate filter. About :data:`FLAW_RATE` of the items are
 deliberately bad, one flaw each from :data:`FLAW_KINDS`, so that the pipeline's filters
@@ -18,22 +18,20 @@ and dedup have something to catch.
 The reply is a pure function of ``(prompt, seed, sample_index)``: the random generator is
 seeded from a BLAKE2 hash of the three (not Python's salted ``hash()``). All vocabulary is
 prepared at import, so a 20-task reply costs a fraction of a millisecond; the HTTP mock
-server (``synthgen.server``) calls these functions on its event loop.
+server (``synthgen.mock.server``) calls these functions on its event loop.
 
 This module holds :class:`MockTeacher` and re-exports the public names. The work is done in
-:mod:`~synthgen.teacher.mock_prompt` (how many tasks a prompt asks for),
-:mod:`~synthgen.teacher.mock_replies` (items, flaws, whole replies, :func:`mock_reply`, token
-counts), :mod:`~synthgen.teacher.mock_slots` (template slot filling) and
-:mod:`~synthgen.teacher.mock_math` (arithmetic problems), with the words in
-:mod:`~synthgen.teacher.mock_vocab`.
+:mod:`~synthgen.mock.prompt` (how many tasks a prompt asks for),
+:mod:`~synthgen.mock.replies` (items, flaws, whole replies, :func:`mock_reply`, token
+counts), :mod:`~synthgen.mock.slots` (template slot filling) and
+:mod:`~synthgen.mock.math_tasks` (arithmetic problems), with the words in
+:mod:`~synthgen.mock.vocab`.
 """
 
 from __future__ import annotations
 
-from synthgen.records import Completion, Usage
-from synthgen.teacher.base import Message
-from synthgen.teacher.mock_prompt import requested_task_count
-from synthgen.teacher.mock_replies import (
+from synthgen.mock.prompt import requested_task_count
+from synthgen.mock.replies import (
     FLAW_KINDS,
     FLAW_RATE,
     _digest,
@@ -41,6 +39,8 @@ from synthgen.teacher.mock_replies import (
     mock_reply,
     truncate_to_tokens,
 )
+from synthgen.records import Completion, Usage
+from synthgen.teacher.base import Message
 
 __all__ = [
     "FLAW_KINDS",

@@ -14,9 +14,9 @@ from typing import Any
 
 from synthgen.config import FilterSettings
 from synthgen.errors import UsageError
-from synthgen.fileio import write_jsonl_atomic
-from synthgen.filters import REASONS, Filter, default_filters, first_rejection
-from synthgen.readers import Located, load_alpaca_records
+from synthgen.io.files import write_jsonl_atomic
+from synthgen.io.readers import Located, load_alpaca_records
+from synthgen.recipes.filters import REASONS, Filter, default_filters, first_rejection
 from synthgen.records import Candidate
 
 __all__ = ["FilterReport", "run_filter"]

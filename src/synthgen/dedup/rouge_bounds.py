@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from synthgen.rouge import _fmeasure
+from synthgen.dedup.rouge import _fmeasure
 
 # Shared elements the filter asks for (s in RougeIndex._candidates): 2, so that the
 # common elements can be indexed by pairs.
@@ -22,7 +22,7 @@ _ANY_END = (1 << 64) - 1  # entry range end that excludes no entry
 class RougeBounds:
     """Required LCS lengths and prefix-filter bounds for one threshold, each computed once.
 
-    :class:`~synthgen.rouge_index.RougeIndex` is a subclass rather than holding one, so that
+    :class:`~synthgen.dedup.rouge_index.RougeIndex` is a subclass rather than holding one, so that
     its per-candidate code calls these as its own methods (``self._required(...)``), with no
     extra attribute lookup.
     """

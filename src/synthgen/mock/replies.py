@@ -1,9 +1,9 @@
 """The mock teacher's replies: clean and flawed task items, the task list or plain answer
 around them, :func:`mock_reply` itself, and the rough token counts used for ``usage``.
 
-Items are filled from the templates of :mod:`mock_vocab` (see :mod:`mock_slots`) or are
-arithmetic problems (:mod:`mock_math`); about :data:`FLAW_RATE` of them carry one flaw
-from :data:`FLAW_KINDS`. What the prompt asks for is read by :mod:`mock_prompt`.
+Items are filled from the templates of :mod:`synthgen.mock.vocab` (see :mod:`synthgen.mock.slots`) or are
+arithmetic problems (:mod:`synthgen.mock.math_tasks`); about :data:`FLAW_RATE` of them carry one flaw
+from :data:`FLAW_KINDS`. What the prompt asks for is read by :mod:`synthgen.mock.prompt`.
 """
 
 from __future__ import annotations
@@ -14,15 +14,15 @@ import re
 from collections.abc import Sequence
 from typing import TypeVar
 
-from synthgen.prompts import NO_INPUT  # the marker our prompt shows for an empty input
-from synthgen.teacher import mock_vocab as vocab
-from synthgen.teacher.mock_math import _MATH
-from synthgen.teacher.mock_prompt import _example_instructions, requested_task_count
-from synthgen.teacher.mock_slots import _Slots
+from synthgen.mock import vocab
+from synthgen.mock.math_tasks import _MATH
+from synthgen.mock.prompt import _example_instructions, requested_task_count
+from synthgen.mock.slots import _Slots
+from synthgen.recipes.prompts import NO_INPUT  # the marker our prompt shows for an empty input
+from synthgen.teacher.tokens import CHARS_PER_TOKEN, count_tokens
 
 T = TypeVar("T")
 
-CHARS_PER_TOKEN = 4
 
 FLAW_RATE = 0.10
 FLAW_KINDS: tuple[str, ...] = (
@@ -49,11 +49,6 @@ _STYLES = (
     "Instruction {i}: {ins}\nInput {i}: {inp}\nOutput {i}: {out}",
 )
 _STYLE_CUM_WEIGHTS = (0.8, 0.9, 1.0)
-
-
-def count_tokens(text: str) -> int:
-    """Rough token count used for ``usage`` (about 4 characters a token, at least 1)."""
-    return max(1, (len(text) + CHARS_PER_TOKEN - 1) // CHARS_PER_TOKEN)
 
 
 def truncate_to_tokens(text: str, max_tokens: int) -> tuple[str, bool]:

@@ -1,8 +1,8 @@
 """:class:`RougeIndex`: the pool of instructions, finding a near-duplicate exactly and quickly.
 
 The rule, and how the index stays exact, are described in :mod:`synthgen.dedup`. The length
-arithmetic lives in :mod:`synthgen.rouge_bounds`, the token codes and ranks in
-:mod:`synthgen.rouge_vocabulary`.
+arithmetic lives in :mod:`synthgen.dedup.rouge_bounds`, the token codes and ranks in
+:mod:`synthgen.dedup.rouge_vocabulary`.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import LCSseq
 
-from synthgen.rouge import DEFAULT_THRESHOLD, Match, _fmeasure, rouge_tokens
-from synthgen.rouge_bounds import _ANY_END, _PACK_LIMIT, RougeBounds
-from synthgen.rouge_vocabulary import LookedUp, RougeVocabulary
+from synthgen.dedup.rouge import DEFAULT_THRESHOLD, Match, _fmeasure, rouge_tokens
+from synthgen.dedup.rouge_bounds import _ANY_END, _PACK_LIMIT, RougeBounds
+from synthgen.dedup.rouge_vocabulary import LookedUp, RougeVocabulary
 
 # An element is "common" once this many members are listed under it (see
 # RougeIndex._candidates). Smaller: fewer entries to filter, but more pairs to store and look

@@ -15,7 +15,7 @@ import uvicorn
 
 from synthgen.config import MockServerSettings
 from synthgen.errors import UsageError
-from synthgen.server.app import create_app, logger
+from synthgen.mock.server.app import create_app, logger
 
 # Seconds uvicorn waits for in-flight requests on SIGINT/SIGTERM before cancelling them (a hung
 # request would otherwise hold the shutdown for --hang-seconds).

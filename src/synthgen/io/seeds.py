@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from synthgen.errors import InputError
-from synthgen.readers import read_json_values, validation_problems
+from synthgen.io.readers import read_json_values, validation_problems
 from synthgen.records import SeedTask
 
 

@@ -2,7 +2,7 @@
 
 ``/v1/chat/completions``, ``/v1/completions``, ``/v1/models`` and the uncounted ``/stats``
 endpoints (:data:`ROUTES`), plus the handlers that answer 404, 405 and :class:`APIError` as
-OpenAI does. The gate in :mod:`synthgen.server.app` runs before them and hands a drawn content
+OpenAI does. The gate in :mod:`synthgen.mock.server.app` runs before them and hands a drawn content
 fault (truncate / malformed) down in the request scope.
 """
 
@@ -18,9 +18,9 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from synthgen.server.faults import APIError, JSONResponse, Stats, _dumps
-from synthgen.server.replies import MODEL_ID, _chat_prompt, _text_prompts, _usage, generate, parse_params
-from synthgen.teacher.mock import count_tokens
+from synthgen.mock.server.faults import APIError, JSONResponse, Stats, _dumps
+from synthgen.mock.server.replies import MODEL_ID, _chat_prompt, _text_prompts, _usage, generate, parse_params
+from synthgen.mock.teacher import count_tokens
 
 FINGERPRINT = "fp_synthgen_mock"
 _CONTENT_FAULT = "synthgen.content_fault"  # scope key: the gate tells the route which fault was drawn

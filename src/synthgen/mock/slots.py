@@ -1,6 +1,6 @@
 """Slot filling for the mock teacher's templates: the vocabulary pools and one item's slot values.
 
-Every upper-case tuple of :mod:`mock_vocab` is a pool; :class:`_Slots` draws a template
+Every upper-case tuple of :mod:`synthgen.mock.vocab` is a pool; :class:`_Slots` draws a template
 field's value from its pool on first use, so one item's fields agree with each other.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import string
 
-from synthgen.teacher import mock_vocab as vocab
+from synthgen.mock import vocab
 
 # "topic" -> vocab.TOPIC, for every upper-case tuple in the vocabulary module.
 _POOLS: dict[str, tuple] = {

@@ -24,7 +24,7 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from synthgen.errors import InputError
-from synthgen.fileio import atomic_writer, dumps_line, fsync_dir, write_jsonl_atomic
+from synthgen.io.files import atomic_writer, dumps_line, fsync_dir, write_jsonl_atomic
 from synthgen.records import AlpacaRecord
 
 log = logging.getLogger("synthgen")

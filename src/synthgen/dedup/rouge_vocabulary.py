@@ -26,7 +26,7 @@ _SERIAL_BITS = 40
 class RougeVocabulary:
     """Token codes and element ranks of a pool, created as tokens are first seen.
 
-    :class:`~synthgen.rouge_index.RougeIndex` is a subclass rather than holding one, so that
+    :class:`~synthgen.dedup.rouge_index.RougeIndex` is a subclass rather than holding one, so that
     its per-candidate code calls these as its own methods (``self._lookup(...)``), with no
     extra attribute lookup.
     """

@@ -1,6 +1,6 @@
 """The mock teacher over HTTP: an OpenAI-compatible API for CI, benchmarks and fault drills.
 
-The text comes from :mod:`synthgen.teacher.mock`, the same functions ``--teacher mock`` calls
+The text comes from :mod:`synthgen.mock.teacher`, the same functions ``--teacher mock`` calls
 in-process; this package adds OpenAI's response shapes and rehearsable production trouble.
 
 A request to ``/v1/...`` meets, in this order::
@@ -13,14 +13,14 @@ whatever its fate, so request k of a sequential client always meets the same fau
 does not depend on arrival order: it is a function of the request and ``--seed`` only.
 ``/stats`` and ``/stats/reset`` skip all of this and are not counted.
 
-Its modules, in the order a request meets them: :mod:`~synthgen.server.serving` (uvicorn, the
-socket, signals), :mod:`~synthgen.server.app` (the gate), :mod:`~synthgen.server.faults` (the
-fault plan, OpenAI-shaped errors and the ``/stats`` counters), :mod:`~synthgen.server.routes`
-(the OpenAI routes and response shapes) and :mod:`~synthgen.server.replies` (the text and usage).
+Its modules, in the order a request meets them: :mod:`~synthgen.mock.server.serving` (uvicorn, the
+socket, signals), :mod:`~synthgen.mock.server.app` (the gate), :mod:`~synthgen.mock.server.faults` (the
+fault plan, OpenAI-shaped errors and the ``/stats`` counters), :mod:`~synthgen.mock.server.routes`
+(the OpenAI routes and response shapes) and :mod:`~synthgen.mock.server.replies` (the text and usage).
 """
 
-from synthgen.server.app import MockTeacherApp, create_app
-from synthgen.server.replies import MALFORMED_REPLY
-from synthgen.server.serving import serve
+from synthgen.mock.server.app import MockTeacherApp, create_app
+from synthgen.mock.server.replies import MALFORMED_REPLY
+from synthgen.mock.server.serving import serve
 
 __all__ = ["MALFORMED_REPLY", "MockTeacherApp", "create_app", "serve"]

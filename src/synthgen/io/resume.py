@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from synthgen.errors import ConfigError, UsageError
-from synthgen.writer import ExistingOutput, load_existing
+from synthgen.io.writer import ExistingOutput, load_existing
 
 
 def check_output_path(output: Path) -> None:

@@ -53,20 +53,20 @@ input, looked up in an :class:`ExactIndex`.
 
 Where the code lives (everything above is importable from here):
 
-* :mod:`synthgen.rouge`: :func:`rouge_tokens`, :func:`rouge_l_f`, :class:`Match`,
+* :mod:`synthgen.dedup.rouge`: :func:`rouge_tokens`, :func:`rouge_l_f`, :class:`Match`,
   :data:`DEFAULT_THRESHOLD`;
-* :mod:`synthgen.exact_index`: :func:`normalize_key`, :class:`ExactIndex`;
-* :mod:`synthgen.rouge_index`: :class:`RougeIndex`, built on
-  :class:`~synthgen.rouge_bounds.RougeBounds` (points 1 and 3: required LCS lengths and
-  prefix bounds) and :class:`~synthgen.rouge_vocabulary.RougeVocabulary` (points 2 and 5:
+* :mod:`synthgen.dedup.exact`: :func:`normalize_key`, :class:`ExactIndex`;
+* :mod:`synthgen.dedup.rouge_index`: :class:`RougeIndex`, built on
+  :class:`~synthgen.dedup.rouge_bounds.RougeBounds` (points 1 and 3: required LCS lengths and
+  prefix bounds) and :class:`~synthgen.dedup.rouge_vocabulary.RougeVocabulary` (points 2 and 5:
   token codes and element ranks).
 """
 
 from __future__ import annotations
 
-from synthgen.exact_index import ExactIndex, normalize_key
-from synthgen.rouge import DEFAULT_THRESHOLD, Match, rouge_l_f, rouge_tokens
-from synthgen.rouge_index import RougeIndex
+from synthgen.dedup.exact import ExactIndex, normalize_key
+from synthgen.dedup.rouge import DEFAULT_THRESHOLD, Match, rouge_l_f, rouge_tokens
+from synthgen.dedup.rouge_index import RougeIndex
 
 __all__ = [
     "DEFAULT_THRESHOLD",
