@@ -9,6 +9,7 @@ from collections import Counter
 import pytest
 from rapidfuzz.distance import LCSseq
 
+from synthgen.mock import teacher as mock
 from synthgen.mock.teacher import (
     MockTeacher,
     count_tokens,
@@ -18,7 +19,6 @@ from synthgen.mock.teacher import (
 )
 from synthgen.recipes.parse import parse_numbered_tasks
 from synthgen.records import Completion
-from synthgen.mock import teacher as mock
 
 EXAMPLES = (
     "Give three tips for staying healthy.",
