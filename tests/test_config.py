@@ -52,11 +52,13 @@ def test_teacher_resolution_never_falls_back_to_the_mock() -> None:
 
 def test_content_hash_ignores_speed_options_but_not_content_options() -> None:
     base = Settings(teacher="mock")
-    fields = base.content_fields(prompt_text="p", seeds_digest="s")
-    same = Settings(teacher="mock", concurrency=3, num=5).content_fields(prompt_text="p", seeds_digest="s")
+    fields = base.content_fields(kind="mock", prompt_text="p", seeds_digest="s")
+    same = Settings(teacher="mock", concurrency=3, num=5).content_fields(
+        kind="mock", prompt_text="p", seeds_digest="s"
+    )
     other = Settings(teacher="mock", similarity_threshold=0.6).content_fields(
-        prompt_text="p", seeds_digest="s"
+        kind="mock", prompt_text="p", seeds_digest="s"
     )
     assert Settings.hash_fields(fields) == Settings.hash_fields(same)
     assert Settings.hash_fields(fields) != Settings.hash_fields(other)
-    assert fields != base.content_fields(prompt_text="q", seeds_digest="s")
+    assert fields != base.content_fields(kind="mock", prompt_text="q", seeds_digest="s")

@@ -1,14 +1,15 @@
-"""The candidate stages give the same results in-process and in a worker process."""
+"""The self-instruct screen gives the same verdicts in-process and in a worker process."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
 
 from synthgen.config import FilterOptions
+from synthgen.engine.recipe import Answer, Verdict
+from synthgen.engine.screening import LocalScreening, WorkerScreening
 from synthgen.mock.teacher import mock_reply
-from synthgen.screening import LocalScreener, Screened, Screener, WorkerScreener
+from synthgen.recipes.self_instruct import SelfInstructScreenFactory
 
 SEEDS = ["Explain why the sky looks blue during the day.", "Name three uses of baking soda at home."]
 PROMPT = "Write 20 new tasks, numbered 1 to 20."
@@ -25,31 +26,37 @@ async def _until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
         await asyncio.sleep(0.01)
 
 
-def _kwargs(wanted: int = 10_000) -> dict[str, Any]:
-    return {"threshold": 0.7, "filters": FilterOptions(), "pool": SEEDS, "keys": [], "wanted": wanted}
+FACTORY = SelfInstructScreenFactory(threshold=0.7, filters=FilterOptions(), pool=SEEDS, keys=[])
+Screening = type[LocalScreening] | type[WorkerScreening]
 
 
-def _answers() -> list[tuple[str, bool]]:
-    answers = [(mock_reply(PROMPT, seed=4, sample_index=i), False) for i in range(12)]
-    answers.append((COPIES, False))
-    answers.append((mock_reply(PROMPT, seed=4, sample_index=99), True))  # truncated: last item dropped
-    answers.append((mock_reply(PROMPT, seed=4, sample_index=100), False))  # after the target
+def _answer(text: str, *, cut: bool = False, index: int = 0) -> Answer:
+    return Answer(index, text, "length" if cut else "stop")
+
+
+def _answers() -> list[Answer]:
+    answers = [_answer(mock_reply(PROMPT, seed=4, sample_index=i), index=i) for i in range(12)]
+    answers.append(_answer(COPIES, index=12))
+    answers.append(
+        _answer(mock_reply(PROMPT, seed=4, sample_index=99), cut=True, index=13)
+    )  # last item dropped
+    answers.append(_answer(mock_reply(PROMPT, seed=4, sample_index=100), index=14))  # after the target
     return answers
 
 
 def _kept_before_last_two() -> int:
-    screener = Screener(**_kwargs())
-    return sum(len(screener.screen(text, truncated=cut).kept) for text, cut in _answers()[:13])
+    screen = FACTORY()
+    return sum(len(screen.screen(answer, 10_000).kept) for answer in _answers()[:13])
 
 
-async def _screen_all(kind: type[LocalScreener] | type[WorkerScreener], wanted: int) -> list[Screened]:
-    results: list[Screened] = []
+async def _screen_all(kind: Screening, wanted: int | None) -> list[Verdict]:
+    results: list[Verdict] = []
     errors: list[BaseException] = []
-    screener = kind(results.append, errors.append, **_kwargs(wanted))
+    screener = kind(FACTORY, wanted, results.append, errors.append)
     await screener.start()
     try:
-        for text, cut in _answers():  # all submitted before any result is read
-            screener.submit(text, truncated=cut)
+        for answer in _answers():  # all submitted before any result is read
+            screener.submit(answer)
         await _until(lambda: len(results) == len(_answers()))
         assert errors == []
         return results
@@ -59,8 +66,8 @@ async def _screen_all(kind: type[LocalScreener] | type[WorkerScreener], wanted: 
 
 def test_worker_and_local_screen_alike() -> None:
     wanted = _kept_before_last_two() + 3
-    local = asyncio.run(_screen_all(LocalScreener, wanted))
-    worker = asyncio.run(_screen_all(WorkerScreener, wanted))
+    local = asyncio.run(_screen_all(LocalScreening, wanted))
+    worker = asyncio.run(_screen_all(WorkerScreening, wanted))
     assert local == worker
     assert len(local) == len(_answers())
     assert sum(r.rejected.total() for r in local) > 0  # the mock's flawed items are caught
@@ -68,12 +75,33 @@ def test_worker_and_local_screen_alike() -> None:
     assert copies.kept == [] and copies.duplicates_similar == 2
     capped = local[-2]
     assert len(capped.kept) == 3 and capped.truncated_dropped == 1
-    assert local[-1].after_target and local[-1].kept == [] and local[-1].candidates == 0
+    assert (
+        capped.unused_after_target
+        == capped.candidates
+        - 3
+        - capped.rejected.total()
+        - capped.duplicates_exact
+        - capped.duplicates_similar
+    )
+    last = local[-1]
+    # Past the target an answer is still parsed, so that its candidates are counted as unused.
+    assert last.after_target and last.kept == [] and last.candidates == last.unused_after_target > 0
 
 
-async def _screen_huge_answers() -> list[Screened]:
-    results: list[Screened] = []
-    screener = WorkerScreener(results.append, lambda exc: None, **_kwargs())
+def test_every_candidate_is_counted_once() -> None:
+    for verdict in asyncio.run(_screen_all(LocalScreening, _kept_before_last_two() + 3)):
+        judged = (
+            len(verdict.kept)
+            + verdict.rejected.total()
+            + verdict.duplicates_exact
+            + verdict.duplicates_similar
+        )
+        assert verdict.candidates == judged + verdict.unused_after_target
+
+
+async def _screen_huge_answers() -> list[Verdict]:
+    results: list[Verdict] = []
+    screener = WorkerScreening(FACTORY, None, results.append, lambda exc: None)
     await screener.start()
     try:
         # Far more than a socket buffer in each direction: a blocking send on either side
@@ -84,7 +112,7 @@ async def _screen_huge_answers() -> list[Screened]:
             for i in range(1, 41)
         )
         for _ in range(6):
-            screener.submit(big, truncated=False)
+            screener.submit(_answer(big))
         await _until(lambda: len(results) == 6)
         return results
     finally:
@@ -99,11 +127,11 @@ def test_worker_streams_answers_larger_than_the_pipe_buffers() -> None:
 
 async def _dead_worker() -> list[BaseException]:
     errors: list[BaseException] = []
-    screener = WorkerScreener(lambda result: None, errors.append, **_kwargs())
+    screener = WorkerScreening(FACTORY, None, lambda result: None, errors.append)
     await screener.start()
     try:
         screener._process.kill()
-        screener.submit("1. Instruction: Name a colour.", truncated=False)
+        screener.submit(_answer("1. Instruction: Name a colour."))
         await _until(lambda: bool(errors))
         return errors
     finally:
@@ -118,7 +146,7 @@ def test_a_dead_worker_is_reported_not_waited_for() -> None:
 async def _close_unstarted() -> tuple[bool, int | None]:
     # The pipeline starts the worker before building the teacher, which may fail (a bad
     # option, a missing SDK): the worker must then end without ever being started.
-    screener = WorkerScreener(lambda result: None, lambda exc: None, **_kwargs())
+    screener = WorkerScreening(FACTORY, None, lambda result: None, lambda exc: None)
     await screener.aclose()
     return screener._process.is_alive(), screener._process.exitcode
 

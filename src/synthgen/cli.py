@@ -6,11 +6,12 @@ This is the only module that prints a final error and chooses the exit code.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from pydantic import BaseModel
@@ -25,10 +26,11 @@ from synthgen.config import (
     build_settings,
 )
 from synthgen.errors import SynthgenError
+from synthgen.exit_codes import HELP as EXIT_CODES
 
-EXIT_CODES = """Exit codes: 0 done; 1 teacher or internal failure; 2 bad input, usage or lock held;
-3 partial (a budget or the failure limit stopped the run; kept data is written);
-130 / 143 interrupted by SIGINT / SIGTERM (kept data is written)."""
+if TYPE_CHECKING:
+    from synthgen.engine.session import SessionResult
+
 
 app = typer.Typer(
     name="synthgen",
@@ -143,10 +145,30 @@ def generate(
     flags = {k: v for k, v in locals().items() if k != "config"}
     with _user_errors():
         settings = build_settings(Settings, flags, config)
-        from synthgen.pipeline import run_generate
+        from synthgen.commands.generate import run_generate
 
-        code = run_generate(settings)
-    raise typer.Exit(code)
+        outcome = run_generate(settings)
+    _print_run_end(outcome, output=settings.output, quiet=settings.quiet, log_format=settings.log_format)
+    if settings.json_report and outcome.report:
+        typer.echo(json.dumps(outcome.report, indent=2))
+    raise typer.Exit(outcome.exit_code)
+
+
+def _print_run_end(outcome: SessionResult, *, output: Path, quiet: bool, log_format: str) -> None:
+    """The run's error line (if any) and its summary, on stderr."""
+    from synthgen.engine.report import summary_text
+
+    if outcome.result.error:
+        typer.echo(f"synthgen: error: {outcome.result.error}", err=True)
+    if quiet or not outcome.report:
+        return
+    if log_format == "json":  # one parseable line for log collectors
+        report = outcome.report
+        typer.echo(
+            json.dumps({"event": "summary", "examples": report["examples"], **report["last_run"]}), err=True
+        )
+    else:
+        typer.echo(summary_text(outcome.report, output=str(output)), err=True)
 
 
 M = MockServerSettings

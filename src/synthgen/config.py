@@ -143,7 +143,7 @@ class Settings(FilterOptions):
         """The resolved config as JSON-ready data (holds no secret by construction)."""
         return json.loads(self.model_dump_json())
 
-    def content_fields(self, *, prompt_text: str, seeds_digest: str) -> dict[str, Any]:
+    def content_fields(self, *, kind: str, prompt_text: str, seeds_digest: str) -> dict[str, Any]:
         """Everything that decides *what* is generated (not how fast, where, or how much)."""
         keys = (
             "model", "temperature", "top_p", "max_tokens", "seed",
@@ -151,7 +151,7 @@ class Settings(FilterOptions):
             "min_instruction_words", "max_instruction_words", "blocklist",
         )  # fmt: skip
         data: dict[str, Any] = {k: getattr(self, k) for k in keys}
-        data["teacher"] = self.teacher_kind()
+        data["teacher"] = kind
         data["prompt"] = hashlib.sha256(prompt_text.encode()).hexdigest()[:16]
         data["seeds"] = seeds_digest
         return data

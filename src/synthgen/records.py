@@ -43,6 +43,7 @@ class Completion(BaseModel):
 
     text: str
     finish_reason: str = "stop"
+    reasoning: str | None = None  # a reasoning model's trace, when the server sends it apart
     usage: Usage = Field(default_factory=Usage)
     model: str = ""
     request_id: str = ""

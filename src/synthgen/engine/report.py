@@ -1,4 +1,9 @@
-"""The run report (``<output>.report.json``) and the end-of-run summary on stderr."""
+"""The run report (``<output>.report.json``): counts, usage, config, and the history of runs.
+
+Every candidate parsed from an answer is counted exactly once::
+
+    candidates == kept + sum(rejected) + duplicates_exact + duplicates_similar + unused_after_target
+"""
 
 from __future__ import annotations
 
@@ -9,28 +14,18 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from synthgen import __version__
-from synthgen.config import Settings
+from synthgen.engine.recipe import Verdict
+from synthgen.engine.stop import STOP_MESSAGES
 from synthgen.teacher.dispatch import UsageMeter
-
-STOP_MESSAGES = {
-    "target": "target reached",
-    "nothing_to_do": "the output already had the target number of examples",
-    "max_requests": "the --max-requests budget was reached",
-    "max_total_tokens": "the --max-total-tokens budget was reached",
-    "max_cost": "the --max-cost budget was reached",
-    "failure_limit": "too many failed requests in a row (--max-consecutive-failures)",
-    "teacher_error": "the teacher failed",
-    "exhausted": "the teacher stopped producing new examples",
-    "interrupted": "interrupted",
-    "running": "still running",
-}
 
 
 @dataclass
 class Counts:
     """What happened to requests and candidates in this run."""
 
-    requests: int = 0
+    requests: int = 0  # answers judged (used); later ones are answers_after_target
+    answers_after_target: int = 0  # arrived once the target was met: parsed, nothing kept
+    answers_unscreened: int = 0  # arrived behind a request cancelled at the stop
     cached_responses: int = 0
     failed_requests: int = 0
     unparseable_responses: int = 0
@@ -39,7 +34,24 @@ class Counts:
     rejected: Counter[str] = field(default_factory=Counter)
     duplicates_exact: int = 0
     duplicates_similar: int = 0
+    unused_after_target: int = 0
     kept: int = 0
+
+    def add(self, verdict: Verdict, *, cached: bool) -> None:
+        """Count one screened answer."""
+        if verdict.after_target:
+            self.answers_after_target += 1
+        else:
+            self.requests += 1
+        self.cached_responses += cached
+        self.candidates += verdict.candidates
+        self.truncated_dropped += verdict.truncated_dropped
+        self.unparseable_responses += verdict.unparseable and not verdict.after_target
+        self.rejected.update(verdict.rejected)
+        self.duplicates_exact += verdict.duplicates_exact
+        self.duplicates_similar += verdict.duplicates_similar
+        self.unused_after_target += verdict.unused_after_target
+        self.kept += len(verdict.kept)
 
 
 def _cpu_seconds() -> dict[str, float]:
@@ -57,7 +69,9 @@ def _cpu_seconds() -> dict[str, float]:
 
 def build_report(
     *,
-    settings: Settings,
+    output: str,
+    teacher: dict[str, Any],
+    config: dict[str, Any],
     counts: Counts,
     meter: UsageMeter,
     config_hash: str,
@@ -82,16 +96,12 @@ def build_report(
     runs = [*(previous.get("runs", []) if previous else []), this_run]
     return {
         "synthgen_version": __version__,
-        "output": str(settings.output),
+        "output": output,
         "examples": total_examples,
-        "teacher": {
-            "kind": settings.teacher_kind(),
-            "model": settings.model or "mock",
-            "base_urls": settings.base_url,
-        },
+        "teacher": teacher,
         "config_hash": config_hash,
         "content_config": content_config,
-        "config": settings.public_dict(),
+        "config": config,
         "last_run": this_run,
         "runs": runs,
     }
@@ -112,7 +122,7 @@ def _usage(meter: UsageMeter) -> dict[str, Any]:
 
 
 def summary_text(report: dict[str, Any], *, output: str) -> str:
-    """A few lines for stderr at the end of a run."""
+    """A few lines for the end of a run (the CLI prints them)."""
     run = report["last_run"]
     c, u = run["counts"], run["usage"]
     rejected = ", ".join(f"{k} {v}" for k, v in sorted(c["rejected"].items())) or "none"
@@ -127,7 +137,8 @@ def summary_text(report: dict[str, Any], *, output: str) -> str:
         f"  tokens: {tokens_in:,} in, {tokens_out:,} out{cost}",
         f"  candidates: {c['candidates']} parsed ({c['unparseable_responses']} responses unparseable, "
         f"{c['truncated_dropped']} cut off); rejected: {rejected}",
-        f"  duplicates: {c['duplicates_exact']} exact, {c['duplicates_similar']} similar (ROUGE-L)",
+        f"  duplicates: {c['duplicates_exact']} exact, {c['duplicates_similar']} similar (ROUGE-L); "
+        f"{c['unused_after_target']} left unused once the target was met",
         f"  stopped: {STOP_MESSAGES.get(run['stop_reason'], run['stop_reason'])}",
     ]
     return "\n".join(lines)

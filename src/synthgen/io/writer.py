@@ -150,8 +150,8 @@ class DatasetWriter:
         self._meta: IO[str] = self._meta_path.open(mode, encoding="utf-8", newline="\n")
         self._last_sync = time.monotonic()
 
-    def append_many(self, records: list[AlpacaRecord], meta: dict[str, Any]) -> None:
-        """Append the examples kept from one answer (they share ``meta``, e.g. its request).
+    def append_many(self, records: list[dict[str, Any]], meta: dict[str, Any]) -> None:
+        """Append the rows kept from one answer (they share ``meta``, e.g. its request).
 
         Meta lines are flushed before data lines, so a data line never reaches the disk
         without its meta line; one flush per answer rather than per example (two system
@@ -166,7 +166,7 @@ class DatasetWriter:
         head = '{"index":%d' + ("," if shared != "}\n" else "")
         self._meta.write("".join((head % (first + i)) + shared for i in range(len(records))))
         self._meta.flush()
-        self._data.write("".join(dumps_line(record.model_dump()) for record in records))
+        self._data.write("".join(dumps_line(record) for record in records))
         self._data.flush()
         self.count += len(records)
         if time.monotonic() - self._last_sync >= self.fsync_every:

@@ -27,9 +27,9 @@ def read_api_key(settings: Settings) -> str:
     )
 
 
-def build_endpoints(settings: Settings) -> EndpointPool:
-    if settings.teacher_kind() == "mock":
-        from synthgen.mock.teacher import MockTeacher
+def build_endpoints(settings: Settings, kind: str) -> EndpointPool:
+    if kind == "mock":
+        from synthgen.mock.teacher import MockTeacher  # the mock is a teacher too, built on demand
 
         teacher = MockTeacher(seed=settings.seed, max_tokens=settings.max_tokens)
         return EndpointPool([Endpoint("mock", teacher)])
@@ -56,10 +56,11 @@ def build_endpoints(settings: Settings) -> EndpointPool:
     return EndpointPool(endpoints)
 
 
-def build_dispatcher(settings: Settings, meter: UsageMeter) -> Dispatcher:
-    pool = build_endpoints(settings)
+def build_dispatcher(settings: Settings, meter: UsageMeter, kind: str) -> Dispatcher:
+    """The teacher stack for ``kind`` ("mock" or "openai", resolved once by the caller)."""
+    pool = build_endpoints(settings, kind)
     cache = None
-    use_cache = settings.cache and settings.teacher_kind() == "openai"  # the mock costs nothing
+    use_cache = settings.cache and kind == "openai"  # the mock costs nothing
     if use_cache:
         cache = ResponseCache(settings.cache_path or default_cache_path())
     sampling = {

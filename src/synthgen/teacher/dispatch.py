@@ -114,6 +114,12 @@ class Dispatcher:
         self.rpm = rpm
         self.tpm = tpm
 
+    async def aclose(self) -> None:
+        """Close the endpoints' connections and the cache."""
+        await self.pool.aclose()
+        if self.cache is not None:
+            self.cache.close()
+
     async def complete(
         self,
         messages: list[Message],

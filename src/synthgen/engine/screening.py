@@ -1,17 +1,15 @@
-"""The candidate stages, parse -> filter -> dedup, with the pools they keep.
+"""Where a recipe's screen runs: on the event loop, or in a worker process.
 
-The pipeline submits completions in request order and gets each one's :class:`Screened`
-back, in the same order, through a callback. Two ways to run the same :class:`Screener`:
+The engine submits answers in request order and gets each one's :class:`Verdict` back, in
+the same order, through a callback. Two ways to run the same screen:
 
-* :class:`LocalScreener` on the event loop, the callback called at once (the in-process
+* :class:`LocalScreening` on the event loop, the callback called at once (the in-process
   mock teacher: there is no network wait to overlap with, and no process to start);
-* :class:`WorkerScreener` in one child process, so that this per-answer CPU work runs on
-  the second core while the event loop keeps the HTTP requests moving. Submitting never
-  waits: answers queue up in the pipe while the worker is busy, so neither side stalls
-  the other. One worker fed in order makes the same greedy decisions as the local one.
-
-The screener, not the pipeline, counts down the examples still wanted: with answers in the
-pipe, only the screener knows how many were kept before the one it is judging.
+* :class:`WorkerScreening` in one child process, so that the per-answer CPU work (parse,
+  filter, ROUGE-L) runs on the second core while the event loop keeps the HTTP requests
+  moving. Submitting never waits: answers queue up in the pipe while the worker is busy, so
+  neither side stalls the other. One worker fed in order makes the same greedy decisions
+  as the local one.
 """
 
 from __future__ import annotations
@@ -24,105 +22,68 @@ import pickle
 import signal
 import socket
 import struct
+import sys
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
-from synthgen.config import FilterOptions
-from synthgen.dedup import ExactIndex, RougeIndex
-from synthgen.dedup import normalize_key as exact_key
+from synthgen.engine.recipe import Answer, Screen, ScreenFactory, Verdict
 from synthgen.errors import SynthgenError
-from synthgen.recipes.filters import default_filters, first_rejection
-from synthgen.recipes.parse import parse_numbered_tasks
-from synthgen.records import Candidate
 
 
-@dataclass
-class Screened:
-    """What became of one completion's candidates."""
+class _Countdown:
+    """Counts down the rows still wanted around a recipe's screen.
 
-    kept: list[Candidate] = field(default_factory=list)
-    candidates: int = 0
-    truncated_dropped: int = 0
-    unparseable: bool = False
-    rejected: Counter[str] = field(default_factory=Counter)
-    duplicates_exact: int = 0
-    duplicates_similar: int = 0
-    after_target: bool = False  # arrived once enough examples were kept: not judged at all
+    With answers queued in the pipe, only the screening side knows how many rows were kept
+    before the answer it is judging, so the countdown lives here, not in the engine.
+    """
 
-
-class Screener:
-    """Parse, filter and deduplicate against a pool of seeds and kept examples."""
-
-    def __init__(
-        self, *, threshold: float, filters: FilterOptions, pool: list[str], keys: list[str], wanted: int
-    ) -> None:
-        """``wanted``: how many more examples the run needs; later candidates are not judged."""
-        self.filters = default_filters(filters)
-        self.rouge = RougeIndex(threshold)
-        self.rouge.extend(pool)
-        self.exact = ExactIndex()
-        for key in keys:
-            self.exact.add(key)
+    def __init__(self, factory: ScreenFactory, wanted: int | None) -> None:
+        self.screen_: Screen = factory()
         self.wanted = wanted
 
-    def screen(self, text: str, *, truncated: bool) -> Screened:
-        """Candidates of ``text`` to keep, up to the number still wanted; they join the pools."""
-        if self.wanted <= 0:
-            return Screened(after_target=True)
-        parsed = parse_numbered_tasks(text, truncated=truncated)
-        result = Screened(candidates=len(parsed.candidates), truncated_dropped=parsed.dropped_truncated)
-        result.unparseable = not parsed.candidates
-        for candidate in parsed.candidates:
-            if len(result.kept) >= self.wanted:
-                break  # the target is met: later candidates are not judged (nor pooled)
-            reason = first_rejection(candidate, self.filters)
-            if reason:
-                result.rejected[reason] += 1
-                continue
-            key = exact_key(candidate.instruction, candidate.input)
-            if self.exact.seen(key):
-                result.duplicates_exact += 1
-            elif self.rouge.check_and_add(candidate.instruction) is not None:
-                result.duplicates_similar += 1
-            else:
-                self.exact.add(key)
-                result.kept.append(candidate)
-        self.wanted -= len(result.kept)
-        return result
+    def screen(self, answer: Answer) -> Verdict:
+        if self.wanted is None:
+            return self.screen_.screen(answer, sys.maxsize)
+        # Past the target the answer is still screened with limit 0, so that every candidate
+        # it holds is counted (as unused) in the report.
+        verdict = self.screen_.screen(answer, max(0, self.wanted))
+        verdict.after_target = self.wanted <= 0
+        self.wanted -= len(verdict.kept)
+        return verdict
 
 
-OnResult = Callable[[Screened], None]
+OnResult = Callable[[Verdict], None]
 OnError = Callable[[BaseException], None]
 
 
-class LocalScreener:
-    """The Screener on the event loop: each result is handed over before submit() returns."""
+class LocalScreening:
+    """The screen on the event loop: each verdict is handed over before submit() returns."""
 
-    def __init__(self, on_result: OnResult, on_error: OnError, **kwargs: object) -> None:
-        self.screener = Screener(**kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self, factory: ScreenFactory, wanted: int | None, on_result: OnResult, on_error: OnError
+    ) -> None:
+        self._screen = _Countdown(factory, wanted)
         self._on_result = on_result
 
     async def start(self) -> None:
         return None
 
-    def submit(self, text: str, *, truncated: bool) -> None:
-        self._on_result(self.screener.screen(text, truncated=truncated))
+    def submit(self, answer: Answer) -> None:
+        self._on_result(self._screen.screen(answer))
 
     async def aclose(self) -> None:
         return None
 
 
-def _worker_main(conn: Connection, kwargs: dict[str, object]) -> None:
-    """Child process: screen each completion sent until told to stop (or orphaned)."""
+def _worker_main(conn: Connection, factory: ScreenFactory, wanted: int | None) -> None:
+    """Child process: screen each answer sent until told to stop (or orphaned)."""
     # A terminal's Ctrl-C (and a `kill` of the process group) reaches this process too. The
     # parent owns stopping: it finishes what is in flight, then closes the pipe, which ends
     # this loop (EOF) even if the parent itself was killed.
     for sig in _STOP_SIGNALS:
         signal.signal(sig, signal.SIG_IGN)
-    screener = Screener(**kwargs)  # type: ignore[arg-type]
+    screen = _Countdown(factory, wanted)
     while True:
         try:
             job = conn.recv()
@@ -130,8 +91,7 @@ def _worker_main(conn: Connection, kwargs: dict[str, object]) -> None:
             return
         if job is None:
             return
-        text, truncated = job
-        conn.send(screener.screen(text, truncated=truncated))
+        conn.send(screen.screen(job))
 
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -164,8 +124,8 @@ def _frame(obj: object) -> bytes:
     return _LENGTH.pack(len(payload)) + payload
 
 
-class WorkerScreener:
-    """A Screener in a child process; the parent talks to it through asyncio streams.
+class WorkerScreening:
+    """A screen in a child process; the parent talks to it through asyncio streams.
 
     The parent's end of the pipe is an asyncio stream, so submitting only appends to the
     transport's buffer (a blocking send could deadlock with a worker blocked on sending a
@@ -174,11 +134,13 @@ class WorkerScreener:
     (about 1 ms per call measured here).
     """
 
-    def __init__(self, on_result: OnResult, on_error: OnError, **kwargs: object) -> None:
+    def __init__(
+        self, factory: ScreenFactory, wanted: int | None, on_result: OnResult, on_error: OnError
+    ) -> None:
         context = multiprocessing.get_context("spawn")  # nothing inherited from this process
         parent, child = context.Pipe()  # duplex: a Unix socket pair
         self._process = context.Process(
-            target=_worker_main, args=(child, kwargs), name="synthgen-screen", daemon=True
+            target=_worker_main, args=(child, factory, wanted), name="synthgen-screen", daemon=True
         )
         with _signals_ignored():  # inherited through exec: the child ignores them from birth
             self._process.start()
@@ -192,8 +154,8 @@ class WorkerScreener:
         self._reader, self._writer = await asyncio.open_unix_connection(sock=self._sock)
         self._reading = asyncio.create_task(self._read_results())
 
-    def submit(self, text: str, *, truncated: bool) -> None:
-        self._writer.write(_frame((text, truncated)))
+    def submit(self, answer: Answer) -> None:
+        self._writer.write(_frame(answer))
 
     async def _read_results(self) -> None:
         try:
@@ -205,7 +167,7 @@ class WorkerScreener:
                 self._on_result(result)
         except (asyncio.IncompleteReadError, ConnectionError):
             self._on_error(SynthgenError("the screening worker process died"))
-        except Exception as exc:  # a bug in a callback: surface it in the pipeline
+        except Exception as exc:  # a bug in a callback: surface it in the engine
             self._on_error(exc)
 
     async def aclose(self) -> None:

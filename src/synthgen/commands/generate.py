@@ -1,0 +1,61 @@
+"""``synthgen generate``: the self-instruct recipe, from its settings to an engine job."""
+
+from __future__ import annotations
+
+from synthgen.config import FilterOptions, Settings
+from synthgen.engine.session import Job, SessionResult, run_session
+from synthgen.io.seeds import load_seeds, seeds_digest
+from synthgen.io.writer import ExistingOutput
+from synthgen.recipes.prompts import load_template
+from synthgen.recipes.self_instruct import SelfInstruct, SelfInstructOptions
+from synthgen.resources import default_prompt_path, default_seeds_path
+from synthgen.teacher.build import build_dispatcher
+from synthgen.teacher.dispatch import Dispatcher, UsageMeter
+
+
+def run_generate(settings: Settings) -> SessionResult:
+    """Run ``synthgen generate``. Raises SynthgenError for bad input, before any request."""
+    kind = settings.teacher_kind()  # fail fast on a missing teacher, before touching any file
+    seeds_path = settings.seeds or default_seeds_path()
+    seeds = load_seeds(seeds_path)
+    template = load_template(settings.prompt or default_prompt_path())
+    content = settings.content_fields(
+        kind=kind, prompt_text=template.text, seeds_digest=seeds_digest(seeds_path)
+    )
+    options = SelfInstructOptions(
+        seed=settings.seed,
+        examples_per_prompt=settings.examples_per_prompt,
+        mix_generated=settings.mix_generated,
+        tasks_per_request=settings.tasks_per_request,
+        similarity_threshold=settings.similarity_threshold,
+        filters=FilterOptions.model_validate(settings.model_dump(include=set(FilterOptions.model_fields))),
+    )
+
+    def make_recipe(existing: ExistingOutput) -> SelfInstruct:
+        return SelfInstruct(options, seeds=seeds, template=template, existing=existing.records)
+
+    async def make_teacher(meter: UsageMeter) -> Dispatcher:
+        return build_dispatcher(settings, meter, kind)
+
+    job = Job(
+        output=settings.output,
+        overwrite=settings.overwrite,
+        force=settings.force,
+        num=settings.num,
+        add=settings.add,
+        concurrency=settings.concurrency,
+        max_consecutive_failures=settings.max_consecutive_failures,
+        # Over HTTP the screen's CPU work runs in a worker process (the second core) while
+        # requests fly; the in-process mock has no network wait to overlap with.
+        screen_in_worker=kind != "mock",
+        quiet=settings.quiet,
+        log_format=settings.log_format,
+        teacher_info={"kind": kind, "model": settings.model or "mock", "base_urls": settings.base_url},
+        config=settings.public_dict(),
+        content_config=content,
+        config_hash=Settings.hash_fields(content),
+        make_recipe=make_recipe,
+        make_teacher=make_teacher,
+        meter=UsageMeter(prices={m: (p.input, p.output) for m, p in settings.prices.items()}),
+    )
+    return run_session(job)

@@ -1,0 +1,101 @@
+"""What a recipe is: the only thing that differs between ``generate``, ``respond``, ``judge``...
+
+The engine runs any recipe; data flows one way::
+
+    recipe.plan(i) -> Request -> teacher -> Answer (in request order) -> Screen -> Verdict -> writer
+
+How to write a recipe (``recipes/self_instruct.py`` is a complete example):
+
+1. ``plan(index)`` returns the :class:`Request` for request number ``index`` (0, 1, 2, ...),
+   or ``None`` when there is nothing more to ask (a finite input). It must be a pure
+   function of ``index`` and the recipe's own state: a resumed run re-plans the same
+   requests, and the same ``--seed`` must give the same file. ``Request.payload`` is what
+   the screen needs besides the answer (e.g. a reference answer); keep it small, it crosses
+   a process boundary. ``Request.meta`` is written beside every row kept from the answer.
+2. ``screen_factory()`` returns a picklable :class:`ScreenFactory`: called once in the
+   process that screens (the screening worker, or this one), it builds the :class:`Screen`
+   with whatever pools it needs (e.g. the ROUGE-L index of seeds and kept rows).
+3. ``Screen.screen(answer, limit)`` turns one answer into a :class:`Verdict`: at most
+   ``limit`` rows to keep (JSON-ready dicts, written in order) and counted rejections. It
+   must not raise for a bad answer: count it. Answers arrive strictly in request order.
+4. ``expected_rows_per_request`` (an optimistic prior: the engine launches more requests
+   once real answers show the true yield), ``validate(completion)`` (raise
+   ``TransientTeacherError`` to have an unusable answer retried, e.g. cut off before any
+   item), and ``observe(rows)`` (the planner sees kept rows, e.g. to show them as examples).
+
+The engine owns everything else: concurrency, ordering, retries (through the teacher),
+budgets, stop rules, signals, progress, the report and the files.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from synthgen.records import Completion
+from synthgen.teacher.base import Message
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request a recipe wants sent; ``index`` orders answers and seeds the sampling."""
+
+    index: int
+    messages: list[Message]
+    payload: Any = None  # handed to the screen with the answer (small, picklable)
+    meta: dict[str, Any] = field(default_factory=dict)  # written beside each kept row
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the screen gets: the teacher's answer and the request's payload."""
+
+    index: int
+    text: str
+    finish_reason: str = "stop"
+    reasoning: str | None = None
+    payload: Any = None
+
+    @property
+    def truncated(self) -> bool:
+        return self.finish_reason == "length"
+
+
+@dataclass
+class Verdict:
+    """What became of one answer's candidates (a candidate is counted exactly once)."""
+
+    kept: list[Row] = field(default_factory=list)
+    candidates: int = 0
+    truncated_dropped: int = 0
+    unparseable: bool = False
+    rejected: Counter[str] = field(default_factory=Counter)
+    duplicates_exact: int = 0
+    duplicates_similar: int = 0
+    unused_after_target: int = 0  # candidates not judged: the target was met before them
+    after_target: bool = False  # the whole answer arrived once the target was met
+
+
+class Screen(Protocol):
+    def screen(self, answer: Answer, limit: int) -> Verdict: ...
+
+
+class ScreenFactory(Protocol):
+    """Picklable; called once where screening runs (maybe a child process)."""
+
+    def __call__(self) -> Screen: ...
+
+
+class Recipe(Protocol):
+    expected_rows_per_request: float
+
+    def plan(self, index: int) -> Request | None: ...
+
+    def screen_factory(self) -> ScreenFactory: ...
+
+    def validate(self, completion: Completion) -> None: ...
+
+    def observe(self, rows: list[Row]) -> None: ...

@@ -1,0 +1,297 @@
+"""The engine: runs one recipe against one teacher into one sink, and says how it ended.
+
+A request's life, one container per stage::
+
+    recipe.plan(i) -> in_flight (the teacher is answering) -> in_order (waits for earlier
+    answers) -> screening (the screen is judging it) -> sink (kept rows) + counts
+
+Answers are screened strictly in request order, so a run's decisions do not depend on which
+answer happened to arrive first: the same ``--seed`` gives the same file, and a resumed run
+continues exactly where an uninterrupted one would have gone. The engine prints nothing
+final and picks no exit code: it returns a :class:`RunResult` (the CLI does the rest).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import logging
+import signal
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from synthgen.engine.launch import LaunchPolicy
+from synthgen.engine.ordered import InOrder
+from synthgen.engine.recipe import Answer, Recipe, Request, Row, Verdict
+from synthgen.engine.report import Counts
+from synthgen.engine.screening import LocalScreening, WorkerScreening
+from synthgen.engine.stop import CANCEL_IN_FLIGHT, BarrenStreak, StopReason
+from synthgen.errors import TeacherError, TransientTeacherError
+from synthgen.records import Completion
+from synthgen.teacher.dispatch import BudgetExhausted, Dispatcher
+
+log = logging.getLogger("synthgen")
+
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
+TICK_SECONDS = 1.0  # the loop wakes at least this often, so progress shows while nothing completes
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    concurrency: int
+    target: int | None  # rows to add in this run; None: everything the recipe plans
+    first_index: int  # the first request to plan (a resumed run starts later)
+    max_consecutive_failures: int
+    screen_in_worker: bool  # screen in a child process (the second core) while requests fly
+    grace_seconds: float = 10.0  # in-flight requests get this long after a first Ctrl-C / SIGTERM
+
+    @property
+    def barren_limit(self) -> int:
+        return max(50, 2 * self.concurrency)
+
+
+@dataclass
+class RunResult:
+    stop_reason: StopReason
+    counts: Counts
+    signal: int | None = None  # the signal that stopped the run, if one did
+    error: str | None = None  # what went wrong, for the CLI's one-line message
+
+
+class Sink(Protocol):
+    def append_many(self, rows: list[Row], meta: dict[str, object]) -> None: ...
+
+
+class Progress(Protocol):
+    def update(self, kept: int, **figures: object) -> None: ...
+
+
+class Engine:
+    """One run; see the module docstring. Use :meth:`run` once."""
+
+    def __init__(
+        self,
+        recipe: Recipe,
+        make_teacher: Callable[[], Awaitable[Dispatcher]],
+        sink: Sink,
+        options: EngineOptions,
+        progress: Progress,
+    ) -> None:
+        self.recipe = recipe
+        self.make_teacher = make_teacher
+        self.sink = sink
+        self.options = options
+        self.progress = progress
+        self.counts = Counts()
+        self.policy = LaunchPolicy(options.concurrency, recipe.expected_rows_per_request)
+        self.barren = BarrenStreak(options.barren_limit)
+        self.stop: StopReason | None = None
+        self.error: str | None = None
+        self.signal: int | None = None
+        self.fatal: BaseException | None = None
+        self.failures_in_row = 0
+        self.next_index = options.first_index
+        self.plan_done = False
+        self.in_flight: dict[asyncio.Future[Completion], tuple[Request, float]] = {}
+        self.in_order: InOrder[tuple[Request, Completion | BaseException]] = InOrder(options.first_index)
+        self.screening: collections.deque[tuple[Request, Completion]] = collections.deque()
+
+    async def run(self) -> RunResult:
+        # The screening worker starts first: it builds its pools on the other core while this
+        # process builds the teacher (importing an HTTP stack takes a while).
+        screen_class = WorkerScreening if self.options.screen_in_worker else LocalScreening
+        self.screen = screen_class(
+            self.recipe.screen_factory(), self.options.target, self._on_verdict, self._on_screen_error
+        )
+        try:
+            self.teacher = await self.make_teacher()
+            await self.screen.start()
+        except BaseException:
+            await self.screen.aclose()
+            raise
+        self.wake = asyncio.Event()
+        self._install_signal_handlers()
+        self._ticker = asyncio.get_running_loop().call_later(TICK_SECONDS, self._tick)
+        try:
+            await self._loop()
+        finally:
+            self._ticker.cancel()
+            await self._shutdown()
+        return RunResult(self.stop or StopReason.PLAN_DONE, self.counts, self.signal, self.error)
+
+    # ---- the loop ---------------------------------------------------------------------
+
+    async def _loop(self) -> None:
+        while True:
+            if self.fatal is not None:
+                raise self.fatal
+            if self.stop is None:
+                self._launch_more()
+            if not self.in_flight and not (self.screening and self.signal_count < 2):
+                break  # nothing in flight, and the answers already paid for are screened
+            await self.wake.wait()
+            self.wake.clear()
+            self._submit_in_order()
+            self._show_progress()
+            if self.stop in CANCEL_IN_FLIGHT:
+                self._cancel_in_flight()
+        if self.stop is None and self.plan_done:
+            self.stop = StopReason.PLAN_DONE
+        self.counts.answers_unscreened += len(self.in_order)  # behind a cancelled request
+
+    def _launch_more(self) -> None:
+        count = self.policy.how_many(
+            remaining_rows=None if self.options.target is None else self.options.target - self.counts.kept,
+            judged=self.counts.requests,
+            kept=self.counts.kept,
+            in_hand=len(self.in_order) + len(self.screening),
+            in_flight=len(self.in_flight),
+        )
+        if self.in_order.full:
+            count = 0  # a very slow head of the line: wait for it before buying more answers
+        for _ in range(count):
+            request = None if self.plan_done else self.recipe.plan(self.next_index)
+            if request is None:
+                self.plan_done = True
+                return
+            self._launch(request)
+            self.next_index += 1
+
+    def _launch(self, request: Request) -> None:
+        coro = self.teacher.complete(
+            request.messages, sample_index=request.index, validate=self.recipe.validate
+        )
+        task = asyncio.ensure_future(coro)
+        self.in_flight[task] = (request, time.monotonic())
+        task.add_done_callback(self._collect)
+
+    def _collect(self, task: asyncio.Future[Completion]) -> None:
+        """A request finished (O(1) per answer, unlike asyncio.wait over every task)."""
+        request, _ = self.in_flight.pop(task)
+        self.wake.set()
+        if task.cancelled():
+            return  # its answer was never paid for in full; a resumed run asks again
+        outcome = task.exception() or task.result()
+        size = len(outcome.text) if isinstance(outcome, Completion) else 0
+        self.in_order.put(request.index, (request, outcome), size)
+
+    def _submit_in_order(self) -> None:
+        """Hand the answers that are next in request order to the screen (never waits).
+
+        Answers that arrive once the target is met are screened too (with nothing left to
+        keep), so that every candidate paid for is counted in the report.
+        """
+        if self.stop is StopReason.TEACHER_ERROR:
+            return
+        for _, (request, outcome) in self.in_order.pop_ready():
+            if isinstance(outcome, BaseException):
+                self._on_failure(outcome)
+                continue
+            self.failures_in_row = 0
+            self.screening.append((request, outcome))
+            self.screen.submit(
+                Answer(request.index, outcome.text, outcome.finish_reason, outcome.reasoning, request.payload)
+            )
+
+    # ---- verdicts, failures ---------------------------------------------------------------
+
+    def _on_verdict(self, verdict: Verdict) -> None:
+        """The screen's verdict on the oldest answer handed over: write what it kept."""
+        request, completion = self.screening.popleft()
+        self.wake.set()
+        self.counts.add(verdict, cached=completion.cached)
+        if verdict.after_target:
+            return
+        if verdict.kept:
+            meta = {
+                "request": request.index,
+                "request_id": completion.request_id,
+                "model": completion.model,
+                "endpoint": completion.endpoint,
+                **request.meta,
+            }
+            self.sink.append_many(verdict.kept, meta)
+            self.recipe.observe(verdict.kept)
+        if self.barren.update(verdict, completion.text) and self.stop is None:
+            self.stop, self.error = StopReason.EXHAUSTED, self.barren.explain()
+        target = self.options.target
+        if target is not None and self.counts.kept >= target and self.stop is None:
+            self.stop = StopReason.TARGET
+
+    def _on_screen_error(self, exc: BaseException) -> None:
+        self.fatal = exc
+        self.wake.set()
+
+    def _on_failure(self, exc: BaseException) -> None:
+        if isinstance(exc, BudgetExhausted):
+            self.stop = self.stop or StopReason(exc.which)
+        elif isinstance(exc, TransientTeacherError):
+            self.counts.failed_requests += 1
+            self.failures_in_row += 1
+            log.warning("request failed after retries: %s", exc)
+            if self.failures_in_row >= self.options.max_consecutive_failures and self.stop is None:
+                self.stop = StopReason.FAILURE_LIMIT
+                self.error = f"{self.failures_in_row} requests in a row failed; last error: {exc}"
+        elif isinstance(exc, TeacherError):
+            self.stop, self.error = StopReason.TEACHER_ERROR, str(exc)
+        else:
+            raise exc  # a bug: let it surface
+
+    def _show_progress(self) -> None:
+        now = time.monotonic()
+        oldest = min((started for _, started in self.in_flight.values()), default=now)
+        meter = self.teacher.meter
+        self.progress.update(
+            self.counts.kept,
+            requests=meter.requests_sent,
+            cached=self.counts.cached_responses,
+            tokens=meter.total_tokens,
+            in_flight=len(self.in_flight),
+            oldest=f"{now - oldest:.0f}s",
+        )
+
+    def _tick(self) -> None:
+        self.wake.set()
+        self._ticker = asyncio.get_running_loop().call_later(TICK_SECONDS, self._tick)
+
+    # ---- stopping ---------------------------------------------------------------------
+
+    signal_count = 0
+
+    def _install_signal_handlers(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, self._on_signal, sig)
+
+    def _on_signal(self, sig: signal.Signals) -> None:
+        self.signal_count += 1
+        self.signal = int(sig)
+        self.stop = StopReason.INTERRUPTED
+        if self.signal_count == 1:
+            log.warning(
+                "stopping: finishing requests in flight (up to %.0f s); again to stop now",
+                self.options.grace_seconds,
+            )
+            asyncio.get_running_loop().call_later(self.options.grace_seconds, self._cancel_in_flight)
+        else:
+            self._cancel_in_flight()
+        self.wake.set()
+
+    def _cancel_in_flight(self) -> None:
+        for task in self.in_flight:
+            task.cancel()
+
+    async def _shutdown(self) -> None:
+        self._cancel_in_flight()
+        if self.in_flight:
+            await asyncio.gather(*self.in_flight, return_exceptions=True)
+        loop = asyncio.get_running_loop()
+        for sig in SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
+        await self.teacher.aclose()
+        await self.screen.aclose()

@@ -1,0 +1,129 @@
+"""One run over one output file: lock, resume point, writer, report, progress, the engine.
+
+Every recipe that writes a dataset runs through :func:`run_session`; the recipe's command
+only says how to build the recipe and the teacher (see :class:`Job`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from synthgen.engine.progress import ProgressReporter, setup_logging
+from synthgen.engine.recipe import Recipe
+from synthgen.engine.report import Counts, build_report
+from synthgen.engine.run import Engine, EngineOptions, RunResult
+from synthgen.engine.stop import StopReason
+from synthgen.exit_codes import exit_code_for
+from synthgen.io.lock import OutputLock
+from synthgen.io.resume import check_output_path, find_start
+from synthgen.io.writer import DatasetWriter, ExistingOutput, lock_path
+from synthgen.teacher.dispatch import Dispatcher, UsageMeter
+
+log = logging.getLogger("synthgen")
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a command hands to :func:`run_session` (built from its settings model)."""
+
+    output: Path
+    overwrite: bool
+    force: bool
+    num: int | None  # total rows wanted in the output; None: everything the recipe plans
+    add: int | None  # or: grow the existing output by this many rows
+    concurrency: int
+    max_consecutive_failures: int
+    screen_in_worker: bool
+    quiet: bool
+    log_format: str
+    teacher_info: dict[str, Any]  # kind, model, base URLs (no secret)
+    config: dict[str, Any]  # the resolved settings (no secret)
+    content_config: dict[str, Any]  # what decides the content: a resumed run must match it
+    config_hash: str
+    make_recipe: Callable[[ExistingOutput], Recipe]
+    make_teacher: Callable[[UsageMeter], Awaitable[Dispatcher]]
+    meter: UsageMeter
+
+
+@dataclass(frozen=True)
+class SessionResult:
+    result: RunResult
+    report: dict[str, Any]
+    exit_code: int
+
+
+def run_session(job: Job) -> SessionResult:
+    """Run ``job`` to its end. Raises SynthgenError for bad input before any request."""
+    setup_logging(job.log_format)
+    check_output_path(job.output)
+    lock = OutputLock(lock_path(job.output))
+    lock.acquire()
+    try:
+        return asyncio.run(_run(job))
+    finally:
+        lock.release()
+
+
+async def _run(job: Job) -> SessionResult:
+    started = time.time()
+    start = find_start(
+        job.output,
+        overwrite=job.overwrite,
+        force=job.force,
+        config_hash=job.config_hash,
+        content_config=job.content_config,
+    )
+    existing = start.existing
+    have = len(existing.records)
+    target = have + job.add if job.add else job.num
+    if target is not None and have >= target:
+        log.info("%s already has %d examples (target %d); nothing to do", job.output, have, target)
+        result = RunResult(StopReason.NOTHING_TO_DO, Counts())
+        return SessionResult(result, {}, exit_code_for(result, target_reached=True))
+    recipe = job.make_recipe(existing)
+    writer = DatasetWriter(job.output, overwrite=job.overwrite, first_index=have)
+
+    def report(stop: str, exit_code: int | None) -> dict[str, Any]:
+        data = build_report(
+            output=str(job.output),
+            teacher=job.teacher_info,
+            config=job.config,
+            counts=engine.counts,
+            meter=job.meter,
+            config_hash=job.config_hash,
+            content_config=job.content_config,
+            started=started,
+            stop_reason=stop,
+            exit_code=exit_code,
+            total_examples=writer.count,
+            previous=existing.report,
+        )
+        writer.write_report(data)
+        return data
+
+    options = EngineOptions(
+        concurrency=job.concurrency,
+        target=None if target is None else target - have,
+        first_index=start.first_request,
+        max_consecutive_failures=job.max_consecutive_failures,
+        screen_in_worker=job.screen_in_worker,
+    )
+    progress = ProgressReporter(total=target, quiet=job.quiet, log_format=job.log_format)
+    engine = Engine(recipe, lambda: job.make_teacher(job.meter), writer, options, progress)
+    report("running", None)
+    try:
+        result = await engine.run()
+    finally:
+        progress.close(writer.count)
+    reached = target is None and result.stop_reason is StopReason.PLAN_DONE
+    reached = reached or (target is not None and writer.count >= target)
+    code = exit_code_for(result, target_reached=reached)
+    final = report(result.stop_reason.value, code)
+    writer.close(complete=reached)
+    return SessionResult(result, final, code)

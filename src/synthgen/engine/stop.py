@@ -1,0 +1,100 @@
+"""Why a run stopped, and the rules that stop it early.
+
+The reason's value is what the run report stores (``stop_reason``); the CLI maps it to an
+exit code (one table, in ``cli.py``) and to a message (:data:`STOP_MESSAGES`).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from dataclasses import dataclass, field
+
+from synthgen.engine.recipe import Verdict
+
+
+class StopReason(str, enum.Enum):
+    TARGET = "target"
+    PLAN_DONE = "plan_done"  # a finite recipe asked everything it had to ask
+    NOTHING_TO_DO = "nothing_to_do"
+    MAX_REQUESTS = "max_requests"
+    MAX_TOTAL_TOKENS = "max_total_tokens"
+    MAX_COST = "max_cost"
+    FAILURE_LIMIT = "failure_limit"
+    TEACHER_ERROR = "teacher_error"
+    EXHAUSTED = "exhausted"
+    INTERRUPTED = "interrupted"
+
+    @property
+    def message(self) -> str:
+        return STOP_MESSAGES[self.value]
+
+
+STOP_MESSAGES = {
+    "target": "target reached",
+    "plan_done": "every request was answered",
+    "nothing_to_do": "the output already had the target number of examples",
+    "max_requests": "the --max-requests budget was reached",
+    "max_total_tokens": "the --max-total-tokens budget was reached",
+    "max_cost": "the --max-cost budget was reached",
+    "failure_limit": "too many failed requests in a row (--max-consecutive-failures)",
+    "teacher_error": "the teacher failed",
+    "exhausted": "the teacher stopped producing new examples",
+    "interrupted": "interrupted",
+    "running": "still running",
+}
+
+# Reasons after which nothing in flight is worth waiting for: cancel it at once.
+CANCEL_IN_FLIGHT = frozenset(
+    {StopReason.TARGET, StopReason.TEACHER_ERROR, StopReason.EXHAUSTED, StopReason.FAILURE_LIMIT}
+)
+
+
+@dataclass
+class BarrenStreak:
+    """Answers in a row that brought no new row, and what became of their candidates.
+
+    A teacher that keeps repeating itself (or whose answers cannot be parsed) would
+    otherwise make a run spin forever; the streak's make-up names the real cause.
+    """
+
+    limit: int
+    answers: int = 0
+    unparseable: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)
+    duplicates: int = 0
+    sample: str = ""  # the start of the last unparseable answer, for the hint
+
+    def update(self, verdict: Verdict, text: str) -> bool:
+        """Count one verdict; True once ``limit`` answers in a row kept nothing."""
+        if verdict.kept:
+            self.answers, self.unparseable, self.duplicates = 0, 0, 0
+            self.rejected.clear()
+            return False
+        self.answers += 1
+        if verdict.unparseable:
+            self.unparseable += 1
+            self.sample = text
+        self.rejected.update(verdict.rejected)
+        self.duplicates += verdict.duplicates_exact + verdict.duplicates_similar
+        return self.answers >= self.limit
+
+    def explain(self) -> str:
+        head = f"the last {self.answers} answers brought no new example"
+        if self.unparseable >= self.answers / 2:
+            sample = " ".join(self.sample.split())[:160] or "(empty)"
+            return (
+                f"{head}: {self.unparseable} could not be parsed as a numbered task list "
+                f"(a sample: {sample!r}); check the teacher's answers and the --prompt template"
+            )
+        rejected = sum(self.rejected.values())
+        if rejected >= self.duplicates:
+            top = ", ".join(f"{reason} {n}" for reason, n in self.rejected.most_common(3))
+            return (
+                f"{head}: their tasks were filtered out (top reasons: {top}); "
+                "check the filter options (--min-instruction-words, --blocklist, ...)"
+            )
+        return (
+            f"{head}: {self.duplicates} tasks were duplicates of kept ones; "
+            "try other seeds, a higher --temperature or a higher --similarity-threshold"
+        )
