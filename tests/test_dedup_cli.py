@@ -213,3 +213,19 @@ def test_console_script_bad_input(tmp_path: Path) -> None:
         f"synthgen: error: {source}:2: instruction: Input should be a valid string"
     ]
     assert not out.exists()
+
+
+def test_unwritable_output_exits_2_like_every_command(tmp_path: Path) -> None:
+    """'Cannot write the output' is the same exit code for dedup, filter and generate."""
+    source = write_jsonl(
+        tmp_path / "in.jsonl", [{"instruction": "Name a colour of the sea.", "output": "Blue."}]
+    )
+    target = tmp_path / "a_directory"
+    target.mkdir()
+    dedup = invoke(source, "-o", target)
+    filtered = CliRunner().invoke(app, ["filter", str(source), "-o", str(target)])
+    generated = CliRunner().invoke(app, ["generate", "--teacher", "mock", "-n", "3", "-o", str(target)])
+    assert dedup.exit_code == filtered.exit_code == generated.exit_code == 2
+    for result in (dedup, filtered, generated):
+        [line] = result.stderr.splitlines()
+        assert line.startswith("synthgen: error: ") and str(target) in line

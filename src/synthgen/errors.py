@@ -3,39 +3,49 @@
     SynthgenError            exit_code 1
     ├── UsageError           exit_code 2  bad flag / option combination
     │   ├── ConfigError      exit_code 2  bad config file or value
+    │   ├── OutputError      exit_code 2  an output path that cannot be written (every command)
     │   └── LockHeldError    exit_code 2  another run holds the output's lock
     ├── InputError           exit_code 2  bad seed / dataset / template file (may list many problems)
     └── TeacherError         exit_code 1  the teacher failed for good (auth, model, too many failures)
 
 Lower-level exceptions (the SDK's, OSError, pydantic's) are translated into these at
-the module boundary with ``raise ... from exc``.
+the module boundary with ``raise ... from exc``. The codes come from the one table in
+:mod:`synthgen.exit_codes`.
 """
 
 from __future__ import annotations
+
+from synthgen.exit_codes import FAILURE, USAGE
 
 
 class SynthgenError(Exception):
     """Base of every error a user may see; ``str(err)`` is the message."""
 
-    exit_code = 1
+    exit_code = FAILURE
 
 
 class UsageError(SynthgenError):
-    exit_code = 2
+    exit_code = USAGE
 
 
 class ConfigError(UsageError):
-    exit_code = 2
+    exit_code = USAGE
+
+
+class OutputError(UsageError):
+    """An output file or folder that cannot be created or written."""
+
+    exit_code = USAGE
 
 
 class LockHeldError(UsageError):
-    exit_code = 2
+    exit_code = USAGE
 
 
 class InputError(SynthgenError):
     """A bad input file. ``problems`` holds one ``file:line: field: message`` line each."""
 
-    exit_code = 2
+    exit_code = USAGE
 
     def __init__(self, problems: list[str] | str) -> None:
         self.problems = [problems] if isinstance(problems, str) else list(problems)
@@ -43,7 +53,7 @@ class InputError(SynthgenError):
 
 
 class TeacherError(SynthgenError):
-    exit_code = 1
+    exit_code = FAILURE
 
 
 class TransientTeacherError(TeacherError):

@@ -39,7 +39,7 @@ from typing import Any
 
 from synthgen.config import DedupSettings
 from synthgen.dedup import ExactIndex, RougeIndex, normalize_key
-from synthgen.errors import SynthgenError, UsageError
+from synthgen.errors import OutputError, UsageError
 from synthgen.io.files import write_jsonl_atomic
 from synthgen.io.readers import Located, load_alpaca_records
 
@@ -157,4 +157,4 @@ def _write(path: Path, records: list[dict[str, Any]]) -> None:
     try:
         write_jsonl_atomic(path, records)
     except OSError as exc:
-        raise SynthgenError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc

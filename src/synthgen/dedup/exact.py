@@ -43,9 +43,6 @@ class ExactIndex:
     def __len__(self) -> int:
         return len(self._refs)
 
-    def __contains__(self, key: str) -> bool:
-        return key in self._refs
-
     def seen(self, key: str) -> bool:
         """True when ``key`` was added before."""
         return key in self._refs

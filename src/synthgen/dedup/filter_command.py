@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from synthgen.config import FilterSettings
-from synthgen.errors import UsageError
+from synthgen.errors import OutputError, UsageError
 from synthgen.io.files import write_jsonl_atomic
 from synthgen.io.readers import Located, load_alpaca_records
 from synthgen.recipes.filters import REASONS, Filter, default_filters, first_rejection
@@ -100,4 +100,4 @@ def _write(path: Path, records: list[dict[str, Any]]) -> None:
     try:
         write_jsonl_atomic(path, records)
     except OSError as exc:
-        raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc

@@ -26,7 +26,7 @@ def rouge_tokens(text: str) -> list[str]:
     return _TOKEN_RE.findall(text.lower())
 
 
-def _fmeasure(lcs: int, len_a: int, len_b: int) -> float:
+def fmeasure(lcs: int, len_a: int, len_b: int) -> float:
     """ROUGE-L F from an LCS length, with rouge-score's float operations in its order.
 
     rouge_scorer._score_lcs: 0 if either list is empty; precision = lcs / len(prediction),
@@ -47,7 +47,7 @@ def rouge_l_f(a: Sequence[Hashable], b: Sequence[Hashable]) -> float:
     ids: dict[Hashable, int] = {}
     seq_a = [ids.setdefault(tok, len(ids)) for tok in a]
     seq_b = [ids.setdefault(tok, len(ids)) for tok in b]
-    return _fmeasure(int(LCSseq.similarity(seq_a, seq_b)), len(a), len(b))
+    return fmeasure(int(LCSseq.similarity(seq_a, seq_b)), len(a), len(b))
 
 
 @dataclass(frozen=True)

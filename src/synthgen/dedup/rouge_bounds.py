@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import math
 
-from synthgen.dedup.rouge import _fmeasure
+from synthgen.dedup.rouge import fmeasure
 
 # Shared elements the filter asks for (s in RougeIndex._candidates): 2, so that the
 # common elements can be indexed by pairs.
 _SHARED = 2
 # Index entries pack length << 48 | reach << 32 | member: 16, 16 and 32 bits.
-_PACK_LIMIT = 1 << 16
-_ANY_END = (1 << 64) - 1  # entry range end that excludes no entry
+PACK_LIMIT = 1 << 16
+ANY_END = (1 << 64) - 1  # entry range end that excludes no entry
 
 
 class RougeBounds:
@@ -50,15 +50,15 @@ class RougeBounds:
     def _compute_required(self, len_a: int, len_b: int) -> int:
         top = min(len_a, len_b)
         t = self.threshold
-        if top == 0 or _fmeasure(top, len_a, len_b) <= t:
+        if top == 0 or fmeasure(top, len_a, len_b) <= t:
             return 0
         # The real-valued score is 2*lcs/(la+lb), so the answer is near t*(la+lb)/2. Float
         # scores rise with the LCS by 2/(la+lb) per step, far above rounding error, so the
         # search below (step down while the previous one passes, then up) is exact.
         lcs = min(top, max(1, math.floor(t * (len_a + len_b) / 2)))
-        while lcs > 1 and _fmeasure(lcs - 1, len_a, len_b) > t:
+        while lcs > 1 and fmeasure(lcs - 1, len_a, len_b) > t:
             lcs -= 1
-        while _fmeasure(lcs, len_a, len_b) <= t:
+        while fmeasure(lcs, len_a, len_b) <= t:
             lcs += 1
         return lcs
 
@@ -80,11 +80,11 @@ class RougeBounds:
 
         Feasible partners form an interval: the best possible score, 2*min/(la+lb), rises
         with the partner's length up to ``length`` and falls after it. Capped below
-        _PACK_LIMIT (longer members are handled apart).
+        PACK_LIMIT (longer members are handled apart).
         """
         found = self._partners_cache.get(length)
         if found is None:
-            cap = _PACK_LIMIT - 1
+            cap = PACK_LIMIT - 1
             top = min(length, cap)
             if top == 0 or not self._required(top, length):
                 found = (1, 0)
@@ -137,9 +137,9 @@ class RougeBounds:
         found = self._highs.get(len_a)
         if found is None:
             last = min(len_a - 1, len_a - self._min_required(len_a) + _SHARED - 1)
-            # capped to fit uint64: no entry reaches _ANY_END (it would need member 2**32 - 1)
+            # capped to fit uint64: no entry reaches ANY_END (it would need member 2**32 - 1)
             found = [
-                min((self._within(len_a, len_a - p + _SHARED - 1) + 1) << 48, _ANY_END)
+                min((self._within(len_a, len_a - p + _SHARED - 1) + 1) << 48, ANY_END)
                 for p in range(last + 1)
             ]
             self._highs[len_a] = found
@@ -156,6 +156,6 @@ class RougeBounds:
         if found is None:
             positions = range(min(length, length - self._min_required(length) + _SHARED))
             reach = [self._within(length, length - j + _SHARED - 1) for j in positions]
-            found = [min(value, _PACK_LIMIT - 1) for value in reach]
+            found = [min(value, PACK_LIMIT - 1) for value in reach]
             self._reaches[length] = found
         return found

@@ -18,8 +18,8 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import LCSseq
 
-from synthgen.dedup.rouge import DEFAULT_THRESHOLD, Match, _fmeasure, rouge_tokens
-from synthgen.dedup.rouge_bounds import _ANY_END, _PACK_LIMIT, RougeBounds
+from synthgen.dedup.rouge import DEFAULT_THRESHOLD, Match, fmeasure, rouge_tokens
+from synthgen.dedup.rouge_bounds import ANY_END, PACK_LIMIT, RougeBounds
 from synthgen.dedup.rouge_vocabulary import LookedUp, RougeVocabulary
 
 # An element is "common" once this many members are listed under it (see
@@ -29,7 +29,7 @@ from synthgen.dedup.rouge_vocabulary import LookedUp, RougeVocabulary
 # 128 -> 7.3 ms per answer, 1,024 -> 5.5 ms; the 52K/500K dedup benchmark corpus runs in the
 # same time either way and its peak memory at 500K fell from 515 to 427 MB (fewer pairs).
 DEFAULT_COMMON_AFTER = 1024
-# The rest of the index entry layout (see _PACK_LIMIT): field masks and the length shift.
+# The rest of the index entry layout (see PACK_LIMIT): field masks and the length shift.
 _MEMBER_MASK = (1 << 32) - 1
 _REACH = 0xFFFF << 32
 _MEMBER_MASK_U64 = np.uint64(_MEMBER_MASK)
@@ -210,7 +210,7 @@ class RougeIndex(RougeBounds, RougeVocabulary):
         least = self._min_required(length)
         if not least:
             return index_of
-        if length >= _PACK_LIMIT:
+        if length >= PACK_LIMIT:
             self._huge.append(index_of)
             return index_of
         late = self._required(1, length) == 1
@@ -246,7 +246,7 @@ class RougeIndex(RougeBounds, RougeVocabulary):
         if not least:
             return None
         seq, ranks, unknown = looked_up
-        if len_a < _PACK_LIMIT:
+        if len_a < PACK_LIMIT:
             members = self._survivors(ranks, unknown, len_a, bits)
             members += [m for m in self._huge if self._required(len_a, len(self._seqs[m]))]
         else:  # entries cannot encode such a length: compare with every member (very rare)
@@ -267,7 +267,7 @@ class RougeIndex(RougeBounds, RougeVocabulary):
         for choice, lcs, position in results:
             len_b = len(choice)
             if lcs >= self._required(len_a, len_b):
-                member, score = members[position], _fmeasure(int(lcs), len_a, len_b)
+                member, score = members[position], fmeasure(int(lcs), len_a, len_b)
                 if score > best_score or (score == best_score and member < best_index):
                     best_index, best_score = member, score
         return None if best_index < 0 else Match(best_index, best_score)
@@ -357,7 +357,7 @@ class RougeIndex(RougeBounds, RougeVocabulary):
             _, longest = self._partners(len_a)
             top = min(longest, self._longest)
             values = [0] + [self._required(len_a, lb) for lb in range(1, top + 1)]
-            values += [_PACK_LIMIT] * (self._longest - top)  # cannot match: never kept
+            values += [PACK_LIMIT] * (self._longest - top)  # cannot match: never kept
             row = self._required_rows[len_a] = np.array(values, dtype=np.intp)
         return row
 
@@ -416,7 +416,7 @@ class RougeIndex(RougeBounds, RougeVocabulary):
                 commons.append((self._common[rank], high))
                 if self._late and (late := self._late_entries(rank, len_a)):
                     found += late
-                    ends.append(_ANY_END)
+                    ends.append(ANY_END)
                     sizes.append(len(late))
             if len(listed) > _SLICE_FROM:  # sorted by length first: slice the length range
                 listed = listed[bisect_left(listed, low) : bisect_left(listed, high)]

@@ -13,20 +13,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from synthgen.errors import ConfigError, UsageError
+from synthgen.errors import ConfigError, OutputError
 from synthgen.io.writer import ExistingOutput, load_existing
 
 
 def check_output_path(output: Path) -> None:
     """A usable output path, or a one-line UsageError naming it (before any teacher call)."""
     if output.is_dir():
-        raise UsageError(f"--output {output}: is a directory; give a file name such as {output}/alpaca.jsonl")
+        raise OutputError(
+            f"--output {output}: is a directory; give a file name such as {output}/alpaca.jsonl"
+        )
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"--output {output}: cannot create {output.parent}: {exc.strerror}") from exc
+        raise OutputError(f"--output {output}: cannot create {output.parent}: {exc.strerror}") from exc
     if not os.access(output.parent, os.W_OK):
-        raise UsageError(f"--output {output}: directory {output.parent} is not writable")
+        raise OutputError(f"--output {output}: directory {output.parent} is not writable")
 
 
 @dataclass

@@ -11,10 +11,8 @@ import string
 
 from synthgen.mock import vocab
 
-# "topic" -> vocab.TOPIC, for every upper-case tuple in the vocabulary module.
-_POOLS: dict[str, tuple] = {
-    name.lower(): value for name, value in vars(vocab).items() if name.isupper() and isinstance(value, tuple)
-}
+# "topic" -> vocab.TOPIC, for every pool of the vocabulary.
+_POOLS: dict[str, tuple] = {name.lower(): value for name, value in vocab.POOLS.items()}
 
 
 # Pools formatted with their own arguments, not with slots.

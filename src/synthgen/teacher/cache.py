@@ -54,15 +54,11 @@ class ResponseCache:
             )
         except sqlite3.Error as exc:
             raise UsageError(f"{path}: cannot open the response cache: {exc}") from exc
-        self.hits = 0
-        self.misses = 0
 
     def get(self, key: str) -> Completion | None:
         row = self._db.execute("SELECT value FROM responses WHERE key = ?", (key,)).fetchone()
         if row is None:
-            self.misses += 1
             return None
-        self.hits += 1
         return Completion.model_validate_json(row[0]).model_copy(update={"cached": True})
 
     def put(self, key: str, completion: Completion) -> None:
