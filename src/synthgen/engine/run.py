@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import contextlib
 import logging
-import signal
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -28,6 +26,7 @@ from synthgen.engine.ordered import InOrder
 from synthgen.engine.recipe import Answer, Recipe, Request, Row, Verdict
 from synthgen.engine.report import Counts
 from synthgen.engine.screening import LocalScreening, WorkerScreening
+from synthgen.engine.signals import GracefulStop
 from synthgen.engine.stop import CANCEL_IN_FLIGHT, BarrenStreak, StopReason
 from synthgen.errors import TeacherError, TransientTeacherError
 from synthgen.records import Completion
@@ -35,7 +34,6 @@ from synthgen.teacher.dispatch import BudgetExhausted, Dispatcher
 
 log = logging.getLogger("synthgen")
 
-SIGNALS = (signal.SIGINT, signal.SIGTERM)
 TICK_SECONDS = 1.0  # the loop wakes at least this often, so progress shows while nothing completes
 
 
@@ -90,7 +88,7 @@ class Engine:
         self.barren = BarrenStreak(options.barren_limit)
         self.stop: StopReason | None = None
         self.error: str | None = None
-        self.signal: int | None = None
+        self.signals = GracefulStop(self._on_signal, self._cancel_in_flight, options.grace_seconds)
         self.fatal: BaseException | None = None
         self.failures_in_row = 0
         self.next_index = options.first_index
@@ -113,14 +111,14 @@ class Engine:
             await self.screen.aclose()
             raise
         self.wake = asyncio.Event()
-        self._install_signal_handlers()
+        self.signals.install()
         self._ticker = asyncio.get_running_loop().call_later(TICK_SECONDS, self._tick)
         try:
             await self._loop()
         finally:
             self._ticker.cancel()
             await self._shutdown()
-        return RunResult(self.stop or StopReason.PLAN_DONE, self.counts, self.signal, self.error)
+        return RunResult(self.stop or StopReason.PLAN_DONE, self.counts, self.signals.received, self.error)
 
     # ---- the loop ---------------------------------------------------------------------
 
@@ -130,7 +128,7 @@ class Engine:
                 raise self.fatal
             if self.stop is None:
                 self._launch_more()
-            if not self.in_flight and not (self.screening and self.signal_count < 2):
+            if not self.in_flight and not (self.screening and self.signals.count < 2):
                 break  # nothing in flight, and the answers already paid for are screened
             await self.wake.wait()
             self.wake.clear()
@@ -259,26 +257,8 @@ class Engine:
 
     # ---- stopping ---------------------------------------------------------------------
 
-    signal_count = 0
-
-    def _install_signal_handlers(self) -> None:
-        loop = asyncio.get_running_loop()
-        for sig in SIGNALS:
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(sig, self._on_signal, sig)
-
-    def _on_signal(self, sig: signal.Signals) -> None:
-        self.signal_count += 1
-        self.signal = int(sig)
+    def _on_signal(self) -> None:
         self.stop = StopReason.INTERRUPTED
-        if self.signal_count == 1:
-            log.warning(
-                "stopping: finishing requests in flight (up to %.0f s); again to stop now",
-                self.options.grace_seconds,
-            )
-            asyncio.get_running_loop().call_later(self.options.grace_seconds, self._cancel_in_flight)
-        else:
-            self._cancel_in_flight()
         self.wake.set()
 
     def _cancel_in_flight(self) -> None:
@@ -289,9 +269,6 @@ class Engine:
         self._cancel_in_flight()
         if self.in_flight:
             await asyncio.gather(*self.in_flight, return_exceptions=True)
-        loop = asyncio.get_running_loop()
-        for sig in SIGNALS:
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.remove_signal_handler(sig)
+        self.signals.remove()
         await self.teacher.aclose()
         await self.screen.aclose()
