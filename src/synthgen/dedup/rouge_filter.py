@@ -1,0 +1,219 @@
+"""Gathering and filtering the members a candidate may match (before any LCS is computed).
+
+:class:`RougeCandidateFilter` is a part of :class:`~synthgen.dedup.rouge_index.RougeIndex`
+(a mixin, like :class:`~synthgen.dedup.rouge_bounds.RougeBounds`): it reads the index's
+lists, pairs and member masks, which ``RougeIndex.__init__`` creates. Why the filters are
+exact is explained in :mod:`synthgen.dedup` and in :meth:`RougeCandidateFilter._candidates`.
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left
+
+import numpy as np
+
+from synthgen.dedup.rouge_bounds import ANY_END, PACK_LIMIT, RougeBounds
+from synthgen.dedup.rouge_entries import (
+    LENGTH_SHIFT,
+    MEMBER_MASK,
+    MEMBER_MASK_U64,
+    REACH,
+    REACH_U64,
+    SLICE_FROM,
+    as_words,
+)
+
+
+class RougeCandidateFilter(RougeBounds):
+    """Members sharing enough elements with a candidate, by prefix lists then 256-bit masks."""
+
+    _lists: dict[int, array[int]]
+    _common: dict[int, int]
+    _pairs: dict[int, array[int]]
+    _late: dict[int, dict[int, list[int]]]
+    _required_rows: dict[int, np.ndarray]
+    _required_lists: dict[int, list[int]]
+    _longest: int
+    _mask_rows: np.ndarray
+    _mask_ints: list[int]
+    _common_after: int
+    _numpy_from: int
+
+    def _survivors(self, ranks: list[int], unknown: int, len_a: int, bits: int) -> list[int]:
+        """Members that pass both filters: shared prefix elements, then the 256-bit bound.
+
+        :meth:`_candidates` gathers the index entries of every member that may share enough
+        elements; the bit bound then runs over all of them at once in numpy (a Python loop
+        over a few hundred entries per candidate was most of the cost on template-heavy text).
+
+        Bit bound: each member keeps a 256-bit set of its elements hashed to bits. A bit of
+        the candidate's known elements missing from a member's set stands for at least one
+        element the member lacks, so shared <= len(ranks) - popcount(candidate & ~member)
+        = popcount(candidate & member) + (len(ranks) - popcount(candidate)). A hash
+        collision can only hide a missing element, never invent one: the bound holds.
+        """
+        found, ends, sizes = self._candidates(ranks, unknown, len_a)
+        if not found:
+            return []
+        count = bits.bit_count()
+        collided = len(ranks) - count
+        low = self._partners(len_a)[0] << 48
+        if len(found) < self._numpy_from:
+            return self._survivors_few(found, ends, sizes, low, len_a, bits, collided)
+        entries = np.frombuffer(found, dtype=np.uint64)
+        # Length range and reach first: they need no memory but the entries themselves.
+        keep = entries >= np.uint64(low)
+        keep &= entries < np.repeat(np.array(ends, dtype=np.uint64), sizes)
+        keep &= (entries & REACH_U64) >= np.uint64(len_a << 32)
+        entries = entries[keep]
+        if not entries.size:
+            return []
+        members = (entries & MEMBER_MASK_U64).astype(np.intp)
+        shared_bits = self._mask_rows.take(members, axis=0)
+        np.bitwise_and(shared_bits, as_words(bits), out=shared_bits)
+        per_word = np.bitwise_count(shared_bits)  # uint8: sums below 256 fit
+        if count < 256:
+            shared = per_word[:, 0] + per_word[:, 1] + per_word[:, 2] + per_word[:, 3]
+        else:
+            shared = per_word.sum(axis=1, dtype=np.intp)
+        # need[lb] - collided: shared elements the bits must show for a member of length lb
+        need = self._required_row(len_a) - collided
+        keep = shared >= need[(entries >> LENGTH_SHIFT).astype(np.intp)]
+        return list(set(members[keep].tolist()))
+
+    def _survivors_few(
+        self,
+        found: array[int],
+        ends: list[int],
+        sizes: list[int],
+        low: int,
+        len_a: int,
+        bits: int,
+        collided: int,
+    ) -> list[int]:
+        """:meth:`_survivors` in plain Python, faster than numpy's per-call cost for few entries."""
+        reach = len_a << 32
+        members: set[int] = set()
+        start = 0
+        for end, size in zip(ends, sizes, strict=True):
+            stop = start + size
+            members.update(
+                [e & MEMBER_MASK for e in found[start:stop] if low <= e < end and e & REACH >= reach]
+            )
+            start = stop
+        need = self._required_list(len_a)
+        bits <<= 16  # aligned with the packed masks, whose low 16 bits hold the length
+        masks = self._mask_ints
+        return [
+            m
+            for m in members
+            if (bits & (packed := masks[m])).bit_count() + collided >= need[packed & 0xFFFF]
+        ]
+
+    def _required_list(self, len_a: int) -> list[int]:
+        """:meth:`_required_row` as a list (cached)."""
+        found = self._required_lists.get(len_a)
+        if found is None or len(found) <= self._longest:
+            found = self._required_lists[len_a] = self._required_row(len_a).tolist()
+        return found
+
+    def _required_row(self, len_a: int) -> np.ndarray:
+        """required(len_a, lb) for lb from 0 up to the longest member (cached)."""
+        row = self._required_rows.get(len_a)
+        if row is None or len(row) <= self._longest:
+            _, longest = self._partners(len_a)
+            top = min(longest, self._longest)
+            values = [0] + [self._required(len_a, lb) for lb in range(1, top + 1)]
+            values += [PACK_LIMIT] * (self._longest - top)  # cannot match: never kept
+            row = self._required_rows[len_a] = np.array(values, dtype=np.intp)
+        return row
+
+    def _candidates(
+        self, ranks: list[int], unknown: int, len_a: int
+    ) -> tuple[array[int], list[int], list[int]]:
+        """Index entries of every member that may share enough elements (a superset).
+
+        Filter (the l-prefix scheme of Wang, Li and Feng, "Can we beat the prefix
+        filtering?", SIGMOD 2012): if two sets sorted in one order share ``r`` elements,
+        the first ``s <= r`` shared ones lie within the first ``la - r + s`` elements of one
+        and ``lb - r + s`` of the other (at least ``r - s`` shared elements follow them on
+        both sides). We take s = min(_SHARED, r): an element at candidate position ``p``
+        and member position ``j`` is *within bounds* when r <= min(la - p, lb - j) + s - 1
+        (using s = _SHARED there, which only widens the bounds when r is smaller). As r
+        grows with either length, the candidate side is a bound on lb (a slice of the
+        length-sorted entries) and the member side a bound on la (the entry's reach).
+
+        A match needs s shared elements within bounds. Looking up each element and
+        counting would walk, for every frequent element (a template word), all the
+        members containing it, most of which share nothing else. Instead:
+
+        * a *rare* element (fewer than ``common_after`` members listed) has all its
+          members in its list, and they are all taken (no counting);
+        * when an element's list reaches ``common_after`` members the element becomes
+          *common* and its list stops growing; later members containing it are indexed
+          under each pair of their common prefix elements (at the second one's position)
+          instead. The candidate looks up the pairs of its common elements and takes the
+          members it meets there (with s = 2 one pair is all the shared elements form).
+
+        Exact: take the first s shared elements. If one of them is rare, or the member was
+        listed before one of them became common, a list has the member. Otherwise both
+        were common when it was added, and their pair has it. (When r = 1 one shared
+        element is enough: _late has the common elements' later members.)
+
+        ``ranks`` are the candidate's known elements in order; the ``unknown`` others count
+        as placed before them (no member has them).
+
+        Returns the entries in chunks (one per list or pair looked up) with each chunk's
+        entry range end and size. Entries may repeat a member, and still need the length
+        range and reach tests, done for all at once in numpy by :meth:`_survivors` (only
+        long lists are sliced here, where a bisection saves copying).
+        """
+        low = self._partners(len_a)[0] << 48
+        highs = self._high(len_a)[unknown:]
+        found: array[int] = array("Q")
+        ends: list[int] = []  # per gathered chunk: its entry range end (candidate side)
+        sizes: list[int] = []  # per gathered chunk: its number of entries
+        commons: list[tuple[int, int]] = []  # (id, entry range end) of common elements
+        lists_get, common_after = self._lists.get, self._common_after
+        for rank, high in zip(ranks, highs, strict=False):  # as far as the shorter goes
+            listed = lists_get(rank)
+            if listed is None:
+                continue
+            if len(listed) >= common_after:  # a full list: the element is common
+                commons.append((self._common[rank], high))
+                if self._late and (late := self._late_entries(rank, len_a)):
+                    found += late
+                    ends.append(ANY_END)
+                    sizes.append(len(late))
+            if len(listed) > SLICE_FROM:  # sorted by length first: slice the length range
+                listed = listed[bisect_left(listed, low) : bisect_left(listed, high)]
+            found += listed
+            ends.append(high)
+            sizes.append(len(listed))
+        pairs_get = self._pairs.get
+        for i, (first, _) in enumerate(commons):
+            for second, high in commons[i + 1 :]:
+                entries = pairs_get(first << 32 | second)
+                if entries is not None:
+                    if len(entries) > SLICE_FROM:
+                        entries = entries[bisect_left(entries, low) : bisect_left(entries, high)]
+                    found += entries
+                    ends.append(high)
+                    sizes.append(len(entries))
+        return found, ends, sizes
+
+    def _late_entries(self, rank: int, len_a: int) -> array[int]:
+        """Members in _late under ``rank`` whose length needs one shared element (r = 1).
+
+        As index entries with the largest reach (the r = 1 bound is checked here).
+        """
+        return array(
+            "Q",
+            [
+                len_b << 48 | REACH | member
+                for len_b, members in self._late.get(rank, {}).items()
+                if self._required(len_a, len_b) == 1
+                for member in members
+            ],
+        )
