@@ -22,6 +22,7 @@ from synthgen.config import (
     FilterOptions,
     FilterSettings,
     MockServerSettings,
+    RespondSettings,
     Settings,
     build_settings,
 )
@@ -169,6 +170,71 @@ def _print_run_end(outcome: SessionResult, *, output: Path, quiet: bool, log_for
         )
     else:
         typer.echo(summary_text(outcome.report, output=str(output)), err=True)
+
+
+R = RespondSettings
+
+
+@app.command(
+    epilog="Examples:\n\n"
+    "  synthgen respond data/instructions.jsonl -o data/answers.jsonl --teacher mock\n\n"
+    "  synthgen respond seeds/math_word_problems.jsonl -o data/math.jsonl --model deepseek-r1 \\\n"
+    "      --base-url http://localhost:8000/v1 --samples 4 --verify math --reasoning inline\n\n" + EXIT_CODES,
+)
+def respond(
+    input: Path = typer.Argument(
+        ..., help="Dataset to answer: Alpaca, seeds, {prompt} or {messages} JSONL/JSON."
+    ),
+    config: Path | None = typer.Option(
+        None, "--config", "-c", help="TOML file with any of these options (flags win)."
+    ),
+    teacher: str | None = _opt(R, "teacher", "--teacher"),
+    model: str | None = _opt(R, "model", "--model", "-m"),
+    base_url: list[str] | None = _opt(R, "base_url", "--base-url"),
+    api_key_env: str | None = _opt(R, "api_key_env", "--api-key-env"),
+    temperature: float | None = _opt(R, "temperature", "--temperature"),
+    top_p: float | None = _opt(R, "top_p", "--top-p"),
+    max_tokens: int | None = _opt(R, "max_tokens", "--max-tokens"),
+    seed: int | None = _opt(R, "seed", "--seed"),
+    prompt_field: str | None = _opt(R, "prompt_field", "--prompt-field"),
+    system: str | None = _opt(R, "system", "--system"),
+    samples: int | None = _opt(R, "samples", "--samples", "-k"),
+    reasoning: str | None = _opt(R, "reasoning", "--reasoning"),
+    format: str | None = _opt(R, "format", "--format"),
+    verify: str | None = _opt(R, "verify", "--verify"),
+    verify_pattern: str | None = _opt(R, "verify_pattern", "--verify-pattern"),
+    reference_field: str | None = _opt(R, "reference_field", "--reference-field"),
+    keep: str | None = _opt(R, "keep", "--keep"),
+    output: Path | None = _opt(R, "output", "--output", "-o"),
+    overwrite: bool | None = _opt(R, "overwrite", "--overwrite"),
+    force: bool | None = _opt(R, "force", "--force"),
+    concurrency: int | None = _opt(R, "concurrency", "--concurrency", "-j"),
+    max_retries: int | None = _opt(R, "max_retries", "--max-retries"),
+    retry_max_wait: float | None = _opt(R, "retry_max_wait", "--retry-max-wait"),
+    request_timeout: float | None = _opt(R, "request_timeout", "--request-timeout"),
+    rpm: int | None = _opt(R, "rpm", "--rpm"),
+    tpm: int | None = _opt(R, "tpm", "--tpm"),
+    max_consecutive_failures: int | None = _opt(R, "max_consecutive_failures", "--max-consecutive-failures"),
+    cache: bool | None = _opt(R, "cache", "--cache/--no-cache"),
+    cache_path: Path | None = _opt(R, "cache_path", "--cache-path"),
+    max_requests: int | None = _opt(R, "max_requests", "--max-requests"),
+    max_total_tokens: int | None = _opt(R, "max_total_tokens", "--max-total-tokens"),
+    max_cost: float | None = _opt(R, "max_cost", "--max-cost"),
+    quiet: bool | None = _opt(R, "quiet", "--quiet", "-q"),
+    log_format: str | None = _opt(R, "log_format", "--log-format"),
+    json_report: bool | None = _opt(R, "json_report", "--json"),
+) -> None:
+    """Have the teacher answer every row of a dataset (response and reasoning distillation)."""
+    flags = {k: v for k, v in locals().items() if k != "config"}
+    with _user_errors():
+        settings = build_settings(RespondSettings, flags, config)
+        from synthgen.commands.respond import run_respond
+
+        outcome = run_respond(settings)
+    _print_run_end(outcome, output=settings.output, quiet=settings.quiet, log_format=settings.log_format)
+    if settings.json_report and outcome.report:
+        typer.echo(json.dumps(outcome.report, indent=2))
+    raise typer.Exit(outcome.exit_code)
 
 
 M = MockServerSettings

@@ -54,10 +54,9 @@ class Price(_Model):
     output: float = Field(ge=0)
 
 
-class Settings(FilterOptions):
-    """Options of ``synthgen generate``."""
+class TeacherOptions(_Model):
+    """How to call the teacher: shared by every command that asks one."""
 
-    # teacher
     teacher: Literal["openai", "mock"] | None = Field(
         None, description="'mock' for the built-in offline teacher; 'openai' for an HTTP endpoint."
     )
@@ -72,28 +71,6 @@ class Settings(FilterOptions):
     max_tokens: int = Field(3072, ge=1, description="Max tokens per completion.")
     seed: int = Field(0, description="Seed for prompt sampling and the mock teacher.")
 
-    # prompt
-    seeds: Path | None = Field(None, description="Seed tasks file (.jsonl or .json) [bundled].")
-    prompt: Path | None = Field(None, description="Prompt template file [bundled].")
-    examples_per_prompt: int = Field(3, ge=1, le=20, description="Examples shown per request.")
-    mix_generated: int = Field(
-        0, ge=0, description="How many of the examples come from generated ones (once available)."
-    )
-    tasks_per_request: int = Field(20, ge=1, le=100, description="Tasks asked per request.")
-
-    # dedup
-    similarity_threshold: float = Field(
-        0.7, gt=0, le=1, description="Drop if ROUGE-L F vs any kept instruction is above this."
-    )
-
-    # output
-    num: int = Field(100, ge=1, description="Target number of examples in the output.")
-    add: int | None = Field(None, ge=1, description="Grow an existing output by N examples.")
-    output: Path = Field(Path("data/alpaca.jsonl"), description="Output JSONL file.")
-    overwrite: bool = Field(False, description="Start afresh; old file replaced at the end.")
-    force: bool = Field(False, description="Resume even if the config changed.")
-
-    # calling the teacher
     concurrency: int = Field(32, ge=1, le=4096, description="Max requests in flight.")
     max_retries: int = Field(6, ge=0, description="Retries per request for transient errors.")
     retry_max_wait: float = Field(60.0, gt=0, description="Max seconds of waiting per request.")
@@ -113,11 +90,6 @@ class Settings(FilterOptions):
     prices: dict[str, Price] = Field(
         default_factory=dict, description="Model -> price per million tokens (config file)."
     )
-
-    # reporting
-    quiet: bool = Field(False, description="No progress output.")
-    log_format: Literal["text", "json"] = Field("text", description="Progress/log line format.")
-    json_report: bool = Field(False, description="Print the run report as JSON on stdout.")
 
     @field_validator("base_url")
     @classmethod
@@ -143,6 +115,44 @@ class Settings(FilterOptions):
         """The resolved config as JSON-ready data (holds no secret by construction)."""
         return json.loads(self.model_dump_json())
 
+    @staticmethod
+    def hash_fields(fields: dict[str, Any]) -> str:
+        blob = json.dumps(fields, sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+
+class RunOutputOptions(_Model):
+    """Where a run writes and what it shows: shared by every command that runs the engine."""
+
+    output: Path = Field(Path("data/alpaca.jsonl"), description="Output JSONL file.")
+    overwrite: bool = Field(False, description="Start afresh; old file replaced at the end.")
+    force: bool = Field(False, description="Resume even if the config changed.")
+    quiet: bool = Field(False, description="No progress output.")
+    log_format: Literal["text", "json"] = Field("text", description="Progress/log line format.")
+    json_report: bool = Field(False, description="Print the run report as JSON on stdout.")
+
+
+class Settings(FilterOptions, TeacherOptions, RunOutputOptions):
+    """Options of ``synthgen generate``."""
+
+    # prompt
+    seeds: Path | None = Field(None, description="Seed tasks file (.jsonl or .json) [bundled].")
+    prompt: Path | None = Field(None, description="Prompt template file [bundled].")
+    examples_per_prompt: int = Field(3, ge=1, le=20, description="Examples shown per request.")
+    mix_generated: int = Field(
+        0, ge=0, description="How many of the examples come from generated ones (once available)."
+    )
+    tasks_per_request: int = Field(20, ge=1, le=100, description="Tasks asked per request.")
+
+    # dedup
+    similarity_threshold: float = Field(
+        0.7, gt=0, le=1, description="Drop if ROUGE-L F vs any kept instruction is above this."
+    )
+
+    # output
+    num: int = Field(100, ge=1, description="Target number of examples in the output.")
+    add: int | None = Field(None, ge=1, description="Grow an existing output by N examples.")
+
     def content_fields(self, *, kind: str, prompt_text: str, seeds_digest: str) -> dict[str, Any]:
         """Everything that decides *what* is generated (not how fast, where, or how much)."""
         keys = (
@@ -156,10 +166,33 @@ class Settings(FilterOptions):
         data["seeds"] = seeds_digest
         return data
 
-    @staticmethod
-    def hash_fields(fields: dict[str, Any]) -> str:
-        blob = json.dumps(fields, sort_keys=True, default=str).encode()
-        return hashlib.sha256(blob).hexdigest()[:16]
+
+class RespondSettings(TeacherOptions, RunOutputOptions):
+    """Options of ``synthgen respond``: the teacher answers every row of a dataset."""
+
+    input: Path = Field(description="Dataset whose rows the teacher answers.")
+    output: Path = Field(Path("data/responses.jsonl"), description="Output JSONL file.")
+    prompt_field: str | None = Field(
+        None, description="Field holding the prompt [instruction+input, prompt or messages]."
+    )
+    system: str | None = Field(None, description="System message: text, or @FILE to read it from a file.")
+    samples: int = Field(1, ge=1, le=64, description="Answers asked per row (seeds --seed + sample).")
+    reasoning: Literal["inline", "drop"] = Field(
+        "inline", description="A reasoning trace: kept in <think> before the answer, or dropped."
+    )
+    format: Literal["alpaca", "messages"] = Field("alpaca", description="Output row format.")
+    verify: Literal["none", "math", "exact", "choice", "regex"] = Field(
+        "none", description="Check each answer against the row's reference answer."
+    )
+    verify_pattern: str | None = Field(None, description="--verify regex: one pattern for every row.")
+    reference_field: str = Field("answer", description="Field holding the reference answer.")
+    keep: Literal["all-correct", "first-correct", "all"] = Field(
+        "all-correct", description="With --verify: which samples to write (all: with a verified flag)."
+    )
+    max_tokens: int = Field(2048, ge=1, description="Max tokens per answer.")
+    max_consecutive_failures: int = Field(
+        20, ge=1, description="Stop after this many failed requests in a row."
+    )
 
 
 class MockServerSettings(_Model):

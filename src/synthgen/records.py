@@ -72,3 +72,18 @@ class AlpacaRecord(BaseModel):
     instruction: str
     input: str = ""
     output: str
+
+
+class ChatTurn(BaseModel):
+    model_config = ConfigDict(extra="allow", strict=True)
+
+    role: str
+    content: str
+
+
+class MessagesRecord(BaseModel):
+    """One line of a dataset in the chat format TRL's SFT trainer reads."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+
+    messages: list[ChatTurn] = Field(min_length=1)

@@ -8,6 +8,7 @@ from synthgen.io.seeds import load_seeds, seeds_digest
 from synthgen.io.writer import ExistingOutput
 from synthgen.recipes.prompts import load_template
 from synthgen.recipes.self_instruct import SelfInstruct, SelfInstructOptions
+from synthgen.records import AlpacaRecord
 from synthgen.resources import default_prompt_path, default_seeds_path
 from synthgen.teacher.build import build_dispatcher
 from synthgen.teacher.dispatch import Dispatcher, UsageMeter
@@ -55,6 +56,8 @@ def run_generate(settings: Settings) -> SessionResult:
         content_config=content,
         config_hash=Settings.hash_fields(content),
         make_recipe=make_recipe,
+        row_model=AlpacaRecord,
+        rerun_last_request=True,
         make_teacher=make_teacher,
         meter=UsageMeter(prices={m: (p.input, p.output) for m, p in settings.prices.items()}),
     )

@@ -18,6 +18,9 @@ How to write a recipe (``recipes/self_instruct.py`` is a complete example):
 3. ``Screen.screen(answer, limit)`` turns one answer into a :class:`Verdict`: at most
    ``limit`` rows to keep (JSON-ready dicts, written in order) and counted rejections. It
    must not raise for a bad answer: count it. Answers arrive strictly in request order.
+   A verdict may also add fields to its rows' meta lines (``meta``), rows for side files
+   such as ``OUT.unsolved.jsonl`` (``side``), and figures summed into the report
+   (``metrics``, e.g. pass@k sums).
 4. ``expected_rows_per_request`` (an optimistic prior: the engine launches more requests
    once real answers show the true yield), ``validate(completion)`` (raise
    ``TransientTeacherError`` to have an unusable answer retried, e.g. cut off before any
@@ -47,6 +50,9 @@ class Request:
     messages: list[Message]
     payload: Any = None  # handed to the screen with the answer (small, picklable)
     meta: dict[str, Any] = field(default_factory=dict)  # written beside each kept row
+    # Tells identical messages apart for the teacher: the seed sent is --seed + sample, and
+    # the response cache keys on it. None: the request index.
+    sample: int | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,9 @@ class Verdict:
     duplicates_similar: int = 0
     unused_after_target: int = 0  # candidates not judged: the target was met before them
     after_target: bool = False  # the whole answer arrived once the target was met
+    meta: dict[str, Any] = field(default_factory=dict)  # added to the meta of this answer's rows
+    side: list[tuple[str, Row]] = field(default_factory=list)  # (name, row) for OUT.<name>.jsonl
+    metrics: Counter[str] = field(default_factory=Counter)  # summed into the report's counts
 
 
 class Screen(Protocol):

@@ -36,6 +36,7 @@ class Counts:
     duplicates_similar: int = 0
     unused_after_target: int = 0
     kept: int = 0
+    metrics: Counter[str] = field(default_factory=Counter)  # recipe figures (e.g. pass@k sums)
 
     def add(self, verdict: Verdict, *, cached: bool) -> None:
         """Count one screened answer."""
@@ -52,6 +53,7 @@ class Counts:
         self.duplicates_similar += verdict.duplicates_similar
         self.unused_after_target += verdict.unused_after_target
         self.kept += len(verdict.kept)
+        self.metrics.update(verdict.metrics)
 
 
 def _cpu_seconds() -> dict[str, float]:
@@ -88,7 +90,7 @@ def build_report(
         "wall_seconds": round(time.time() - started, 3),
         "stop_reason": stop_reason,
         "exit_code": exit_code,
-        "counts": {**asdict(counts), "rejected": dict(counts.rejected)},
+        "counts": {**asdict(counts), "rejected": dict(counts.rejected), "metrics": dict(counts.metrics)},
         "usage": _usage(meter),
         "cpu_seconds": _cpu_seconds(),
         "synthgen_version": __version__,

@@ -62,6 +62,8 @@ class RunResult:
 class Sink(Protocol):
     def append_many(self, rows: list[Row], meta: dict[str, object]) -> None: ...
 
+    def append_side(self, name: str, row: Row, request: int) -> None: ...
+
 
 class Progress(Protocol):
     def update(self, kept: int, **figures: object) -> None: ...
@@ -159,9 +161,8 @@ class Engine:
             self.next_index += 1
 
     def _launch(self, request: Request) -> None:
-        coro = self.teacher.complete(
-            request.messages, sample_index=request.index, validate=self.recipe.validate
-        )
+        sample = request.index if request.sample is None else request.sample
+        coro = self.teacher.complete(request.messages, sample_index=sample, validate=self.recipe.validate)
         task = asyncio.ensure_future(coro)
         self.in_flight[task] = (request, time.monotonic())
         task.add_done_callback(self._collect)
@@ -210,9 +211,12 @@ class Engine:
                 "model": completion.model,
                 "endpoint": completion.endpoint,
                 **request.meta,
+                **verdict.meta,
             }
             self.sink.append_many(verdict.kept, meta)
             self.recipe.observe(verdict.kept)
+        for name, row in verdict.side:
+            self.sink.append_side(name, row, request.index)
         if self.barren.update(verdict, completion.text) and self.stop is None:
             self.stop, self.error = StopReason.EXHAUSTED, self.barren.explain()
         target = self.options.target

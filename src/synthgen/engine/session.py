@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from synthgen.engine.progress import ProgressReporter, setup_logging
 from synthgen.engine.recipe import Recipe
 from synthgen.engine.report import Counts, build_report
@@ -47,8 +49,11 @@ class Job:
     content_config: dict[str, Any]  # what decides the content: a resumed run must match it
     config_hash: str
     make_recipe: Callable[[ExistingOutput], Recipe]
+    row_model: type[BaseModel]  # validates the rows of an existing output on resume
+    rerun_last_request: bool  # see io.resume.find_start
     make_teacher: Callable[[UsageMeter], Awaitable[Dispatcher]]
     meter: UsageMeter
+    planned_rows: int | None = None  # shown as the progress total when there is no target
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,8 @@ async def _run(job: Job) -> SessionResult:
         force=job.force,
         config_hash=job.config_hash,
         content_config=job.content_config,
+        rerun_last_request=job.rerun_last_request,
+        row_model=job.row_model,
     )
     existing = start.existing
     have = len(existing.records)
@@ -114,7 +121,8 @@ async def _run(job: Job) -> SessionResult:
         max_consecutive_failures=job.max_consecutive_failures,
         screen_in_worker=job.screen_in_worker,
     )
-    progress = ProgressReporter(total=target, quiet=job.quiet, log_format=job.log_format)
+    total = target if target is not None else job.planned_rows
+    progress = ProgressReporter(total=total, quiet=job.quiet, log_format=job.log_format)
     engine = Engine(recipe, lambda: job.make_teacher(job.meter), writer, options, progress)
     report("running", None)
     try:

@@ -13,8 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from synthgen.errors import ConfigError, OutputError
+from synthgen.io.side_files import prune_side_files
 from synthgen.io.writer import ExistingOutput, load_existing
+from synthgen.records import AlpacaRecord
 
 
 def check_output_path(output: Path) -> None:
@@ -38,14 +42,29 @@ class StartPoint:
 
 
 def find_start(
-    output: Path, *, overwrite: bool, force: bool, config_hash: str, content_config: dict[str, Any]
+    output: Path,
+    *,
+    overwrite: bool,
+    force: bool,
+    config_hash: str,
+    content_config: dict[str, Any],
+    rerun_last_request: bool = True,
+    row_model: type[BaseModel] = AlpacaRecord,
 ) -> StartPoint:
-    """What is already there (nothing with ``overwrite``) and the first request to run."""
-    existing = ExistingOutput() if overwrite else load_existing(output)
+    """What is already there (nothing with ``overwrite``) and the first request to run.
+
+    ``rerun_last_request``: start with the request that produced the last kept row (its
+    later items are judged again; the kept ones are exact duplicates by then), or after it
+    (a recipe that keeps at most one row per request).
+    """
+    existing = ExistingOutput() if overwrite else load_existing(output, row_model)
     if existing.records and existing.report and not force:
         check_same_config(output, existing.report, config_hash, content_config)
     requests = [m.get("request") for m in existing.meta if isinstance(m.get("request"), int)]
-    return StartPoint(existing, requests[-1] if requests else 0)
+    first = (requests[-1] + (0 if rerun_last_request else 1)) if requests else 0
+    if not overwrite:
+        prune_side_files(output, first)
+    return StartPoint(existing, first)
 
 
 def check_same_config(

@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from synthgen.errors import InputError
 from synthgen.io.files import atomic_writer, dumps_line, fsync_dir, write_jsonl_atomic
+from synthgen.io.side_files import SideFiles
 from synthgen.records import AlpacaRecord
 
 log = logging.getLogger("synthgen")
@@ -50,7 +51,7 @@ def _temp_twin(path: Path) -> Path:
 class ExistingOutput:
     """What a previous run left: its records, their metadata, and its report."""
 
-    records: list[AlpacaRecord] = field(default_factory=list)
+    records: list[Any] = field(default_factory=list)  # rows as the row model (AlpacaRecord, ...)
     meta: list[dict[str, Any]] = field(default_factory=list)
     report: dict[str, Any] | None = None
 
@@ -83,7 +84,7 @@ def cut_torn_tail(path: Path) -> int:
     return size - keep
 
 
-def load_existing(output: Path) -> ExistingOutput:
+def load_existing(output: Path, row_model: type[BaseModel] = AlpacaRecord) -> ExistingOutput:
     """Read what a previous run wrote, repairing a torn last line (with a warning)."""
     found = ExistingOutput()
     if not output.exists():
@@ -91,7 +92,7 @@ def load_existing(output: Path) -> ExistingOutput:
     for path in (output, meta_path(output)):
         if path.exists() and (cut := cut_torn_tail(path)):
             log.warning("%s: cut a torn last line (%d bytes) left by an interrupted run", path, cut)
-    found.records = _read_records(output)
+    found.records = _read_records(output, row_model)
     if meta_path(output).exists():
         found.meta = _read_meta(meta_path(output))
     if len(found.meta) > len(found.records):  # crash between the meta and the data line
@@ -104,12 +105,12 @@ def load_existing(output: Path) -> ExistingOutput:
     return found
 
 
-def _read_records(path: Path) -> list[AlpacaRecord]:
+def _read_records(path: Path, row_model: type[BaseModel]) -> list[Any]:
     records = []
     with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             try:
-                records.append(AlpacaRecord.model_validate_json(line))
+                records.append(row_model.model_validate_json(line))
             except ValidationError as exc:
                 err = exc.errors()[0]
                 where = ".".join(str(p) for p in err["loc"]) or "(record)"
@@ -148,6 +149,7 @@ class DatasetWriter:
         mode = "w" if overwrite else "a"
         self._data: IO[str] = self._data_path.open(mode, encoding="utf-8", newline="\n")
         self._meta: IO[str] = self._meta_path.open(mode, encoding="utf-8", newline="\n")
+        self._side = SideFiles(output, overwrite=overwrite)
         self._last_sync = time.monotonic()
 
     def append_many(self, records: list[dict[str, Any]], meta: dict[str, Any]) -> None:
@@ -172,9 +174,14 @@ class DatasetWriter:
         if time.monotonic() - self._last_sync >= self.fsync_every:
             self.sync()
 
+    def append_side(self, name: str, row: dict[str, Any], request: int) -> None:
+        """A row for the side file ``OUT.<name>.jsonl`` (see :mod:`synthgen.io.side_files`)."""
+        self._side.append(name, row, request)
+
     def sync(self) -> None:
         os.fsync(self._meta.fileno())
         os.fsync(self._data.fileno())
+        self._side.sync()
         self._last_sync = time.monotonic()
 
     def close(self, *, complete: bool) -> None:
@@ -182,6 +189,7 @@ class DatasetWriter:
         self.sync()
         self._data.close()
         self._meta.close()
+        self._side.close(complete=complete)
         if not self.overwrite:
             return
         if complete:

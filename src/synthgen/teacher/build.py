@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from synthgen.config import Settings
+from synthgen.config import TeacherOptions
 from synthgen.errors import ConfigError
 from synthgen.teacher.base import Message
 from synthgen.teacher.cache import ResponseCache, cache_key, default_cache_path
@@ -14,7 +14,7 @@ from synthgen.teacher.limits import AdaptiveConcurrency, TokenBucket
 from synthgen.teacher.retry import RetryPolicy
 
 
-def read_api_key(settings: Settings) -> str:
+def read_api_key(settings: TeacherOptions) -> str:
     """The key from ``$api_key_env``; local servers (a --base-url) may run without one."""
     key = os.environ.get(settings.api_key_env, "").strip()
     if key:
@@ -27,7 +27,7 @@ def read_api_key(settings: Settings) -> str:
     )
 
 
-def build_endpoints(settings: Settings, kind: str) -> EndpointPool:
+def build_endpoints(settings: TeacherOptions, kind: str) -> EndpointPool:
     if kind == "mock":
         from synthgen.mock.teacher import MockTeacher  # the mock is a teacher too, built on demand
 
@@ -56,7 +56,7 @@ def build_endpoints(settings: Settings, kind: str) -> EndpointPool:
     return EndpointPool(endpoints)
 
 
-def build_dispatcher(settings: Settings, meter: UsageMeter, kind: str) -> Dispatcher:
+def build_dispatcher(settings: TeacherOptions, meter: UsageMeter, kind: str) -> Dispatcher:
     """The teacher stack for ``kind`` ("mock" or "openai", resolved once by the caller)."""
     pool = build_endpoints(settings, kind)
     cache = None

@@ -1,0 +1,131 @@
+"""``synthgen respond``: the respond recipe, from its settings to an engine job."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from synthgen.config import RespondSettings, TeacherOptions
+from synthgen.engine.session import Job, SessionResult, run_session
+from synthgen.errors import InputError, UsageError
+from synthgen.io.prompt_rows import PromptRow, load_prompt_rows
+from synthgen.io.writer import ExistingOutput
+from synthgen.recipes.respond import Respond, RespondOptions
+from synthgen.records import AlpacaRecord, MessagesRecord
+from synthgen.teacher.build import build_dispatcher
+from synthgen.teacher.dispatch import Dispatcher, UsageMeter
+from synthgen.verify import BadReference, get_checker
+
+
+def run_respond(settings: RespondSettings) -> SessionResult:
+    """Run ``synthgen respond``. Raises SynthgenError for bad input, before any request."""
+    kind = settings.teacher_kind()
+    _check_flags(settings)
+    system = _system_text(settings.system)
+    rows = load_prompt_rows(
+        settings.input,
+        prompt_field=settings.prompt_field,
+        reference_field=settings.reference_field,
+        output_as_reference=settings.verify != "none",
+    )
+    if settings.verify != "none":
+        _check_references(settings, rows)
+    options = RespondOptions(
+        samples=settings.samples,
+        system=system,
+        reasoning=settings.reasoning,
+        format=settings.format,
+        verify=settings.verify,
+        verify_pattern=settings.verify_pattern,
+        keep=settings.keep,
+    )
+    content = _content_fields(settings, kind, system)
+
+    def make_recipe(existing: ExistingOutput) -> Respond:
+        return Respond(options, rows, existing.meta)
+
+    async def make_teacher(meter: UsageMeter) -> Dispatcher:
+        return build_dispatcher(settings, meter, kind)
+
+    row_model: type[BaseModel] = AlpacaRecord if settings.format == "alpaca" else MessagesRecord
+    job = Job(
+        output=settings.output,
+        overwrite=settings.overwrite,
+        force=settings.force,
+        num=None,  # every row, every sample
+        add=None,
+        concurrency=settings.concurrency,
+        max_consecutive_failures=settings.max_consecutive_failures,
+        screen_in_worker=False,  # one answer per request: screening is cheap, no worker needed
+        quiet=settings.quiet,
+        log_format=settings.log_format,
+        teacher_info={"kind": kind, "model": settings.model or "mock", "base_urls": settings.base_url},
+        config=settings.public_dict(),
+        content_config=content,
+        config_hash=TeacherOptions.hash_fields(content),
+        make_recipe=make_recipe,
+        row_model=row_model,
+        rerun_last_request=False,  # at most one row per request: continue after the last
+        make_teacher=make_teacher,
+        meter=UsageMeter(prices={m: (p.input, p.output) for m, p in settings.prices.items()}),
+        planned_rows=len(rows) * settings.samples,
+    )
+    return run_session(job)
+
+
+def _check_flags(settings: RespondSettings) -> None:
+    if settings.verify == "regex" and not settings.verify_pattern:
+        return  # each row's reference is its pattern
+    if settings.verify_pattern and settings.verify != "regex":
+        raise UsageError("--verify-pattern needs --verify regex")
+    if settings.keep != "all-correct" and settings.verify == "none":
+        raise UsageError(f"--keep {settings.keep} needs --verify (math, exact, choice or regex)")
+
+
+def _system_text(system: str | None) -> str | None:
+    """``--system`` text, or ``@FILE`` to read it from a file."""
+    if system is None or not system.startswith("@"):
+        return system
+    path = Path(system[1:])
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--system {system}: cannot read {path}: {getattr(exc, 'strerror', exc)}") from exc
+
+
+def _check_references(settings: RespondSettings, rows: list[PromptRow]) -> None:
+    """Every row has a reference the checker can use, or one line per row that has not."""
+    checker = get_checker(settings.verify, pattern=settings.verify_pattern)
+    if not checker.needs_reference:
+        return
+    problems = []
+    field = settings.reference_field
+    for row in rows:
+        if row.reference is None:
+            problems.append(f"{settings.input}:{row.line}: {field}: reference answer required by --verify")
+            continue
+        try:
+            checker.validate_reference(
+                row.reference if isinstance(row.reference, str) else str(row.reference)
+            )
+        except BadReference as exc:
+            problems.append(f"{settings.input}:{row.line}: {field}: {exc}")
+    if problems:
+        raise InputError(
+            problems[:20] + ([f"... and {len(problems) - 20} more"] if len(problems) > 20 else [])
+        )
+
+
+def _content_fields(settings: RespondSettings, kind: str, system: str | None) -> dict[str, object]:
+    """Everything that decides what is written (a resumed run must match it)."""
+    keys = (
+        "model", "temperature", "top_p", "max_tokens", "seed", "samples", "prompt_field", "reasoning",
+        "format", "verify", "verify_pattern", "reference_field", "keep",
+    )  # fmt: skip
+    data: dict[str, object] = {k: getattr(settings, k) for k in keys}
+    data["teacher"] = kind
+    data["system"] = hashlib.sha256((system or "").encode()).hexdigest()[:16]
+    data["input"] = hashlib.sha256(settings.input.read_bytes()).hexdigest()[:16]
+    return data

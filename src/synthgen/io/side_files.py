@@ -1,0 +1,79 @@
+"""Side files beside a dataset: ``OUT.<name>.jsonl`` (e.g. ``unsolved``, ``rejected``).
+
+Each line is a row plus ``"_request"``, the request it came from, so that a resumed run can
+drop the lines of the requests it runs again (:func:`prune_side_files`) and never writes a
+line twice. Lines are appended and flushed as they come, like the dataset's.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import IO, Any
+
+from synthgen.io.files import dumps_line, write_jsonl_atomic
+
+log = logging.getLogger("synthgen")
+
+
+def side_path(output: Path, name: str) -> Path:
+    return output.with_name(f"{output.name}.{name}.jsonl")
+
+
+def _temp_twin(path: Path) -> Path:
+    return path.with_name(f".{path.name}.new")
+
+
+class SideFiles:
+    """Opened on first use; in overwrite mode written to temporary twins until published."""
+
+    def __init__(self, output: Path, *, overwrite: bool) -> None:
+        self.output = output
+        self.overwrite = overwrite
+        self._open: dict[str, IO[str]] = {}
+
+    def append(self, name: str, row: dict[str, Any], request: int) -> None:
+        handle = self._open.get(name)
+        if handle is None:
+            path = side_path(self.output, name)
+            path = _temp_twin(path) if self.overwrite else path
+            handle = self._open[name] = path.open(
+                "w" if self.overwrite else "a", encoding="utf-8", newline="\n"
+            )
+        handle.write(dumps_line({**row, "_request": request}))
+        handle.flush()
+
+    def sync(self) -> None:
+        for handle in self._open.values():
+            os.fsync(handle.fileno())
+
+    def close(self, *, complete: bool) -> None:
+        for name, handle in self._open.items():
+            handle.close()
+            if self.overwrite:
+                final = side_path(self.output, name)
+                if complete:
+                    os.replace(_temp_twin(final), final)
+                else:
+                    _temp_twin(final).unlink(missing_ok=True)
+
+
+def prune_side_files(output: Path, first_request: int) -> None:
+    """Drop side-file lines of requests from ``first_request`` on (a resumed run asks again)."""
+    for path in output.parent.glob(f"{output.name}.*.jsonl"):
+        if path.name.endswith(".meta.jsonl"):
+            continue
+        lines = path.read_text(encoding="utf-8").splitlines()
+        kept = []
+        for line in lines:
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a torn last line
+            if isinstance(row, dict) and row.get("_request", -1) < first_request:
+                kept.append(row)
+        if len(kept) != len(lines):
+            log.info("%s: dropped %d lines that this run will write again", path, len(lines) - len(kept))
+            write_jsonl_atomic(path, kept)

@@ -1,0 +1,190 @@
+"""Response distillation: the teacher answers every row of a dataset (``synthgen respond``).
+
+Plan: row ``r``, sample ``k`` is request ``r * samples + k`` (its seed is ``--seed + k``).
+Screen: reject a cut-off or empty answer; split off a reasoning trace; with a verifier,
+check the final answer against the row's reference (rejection sampling) and keep the
+correct samples (``all-correct``), the first correct one (``first-correct``), or every one
+with a ``verified`` flag in the meta file (``all``). Once a row's last sample is judged, its
+pass@1 and pass@K (the unbiased estimator) join the report, and a row with no correct
+sample is written to ``OUT.unsolved.jsonl``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from synthgen.engine.recipe import Answer, Request, Row, Verdict
+from synthgen.io.prompt_rows import PromptRow
+from synthgen.recipes.reasoning import format_inline, split_reasoning
+from synthgen.records import Completion
+from synthgen.teacher.base import Message
+from synthgen.teacher.tokens import count_tokens
+from synthgen.verify import Checker, get_checker, pass_at_k
+
+Keep = Literal["all-correct", "first-correct", "all"]
+
+
+@dataclass(frozen=True)
+class RespondOptions:
+    samples: int
+    system: str | None
+    reasoning: Literal["inline", "drop"]
+    format: Literal["alpaca", "messages"]
+    verify: str  # "none" or a checker name
+    verify_pattern: str | None
+    keep: Keep
+
+
+@dataclass(frozen=True)
+class SampleInfo:
+    """The payload of one request: what the screen needs to judge its answer."""
+
+    row: int
+    sample: int
+    reference: Any
+    last: bool  # the row's last sample: its pass@k can be computed
+    instruction: str
+    input: str
+    messages: list[Message]
+    source: dict[str, Any] | None  # for the unsolved file, on the last sample only
+
+
+@dataclass
+class RespondScreen:
+    options: RespondOptions
+    checker: Checker | None
+    solved_rows: set[int]  # rows that already have a kept correct sample (first-correct)
+    correct_in_row: Counter[int] = field(default_factory=Counter)
+
+    def screen(self, answer: Answer, limit: int) -> Verdict:
+        info: SampleInfo = answer.payload
+        verdict = Verdict(candidates=1)
+        reason, row, correct = self._judge(answer, info, verdict)
+        if reason is not None:
+            verdict.rejected[reason] += 1
+        elif limit <= 0:
+            verdict.unused_after_target = 1
+        else:
+            verdict.kept.append(row)
+            if correct:
+                self.solved_rows.add(info.row)
+        if info.last:
+            self._finish_row(info, verdict)
+        return verdict
+
+    def _judge(self, answer: Answer, info: SampleInfo, verdict: Verdict) -> tuple[str | None, Row, bool]:
+        """(rejection reason or None, the row to write, whether the answer was verified correct)."""
+        if answer.truncated:
+            return "cut_off", {}, False
+        trace, text = split_reasoning(answer.text, answer.reasoning)
+        if not text.strip():
+            return "empty_output", {}, False
+        verdict.metrics["answer_tokens"] += count_tokens(text)
+        if trace:
+            verdict.metrics["reasoning_tokens"] += count_tokens(trace)
+        correct = False
+        if self.checker is not None:
+            correct = self.checker.check(text, _reference_text(info.reference))
+            self.correct_in_row[info.row] += correct
+            verdict.meta = {"row": info.row, "sample": info.sample, "verified": correct}
+            if self.options.keep != "all" and not correct:
+                return "wrong_answer", {}, False
+            if self.options.keep == "first-correct" and info.row in self.solved_rows:
+                return "already_solved", {}, False
+        else:
+            verdict.meta = {"row": info.row, "sample": info.sample}
+        return None, self._row(info, trace, text), correct
+
+    def _row(self, info: SampleInfo, trace: str | None, text: str) -> Row:
+        kept_trace = trace if self.options.reasoning == "inline" else None
+        if self.options.format == "alpaca":
+            return {
+                "instruction": info.instruction,
+                "input": info.input,
+                "output": format_inline(kept_trace, text),
+            }
+        assistant: dict[str, Any] = {"role": "assistant", "content": text}
+        if kept_trace:
+            assistant["reasoning"] = kept_trace
+        return {"messages": [*_system(self.options.system, info.messages), *info.messages, assistant]}
+
+    def _finish_row(self, info: SampleInfo, verdict: Verdict) -> None:
+        if self.checker is None:
+            return
+        n, c = self.options.samples, self.correct_in_row.pop(info.row, 0)
+        verdict.metrics["rows_verified"] += 1
+        verdict.metrics["pass@1_sum"] += pass_at_k(n, c, 1)
+        verdict.metrics[f"pass@{n}_sum"] += pass_at_k(n, c, n)
+        if c == 0:
+            verdict.metrics["rows_unsolved"] += 1
+            verdict.side.append(
+                ("unsolved", info.source or {"instruction": info.instruction, "input": info.input})
+            )
+
+
+def _reference_text(reference: Any) -> str:
+    return reference if isinstance(reference, str) else str(reference)
+
+
+def _system(system: str | None, messages: list[Message]) -> list[Message]:
+    if system is None or (messages and messages[0]["role"] == "system"):
+        return []
+    return [{"role": "system", "content": system}]
+
+
+@dataclass(frozen=True)
+class RespondScreenFactory:
+    options: RespondOptions
+    solved_rows: frozenset[int]
+
+    def __call__(self) -> RespondScreen:
+        checker = None
+        if self.options.verify != "none":
+            checker = get_checker(self.options.verify, pattern=self.options.verify_pattern)
+        return RespondScreen(self.options, checker, set(self.solved_rows))
+
+
+class Respond:
+    """The ``respond`` recipe; see the module docstring."""
+
+    expected_rows_per_request = 1.0
+
+    def __init__(
+        self, options: RespondOptions, rows: list[PromptRow], existing_meta: list[dict[str, Any]]
+    ) -> None:
+        self.options = options
+        self.rows = rows
+        # first-correct on resume: rows whose correct sample is already written stay solved
+        self.solved_rows = frozenset(
+            m["row"] for m in existing_meta if isinstance(m.get("row"), int) and m.get("verified", True)
+        )
+
+    def plan(self, index: int) -> Request | None:
+        row_index, sample = divmod(index, self.options.samples)
+        if row_index >= len(self.rows):
+            return None
+        row = self.rows[row_index]
+        last = sample == self.options.samples - 1
+        info = SampleInfo(
+            row_index,
+            sample,
+            row.reference,
+            last,
+            row.instruction,
+            row.input,
+            row.messages if self.options.format == "messages" else [],
+            row.source if last else None,
+        )
+        messages = [*_system(self.options.system, row.messages), *row.messages]
+        return Request(index, messages, payload=info, meta={"line": row.line}, sample=sample)
+
+    def screen_factory(self) -> RespondScreenFactory:
+        return RespondScreenFactory(self.options, self.solved_rows)
+
+    def validate(self, completion: Completion) -> None:
+        return None  # a cut-off answer is rejected with a reason, not retried
+
+    def observe(self, rows: list[Row]) -> None:
+        return None
