@@ -57,11 +57,18 @@ def test_prompt_and_messages_inputs_and_the_messages_format(tmp_path: Path) -> N
         tmp_path / "in.jsonl",
         [
             {"prompt": "What is 2 + 3?"},
-            {"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Say hi."}]},
+            {
+                "messages": [
+                    {"role": "system", "content": "Be brief."},
+                    {"role": "user", "content": "Say hi."},
+                ]
+            },
         ],
     )
     out = tmp_path / "out.jsonl"
-    result = run_cli("respond", source, "--teacher", "mock", "-o", out, "--format", "messages", "-q", "--system", "S")
+    result = run_cli(
+        "respond", source, "--teacher", "mock", "-o", out, "--format", "messages", "-q", "--system", "S"
+    )
     assert result.exit_code == 0, result.output
     first, second = read_jsonl(out)
     assert [m["role"] for m in first["messages"]] == ["system", "user", "assistant"]
@@ -105,7 +112,18 @@ def test_keep_first_correct_and_keep_all(tmp_path: Path, mock_server: Any) -> No
     server = mock_server("--wrong-answer-rate", "0.5", "--seed", "2")
     source = _write(tmp_path / "math.jsonl", read_jsonl(MATH)[:20])
     first, every = tmp_path / "first.jsonl", tmp_path / "all.jsonl"
-    common = ["--base-url", server.url, "--model", "m", "-q", "--samples", "3", "--verify", "math", "--no-cache"]
+    common = [
+        "--base-url",
+        server.url,
+        "--model",
+        "m",
+        "-q",
+        "--samples",
+        "3",
+        "--verify",
+        "math",
+        "--no-cache",
+    ]
     assert run_cli("respond", source, "-o", first, "--keep", "first-correct", *common).exit_code == 0
     assert run_cli("respond", source, "-o", every, "--keep", "all", *common).exit_code == 0
     first_meta = read_jsonl(first.with_name("first.jsonl.meta.jsonl"))
@@ -144,7 +162,18 @@ def test_a_teacher_that_is_never_right_stops_with_exit_3(tmp_path: Path, mock_se
     source = _write(tmp_path / "math.jsonl", read_jsonl(MATH)[:200])
     out = tmp_path / "out.jsonl"
     result = run_cli(
-        "respond", source, "--base-url", server.url, "--model", "m", "-o", out, "-q", "--verify", "math", "--no-cache"
+        "respond",
+        source,
+        "--base-url",
+        server.url,
+        "--model",
+        "m",
+        "-o",
+        out,
+        "-q",
+        "--verify",
+        "math",
+        "--no-cache",
     )
     assert result.exit_code == 3, result.output
     assert "wrong_answer" in result.stderr
@@ -154,10 +183,26 @@ def test_a_teacher_that_is_never_right_stops_with_exit_3(tmp_path: Path, mock_se
 def test_bad_input_is_one_line_per_problem_before_any_request(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     cases = [
-        (_write(tmp_path / "a.jsonl", [{"instruction": "Fine."}, {"text": "no prompt"}]), [], ":2: (record): no prompt"),
-        (_write(tmp_path / "b.jsonl", [{"instruction": "Add.", "answer": "many"}]), ["--verify", "math"], ":1: answer: "),
-        (_write(tmp_path / "c.jsonl", [{"instruction": "Add."}]), ["--verify", "math"], ":1: answer: reference answer required"),
-        (_write(tmp_path / "d.jsonl", [{"q": "x"}]), ["--prompt-field", "question"], ":1: question: field required"),
+        (
+            _write(tmp_path / "a.jsonl", [{"instruction": "Fine."}, {"text": "no prompt"}]),
+            [],
+            ":2: (record): no prompt",
+        ),
+        (
+            _write(tmp_path / "b.jsonl", [{"instruction": "Add.", "answer": "many"}]),
+            ["--verify", "math"],
+            ":1: answer: ",
+        ),
+        (
+            _write(tmp_path / "c.jsonl", [{"instruction": "Add."}]),
+            ["--verify", "math"],
+            ":1: answer: reference answer required",
+        ),
+        (
+            _write(tmp_path / "d.jsonl", [{"q": "x"}]),
+            ["--prompt-field", "question"],
+            ":1: question: field required",
+        ),
     ]
     for source, flags, message in cases:
         result = run_cli("respond", source, "--teacher", "mock", "-o", out, *flags)

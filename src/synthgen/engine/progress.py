@@ -1,6 +1,9 @@
-"""What a run shows while it works: a live bar on a terminal, plain or JSON lines otherwise.
+"""What a run shows while it works: a live panel on a terminal, plain or JSON lines otherwise.
 
 Everything goes to stderr; stdout is reserved for results the user asks for (``--json``).
+The engine offers a :class:`Snapshot` maker at every wake-up; the reporter builds one only
+when it is due (every 0.2 s on a terminal, every ``interval`` seconds otherwise), so the
+per-answer cost is one clock read.
 """
 
 from __future__ import annotations
@@ -9,10 +12,22 @@ import json
 import logging
 import sys
 import time
-from typing import Any
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.console import Console, Group
+from rich.live import Live
+from rich.panel import Panel
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
 
 log = logging.getLogger("synthgen")
 
@@ -38,52 +53,122 @@ def setup_logging(log_format: str) -> None:
     log.propagate = False
 
 
-class ProgressReporter:
-    """Call ``update(**figures)`` often; it renders at most every ``interval`` seconds."""
+@dataclass
+class Snapshot:
+    """The figures of a running run, as shown."""
 
-    def __init__(self, *, total: int, quiet: bool, log_format: str, interval: float = 5.0) -> None:
+    kept: int
+    requests: int = 0
+    in_flight: int = 0
+    oldest_seconds: float = 0.0
+    retries: int = 0
+    failed: int = 0
+    cached: int = 0
+    tokens: int = 0
+    cost: float | None = None
+    concurrency_limit: float = 0.0
+    rejected: Counter[str] = field(default_factory=Counter)
+    duplicates_exact: int = 0
+    duplicates_similar: int = 0
+
+    def plain_figures(self) -> dict[str, object]:
+        figures: dict[str, object] = {
+            "requests": self.requests,
+            "cached": self.cached,
+            "tokens": self.tokens,
+            "in_flight": self.in_flight,
+            "oldest": f"{self.oldest_seconds:.0f}s",
+        }
+        if self.cost is not None:
+            figures["cost"] = f"${self.cost:.4f}"
+        return figures
+
+
+class ProgressReporter:
+    """Call :meth:`offer` often; it shows a snapshot at most every ``interval`` seconds."""
+
+    def __init__(self, *, total: int | None, quiet: bool, log_format: str, interval: float = 5.0) -> None:
         self.total = total
         self.interval = interval
         self._start = time.monotonic()
         self._last = self._start  # first line after one interval, not at once
         self._mode = "off" if quiet else log_format
-        self._bar: Progress | None = None
+        self._live: _LivePanel | None = None
         if self._mode == "text" and sys.stderr.isatty():
-            self._mode = "bar"
-            self._bar = Progress(
-                TextColumn("[bold]generating"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.fields[info]}"),
-                TimeElapsedColumn(),
-                console=Console(stderr=True),
-                transient=False,
-            )
-            self._task = self._bar.add_task("generate", total=total, info="")
-            self._bar.start()
+            self._mode = "panel"
+            self._live = _LivePanel(total)
             self.interval = 0.2
 
-    def update(self, kept: int, **figures: Any) -> None:
+    def offer(self, snapshot: Callable[[], Snapshot]) -> None:
         now = time.monotonic()
         if self._mode == "off" or now - self._last < self.interval:
             return
         self._last = now
-        if self._bar is not None:
-            info = "  ".join(f"{k}={v}" for k, v in figures.items())
-            self._bar.update(self._task, completed=kept, info=info)
+        self.show(snapshot(), now)
+
+    def show(self, shot: Snapshot, now: float) -> None:
+        elapsed = now - self._start
+        if self._live is not None:
+            self._live.update(shot)
         elif self._mode == "json":
-            line = {"event": "progress", "kept": kept, "target": self.total, **figures}
-            print(json.dumps(line), file=sys.stderr, flush=True)
+            line = {"ts": round(time.time(), 3), "event": "progress", "kept": shot.kept, "target": self.total}
+            print(json.dumps({**line, **shot.plain_figures()}), file=sys.stderr, flush=True)
         else:
-            rest = " ".join(f"{k}={v}" for k, v in figures.items())
-            elapsed = now - self._start
+            rest = " ".join(f"{k}={v}" for k, v in shot.plain_figures().items())
+            total = "" if self.total is None else f"/{self.total}"
             print(
-                f"synthgen: kept {kept}/{self.total} {rest} elapsed={elapsed:.0f}s",
+                f"synthgen: kept {shot.kept}{total} {rest} elapsed={elapsed:.0f}s",
                 file=sys.stderr,
                 flush=True,
             )
 
     def close(self, kept: int) -> None:
-        if self._bar is not None:
-            self._bar.update(self._task, completed=kept)
-            self._bar.stop()
+        if self._live is not None:
+            self._live.close(kept)
+
+
+class _LivePanel:
+    """The terminal view: a bar with ETA and a table of what the run is doing."""
+
+    def __init__(self, total: int | None) -> None:
+        self.console = Console(stderr=True)
+        self.bar = Progress(
+            TextColumn("[bold]kept"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=self.console,
+        )
+        self.task = self.bar.add_task("kept", total=total)
+        self.table = Table.grid(padding=(0, 2))
+        self.live = Live(
+            self._render(Snapshot(kept=0)), console=self.console, auto_refresh=False, transient=False
+        )
+        self.live.start()
+
+    def _render(self, shot: Snapshot) -> Panel:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="dim")
+        table.add_column()
+        cost = "" if shot.cost is None else f"  cost ${shot.cost:.4f}"
+        table.add_row(
+            "requests",
+            f"{shot.in_flight} in flight (limit {shot.concurrency_limit:.0f}, oldest {shot.oldest_seconds:.0f}s)  "
+            f"{shot.requests} sent  {shot.retries} retried  {shot.failed} failed  {shot.cached} cached",
+        )
+        table.add_row("tokens", f"{shot.tokens:,}{cost}")
+        rejected = ", ".join(f"{k} {v}" for k, v in shot.rejected.most_common(6)) or "none"
+        table.add_row("rejected", rejected)
+        table.add_row("duplicates", f"{shot.duplicates_exact} exact, {shot.duplicates_similar} similar")
+        return Panel(Group(self.bar, table), title="synthgen", expand=False)
+
+    def update(self, shot: Snapshot) -> None:
+        self.bar.update(self.task, completed=shot.kept)
+        self.live.update(self._render(shot), refresh=True)
+
+    def close(self, kept: int) -> None:
+        self.bar.update(self.task, completed=kept)
+        self.live.refresh()
+        self.live.stop()

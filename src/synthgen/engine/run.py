@@ -23,6 +23,7 @@ from typing import Protocol
 
 from synthgen.engine.launch import LaunchPolicy
 from synthgen.engine.ordered import InOrder
+from synthgen.engine.progress import Snapshot
 from synthgen.engine.recipe import Answer, Recipe, Request, Row, Verdict
 from synthgen.engine.report import Counts
 from synthgen.engine.screening import LocalScreening, WorkerScreening
@@ -66,7 +67,7 @@ class Sink(Protocol):
 
 
 class Progress(Protocol):
-    def update(self, kept: int, **figures: object) -> None: ...
+    def offer(self, snapshot: Callable[[], Snapshot]) -> None: ...
 
 
 class Engine:
@@ -135,7 +136,7 @@ class Engine:
             await self.wake.wait()
             self.wake.clear()
             self._submit_in_order()
-            self._show_progress()
+            self.progress.offer(self._snapshot)
             if self.stop in CANCEL_IN_FLIGHT:
                 self._cancel_in_flight()
         if self.stop is None and self.plan_done:
@@ -242,17 +243,24 @@ class Engine:
         else:
             raise exc  # a bug: let it surface
 
-    def _show_progress(self) -> None:
+    def _snapshot(self) -> Snapshot:
         now = time.monotonic()
         oldest = min((started for _, started in self.in_flight.values()), default=now)
-        meter = self.teacher.meter
-        self.progress.update(
-            self.counts.kept,
+        meter, counts = self.teacher.meter, self.counts
+        return Snapshot(
+            kept=counts.kept,
             requests=meter.requests_sent,
-            cached=self.counts.cached_responses,
-            tokens=meter.total_tokens,
             in_flight=len(self.in_flight),
-            oldest=f"{now - oldest:.0f}s",
+            oldest_seconds=now - oldest,
+            retries=meter.retries,
+            failed=counts.failed_requests,
+            cached=counts.cached_responses,
+            tokens=meter.total_tokens,
+            cost=meter.cost(),
+            concurrency_limit=meter.in_flight_limit or self.options.concurrency,
+            rejected=counts.rejected,
+            duplicates_exact=counts.duplicates_exact,
+            duplicates_similar=counts.duplicates_similar,
         )
 
     def _tick(self) -> None:
