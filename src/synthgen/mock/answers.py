@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 from fractions import Fraction
 
-from synthgen.mock.word_problems import Solution, show_number
+from synthgen.mock.word_problems import Solution, format_answer, show_number
 
 _OPENINGS = (
     "Here is the working.",
@@ -117,7 +117,7 @@ def math_trace(solution: Solution, stated: Fraction, rng: random.Random) -> str:
     for number, step in enumerate(solution.worked(stated)):
         link = _THINK_LINKS[min(number, len(_THINK_LINKS) - 1)]
         lines.append(f"{link} {step[:1].lower()}{step[1:]}")
-    lines.append(f"So the result is {show_number(stated)}.")
+    lines.append(f"So the result is {format_answer(stated, solution.as_fraction)}.")
     lines.append(rng.choice(_THINK_CHECKS))
     return "\n".join(lines)
 

@@ -38,7 +38,7 @@ class Solution:
 
     def worked(self, stated: Fraction) -> list[str]:
         """The steps, with ``stated`` as the final value (a wrong one for a slip at the end)."""
-        return [step.replace(STATED, show_number(stated)) for step in self.steps]
+        return [step.replace(STATED, format_answer(stated, self.as_fraction)) for step in self.steps]
 
 
 def show_number(value: Fraction) -> str:
