@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from synthgen.config import MockServerSettings
+from synthgen.mock.logprobs import MAX_TOP_LOGPROBS
 from synthgen.mock.server.faults import APIError
 from synthgen.mock.teacher import MockAnswer, count_tokens, fit_answer, mock_answer
 
@@ -80,6 +81,18 @@ def parse_params(body: dict[str, Any]) -> Params:
         stream=bool(body.get("stream")),
         include_usage=isinstance(options, dict) and bool(options.get("include_usage")),
     )
+
+
+def parse_logprobs(body: dict[str, Any]) -> int | None:
+    """How many ``top_logprobs`` a chat request asks for, or ``None`` without ``logprobs: true``
+    (400 on bad values, and for ``top_logprobs`` without ``logprobs``, as OpenAI answers)."""
+    wanted = body.get("logprobs")
+    if wanted is not None and not isinstance(wanted, bool):
+        raise APIError(400, f"Invalid 'logprobs': expected a boolean, got {wanted!r}.", param="logprobs")
+    top = _int_param(body, "top_logprobs", 0, MAX_TOP_LOGPROBS)
+    if top is not None and not wanted:
+        raise APIError(400, "Invalid 'top_logprobs': 'logprobs' must be set to true.", param="top_logprobs")
+    return (top or 0) if wanted else None
 
 
 class Choice(NamedTuple):

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from synthgen.mock.logprobs import token_logprobs, tokenize
 from synthgen.mock.server.faults import APIError, JSONResponse, Stats, _dumps
 from synthgen.mock.server.replies import (
     MODEL_ID,
@@ -26,6 +27,7 @@ from synthgen.mock.server.replies import (
     _text_prompts,
     _usage,
     generate,
+    parse_logprobs,
     parse_params,
 )
 from synthgen.mock.teacher import count_tokens
@@ -86,6 +88,7 @@ async def chat_completions(request: Request) -> Response:
     """``POST /v1/chat/completions``, streaming or not."""
     body = await _json_object(request)
     params = parse_params(body)
+    top_logprobs = parse_logprobs(body)
     prompt = _chat_prompt(body.get("messages"))
     choices = generate(prompt, params, request.app.settings, _content_fault(request))
     usage = _served(request, count_tokens(prompt), choices)
@@ -97,11 +100,14 @@ async def chat_completions(request: Request) -> Response:
         "system_fingerprint": FINGERPRINT,
     }
     if params.stream:
-        return _sse_response(_chat_chunks(head, choices, usage if params.include_usage else None))
+        return _sse_response(
+            _chat_chunks(head, choices, usage if params.include_usage else None, top_logprobs)
+        )
     return JSONResponse({
         **head,
         "choices": [
-            {"index": i, "message": _message(choice), "logprobs": None, "finish_reason": choice.finish_reason}
+            {"index": i, "message": _message(choice), "logprobs": _logprobs(choice.text, top_logprobs),
+             "finish_reason": choice.finish_reason}
             for i, choice in enumerate(choices)
         ],
         "usage": usage,
@@ -115,23 +121,37 @@ def _message(choice: Choice) -> dict[str, Any]:
     return message
 
 
+def _logprobs(text: str, top_logprobs: int | None) -> dict[str, Any] | None:
+    """The choice's ``logprobs`` object (of the content; the trace has none), if asked for."""
+    if top_logprobs is None:
+        return None
+    return {"content": token_logprobs(text, top_logprobs), "refusal": None}
+
+
 def _chat_chunks(
-    head: dict[str, Any], choices: list[Choice], usage: dict[str, Any] | None
+    head: dict[str, Any], choices: list[Choice], usage: dict[str, Any] | None, top_logprobs: int | None
 ) -> Iterator[dict[str, Any]]:
     head = {**head, "object": "chat.completion.chunk"}
 
-    def chunk(index: int, delta: dict[str, str], finish: str | None = None) -> dict[str, Any]:
+    def chunk(
+        index: int, delta: dict[str, str], finish: str | None = None, logprobs: Any = None
+    ) -> dict[str, Any]:
         return {
             **head,
-            "choices": [{"index": index, "delta": delta, "logprobs": None, "finish_reason": finish}],
+            "choices": [{"index": index, "delta": delta, "logprobs": logprobs, "finish_reason": finish}],
         }
 
     for index, (text, finish, reasoning) in enumerate(choices):
         yield chunk(index, {"role": "assistant", "content": ""})
         for piece in _pieces(reasoning) if reasoning else ():  # the trace streams first
             yield chunk(index, {"reasoning_content": piece})
+        entries = token_logprobs(text, top_logprobs) if top_logprobs is not None else None
         for piece in _pieces(text):
-            yield chunk(index, {"content": piece})
+            logprobs = None
+            if entries is not None:  # a token never spans two lines, so the pieces split them
+                count = len(tokenize(piece))
+                logprobs, entries = {"content": entries[:count], "refusal": None}, entries[count:]
+            yield chunk(index, {"content": piece}, logprobs=logprobs)
         yield chunk(index, {}, finish)
     if usage is not None:  # stream_options.include_usage: a last chunk with no choices
         yield {**head, "choices": [], "usage": usage}
