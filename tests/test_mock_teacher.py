@@ -251,8 +251,12 @@ def test_public_names() -> None:
     assert set(mock.__all__) == {
         "FLAW_KINDS",
         "FLAW_RATE",
+        "MockAnswer",
         "MockTeacher",
+        "ReasoningMode",
         "count_tokens",
+        "fit_answer",
+        "mock_answer",
         "mock_reply",
         "requested_task_count",
         "truncate_to_tokens",

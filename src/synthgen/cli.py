@@ -261,6 +261,8 @@ def mock_teacher(
     hang_seconds: float | None = _opt(M, "hang_seconds", "--hang-seconds"),
     truncate_rate: float | None = _opt(M, "truncate_rate", "--truncate-rate"),
     malformed_rate: float | None = _opt(M, "malformed_rate", "--malformed-rate"),
+    wrong_answer_rate: float | None = _opt(M, "wrong_answer_rate", "--wrong-answer-rate"),
+    reasoning: str | None = _opt(M, "reasoning", "--reasoning"),
     require_api_key: str | None = _opt(M, "require_api_key", "--require-api-key"),
     log_level: str | None = _opt(M, "log_level", "--log-level"),
 ) -> None:

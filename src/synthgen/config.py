@@ -213,6 +213,12 @@ class MockServerSettings(_Model):
     hang_seconds: float = Field(30.0, ge=0, description="How late a hung request is answered.")
     truncate_rate: float = Field(0, ge=0, le=1, description="Share cut mid-list (finish=length).")
     malformed_rate: float = Field(0, ge=0, le=1, description="Share answered with no list.")
+    wrong_answer_rate: float = Field(
+        0, ge=0, le=1, description="Share of arithmetic answers whose final value is wrong."
+    )
+    reasoning: Literal["none", "field", "inline"] = Field(
+        "none", description="Reasoning trace: none; field (message.reasoning_content); inline (<think>)."
+    )
     require_api_key: str | None = Field(None, description="Answer 401 unless this key is sent.")
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "warning", description="debug logs one line per request; quiet by default."

@@ -42,6 +42,7 @@ class Completion(BaseModel):
     """One teacher answer, whatever the teacher (mock, HTTP, cache)."""
 
     text: str
+    reasoning: str | None = None  # the trace a reasoning model sent beside the text, if any
     finish_reason: str = "stop"
     reasoning: str | None = None  # a reasoning model's trace, when the server sends it apart
     usage: Usage = Field(default_factory=Usage)

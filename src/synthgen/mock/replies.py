@@ -12,16 +12,20 @@ import hashlib
 import random
 import re
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import Literal, NamedTuple, TypeVar
 
 from synthgen.mock import vocab
+from synthgen.mock.answers import math_reply, math_trace, plain_trace, wrong_value
 from synthgen.mock.math_tasks import _MATH
 from synthgen.mock.prompt import _example_instructions, requested_task_count
 from synthgen.mock.slots import _Slots
+from synthgen.mock.word_problems import solve_question
 from synthgen.recipes.prompts import NO_INPUT  # the marker our prompt shows for an empty input
+from synthgen.recipes.reasoning import format_inline
 from synthgen.teacher.tokens import CHARS_PER_TOKEN, count_tokens
 
 T = TypeVar("T")
+ReasoningMode = Literal["none", "field", "inline"]
 
 
 FLAW_RATE = 0.10
@@ -63,22 +67,88 @@ def truncate_to_tokens(text: str, max_tokens: int) -> tuple[str, bool]:
 
 
 def mock_reply(prompt: str, *, seed: int, sample_index: int = 0) -> str:
-    """Deterministic answer to ``prompt``: a numbered task list when tasks are asked for.
+    """Deterministic answer to ``prompt``: a numbered task list when tasks are asked for, a
+    worked solution to an arithmetic question, else a short paragraph.
 
     Same ``(prompt, seed, sample_index)`` -> the same text; changing any of them changes it.
     """
+    return mock_answer(prompt, seed=seed, sample_index=sample_index).content
+
+
+class MockAnswer(NamedTuple):
+    """A reply's text and, with ``reasoning="field"``, its separate reasoning trace."""
+
+    content: str
+    reasoning: str | None = None
+
+
+def mock_answer(
+    prompt: str,
+    *,
+    seed: int,
+    sample_index: int = 0,
+    wrong_answer_rate: float = 0.0,
+    reasoning: ReasoningMode = "none",
+) -> MockAnswer:
+    """:func:`mock_reply` with the options of a reasoning teacher that makes mistakes.
+
+    ``wrong_answer_rate``: the share of arithmetic answers whose final value is wrong, decided
+    per ``(prompt, seed, sample_index)`` by its own hash (so a higher rate keeps every answer a
+    lower rate got wrong). ``reasoning``: ``"none"``; ``"field"``, a trace beside the content;
+    ``"inline"``, the trace in a leading ``<think>`` block. The content besides the think block
+    is the same in every mode.
+    """
     rng = random.Random(int.from_bytes(_digest(prompt, seed, sample_index), "big"))
     count = requested_task_count(prompt)
-    if count is None:
-        return _plain_answer(prompt, rng)
-    return _task_list(prompt, count, rng)
+    solution = solve_question(prompt) if count is None else None
+    trace = None
+    if count is not None:
+        content = _task_list(prompt, count, rng)
+    elif solution is None:
+        content = _plain_answer(prompt, rng)
+    else:
+        stated = solution.answer
+        if wrong_answer_rate > 0 and _unit_draw(prompt, seed, sample_index, "wrong") < wrong_answer_rate:
+            stated = wrong_value(stated, _salted_rng(prompt, seed, sample_index, "wrong-value"))
+        content = math_reply(solution, stated, rng)
+        if reasoning != "none":
+            trace = math_trace(solution, stated, _salted_rng(prompt, seed, sample_index, "trace"))
+    if reasoning == "none":
+        return MockAnswer(content)
+    if trace is None:
+        trace = plain_trace(count, _salted_rng(prompt, seed, sample_index, "trace"))
+    if reasoning == "inline":
+        return MockAnswer(format_inline(trace, content))
+    return MockAnswer(content, trace)
 
 
-def _digest(prompt: str, seed: int, sample_index: int) -> bytes:
+def fit_answer(answer: MockAnswer, max_tokens: int) -> tuple[MockAnswer, bool]:
+    """``answer`` cut to ``max_tokens`` in all (trace first, as a model thinks first), and
+    whether it was cut."""
+    trace = answer.reasoning or ""
+    trace_tokens = count_tokens(trace) if trace else 0
+    if trace_tokens + count_tokens(answer.content) <= max_tokens:
+        return answer, False
+    if trace and trace_tokens >= max_tokens:
+        return MockAnswer("", truncate_to_tokens(trace, max_tokens)[0]), True
+    content, _ = truncate_to_tokens(answer.content, max_tokens - trace_tokens)
+    return MockAnswer(content, answer.reasoning), True
+
+
+def _digest(prompt: str, seed: int, sample_index: int, salt: str = "") -> bytes:
     """Stable 8-byte hash of the arguments (the same in every process, unlike ``hash()``)."""
-    h = hashlib.blake2b(f"{seed}\x00{sample_index}\x00".encode(), digest_size=8)
+    h = hashlib.blake2b(f"{seed}\x00{sample_index}\x00{salt}".encode(), digest_size=8)
     h.update(prompt.encode("utf-8", "surrogatepass"))
     return h.digest()
+
+
+def _unit_draw(prompt: str, seed: int, sample_index: int, salt: str) -> float:
+    """A uniform draw in [0, 1) of its own, independent of the reply's other draws."""
+    return int.from_bytes(_digest(prompt, seed, sample_index, salt), "big") / 2**64
+
+
+def _salted_rng(prompt: str, seed: int, sample_index: int, salt: str) -> random.Random:
+    return random.Random(int.from_bytes(_digest(prompt, seed, sample_index, salt), "big"))
 
 
 def _pick(rng: random.Random, pool: Sequence[T]) -> T:

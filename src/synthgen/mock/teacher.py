@@ -34,8 +34,12 @@ from synthgen.mock.prompt import requested_task_count
 from synthgen.mock.replies import (
     FLAW_KINDS,
     FLAW_RATE,
+    MockAnswer,
+    ReasoningMode,
     _digest,
     count_tokens,
+    fit_answer,
+    mock_answer,
     mock_reply,
     truncate_to_tokens,
 )
@@ -45,8 +49,12 @@ from synthgen.teacher.base import Message
 __all__ = [
     "FLAW_KINDS",
     "FLAW_RATE",
+    "MockAnswer",
     "MockTeacher",
+    "ReasoningMode",
     "count_tokens",
+    "fit_answer",
+    "mock_answer",
     "mock_reply",
     "requested_task_count",
     "truncate_to_tokens",
@@ -54,26 +62,55 @@ __all__ = [
 
 
 class MockTeacher:
-    """In-process teacher backed by :func:`mock_reply` (implements ``Teacher``)."""
+    """In-process teacher backed by :func:`mock_answer` (implements ``Teacher``).
 
-    def __init__(self, *, seed: int = 0, model: str = "mock", max_tokens: int | None = None):
+    ``wrong_answer_rate`` and ``reasoning`` are those of :func:`mock_answer`; with
+    ``reasoning="field"`` the trace arrives in :attr:`Completion.reasoning`.
+    """
+
+    def __init__(
+        self,
+        *,
+        seed: int = 0,
+        model: str = "mock",
+        max_tokens: int | None = None,
+        wrong_answer_rate: float = 0.0,
+        reasoning: ReasoningMode = "none",
+    ):
+        if not 0 <= wrong_answer_rate <= 1:
+            raise ValueError(f"wrong_answer_rate must be from 0 to 1, got {wrong_answer_rate}")
         self.seed = seed
         self.model = model
         self.max_tokens = max_tokens
+        self.wrong_answer_rate = wrong_answer_rate
+        self.reasoning: ReasoningMode = reasoning
 
     async def complete(self, messages: list[Message], *, sample_index: int) -> Completion:
         """The reply to the joined message contents; cut with ``finish_reason="length"``
-        when it exceeds ``max_tokens``."""
+        when it (trace included) exceeds ``max_tokens``."""
         prompt = "\n".join(m["content"] for m in messages)
-        text = mock_reply(prompt, seed=self.seed, sample_index=sample_index)
-        finish_reason = "stop"
+        answer = mock_answer(
+            prompt,
+            seed=self.seed,
+            sample_index=sample_index,
+            wrong_answer_rate=self.wrong_answer_rate,
+            reasoning=self.reasoning,
+        )
+        cut = False
         if self.max_tokens is not None:
-            text, cut = truncate_to_tokens(text, self.max_tokens)
-            finish_reason = "length" if cut else "stop"
-        usage = Usage(prompt_tokens=count_tokens(prompt), completion_tokens=count_tokens(text))
+            answer, cut = fit_answer(answer, self.max_tokens)
+        completion_tokens = count_tokens(answer.content)
+        if answer.reasoning:  # count_tokens("") is 1
+            completion_tokens += count_tokens(answer.reasoning)
+        usage = Usage(prompt_tokens=count_tokens(prompt), completion_tokens=completion_tokens)
         request_id = "mock-" + _digest(prompt, self.seed, sample_index).hex()[:12]
         return Completion(
-            text=text, finish_reason=finish_reason, usage=usage, model=self.model, request_id=request_id
+            text=answer.content,
+            reasoning=answer.reasoning,
+            finish_reason="length" if cut else "stop",
+            usage=usage,
+            model=self.model,
+            request_id=request_id,
         )
 
     async def aclose(self) -> None:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
+from synthgen.config import MockServerSettings
+from synthgen.mock.logprobs import MAX_TOP_LOGPROBS
 from synthgen.mock.server.faults import APIError
-from synthgen.mock.teacher import count_tokens, mock_reply, truncate_to_tokens
+from synthgen.mock.teacher import MockAnswer, count_tokens, fit_answer, mock_answer
 
 MODEL_ID = "mock"
 MAX_CHOICES = 128  # OpenAI's limit for n
@@ -81,32 +83,70 @@ def parse_params(body: dict[str, Any]) -> Params:
     )
 
 
-def generate(prompt: str, params: Params, server_seed: int, fault: str | None) -> list[tuple[str, str]]:
-    """``(text, finish_reason)`` for each of the ``n`` choices; choice i is ``sample_index`` i."""
-    seed = content_seed(server_seed, params.seed, params.temperature)
+def parse_logprobs(body: dict[str, Any]) -> int | None:
+    """How many ``top_logprobs`` a chat request asks for, or ``None`` without ``logprobs: true``
+    (400 on bad values, and for ``top_logprobs`` without ``logprobs``, as OpenAI answers)."""
+    wanted = body.get("logprobs")
+    if wanted is not None and not isinstance(wanted, bool):
+        raise APIError(400, f"Invalid 'logprobs': expected a boolean, got {wanted!r}.", param="logprobs")
+    top = _int_param(body, "top_logprobs", 0, MAX_TOP_LOGPROBS)
+    if top is not None and not wanted:
+        raise APIError(400, "Invalid 'top_logprobs': 'logprobs' must be set to true.", param="top_logprobs")
+    return (top or 0) if wanted else None
+
+
+class Choice(NamedTuple):
+    """One choice of a completion: its text, finish reason and (``--reasoning field``) trace."""
+
+    text: str
+    finish_reason: str
+    reasoning: str | None = None
+
+
+def generate(
+    prompt: str, params: Params, settings: MockServerSettings, fault: str | None, *, chat: bool = True
+) -> list[Choice]:
+    """The ``n`` choices; choice i is ``sample_index`` i. A legacy text completion
+    (``chat=False``) has no field for a trace, so ``--reasoning field`` sends none there."""
+    seed = content_seed(settings.seed, params.seed, params.temperature)
+    reasoning = settings.reasoning if chat or settings.reasoning != "field" else "none"
     choices = []
     for index in range(params.n):
-        text, cut = mock_reply(prompt, seed=seed, sample_index=index), False
+        answer = mock_answer(
+            prompt, seed=seed, sample_index=index,
+            wrong_answer_rate=settings.wrong_answer_rate, reasoning=reasoning,
+        )  # fmt: skip
+        cut = False
         if fault == "malformed":
-            text = MALFORMED_REPLY
+            answer = MockAnswer(MALFORMED_REPLY)
         elif fault == "truncate":
             # Half the tokens stops a task list part-way, like a model hitting its limit; the
             # finish is "length" even for a reply too short to lose anything.
-            text, cut = truncate_to_tokens(text, max(1, count_tokens(text) // 2))[0], True
+            answer, cut = fit_answer(answer, max(1, _tokens(answer) // 2))[0], True
         if params.max_tokens is not None:
-            text, over = truncate_to_tokens(text, params.max_tokens)
+            answer, over = fit_answer(answer, params.max_tokens)
             cut = cut or over
-        choices.append((text, "length" if cut else "stop"))
+        choices.append(Choice(answer.content, "length" if cut else "stop", answer.reasoning))
     return choices
 
 
-def _usage(prompt_tokens: int, choices: list[tuple[str, str]]) -> dict[str, int]:
-    completion = sum(count_tokens(text) for text, _ in choices)
-    return {
+def _tokens(answer: MockAnswer) -> int:
+    return count_tokens(answer.content) + (count_tokens(answer.reasoning) if answer.reasoning else 0)
+
+
+def _usage(prompt_tokens: int, choices: list[Choice]) -> dict[str, Any]:
+    """OpenAI's usage object; reasoning tokens are part of the completion tokens, and are also
+    counted in ``completion_tokens_details`` when there are any (as OpenAI and DeepSeek do)."""
+    reasoning = sum(count_tokens(c.reasoning) for c in choices if c.reasoning)
+    completion = sum(count_tokens(c.text) for c in choices) + reasoning
+    usage: dict[str, Any] = {
         "prompt_tokens": prompt_tokens,
         "completion_tokens": completion,
         "total_tokens": prompt_tokens + completion,
     }
+    if reasoning:
+        usage["completion_tokens_details"] = {"reasoning_tokens": reasoning}
+    return usage
 
 
 def _message_text(content: Any) -> str:

@@ -18,8 +18,18 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from synthgen.mock.logprobs import token_logprobs, tokenize
 from synthgen.mock.server.faults import APIError, JSONResponse, Stats, _dumps
-from synthgen.mock.server.replies import MODEL_ID, _chat_prompt, _text_prompts, _usage, generate, parse_params
+from synthgen.mock.server.replies import (
+    MODEL_ID,
+    Choice,
+    _chat_prompt,
+    _text_prompts,
+    _usage,
+    generate,
+    parse_logprobs,
+    parse_params,
+)
 from synthgen.mock.teacher import count_tokens
 
 FINGERPRINT = "fp_synthgen_mock"
@@ -58,7 +68,7 @@ async def _json_object(request: Request) -> dict[str, Any]:
     return body
 
 
-def _served(request: Request, prompt_tokens: int, choices: list[tuple[str, str]]) -> dict[str, int]:
+def _served(request: Request, prompt_tokens: int, choices: list[Choice]) -> dict[str, Any]:
     """Count the tokens served and return the ``usage`` object."""
     usage = _usage(prompt_tokens, choices)
     stats: Stats = request.app.stats
@@ -78,8 +88,9 @@ async def chat_completions(request: Request) -> Response:
     """``POST /v1/chat/completions``, streaming or not."""
     body = await _json_object(request)
     params = parse_params(body)
+    top_logprobs = parse_logprobs(body)
     prompt = _chat_prompt(body.get("messages"))
-    choices = generate(prompt, params, request.app.settings.seed, _content_fault(request))
+    choices = generate(prompt, params, request.app.settings, _content_fault(request))
     usage = _served(request, count_tokens(prompt), choices)
     head = {
         "id": f"chatcmpl-{_random_id()}",
@@ -89,33 +100,58 @@ async def chat_completions(request: Request) -> Response:
         "system_fingerprint": FINGERPRINT,
     }
     if params.stream:
-        return _sse_response(_chat_chunks(head, choices, usage if params.include_usage else None))
+        return _sse_response(
+            _chat_chunks(head, choices, usage if params.include_usage else None, top_logprobs)
+        )
     return JSONResponse({
         **head,
         "choices": [
-            {"index": i, "message": {"role": "assistant", "content": text, "refusal": None},
-             "logprobs": None, "finish_reason": finish}
-            for i, (text, finish) in enumerate(choices)
+            {"index": i, "message": _message(choice), "logprobs": _logprobs(choice.text, top_logprobs),
+             "finish_reason": choice.finish_reason}
+            for i, choice in enumerate(choices)
         ],
         "usage": usage,
     })  # fmt: skip
 
 
+def _message(choice: Choice) -> dict[str, Any]:
+    message: dict[str, Any] = {"role": "assistant", "content": choice.text, "refusal": None}
+    if choice.reasoning is not None:  # DeepSeek's and vLLM's name for the trace
+        message["reasoning_content"] = choice.reasoning
+    return message
+
+
+def _logprobs(text: str, top_logprobs: int | None) -> dict[str, Any] | None:
+    """The choice's ``logprobs`` object (of the content; the trace has none), if asked for."""
+    if top_logprobs is None:
+        return None
+    return {"content": token_logprobs(text, top_logprobs), "refusal": None}
+
+
 def _chat_chunks(
-    head: dict[str, Any], choices: list[tuple[str, str]], usage: dict[str, int] | None
+    head: dict[str, Any], choices: list[Choice], usage: dict[str, Any] | None, top_logprobs: int | None
 ) -> Iterator[dict[str, Any]]:
     head = {**head, "object": "chat.completion.chunk"}
 
-    def chunk(index: int, delta: dict[str, str], finish: str | None = None) -> dict[str, Any]:
+    def chunk(
+        index: int, delta: dict[str, str], finish: str | None = None, logprobs: Any = None
+    ) -> dict[str, Any]:
         return {
             **head,
-            "choices": [{"index": index, "delta": delta, "logprobs": None, "finish_reason": finish}],
+            "choices": [{"index": index, "delta": delta, "logprobs": logprobs, "finish_reason": finish}],
         }
 
-    for index, (text, finish) in enumerate(choices):
+    for index, (text, finish, reasoning) in enumerate(choices):
         yield chunk(index, {"role": "assistant", "content": ""})
+        for piece in _pieces(reasoning) if reasoning else ():  # the trace streams first
+            yield chunk(index, {"reasoning_content": piece})
+        entries = token_logprobs(text, top_logprobs) if top_logprobs is not None else None
         for piece in _pieces(text):
-            yield chunk(index, {"content": piece})
+            logprobs = None
+            if entries is not None:  # a token never spans two lines, so the pieces split them
+                count = len(tokenize(piece))
+                logprobs, entries = {"content": entries[:count], "refusal": None}, entries[count:]
+            yield chunk(index, {"content": piece}, logprobs=logprobs)
         yield chunk(index, {}, finish)
     if usage is not None:  # stream_options.include_usage: a last chunk with no choices
         yield {**head, "choices": [], "usage": usage}
@@ -127,7 +163,8 @@ async def completions(request: Request) -> Response:
     params = parse_params(body)
     prompts = _text_prompts(body.get("prompt"))
     fault = _content_fault(request)
-    choices = [c for p in prompts for c in generate(p, params, request.app.settings.seed, fault)]
+    settings = request.app.settings
+    choices = [c for p in prompts for c in generate(p, params, settings, fault, chat=False)]
     usage = _served(request, sum(count_tokens(p) for p in prompts), choices)
     head = {
         "id": f"cmpl-{_random_id()}",
@@ -141,16 +178,16 @@ async def completions(request: Request) -> Response:
         **head,
         "choices": [
             {"index": i, "text": text, "logprobs": None, "finish_reason": finish}
-            for i, (text, finish) in enumerate(choices)
+            for i, (text, finish, _) in enumerate(choices)
         ],
         "usage": usage,
     })  # fmt: skip
 
 
 def _text_chunks(
-    head: dict[str, Any], choices: list[tuple[str, str]], usage: dict[str, int] | None
+    head: dict[str, Any], choices: list[Choice], usage: dict[str, Any] | None
 ) -> Iterator[dict[str, Any]]:
-    for index, (text, finish) in enumerate(choices):
+    for index, (text, finish, _) in enumerate(choices):
         for piece in _pieces(text):
             yield {
                 **head,

@@ -1,0 +1,249 @@
+"""Checkers for rejection sampling: does an answer agree with the row's reference?
+
+Every checker has one shape (:class:`Checker`): ``check(answer_text, reference) -> bool`` on the
+answer's text (the reply without its reasoning trace), ``extract(answer_text)`` for the span it
+judged (for the meta file), and ``validate_reference(reference)``, which the caller runs on every
+row *before* any request and which raises :class:`BadReference` with a one-line reason (the
+caller adds ``file:line:field``).
+
+- ``math``: numbers compared by value (see :mod:`synthgen.verify.numbers`); with ``math-verify``
+  installed, symbolic answers too (``\\frac{\\sqrt{3}}{2}``, ``(x+1)^2``, ``\\{1, 2\\}``).
+- ``exact``: the final answer equals the reference after normalisation (case, spacing,
+  punctuation, articles).
+- ``choice``: the multiple-choice letter of the answer equals the reference letter.
+- ``regex``: a regular expression (the row's reference, or one pattern for the whole run) is
+  searched in the final answer.
+
+``exact`` and ``regex`` look at the *final answer*: the span after an explicit marker
+(``\\boxed{}``, ``####``, "The answer is", "Answer:"), or the whole answer when it has no marker.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Protocol
+
+from synthgen.verify.extract import extract_final_answer, extract_marked_answer
+from synthgen.verify.numbers import Number, numbers_match, read_answer_number, read_reference_number
+from synthgen.verify.symbolic import INSTALL_HINT, parse_reference, symbolic_available, symbolic_equal
+
+
+class BadReference(ValueError):
+    """A reference (or pattern) a checker cannot use; ``str()`` is the one-line reason."""
+
+
+class Checker(Protocol):
+    name: str
+    needs_reference: bool  # False: the checker ignores the row's reference
+
+    def validate_reference(self, reference: str) -> None: ...
+
+    def extract(self, answer_text: str) -> str | None: ...
+
+    def check(self, answer_text: str, reference: str) -> bool: ...
+
+
+def as_reference(value: object) -> str:
+    """A reference read from JSON as text: strings as they are, numbers in decimal."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise BadReference(f"reference must be a string or a number, got {type(value).__name__}")
+
+
+def _final_or_whole(answer_text: str) -> str:
+    marked = extract_marked_answer(answer_text)
+    return marked if marked is not None else answer_text.strip()
+
+
+class MathChecker:
+    """Numeric comparison; symbolic through math-verify when it is installed (or asked for)."""
+
+    name = "math"
+    needs_reference = True
+
+    def __init__(self, *, symbolic: bool | None = None) -> None:
+        """``symbolic``: ``None`` uses math-verify if installed; ``True`` requires it."""
+        if symbolic and not symbolic_available():
+            raise BadReference(f"symbolic math answers need math-verify: {INSTALL_HINT}")
+        self.symbolic = symbolic_available() if symbolic is None else symbolic
+
+    def validate_reference(self, reference: str) -> None:
+        if _reference_number(reference) is not None:
+            return
+        if self.symbolic and parse_reference(reference):
+            return
+        hint = "" if self.symbolic else f" (symbolic references need math-verify: {INSTALL_HINT})"
+        raise BadReference(f"reference {_shorten(reference)} is not a number{hint}")
+
+    def extract(self, answer_text: str) -> str | None:
+        return extract_final_answer(answer_text)
+
+    def check(self, answer_text: str, reference: str) -> bool:
+        span = extract_final_answer(answer_text)
+        if span is None:
+            return False
+        expected = _reference_number(reference)
+        stated = read_answer_number(span)
+        if expected is not None and stated is not None:
+            return numbers_match(stated, expected)
+        if not self.symbolic:
+            return False
+        # math-verify finds a \boxed{} itself (and reads it better than our span); otherwise
+        # hand it the span we found ("#### ...", "The answer is ...").
+        return symbolic_equal(answer_text if "\\boxed" in answer_text else span, reference)
+
+
+def _reference_number(reference: str) -> Number | None:
+    """A reference's number: the whole reference, or its marked final answer (a GSM8K-style
+    worked solution ending in ``#### 72``)."""
+    number = read_reference_number(reference)
+    if number is None and (marked := extract_marked_answer(reference)) is not None:
+        number = read_reference_number(marked)
+    return number
+
+
+# SQuAD-style normalisation (lower case, no punctuation, no articles, single spaces), except
+# that punctuation between digits stays, so 3.5 and 35 differ.
+_PUNCT_NOT_IN_NUMBER = re.compile(r"(?<!\d)[^\w\s]+|[^\w\s]+(?!\d)")
+_ARTICLES = re.compile(r"\b(?:a|an|the)\b")
+_LATEX_TEXT = re.compile(r"\\(?:text|textbf|mathrm|mbox)\s*\{([^{}]*)\}")
+
+
+def normalize_text(text: str) -> str:
+    """The form ``exact`` compares: NFKC, case-folded, LaTeX ``\\text{}`` unwrapped, punctuation
+    (outside numbers) and articles removed, whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", _LATEX_TEXT.sub(r"\1", text)).casefold()
+    text = _PUNCT_NOT_IN_NUMBER.sub(" ", text)
+    return " ".join(_ARTICLES.sub(" ", text).split())
+
+
+class ExactChecker:
+    """The final answer equals the reference, both normalised by :func:`normalize_text`."""
+
+    name = "exact"
+    needs_reference = True
+
+    def validate_reference(self, reference: str) -> None:
+        if not normalize_text(reference):
+            raise BadReference(f"reference {_shorten(reference)} is empty after normalisation")
+
+    def extract(self, answer_text: str) -> str | None:
+        return _final_or_whole(answer_text)
+
+    def check(self, answer_text: str, reference: str) -> bool:
+        return normalize_text(_final_or_whole(answer_text)) == normalize_text(reference)
+
+
+class ChoiceChecker:
+    """A multiple-choice letter (``letters``, A-E by default) in the answer equals the reference's."""
+
+    name = "choice"
+    needs_reference = True
+
+    def __init__(self, letters: str = "ABCDE") -> None:
+        self.letters = letters.upper()
+        set_ = f"[{re.escape(self.letters)}]"
+        # "B", "(B)", "B)", "B.", "B: 42 apples", "option B", "choice (B)" at the start of a span
+        self._leading = re.compile(rf"^(?:(?:option|choice)\s+)?[(\[]?({set_})(?![\w'])", re.I)
+        self._option_is = re.compile(rf"\b(?:option|choice)\s+is\s*:?\s*[(\[]?({set_})(?![\w'])", re.I)
+        # "(B)" or "**B**" anywhere: the last one counts (the conclusion follows the discussion)
+        self._marked = re.compile(rf"\*\*[(\[]?({set_})[)\]]?[.:]?\*\*|\(({set_})\)")
+        self._alone = re.compile(rf"^[(\[]?({set_})[)\]]?\.?$", re.I)
+
+    def validate_reference(self, reference: str) -> None:
+        if self._letter(reference.strip()) is None:
+            raise BadReference(
+                f"reference {_shorten(reference)} is not a choice letter ({', '.join(self.letters)})"
+            )
+
+    def _letter(self, reference: str) -> str | None:
+        match = self._alone.match(reference)
+        return match[1].upper() if match else None
+
+    def extract(self, answer_text: str) -> str | None:
+        """The chosen letter, upper-case, or ``None``."""
+        marked = extract_marked_answer(answer_text)
+        if marked is not None and (match := self._leading.match(marked)):
+            return _upper_if_clear(match[1], marked)
+        found = None
+        for found in self._option_is.finditer(answer_text):  # noqa: B007 - the last one
+            pass
+        if found is not None:
+            return found[1].upper()
+        for found in self._marked.finditer(answer_text):  # noqa: B007 - the last one
+            pass
+        if found is not None:
+            return found[1] or found[2]
+        return self._letter(answer_text.strip())
+
+    def check(self, answer_text: str, reference: str) -> bool:
+        chosen = self.extract(answer_text)
+        return chosen is not None and chosen == self._letter(reference.strip())
+
+
+def _upper_if_clear(letter: str, span: str) -> str | None:
+    """A lower-case letter counts only when it is the whole span ("the answer is b"), not the
+    start of a sentence ("a car travels...")."""
+    if letter.isupper() or len(span.strip("()[]. ")) == 1:
+        return letter.upper()
+    return None
+
+
+class RegexChecker:
+    """A regular expression found (``re.search``) in the final answer.
+
+    With ``pattern``, one expression serves every row and the rows need no reference;
+    without it, each row's reference is its expression.
+    """
+
+    name = "regex"
+
+    def __init__(self, pattern: str | None = None) -> None:
+        self.pattern = _compile(pattern) if pattern is not None else None
+        self.needs_reference = pattern is None
+
+    def validate_reference(self, reference: str) -> None:
+        if self.pattern is None:
+            _compile(reference)
+
+    def extract(self, answer_text: str) -> str | None:
+        return _final_or_whole(answer_text)
+
+    def check(self, answer_text: str, reference: str) -> bool:
+        pattern = self.pattern or _compile(reference)
+        return pattern.search(_final_or_whole(answer_text)) is not None
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)  # the re module caches compiled patterns
+    except re.error as exc:
+        raise BadReference(f"{_shorten(pattern)} is not a valid regular expression: {exc}") from None
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+
+
+CHECKER_NAMES = ("math", "exact", "choice", "regex")
+
+
+def get_checker(name: str, *, pattern: str | None = None, symbolic: bool | None = None) -> Checker:
+    """The checker called ``name`` (one of :data:`CHECKER_NAMES`).
+
+    ``pattern``: the run-wide expression of ``regex``; ``symbolic``: see :class:`MathChecker`.
+    Raises :class:`BadReference` for a bad pattern or a missing math-verify, ``ValueError`` for
+    an unknown name.
+    """
+    if name == "math":
+        return MathChecker(symbolic=symbolic)
+    if name == "exact":
+        return ExactChecker()
+    if name == "choice":
+        return ChoiceChecker()
+    if name == "regex":
+        return RegexChecker(pattern)
+    raise ValueError(f"unknown checker {name!r}: choose one of {', '.join(CHECKER_NAMES)}")
