@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import time
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +25,17 @@ def _report(out: Path) -> dict[str, Any]:
     return json.loads(out.with_name(out.name + ".report.json").read_text())
 
 
-def _final_number(text: str) -> float | None:
-    """An independent reading of the answer's final number (the mock's forms: \\boxed, ####, 'answer is')."""
-    text = text.split("</think>")[-1]
-    found = re.findall(r"-?\d[\d,]*(?:\.\d+)?", text)
-    return float(found[-1].replace(",", "")) if found else None
+_NUMBER = re.compile(r"\\frac\{(-?\d+)\}\{(\d+)\}|(-?\d[\d,]*(?:\.\d+)?)(?:\s*/\s*(\d+))?(%?)")
+
+
+def _final_value(text: str) -> set[Fraction]:
+    """An independent reading of the answer's last number (a percent may mean either reading)."""
+    found = _NUMBER.findall(text.split("</think>")[-1])
+    if not found:
+        return set()
+    num, den, plain, over, percent = found[-1]
+    value = Fraction(int(num), int(den)) if num else Fraction(plain.replace(",", "")) / int(over or 1)
+    return {value, value / 100} if percent else {value}
 
 
 ALPACA = [
@@ -90,9 +97,9 @@ def test_rejection_sampling_keeps_only_correct_answers_over_http(tmp_path: Path,
     assert result.exit_code == 0, result.output
     rows, meta = read_jsonl(out), read_jsonl(out.with_name("out.jsonl.meta.jsonl"))
     assert rows and len(rows) == len(meta)
-    reference = {p["instruction"]: float(p["answer"]) for p in problems}
+    reference = {p["instruction"]: Fraction(p["answer"]) for p in problems}
     for row, line in zip(rows, meta, strict=True):
-        assert _final_number(row["output"]) == reference[row["instruction"]], row  # checked independently
+        assert reference[row["instruction"]] in _final_value(row["output"]), row  # checked independently
         assert line["verified"] is True
     counts = _report(out)["last_run"]["counts"]
     assert counts["candidates"] == 60 * 4 == len(rows) + sum(counts["rejected"].values())

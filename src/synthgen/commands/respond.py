@@ -16,7 +16,7 @@ from synthgen.recipes.respond import Respond, RespondOptions
 from synthgen.records import AlpacaRecord, MessagesRecord
 from synthgen.teacher.build import build_dispatcher
 from synthgen.teacher.dispatch import Dispatcher, UsageMeter
-from synthgen.verify import BadReference, get_checker
+from synthgen.verify import BadReference, as_reference, get_checker
 
 
 def run_respond(settings: RespondSettings) -> SessionResult:
@@ -107,9 +107,7 @@ def _check_references(settings: RespondSettings, rows: list[PromptRow]) -> None:
             problems.append(f"{settings.input}:{row.line}: {field}: reference answer required by --verify")
             continue
         try:
-            checker.validate_reference(
-                row.reference if isinstance(row.reference, str) else str(row.reference)
-            )
+            checker.validate_reference(as_reference(row.reference))
         except BadReference as exc:
             problems.append(f"{settings.input}:{row.line}: {field}: {exc}")
     if problems:

@@ -73,7 +73,7 @@ def _row(
             if reference is None and isinstance(first, dict):
                 reference = first.get("output")
         else:
-            input_text = _string(value, "input") if "input" in value else ""
+            input_text = _string(value, "input", allow_empty=True) if "input" in value else ""
             if reference is None and output_as_reference:
                 reference = value.get("output")
         prompt = f"{instruction}\n\n{input_text}" if input_text else instruction
@@ -106,13 +106,13 @@ def _chat_row(line: int, value: dict[str, Any], reference: Any) -> PromptRow:
     return PromptRow(line, messages[-1]["content"], "", messages, reference, value)
 
 
-def _string(value: dict[str, Any], field: str) -> str:
+def _string(value: dict[str, Any], field: str, *, allow_empty: bool = False) -> str:
     if field not in value:
         raise ValueError(f"{field}: field required")
     text = value[field]
     if not isinstance(text, str):
         raise ValueError(f"{field}: expected a string, got {type(text).__name__}")
-    if not text.strip():
+    if not text.strip() and not allow_empty:
         raise ValueError(f"{field}: empty")
     return text
 

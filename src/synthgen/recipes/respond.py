@@ -21,7 +21,7 @@ from synthgen.recipes.reasoning import format_inline, split_reasoning
 from synthgen.records import Completion
 from synthgen.teacher.base import Message
 from synthgen.teacher.tokens import count_tokens
-from synthgen.verify import Checker, get_checker, pass_at_k
+from synthgen.verify import Checker, as_reference, get_checker, pass_at_k
 
 Keep = Literal["all-correct", "first-correct", "all"]
 
@@ -86,7 +86,7 @@ class RespondScreen:
             verdict.metrics["reasoning_tokens"] += count_tokens(trace)
         correct = False
         if self.checker is not None:
-            correct = self.checker.check(text, _reference_text(info.reference))
+            correct = self.checker.check(text, as_reference(info.reference))
             self.correct_in_row[info.row] += correct
             verdict.meta = {"row": info.row, "sample": info.sample, "verified": correct}
             if self.options.keep != "all" and not correct:
@@ -122,10 +122,6 @@ class RespondScreen:
             verdict.side.append(
                 ("unsolved", info.source or {"instruction": info.instruction, "input": info.input})
             )
-
-
-def _reference_text(reference: Any) -> str:
-    return reference if isinstance(reference, str) else str(reference)
 
 
 def _system(system: str | None, messages: list[Message]) -> list[Message]:
