@@ -196,7 +196,7 @@ def test_bad_input_is_one_line_per_problem_before_any_request(tmp_path: Path) ->
             ":2: (record): no prompt",
         ),
         (
-            _write(tmp_path / "b.jsonl", [{"instruction": "Add.", "answer": "many"}]),
+            _write(tmp_path / "b.jsonl", [{"instruction": "Add.", "answer": [1, 2]}]),
             ["--verify", "math"],
             ":1: answer: ",
         ),
