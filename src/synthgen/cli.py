@@ -18,12 +18,15 @@ from pydantic import BaseModel
 
 from synthgen import __version__
 from synthgen.config import (
+    CardSettings,
+    ConvertSettings,
     DedupSettings,
     FilterOptions,
     FilterSettings,
     MockServerSettings,
     RespondSettings,
     Settings,
+    StatsSettings,
     build_settings,
 )
 from synthgen.errors import SynthgenError
@@ -316,6 +319,84 @@ def filter_command(
 
         report = run_filter(settings)
         typer.echo(report.summary(), err=True)
+
+
+T = StatsSettings
+
+
+@app.command(
+    epilog="Examples:\n\n  synthgen stats data/alpaca.jsonl\n\n"
+    "  synthgen stats data/alpaca.jsonl --html report.html --seeds seeds/seed_tasks.jsonl\n\n"
+    "Exit code 2 for an unreadable file (a torn last line is reported after the figures of the rest)."
+)
+def stats(
+    input: Path = typer.Argument(..., help="Dataset: alpaca, messages, ShareGPT or DPO rows (JSONL/JSON)."),
+    html: Path | None = _opt(T, "html", "--html"),
+    seeds: Path | None = _opt(T, "seeds", "--seeds"),
+    json_output: bool | None = _opt(T, "json_output", "--json"),
+    threshold: float | None = _opt(T, "threshold", "--threshold"),
+    sample: int | None = _opt(T, "sample", "--sample"),
+    seed: int | None = _opt(T, "seed", "--seed"),
+    parser: str | None = _opt(T, "parser", "--parser"),
+) -> None:
+    """Lengths, leading verbs, ROUGE-L similarity, duplicates and run totals of a dataset."""
+    with _user_errors():
+        settings = build_settings(StatsSettings, dict(locals()))
+        from synthgen.stats import run_stats
+        from synthgen.stats.text_view import render_text
+
+        figures = run_stats(settings)
+        if settings.json_output:
+            typer.echo(json.dumps(figures, indent=2))
+        else:
+            typer.echo(render_text(figures))
+        if settings.html is not None:
+            typer.echo(f"wrote {settings.html}", err=True)
+        if figures["torn"]:
+            typer.echo(f"synthgen: error: {figures['torn']}", err=True)
+            raise typer.Exit(2)
+
+
+C = ConvertSettings
+
+
+@app.command(
+    epilog="Examples:\n\n  synthgen convert data/alpaca.jsonl -o data/chat.jsonl --to messages\n\n"
+    "  synthgen convert pairs.jsonl -o pairs.parquet --to parquet --order curriculum\n\n"
+    "  synthgen convert data/alpaca.jsonl -o data/hf --to hf --order shuffle --seed 1"
+)
+def convert(
+    input: Path = typer.Argument(
+        ..., help="Dataset file (JSONL, JSON array, .parquet) or saved dataset folder."
+    ),
+    output: Path = typer.Option(..., "--output", "-o", help="Where to write the converted dataset."),
+    to: str = typer.Option(..., "--to", help=C.model_fields["to"].description),
+    from_shape: str | None = _opt(C, "from_shape", "--from"),
+    shape: str | None = _opt(C, "shape", "--shape"),
+    conversational: bool | None = _opt(C, "conversational", "--conversational"),
+    order: str | None = _opt(C, "order", "--order"),
+    seed: int | None = _opt(C, "seed", "--seed"),
+) -> None:
+    """Rewrite a dataset as alpaca, messages, sharegpt or dpo JSONL, Parquet or a HF dataset."""
+    with _user_errors():
+        settings = build_settings(ConvertSettings, dict(locals()))
+        from synthgen.convert import run_convert
+
+        typer.echo(run_convert(settings).summary(), err=True)
+
+
+@app.command(epilog="Example:\n\n  synthgen card data/alpaca.jsonl   # writes data/alpaca.jsonl.card.md")
+def card(
+    input: Path = typer.Argument(..., help="Dataset file; its run report is read when it exists."),
+    output: Path | None = _opt(CardSettings, "output", "--output", "-o"),
+    language: list[str] | None = _opt(CardSettings, "language", "--language", extra=" Repeatable."),
+) -> None:
+    """Write a Hugging Face style dataset card (README.md) for an existing dataset."""
+    with _user_errors():
+        settings = build_settings(CardSettings, dict(locals()))
+        from synthgen.stats.card_command import run_card
+
+        typer.echo(f"wrote {run_card(settings)}", err=True)
 
 
 def main() -> None:

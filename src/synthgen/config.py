@@ -243,6 +243,53 @@ class FilterSettings(FilterOptions):
     rejected: Path | None = Field(None, description="Write rejected records (with reason) here.")
 
 
+ShapeName = Literal["alpaca", "messages", "sharegpt", "dpo"]
+
+
+class StatsSettings(_Model):
+    """Options of ``synthgen stats``."""
+
+    input: Path
+    html: Path | None = Field(None, description="Also write a self-contained HTML page with plots here.")
+    seeds: Path | None = Field(
+        None, description="Seed tasks for the nearest-seed ROUGE-L [the run's, or bundled]."
+    )
+    json_output: bool = Field(False, description="Print the statistics as JSON on stdout.")
+    threshold: float = Field(0.7, gt=0, le=1, description="ROUGE-L F above which a row is a near-duplicate.")
+    sample: int = Field(
+        1000, ge=0, description="Rows whose nearest other row is scored against all rows (0 = every row)."
+    )
+    seed: int = Field(0, description="Seed of that sample.")
+    parser: Literal["auto", "heuristic", "spacy"] = Field(
+        "auto", description="Verb/object extraction: spaCy when a model is installed, else the heuristic."
+    )
+
+
+class ConvertSettings(_Model):
+    """Options of ``synthgen convert``."""
+
+    input: Path
+    output: Path
+    to: Literal["alpaca", "messages", "sharegpt", "dpo", "parquet", "hf"] = Field(
+        description="Target format; parquet and hf need the extras synthgen[parquet] / synthgen[hf]."
+    )
+    from_shape: ShapeName | None = Field(None, description="Shape of the input rows [detected].")
+    shape: ShapeName | None = Field(None, description="Row shape inside parquet/hf output [the input's].")
+    conversational: bool = Field(False, description="dpo: TRL's conversational form (lists of messages).")
+    order: Literal["keep", "curriculum", "shuffle"] = Field(
+        "keep", description="Row order: as read, easy to hard, or shuffled with --seed."
+    )
+    seed: int = Field(0, description="Seed of --order shuffle.")
+
+
+class CardSettings(_Model):
+    """Options of ``synthgen card``."""
+
+    input: Path
+    output: Path | None = Field(None, description="Where to write the card [FILE.card.md].")
+    language: list[str] = Field(default_factory=lambda: ["en"], description="Language codes of the data.")
+
+
 def load_config_file(path: Path) -> dict[str, Any]:
     """Read a TOML config file into a flat dict of option names (``-`` becomes ``_``)."""
     try:

@@ -1,0 +1,150 @@
+"""Dataset cards: a ``README.md``-style description written beside a dataset.
+
+The header is the YAML block the Hugging Face Hub reads from a dataset's README
+(``license``, ``language``, ``task_categories``, ``size_categories`` with the Hub's
+buckets, ``tags``); the body says how the data was made (teacher, synthgen version,
+command, configuration without secrets), what is in it, and what synthetic data is not.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from synthgen import __version__
+from synthgen.io.files import atomic_writer
+
+# The Hub's size_categories values (huggingface_hub's DatasetCardData documents them).
+_SIZE_BUCKETS = (
+    (10**3, "n<1K"), (10**4, "1K<n<10K"), (10**5, "10K<n<100K"), (10**6, "100K<n<1M"),
+    (10**7, "1M<n<10M"), (10**8, "10M<n<100M"), (10**9, "100M<n<1B"), (10**10, "1B<n<10B"),
+    (10**11, "10B<n<100B"), (10**12, "100B<n<1T"),
+)  # fmt: skip
+# Option names that could hold a secret (the name of an environment variable, *_env, is fine).
+_SECRET_NAME = re.compile(r"(^|_)(api_?key|secret|password|passwd|token|authorization|credentials?)($|_)")
+
+LIMITATIONS = """\
+- **Made by a model, checked by heuristics.** Every instruction and answer was written by the
+  teacher model(s) above. synthgen drops unparseable, blocklisted, refused and near-duplicate
+  items, but nothing here was verified by a person: answers can be wrong, out of date, or
+  confidently invented (hallucinated), and the mistakes look as fluent as the right answers.
+- **The teacher's habits are inherited.** Style, biases, blind spots and refusals of the
+  teacher carry over to any model trained on this data, as does its knowledge cut-off.
+- **Terms of use.** Many model providers restrict using their outputs to train competing
+  models. Check the teacher's licence and terms before training on or publishing this data;
+  the `license` field above is left for you to fill in for that reason.
+- **Narrow by construction.** Tasks grow out of the seed tasks and the prompt template, so
+  topics, lengths and phrasings cluster around them (see the statistics above and
+  `synthgen stats` for the leading verbs and ROUGE-L similarity).
+"""
+
+
+@dataclass
+class CardInfo:
+    """What a card says about one dataset file."""
+
+    dataset: Path
+    rows: int
+    shape: str = "alpaca"
+    teacher_models: list[str] = field(default_factory=list)
+    endpoint_kinds: list[str] = field(default_factory=list)
+    synthgen_version: str = __version__
+    command: str | None = None
+    config: dict[str, Any] = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)  # headline figures, name -> value
+    language: list[str] = field(default_factory=lambda: ["en"])
+    task_categories: list[str] = field(default_factory=lambda: ["text-generation"])
+
+
+def size_category(rows: int) -> str:
+    """The Hub's ``size_categories`` bucket for ``rows`` examples."""
+    return next((label for limit, label in _SIZE_BUCKETS if rows < limit), "n>1T")
+
+
+def public_config(config: dict[str, Any]) -> dict[str, Any]:
+    """``config`` without anything that could be a secret: secret-looking option names are
+    dropped, URLs lose their user:password@ part and query string."""
+    clean: dict[str, Any] = {}
+    for name, value in config.items():
+        if _SECRET_NAME.search(name.lower()) and not name.endswith("_env"):
+            continue
+        clean[name] = _scrub(value)
+    return clean
+
+
+def _scrub(value: Any) -> Any:
+    if isinstance(value, dict):
+        return public_config(value)
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    if isinstance(value, str) and "://" in value:
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+        netloc = f"{host}:{parts.port}" if parts.port else host
+        return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    return value
+
+
+def _yaml_list(name: str, values: list[str]) -> list[str]:
+    # JSON strings are valid YAML double-quoted scalars.
+    return [f"{name}:", *(f"- {json.dumps(v)}" for v in values)]
+
+
+def render_card(info: CardInfo) -> str:
+    """The card's text: YAML header, then Markdown."""
+    tags = ["synthetic", "synthgen", "preference" if info.shape == "dpo" else "instruction-tuning"]
+    header = [
+        "---",
+        "license: unknown  # set this yourself: it depends on the teacher's terms (see Limitations)",
+        f"pretty_name: {json.dumps(info.dataset.stem)}",
+        *_yaml_list("language", info.language),
+        *_yaml_list("task_categories", info.task_categories),
+        *_yaml_list("size_categories", [size_category(info.rows)]),
+        *_yaml_list("tags", tags),
+        "---",
+    ]
+    teachers = ", ".join(f"`{m}`" for m in info.teacher_models) or "not recorded"
+    endpoints = ", ".join(info.endpoint_kinds) or "not recorded"
+    stats = "\n".join(f"| {name} | {value} |" for name, value in info.stats.items())
+    body = f"""
+# {info.dataset.name}
+
+A synthetic instruction dataset of **{info.rows:,} rows** ({info.shape} format, file
+`{info.dataset.name}`), generated by synthgen from seed tasks with a teacher language model.
+
+## How it was made
+
+| | |
+| --- | --- |
+| teacher model(s) | {teachers} |
+| endpoint kind(s) | {endpoints} |
+| synthgen version | {info.synthgen_version} |
+| command | {f"`{info.command}`" if info.command else "not recorded"} |
+
+Configuration (no secrets):
+
+```json
+{json.dumps(public_config(info.config), indent=2, sort_keys=True, default=str)}
+```
+
+## What is in it
+
+| figure | value |
+| --- | --- |
+| rows | {info.rows:,} |
+{stats}
+
+## Limitations of synthetic data
+
+{LIMITATIONS}"""
+    return "\n".join(header) + "\n" + body
+
+
+def write_card(path: Path, info: CardInfo) -> None:
+    """Write the card for ``info`` to ``path`` atomically."""
+    with atomic_writer(path) as handle:
+        handle.write(render_card(info))

@@ -1,0 +1,80 @@
+"""``synthgen stats`` on the terminal: the figures of :mod:`synthgen.stats.compute` as plain text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _pct(share: float) -> str:
+    return f"{100 * share:.1f}%"
+
+
+def _length_line(name: str, figures: dict[str, Any]) -> list[str]:
+    lines = []
+    for unit in ("words", "tokens"):
+        s = figures[unit]
+        if s["median"] is None:
+            lines.append(f"  {name:<12} {unit:<7} (none)")
+            continue
+        lines.append(
+            f"  {name:<12} {unit:<7} min {s['min']:>5}  median {s['median']:>7g}  mean {s['mean']:>8g}"
+            f"  p90 {s['p90']:>7g}  max {s['max']:>6}"
+        )
+    return lines
+
+
+def _histogram_line(name: str, figures: dict[str, Any]) -> str:
+    if figures["mean"] is None:
+        return f"  {name}: no rows to compare"
+    peak = max(figures["counts"]) or 1
+    bars = "".join(" ▁▂▃▄▅▆▇█"[round(8 * c / peak)] for c in figures["counts"])
+    return f"  {name:<18} mean {figures['mean']:.3f}  median {figures['median']:.3f}  0 |{bars}| 1"
+
+
+def render_text(stats: dict[str, Any]) -> str:
+    """Several short sections of aligned text (no colour codes: safe to pipe)."""
+    out = [f"{stats['file']}: {stats['rows']:,} rows ({stats['shape']})"]
+    if stats["torn"]:
+        out.append(f"  warning: {stats['torn']}")
+    out.append("lengths (tokens are estimates: ~4 characters a token)")
+    for name, figures in stats["lengths"].items():  # input: over the rows that have one
+        out.extend(_length_line(name, figures))
+    wi = stats["with_input"]
+    out.append(f"with input: {wi['rows']:,} rows ({_pct(wi['share'])})")
+    verbs = stats["verbs"]
+    out.append(
+        f"leading verbs ({verbs['parser']}): {verbs['distinct_verbs']:,} verbs, "
+        f"{verbs['distinct_pairs']:,} verb-object pairs; {_pct(verbs['with_verb']['share'])} of rows start with a verb"
+    )
+    for entry in verbs["top"]:
+        objects = ", ".join(f"{obj} {count}" for obj, count in entry["objects"]) or "-"
+        out.append(f"  {entry['verb']:<14} {entry['count']:>7,}  {objects}")
+    sim = stats["similarity"]
+    seed, row = sim["nearest_seed"], sim["nearest_row"]
+    out.append(f"ROUGE-L (threshold {sim['threshold']:g})")
+    out.append(_histogram_line(f"to nearest seed ({seed['seeds']})", seed))
+    scored = f" ({row['rows_scored']:,} sampled)" if row["sampled"] else ""
+    out.append(_histogram_line(f"to nearest row{scored}", row))
+    dup = stats["duplicates"]
+    out.append(
+        f"duplicates: {dup['exact']:,} exact, {dup['near']:,} near (ROUGE-L > {dup['threshold']:g}, "
+        "as synthgen dedup would drop them)"
+    )
+    if stats["run"]:
+        out.extend(_run_lines(stats["run"]))
+    return "\n".join(out)
+
+
+def _run_lines(run: dict[str, Any]) -> list[str]:
+    cost = "" if run["cost_usd"] is None else f", cost ${run['cost_usd']:.4f}"
+    rejected = ", ".join(f"{reason} {count:,}" for reason, count in run["rejected"].items()) or "none"
+    return [
+        f"runs (from the run report): {run['runs']} run(s), teacher {run['teacher']['model']}",
+        f"  requests: {run['requests_sent']:,} sent, {run['cached_responses']:,} from cache, "
+        f"{run['retries']:,} retries, {run['failed_requests']:,} failed",
+        f"  tokens: {run['prompt_tokens']:,} in, {run['completion_tokens']:,} out{cost}; "
+        f"time {run['wall_seconds']:.1f} s",
+        f"  candidates {run['candidates']:,}, kept {run['kept']:,}; rejected: {rejected}",
+        f"  dropped as duplicates during the run: {run['duplicates_exact']:,} exact, "
+        f"{run['duplicates_similar']:,} similar",
+    ]
