@@ -62,7 +62,7 @@ def length_figure(lengths: dict[str, Any]) -> Any:
     for ax, name in zip(fig.subplots(1, max(1, len(fields)), squeeze=False)[0], fields, strict=False):
         _bars(ax, lengths[name]["words"]["histogram"], "#4c78a8")
         ax.set_title(f"{name} (median {lengths[name]['words']['median']:g} words)", fontsize=10)
-        ax.set_xlabel("words (last bar: 99th percentile and longer)")
+        ax.set_xlabel("words (last bar: the longest 1%)")
     return fig
 
 

@@ -1,0 +1,182 @@
+"""``synthgen stats``: figures checked against independent computations, through the CLI."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rouge_score import rouge_scorer
+
+from synthgen.dedup.nearest import best_scores
+from synthgen.stats.verbs import heuristic_verb_object, singular
+from conftest import run_cli
+
+ORACLE = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=False)
+
+ROWS = [
+    {"instruction": "Write a short poem about the sea.", "input": "", "output": "Waves roll in."},
+    {"instruction": "Explain how vaccines train the immune system.", "input": "", "output": "They show it a harmless part."},
+    {"instruction": "write a short poem about the sea", "input": "", "output": "exact duplicate"},
+    {"instruction": "Write a short poem about the sea at night.", "input": "", "output": "near duplicate"},
+    {"instruction": "Summarize the article.", "input": "Cats sleep a lot.", "output": "Cats sleep."},
+    {"instruction": "Give three tips for staying healthy.", "input": "", "output": "Sleep. Eat. Move."},
+]
+
+
+def write_jsonl(path: Path, rows: list[Any], tail: str = "") -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows) + tail, encoding="utf-8")
+    return path
+
+
+def stats_json(*args: object) -> dict[str, Any]:
+    result = run_cli("stats", *args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_figures_of_an_alpaca_file(tmp_path: Path) -> None:
+    figures = stats_json(write_jsonl(tmp_path / "d.jsonl", ROWS), "--sample", "0")
+    assert figures["shape"] == "alpaca" and figures["rows"] == 6 and figures["torn"] is None
+    words = sorted(len(r["instruction"].split()) for r in ROWS)
+    assert figures["lengths"]["instruction"]["words"]["min"] == words[0]
+    assert figures["lengths"]["instruction"]["words"]["max"] == words[-1]
+    assert figures["lengths"]["input"]["rows"] == 1
+    assert figures["with_input"] == {"rows": 1, "share": round(1 / 6, 4)}
+    # the same drops as synthgen dedup: row 2 exact, row 3 near (0.93 > 0.7)
+    assert figures["duplicates"] == {"exact": 1, "near": 1, "threshold": 0.7}
+    verbs = {entry["verb"]: entry for entry in figures["verbs"]["top"]}
+    assert verbs["write"]["count"] == 3 and verbs["write"]["objects"][0] == ["poem", 3]
+    assert figures["run"] is None
+
+
+def test_nearest_row_histogram_matches_rouge_score(tmp_path: Path) -> None:
+    figures = stats_json(write_jsonl(tmp_path / "d.jsonl", ROWS), "--sample", "0")
+    texts = [r["instruction"] for r in ROWS]
+    best = [max(ORACLE.score(t, o)["rougeL"].fmeasure for j, o in enumerate(texts) if j != i) for i, t in enumerate(texts)]
+    nearest = figures["similarity"]["nearest_row"]
+    assert sum(nearest["counts"]) == len(ROWS) and nearest["sampled"] is False
+    assert nearest["mean"] == round(sum(best) / len(best), 4)
+    assert nearest["above_threshold"] == sum(score > 0.7 for score in best)
+
+
+def test_nearest_seed_uses_the_given_seeds(tmp_path: Path) -> None:
+    seeds = write_jsonl(tmp_path / "seeds.jsonl", [{"instruction": "Write a short poem about the sea.", "output": "x"}])
+    figures = stats_json(write_jsonl(tmp_path / "d.jsonl", ROWS), "--seeds", seeds)
+    seed = figures["similarity"]["nearest_seed"]
+    assert seed["seeds"] == 1 and seed["seeds_file"] == str(seeds)
+    assert sum(seed["counts"]) == len(ROWS)
+    assert seed["above_threshold"] == 3  # the row itself, its exact and its near duplicate
+    assert seed["counts"][-1] == 2  # ROUGE-L 1.0 (same tokens) falls in the last bar
+
+
+def test_best_scores_equal_rouge_score_floats() -> None:
+    rng = random.Random(5)
+    vocab = "a b c d e f g h the of to sea poem cat".split()
+    texts = [" ".join(rng.choice(vocab) for _ in range(rng.randint(0, 12))) for _ in range(60)]
+    scores = best_scores(texts[:20], texts, skip=list(range(20)))
+    for i, text in enumerate(texts[:20]):
+        expected = max(ORACLE.score(text, o)["rougeL"].fmeasure for j, o in enumerate(texts) if j != i)
+        assert scores[i] == expected  # the same float, not merely close
+
+
+@pytest.mark.parametrize(
+    ("row", "shape", "instruction", "output"),
+    [
+        ({"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Name a color."},
+                       {"role": "assistant", "content": "Blue."}]}, "messages", "Name a color.", "Blue."),
+        ({"conversations": [{"from": "human", "value": "Name a color."}, {"from": "gpt", "value": "Blue."}]},
+         "sharegpt", "Name a color.", "Blue."),
+        ({"prompt": "Name a color.", "chosen": "Blue.", "rejected": "I cannot."}, "dpo", "Name a color.", "Blue."),
+    ],
+)  # fmt: skip
+def test_other_shapes_are_detected(tmp_path: Path, row: dict, shape: str, instruction: str, output: str) -> None:
+    figures = stats_json(write_jsonl(tmp_path / "d.jsonl", [row, row]))
+    assert figures["shape"] == shape and figures["rows"] == 2
+    assert figures["lengths"]["instruction"]["words"]["max"] == len(instruction.split())
+    assert figures["lengths"]["output"]["words"]["max"] == len(output.split())
+    assert figures["duplicates"]["exact"] == 1
+    assert ("rejected" in figures["lengths"]) == (shape == "dpo")
+
+
+def test_torn_last_line_is_reported_and_the_rest_analysed(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "d.jsonl", ROWS, tail='{"instruction": "Cut sho')
+    result = run_cli("stats", source, "--json")
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["rows"] == len(ROWS)
+    assert result.stderr.strip().splitlines() == [
+        f"synthgen: error: {source}:7: torn last line (Unterminated string starting at): "
+        "left out, the other rows analysed"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "empty file: no rows"),
+        ("\n\n", "empty file: no rows"),
+        ('{"text": "hello"}\n', ":1: (record): not a known dataset shape (text)"),
+        ('{"instruction": 3}\n', ":1: instruction: expected a string, got int"),
+        ('{"instruction": "a"}\nnot json\n{"instruction": "b"}\n', ":2: invalid JSON"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, content: str, message: str) -> None:
+    source = tmp_path / "d.jsonl"
+    source.write_text(content, encoding="utf-8")
+    result = run_cli("stats", source)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and str(source) in lines[0], result.stderr
+
+
+def test_run_report_totals_and_text_view(tmp_path: Path) -> None:
+    out = tmp_path / "gen.jsonl"
+    result = run_cli("generate", "--teacher", "mock", "--num", "40", "-o", out, "-q", "--no-cache")
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.with_name("gen.jsonl.report.json").read_text())
+    figures = stats_json(out)
+    run = report["last_run"]
+    assert figures["run"]["requests_sent"] == run["usage"]["requests_sent"]
+    assert figures["run"]["rejected"] == run["counts"]["rejected"]
+    assert figures["run"]["teacher"]["model"] == "mock"
+    text = run_cli("stats", out)
+    assert text.exit_code == 0
+    assert f"{out}: 40 rows (alpaca)" in text.stdout
+    assert "to nearest seed (135)" in text.stdout  # the run's seeds: the bundled ones
+    assert f"requests: {run['usage']['requests_sent']:,} sent" in text.stdout
+
+
+def test_html_page_is_self_contained(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    page = tmp_path / "report.html"
+    result = run_cli("stats", write_jsonl(tmp_path / "d.jsonl", ROWS * 3), "--html", page)
+    assert result.exit_code == 0, result.output
+    text = page.read_text(encoding="utf-8")
+    assert text.count("<svg") == 3  # lengths, similarity, verbs (no run report: no rejections)
+    assert "<script" not in text and "src=" not in text and 'href="http' not in text
+
+
+@pytest.mark.parametrize(
+    ("instruction", "expected"),
+    [
+        ("Write a short poem about cats.", ("write", "poem")),
+        ("Tell me a joke.", ("tell", "joke")),
+        ("Give three tips for staying healthy.", ("give", "tip")),
+        ("Classify the following sentence as positive or negative.", ("classify", "sentence")),
+        ("Please list the planets", ("list", "planet")),
+        ("Explain why the sky is blue.", ("explain", None)),
+        ("What is the capital of France?", (None, None)),
+        ("Background: a story", (None, None)),
+        ("", (None, None)),
+    ],
+)
+def test_heuristic_verb_and_object(instruction: str, expected: tuple) -> None:
+    assert heuristic_verb_object(instruction) == expected
+
+
+def test_singular() -> None:
+    assert [singular(w) for w in ("stories", "boxes", "tips", "class", "status", "list")] == [
+        "story", "box", "tip", "class", "status", "list",
+    ]  # fmt: skip
