@@ -10,15 +10,19 @@ from typing import Any
 import pytest
 from rouge_score import rouge_scorer
 
+from conftest import run_cli
 from synthgen.dedup.nearest import best_scores
 from synthgen.stats.verbs import heuristic_verb_object, singular
-from conftest import run_cli
 
 ORACLE = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=False)
 
 ROWS = [
     {"instruction": "Write a short poem about the sea.", "input": "", "output": "Waves roll in."},
-    {"instruction": "Explain how vaccines train the immune system.", "input": "", "output": "They show it a harmless part."},
+    {
+        "instruction": "Explain how vaccines train the immune system.",
+        "input": "",
+        "output": "They show it a harmless part.",
+    },
     {"instruction": "write a short poem about the sea", "input": "", "output": "exact duplicate"},
     {"instruction": "Write a short poem about the sea at night.", "input": "", "output": "near duplicate"},
     {"instruction": "Summarize the article.", "input": "Cats sleep a lot.", "output": "Cats sleep."},
@@ -55,7 +59,10 @@ def test_figures_of_an_alpaca_file(tmp_path: Path) -> None:
 def test_nearest_row_histogram_matches_rouge_score(tmp_path: Path) -> None:
     figures = stats_json(write_jsonl(tmp_path / "d.jsonl", ROWS), "--sample", "0")
     texts = [r["instruction"] for r in ROWS]
-    best = [max(ORACLE.score(t, o)["rougeL"].fmeasure for j, o in enumerate(texts) if j != i) for i, t in enumerate(texts)]
+    best = [
+        max(ORACLE.score(t, o)["rougeL"].fmeasure for j, o in enumerate(texts) if j != i)
+        for i, t in enumerate(texts)
+    ]
     nearest = figures["similarity"]["nearest_row"]
     assert sum(nearest["counts"]) == len(ROWS) and nearest["sampled"] is False
     assert nearest["mean"] == round(sum(best) / len(best), 4)
@@ -63,7 +70,9 @@ def test_nearest_row_histogram_matches_rouge_score(tmp_path: Path) -> None:
 
 
 def test_nearest_seed_uses_the_given_seeds(tmp_path: Path) -> None:
-    seeds = write_jsonl(tmp_path / "seeds.jsonl", [{"instruction": "Write a short poem about the sea.", "output": "x"}])
+    seeds = write_jsonl(
+        tmp_path / "seeds.jsonl", [{"instruction": "Write a short poem about the sea.", "output": "x"}]
+    )
     figures = stats_json(write_jsonl(tmp_path / "d.jsonl", ROWS), "--seeds", seeds)
     seed = figures["similarity"]["nearest_seed"]
     assert seed["seeds"] == 1 and seed["seeds_file"] == str(seeds)
@@ -74,7 +83,7 @@ def test_nearest_seed_uses_the_given_seeds(tmp_path: Path) -> None:
 
 def test_best_scores_equal_rouge_score_floats() -> None:
     rng = random.Random(5)
-    vocab = "a b c d e f g h the of to sea poem cat".split()
+    vocab = ["a", "b", "c", "d", "e", "f", "g", "h", "the", "of", "to", "sea", "poem", "cat"]
     texts = [" ".join(rng.choice(vocab) for _ in range(rng.randint(0, 12))) for _ in range(60)]
     scores = best_scores(texts[:20], texts, skip=list(range(20)))
     for i, text in enumerate(texts[:20]):
@@ -92,7 +101,9 @@ def test_best_scores_equal_rouge_score_floats() -> None:
         ({"prompt": "Name a color.", "chosen": "Blue.", "rejected": "I cannot."}, "dpo", "Name a color.", "Blue."),
     ],
 )  # fmt: skip
-def test_other_shapes_are_detected(tmp_path: Path, row: dict, shape: str, instruction: str, output: str) -> None:
+def test_other_shapes_are_detected(
+    tmp_path: Path, row: dict, shape: str, instruction: str, output: str
+) -> None:
     figures = stats_json(write_jsonl(tmp_path / "d.jsonl", [row, row]))
     assert figures["shape"] == shape and figures["rows"] == 2
     assert figures["lengths"]["instruction"]["words"]["max"] == len(instruction.split())

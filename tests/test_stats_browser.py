@@ -17,7 +17,10 @@ import pytest
 
 from conftest import run_cli
 
-BROWSER = next((shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome") if shutil.which(name)), None)
+BROWSER = next(
+    (shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome") if shutil.which(name)),
+    None,
+)
 
 MEASURE = """
 <script>
@@ -45,7 +48,9 @@ def test_plots_draw_in_chromium(tmp_path: Path) -> None:
     result = run_cli("stats", data, "--html", page)
     assert result.exit_code == 0, result.output
     measured = tmp_path / "measured.html"
-    measured.write_text(page.read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>"), encoding="utf-8")
+    measured.write_text(
+        page.read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>"), encoding="utf-8"
+    )
 
     run = subprocess.run(
         [BROWSER, "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
