@@ -11,7 +11,7 @@ import pytest
 from rouge_score import rouge_scorer
 
 from conftest import run_cli
-from synthgen.dedup.nearest import best_scores
+from synthgen.dedup.nearest import TokenCodes, best_scores
 from synthgen.stats.verbs import heuristic_verb_object, singular
 
 ORACLE = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=False)
@@ -85,7 +85,8 @@ def test_best_scores_equal_rouge_score_floats() -> None:
     rng = random.Random(5)
     vocab = ["a", "b", "c", "d", "e", "f", "g", "h", "the", "of", "to", "sea", "poem", "cat"]
     texts = [" ".join(rng.choice(vocab) for _ in range(rng.randint(0, 12))) for _ in range(60)]
-    scores = best_scores(texts[:20], texts, skip=list(range(20)))
+    coded = TokenCodes().encode(texts)
+    scores = best_scores(coded[:20], coded, skip=list(range(20)))
     for i, text in enumerate(texts[:20]):
         expected = max(ORACLE.score(text, o)["rougeL"].fmeasure for j, o in enumerate(texts) if j != i)
         assert scores[i] == expected  # the same float, not merely close

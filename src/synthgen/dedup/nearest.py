@@ -12,7 +12,7 @@ about 43 ns per pair on one thread, so 1,000 instructions against 52,000 take ~2
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from rapidfuzz import process
@@ -26,23 +26,29 @@ _PAIRS_PER_CALL = 2_000_000
 _SURROGATES = range(0xD800, 0xE000)
 
 
-class _TokenCodes:
-    """One code point per distinct token (surrogates skipped), shared by queries and pool."""
+class TokenCodes:
+    """One code point per distinct rouge-score token (surrogates skipped), so that a text
+    becomes a string rapidfuzz compares token by token. Share one between texts compared."""
 
     def __init__(self) -> None:
         self._codes: dict[str, str] = {}
 
-    def encode(self, text: str) -> str:
-        codes = self._codes
-        out = []
-        for token in rouge_tokens(text):
-            code = codes.get(token)
-            if code is None:
-                number = len(codes) + 1
-                number += len(_SURROGATES) if number >= _SURROGATES.start else 0
-                code = codes[token] = chr(number)
-            out.append(code)
-        return "".join(out)
+    def _new(self, token: str) -> str:
+        number = len(self._codes) + 1
+        number += len(_SURROGATES) if number >= _SURROGATES.start else 0
+        code = self._codes[token] = chr(number)
+        return code
+
+    def encode(self, texts: Iterable[str]) -> list[str]:
+        """Each text as a string of token codes."""
+        codes, out = self._codes, []
+        for text in texts:
+            tokens = rouge_tokens(text)
+            try:
+                out.append("".join([codes[token] for token in tokens]))
+            except KeyError:  # a token not seen yet (rare once the vocabulary has grown)
+                out.append("".join([codes.get(token) or self._new(token) for token in tokens]))
+        return out
 
 
 def best_scores(
@@ -54,20 +60,18 @@ def best_scores(
 ) -> np.ndarray:
     """Per query, the highest ROUGE-L F (rouge-score's floats) against any pool member.
 
-    ``skip[i]`` is a pool index left out for query ``i`` (the query itself, when the pool
-    is the queries' own dataset), or -1. 0.0 for an empty pool or a query without tokens.
+    ``queries`` and ``pool`` are texts encoded by one :class:`TokenCodes`. ``skip[i]`` is a
+    pool index left out for query ``i`` (the query itself, when the pool is the queries'
+    own dataset), or -1. 0.0 for an empty pool or a query without tokens.
     """
-    encode = _TokenCodes().encode
-    pool_codes = [encode(text) for text in pool]
-    query_codes = [encode(text) for text in queries]
     best = np.zeros(len(queries), dtype=np.float64)
-    if not pool_codes or not query_codes:
+    if not pool or not queries:
         return best
-    len_b = np.array([len(c) for c in pool_codes], dtype=np.float64)
-    step = max(1, _PAIRS_PER_CALL // len(pool_codes))
-    for start in range(0, len(query_codes), step):
-        chunk = query_codes[start : start + step]
-        lcs = process.cdist(chunk, pool_codes, scorer=LCSseq.similarity, dtype=np.int32, workers=workers)
+    len_b = np.array([len(c) for c in pool], dtype=np.float64)
+    step = max(1, _PAIRS_PER_CALL // len(pool))
+    for start in range(0, len(queries), step):
+        chunk = queries[start : start + step]
+        lcs = process.cdist(chunk, pool, scorer=LCSseq.similarity, dtype=np.int32, workers=workers)
         scores = _fmeasures(lcs, np.array([len(c) for c in chunk], dtype=np.float64), len_b)
         if skip is not None:
             rows = np.arange(len(chunk))

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from synthgen.config import StatsSettings
+from synthgen.dedup.nearest import TokenCodes
 from synthgen.errors import UsageError
 from synthgen.io.dataset_files import load_rows
 from synthgen.io.seeds import load_seeds
@@ -38,7 +39,9 @@ def compute_stats(settings: StatsSettings) -> dict[str, Any]:
     pending_duplicates = start_duplicates([(t.instruction, t.input) for t in triples], settings.threshold)
     report = load_report(settings.input)
     seeds_file, seeds = _seed_instructions(settings.seeds, report)
-    nearest_seed_figures = nearest_seed(instructions, seeds, settings.threshold)
+    codes = TokenCodes()
+    coded = codes.encode(instructions)
+    nearest_seed_figures = nearest_seed(coded, seeds, codes, settings.threshold)
     nearest_seed_figures["seeds_file"] = str(seeds_file)
     return {
         "file": str(settings.input),
@@ -51,7 +54,7 @@ def compute_stats(settings: StatsSettings) -> dict[str, Any]:
         "similarity": {
             "threshold": settings.threshold,
             "nearest_seed": nearest_seed_figures,
-            "nearest_row": nearest_row(instructions, settings.sample, settings.seed, settings.threshold),
+            "nearest_row": nearest_row(coded, settings.sample, settings.seed, settings.threshold),
         },
         "duplicates": pending_duplicates.result(),
         "run": summarize_runs(report) if report else None,

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from synthgen.dedup import ExactIndex, RougeIndex, normalize_key
-from synthgen.dedup.nearest import best_scores
+from synthgen.dedup.nearest import TokenCodes, best_scores
 
 BINS = 20  # histogram bars of 0.05 over [0, 1]
 # From this many rows the duplicate pass runs in a worker process, beside the other figures
@@ -43,23 +43,29 @@ def histogram(scores: np.ndarray) -> dict[str, Any]:
     }
 
 
-def nearest_seed(instructions: Sequence[str], seeds: Sequence[str], threshold: float) -> dict[str, Any]:
-    """Histogram of each instruction's best ROUGE-L F against the seed instructions."""
-    scores = best_scores(instructions, seeds, workers=-1)
+def nearest_seed(
+    coded: Sequence[str], seeds: Sequence[str], codes: TokenCodes, threshold: float
+) -> dict[str, Any]:
+    """Histogram of each instruction's best ROUGE-L F against the seed instructions.
+
+    ``coded``: the instructions encoded by ``codes`` (see :class:`TokenCodes`)."""
+    scores = best_scores(coded, codes.encode(seeds), workers=-1)
     result = histogram(scores)
     result["above_threshold"] = int((scores > threshold).sum())
     result["seeds"] = len(seeds)
     return result
 
 
-def nearest_row(instructions: Sequence[str], sample: int, seed: int, threshold: float) -> dict[str, Any]:
-    """Histogram of the best ROUGE-L F of (a sample of) rows against every other row."""
-    everyone = len(instructions)
+def nearest_row(coded: Sequence[str], sample: int, seed: int, threshold: float) -> dict[str, Any]:
+    """Histogram of the best ROUGE-L F of (a sample of) rows against every other row.
+
+    ``coded``: the instructions encoded by one :class:`TokenCodes`."""
+    everyone = len(coded)
     if sample == 0 or everyone <= sample:
         chosen = list(range(everyone))
     else:
         chosen = sorted(random.Random(seed).sample(range(everyone), sample))
-    scores = best_scores([instructions[i] for i in chosen], instructions, skip=chosen, workers=-1)
+    scores = best_scores([coded[i] for i in chosen], coded, skip=chosen, workers=-1)
     if everyone < 2:
         scores = scores[:0]
     result = histogram(scores)
