@@ -192,3 +192,35 @@ def test_singular() -> None:
     assert [singular(w) for w in ("stories", "boxes", "tips", "class", "status", "list")] == [
         "story", "box", "tip", "class", "status", "list",
     ]  # fmt: skip
+
+
+def test_spacy_parse_gives_root_verb_and_direct_object() -> None:
+    spacy = pytest.importorskip("spacy")
+    from synthgen.stats.verbs import spacy_verb_object
+
+    words = ["Write", "a", "short", "poem", "about", "cats", "."]
+    doc = spacy.tokens.Doc(
+        spacy.vocab.Vocab(),
+        words=words,
+        pos=["VERB", "DET", "ADJ", "NOUN", "ADP", "NOUN", "PUNCT"],
+        deps=["ROOT", "det", "amod", "dobj", "prep", "pobj", "punct"],
+        heads=[0, 3, 3, 0, 3, 4, 0],
+        lemmas=["write", "a", "short", "poem", "about", "cat", "."],
+    )
+    assert spacy_verb_object(doc) == ("write", "poem")
+    question = spacy.tokens.Doc(
+        spacy.vocab.Vocab(), words=["What", "is", "it"], pos=["PRON", "AUX", "PRON"],
+        deps=["attr", "ROOT", "nsubj"], heads=[1, 1, 1], lemmas=["what", "be", "it"],
+    )  # fmt: skip
+    assert spacy_verb_object(question) == (None, None)
+
+
+def test_spacy_parser_without_a_model_is_a_one_line_hint(tmp_path: Path) -> None:
+    from synthgen.stats.verbs import installed_spacy_pipeline
+
+    if installed_spacy_pipeline() is not None:
+        pytest.skip("an English spaCy pipeline is installed here")
+    result = run_cli("stats", write_jsonl(tmp_path / "d.jsonl", ROWS), "--parser", "spacy")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "no spaCy English pipeline installed" in result.stderr
+    assert result.stdout == ""

@@ -5,7 +5,6 @@ once the new one is complete.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import tempfile
@@ -13,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from synthgen.errors import UsageError
-from synthgen.io.files import fsync_dir
+from synthgen.io.files import atomic_path, fsync_dir
 
 
 def uniform_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -36,17 +35,8 @@ def write_parquet(path: Path, rows: list[dict[str, Any]]) -> None:
     except ImportError as exc:
         raise UsageError("--to parquet needs pyarrow: pip install 'synthgen[parquet]'") from exc
     table = pa.Table.from_pylist(uniform_rows(rows))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         pq.write_table(table, tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    fsync_dir(path.parent)
 
 
 def write_saved_dataset(path: Path, rows: list[dict[str, Any]]) -> None:
