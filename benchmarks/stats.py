@@ -69,7 +69,9 @@ def main() -> None:
             )
             print(f"made {args.rows:,} rows with the mock teacher in {time.perf_counter() - made:.1f} s")
         rows = sum(1 for line in data.open(encoding="utf-8") if line.strip())
-        print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+        print(
+            f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        )
         for run in range(1, args.runs + 1):
             load = os.getloadavg()[0]
             seconds, peak, code = run_stats(data, Path(tmp) / "page.html")

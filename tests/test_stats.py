@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -224,3 +225,15 @@ def test_spacy_parser_without_a_model_is_a_one_line_hint(tmp_path: Path) -> None
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "no spaCy English pipeline installed" in result.stderr
     assert result.stdout == ""
+
+
+def test_unwritable_page_and_missing_matplotlib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = write_jsonl(tmp_path / "d.jsonl", ROWS)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run_cli("stats", source, "--html", blocker / "page.html")
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and "cannot write" in result.stderr
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)  # as if matplotlib were not installed
+    result = run_cli("stats", source, "--html", tmp_path / "page.html")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == "synthgen: error: --html needs matplotlib: pip install 'synthgen[stats]'\n"

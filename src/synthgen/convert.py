@@ -14,7 +14,7 @@ from typing import Any
 
 from synthgen.config import ConvertSettings
 from synthgen.curriculum import difficulties, ordered
-from synthgen.errors import InputError, SynthgenError, UsageError
+from synthgen.errors import InputError, OutputError, UsageError
 from synthgen.io.dataset_files import load_rows
 from synthgen.io.files import write_jsonl_atomic
 from synthgen.io.formats import ConversionError, from_example, to_example
@@ -62,7 +62,7 @@ def run_convert(settings: ConvertSettings) -> ConvertReport:
         else:
             write_jsonl_atomic(settings.output, rows)
     except OSError as exc:
-        raise SynthgenError(f"{settings.output}: cannot write: {exc.strerror or exc}") from exc
+        raise OutputError(f"{settings.output}: cannot write: {exc.strerror or exc}") from exc
     label = f"{settings.to} ({target} rows)" if container else target
     return ConvertReport(settings.input, settings.output, loaded.shape, label, len(rows), settings.order)
 

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from synthgen import __version__
+from synthgen.errors import OutputError
 from synthgen.io.files import atomic_writer
 
 # The Hub's size_categories values (huggingface_hub's DatasetCardData documents them).
@@ -146,5 +147,9 @@ Configuration (no secrets):
 
 def write_card(path: Path, info: CardInfo) -> None:
     """Write the card for ``info`` to ``path`` atomically."""
-    with atomic_writer(path) as handle:
-        handle.write(render_card(info))
+    text = render_card(info)
+    try:
+        with atomic_writer(path) as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc

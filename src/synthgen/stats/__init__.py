@@ -19,9 +19,11 @@ __all__ = ["compute_stats", "run_stats"]
 
 def run_stats(settings: StatsSettings) -> dict[str, Any]:
     """Compute the figures and write the HTML page when asked; returns the figures."""
+    if settings.html is not None:
+        from synthgen.stats.html_page import require_matplotlib, write_html
+
+        require_matplotlib()
     stats = compute_stats(settings)
     if settings.html is not None:
-        from synthgen.stats.html_page import write_html
-
         write_html(settings.html, stats)
     return stats

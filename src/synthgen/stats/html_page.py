@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from synthgen import __version__
-from synthgen.errors import UsageError
+from synthgen.errors import OutputError, UsageError
 from synthgen.io.files import atomic_writer
 from synthgen.stats.text_view import render_text
 
@@ -139,5 +139,13 @@ def render_html(stats: dict[str, Any]) -> str:
 def write_html(path: Path, stats: dict[str, Any]) -> None:
     """Write the page atomically."""
     page = render_html(stats)
-    with atomic_writer(path) as handle:
-        handle.write(page)
+    try:
+        with atomic_writer(path) as handle:
+            handle.write(page)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+
+
+def require_matplotlib() -> None:
+    """Fail early (before minutes of work) when the page cannot be drawn."""
+    _figure_module()
