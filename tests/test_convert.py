@@ -124,6 +124,7 @@ def test_single_exchange_chat_round_trips_through_alpaca(tmp_path: Path) -> None
          "in.jsonl:4: output: expected a string, got int"),
         (ALPACA, ["--to", "messages", "--from", "dpo"], "in.jsonl:1: prompt: field required"),
         ([{"score": 1}], ["--to", "messages"], "in.jsonl:1: (record): not a known dataset shape (score)"),
+        (ALPACA, ["--to", "messages", "--from", "xml"], "--from: Input should be 'alpaca', 'messages'"),
     ],
 )  # fmt: skip
 def test_bad_input_names_file_line_field(tmp_path: Path, rows: list, args: list[str], message: str) -> None:

@@ -252,7 +252,8 @@ class StatsSettings(_Model):
     input: Path
     html: Path | None = Field(None, description="Also write a self-contained HTML page with plots here.")
     seeds: Path | None = Field(
-        None, description="Seed tasks for the nearest-seed ROUGE-L [the run's, or bundled]."
+        None,
+        description="Seed tasks for the nearest-seed ROUGE-L (default: the run's, else the bundled ones).",
     )
     json_output: bool = Field(False, description="Print the statistics as JSON on stdout.")
     threshold: float = Field(0.7, gt=0, le=1, description="ROUGE-L F above which a row is a near-duplicate.")
@@ -271,10 +272,14 @@ class ConvertSettings(_Model):
     input: Path
     output: Path
     to: Literal["alpaca", "messages", "sharegpt", "dpo", "parquet", "hf"] = Field(
-        description="Target format; parquet and hf need the extras synthgen[parquet] / synthgen[hf]."
+        description="Target format; parquet needs pyarrow, hf needs datasets (optional extras)."
     )
-    from_shape: ShapeName | None = Field(None, description="Shape of the input rows [detected].")
-    shape: ShapeName | None = Field(None, description="Row shape inside parquet/hf output [the input's].")
+    from_shape: ShapeName | None = Field(
+        None, description="Shape of the input rows; detected when not given."
+    )
+    shape: ShapeName | None = Field(
+        None, description="Row shape inside parquet/hf output; the input's when not given."
+    )
     conversational: bool = Field(False, description="dpo: TRL's conversational form (lists of messages).")
     order: Literal["keep", "curriculum", "shuffle"] = Field(
         "keep", description="Row order: as read, easy to hard, or shuffled with --seed."
@@ -286,7 +291,7 @@ class CardSettings(_Model):
     """Options of ``synthgen card``."""
 
     input: Path
-    output: Path | None = Field(None, description="Where to write the card [FILE.card.md].")
+    output: Path | None = Field(None, description="Where to write the card; FILE.card.md when not given.")
     language: list[str] = Field(default_factory=lambda: ["en"], description="Language codes of the data.")
 
 
@@ -316,13 +321,17 @@ def build_settings(model: type[_M], overrides: dict[str, Any], config_path: Path
         raise ConfigError(format_validation_error(exc, source)) from exc
 
 
+# Settings fields whose flag is not their name with "-" for "_" ("from" is a Python keyword).
+_FLAG_NAMES = {"from_shape": "from"}
+
+
 def format_validation_error(exc: ValidationError, source: str) -> str:
     """One line per problem: ``source: field: message``."""
     lines = []
     for err in exc.errors():
         field = ".".join(str(p) for p in err["loc"]) or "(root)"
         msg = "unknown option" if err["type"] == "extra_forbidden" else err["msg"]
-        name = field.replace("_", "-")
+        name = _FLAG_NAMES.get(field, field.replace("_", "-"))
         # A flag is named as typed (--num); a config-file key with its file.
         lines.append(f"--{name}: {msg}" if source == "options" else f"{source}: {name}: {msg}")
     return "\n".join(lines)
