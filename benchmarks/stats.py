@@ -6,8 +6,10 @@
 Makes a dataset with ``synthgen generate --teacher mock --num N`` (in-process mock teacher,
 no network) unless ``--data`` is given, then runs ``python -m synthgen stats FILE --html
 PAGE --json`` as a child process ``--runs`` times and prints, for each run, the wall time
-and the peak resident memory of the stats process and its worker together (sampled from
-/proc every 20 ms, so a peak shorter than that can be missed), plus the machine's load.
+its CPU time (user + system, the process and its duplicate-counting worker), and the peak
+resident memory of both together (sampled from /proc every 20 ms, so a peak shorter than
+that can be missed), plus the machine's load average before the run (the machine is shared:
+other sessions' jobs stretch the wall time, not the CPU time).
 """
 
 from __future__ import annotations
@@ -41,15 +43,20 @@ def tree_rss_kib(pid: int) -> int:
     return total
 
 
-def run_stats(data: Path, page: Path) -> tuple[float, int, int]:
-    """Wall seconds, peak RSS (KiB) of the process tree, exit code."""
+def run_stats(data: Path, page: Path) -> tuple[float, float, int, int]:
+    """Wall seconds, CPU seconds (the process and its worker), peak RSS (KiB) of the tree, exit code."""
     started = time.perf_counter()
     proc = subprocess.Popen(synthgen("stats", data, "--html", page, "--json"), stdout=subprocess.DEVNULL)
     peak = 0
-    while proc.poll() is None:
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
         peak = max(peak, tree_rss_kib(proc.pid))
         time.sleep(0.02)
-    return time.perf_counter() - started, peak, proc.returncode
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    # wait4's usage covers the process and the children it waited for (the duplicate worker)
+    return time.perf_counter() - started, usage.ru_utime + usage.ru_stime, peak, proc.returncode
 
 
 def main() -> None:
@@ -74,9 +81,9 @@ def main() -> None:
         )
         for run in range(1, args.runs + 1):
             load = os.getloadavg()[0]
-            seconds, peak, code = run_stats(data, Path(tmp) / "page.html")
+            seconds, cpu, peak, code = run_stats(data, Path(tmp) / "page.html")
             print(
-                f"run {run}: {rows:,} rows in {seconds:.2f} s, peak RSS {peak / 1024:.0f} MB, "
+                f"run {run}: {rows:,} rows in {seconds:.2f} s (CPU {cpu:.2f} s), peak RSS {peak / 1024:.0f} MB, "
                 f"exit {code}, load before {load:.2f}"
             )
 
