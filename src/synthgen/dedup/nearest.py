@@ -7,7 +7,7 @@ however low, where no such pruning applies. So every pair is scored, by
 chunks of queries, and turned into rouge-score's F-measure with the same float operations
 as :func:`synthgen.dedup.rouge._fmeasure`, vectorized. Measured here (2-core AMD EPYC):
 about 43 ns per pair on one thread, so 1,000 instructions against 52,000 take ~2.2 s
-(1.3 s on two threads); 52,000 against 175 seeds take 0.4 s.
+(1.3 s on two threads); 52,000 against 135 seeds take 0.4 s.
 """
 
 from __future__ import annotations

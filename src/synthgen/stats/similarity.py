@@ -49,7 +49,7 @@ def nearest_seed(
     """Histogram of each instruction's best ROUGE-L F against the seed instructions.
 
     ``coded``: the instructions encoded by ``codes`` (see :class:`TokenCodes`)."""
-    scores = best_scores(coded, codes.encode(seeds), workers=-1)
+    scores = best_scores(coded, codes.encode(seeds), workers=1)
     result = histogram(scores)
     result["above_threshold"] = int((scores > threshold).sum())
     result["seeds"] = len(seeds)
@@ -65,7 +65,7 @@ def nearest_row(coded: Sequence[str], sample: int, seed: int, threshold: float) 
         chosen = list(range(everyone))
     else:
         chosen = sorted(random.Random(seed).sample(range(everyone), sample))
-    scores = best_scores([coded[i] for i in chosen], coded, skip=chosen, workers=-1)
+    scores = best_scores([coded[i] for i in chosen], coded, skip=chosen, workers=1)
     if everyone < 2:
         scores = scores[:0]
     result = histogram(scores)
