@@ -237,3 +237,14 @@ def test_unwritable_page_and_missing_matplotlib(tmp_path: Path, monkeypatch: pyt
     result = run_cli("stats", source, "--html", tmp_path / "page.html")
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr == "synthgen: error: --html needs matplotlib: pip install 'synthgen[stats]'\n"
+
+
+def test_duplicate_pass_in_a_worker_process_counts_the_same() -> None:
+    from synthgen.stats.similarity import duplicates, start_duplicates
+
+    rng = random.Random(2)
+    words = ["write", "a", "poem", "about", "the", "sea", "list", "three", "uses", "of", "copper", "night"]
+    pairs = [(" ".join(rng.choice(words) for _ in range(rng.randint(3, 8))), "") for _ in range(400)]
+    inline = duplicates(pairs, 0.7)
+    assert inline["exact"] > 0 and inline["near"] > 0
+    assert start_duplicates(pairs, 0.7, background_from=1).result() == inline

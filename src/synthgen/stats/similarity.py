@@ -17,6 +17,7 @@ import multiprocessing
 import random
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import numpy as np
@@ -92,21 +93,33 @@ def duplicates(pairs: Sequence[tuple[str, str]], threshold: float) -> dict[str, 
     return {"exact": exact_count, "near": near_count, "threshold": threshold}
 
 
-class _Done:
-    """A finished result with the interface of a Future (for files too small for a worker)."""
+class PendingDuplicates:
+    """:func:`duplicates` under way: in a worker process, or already done in this one."""
 
-    def __init__(self, value: dict[str, Any]) -> None:
-        self._value = value
+    def __init__(self, pairs: Sequence[tuple[str, str]], threshold: float, *, background: bool) -> None:
+        self._pairs, self._threshold = pairs, threshold
+        self._value: dict[str, Any] | None = None
+        self._future: Future[dict[str, Any]] | None = None
+        if not background:
+            self._value = duplicates(pairs, threshold)
+            return
+        executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        self._future = executor.submit(duplicates, list(pairs), threshold)
+        executor.shutdown(wait=False)  # the worker exits once the job is done
 
     def result(self) -> dict[str, Any]:
+        """The counts; computed here after all if the worker died (e.g. killed for memory)."""
+        if self._value is None:
+            assert self._future is not None
+            try:
+                self._value = self._future.result()
+            except BrokenProcessPool:
+                self._value = duplicates(self._pairs, self._threshold)
         return self._value
 
 
-def start_duplicates(pairs: Sequence[tuple[str, str]], threshold: float) -> Future[dict[str, Any]] | _Done:
-    """:func:`duplicates`, in a worker process for large files; call ``.result()`` for it."""
-    if len(pairs) < BACKGROUND_FROM:
-        return _Done(duplicates(pairs, threshold))
-    executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    future = executor.submit(duplicates, list(pairs), threshold)
-    executor.shutdown(wait=False)  # the worker exits once the job is done
-    return future
+def start_duplicates(
+    pairs: Sequence[tuple[str, str]], threshold: float, *, background_from: int = BACKGROUND_FROM
+) -> PendingDuplicates:
+    """:func:`duplicates`, in a worker process from ``background_from`` rows; ``.result()`` for it."""
+    return PendingDuplicates(pairs, threshold, background=len(pairs) >= background_from)
