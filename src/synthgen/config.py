@@ -262,7 +262,8 @@ class StatsSettings(_Model):
     )
     seed: int = Field(0, description="Seed of that sample.")
     parser: Literal["auto", "heuristic", "spacy"] = Field(
-        "auto", description="Verb/object extraction: spaCy when a model is installed, else the heuristic."
+        "auto",
+        description="Verb/object extraction: auto (spaCy if an English model is installed), heuristic or spacy.",
     )
 
 
