@@ -123,3 +123,20 @@ def test_unknown_teacher_names_the_flag(tmp_path: Path) -> None:
     result = run_cli("generate", "--teacher", "bogus", "-o", tmp_path / "a.jsonl")
     assert result.exit_code == 2
     assert result.stderr.startswith("synthgen: error: --teacher: ")
+
+
+def test_a_finished_run_writes_a_dataset_card_beside_its_output(tmp_path: Path) -> None:
+    import yaml
+
+    out = tmp_path / "d" / "a.jsonl"
+    assert _generate(out, "--num", "30").exit_code == 0
+    card = out.with_name("a.jsonl.card.md").read_text()
+    header = yaml.safe_load(card.split("---")[1])
+    assert header["size_categories"] == ["n<1K"] and "synthetic" in header["tags"]
+    assert "30 rows" in card and "mock" in card
+    readme = tmp_path / "r" / "b.jsonl"
+    assert _generate(readme, "--num", "5", "--card", "readme").exit_code == 0
+    assert (readme.parent / "README.md").exists() and not readme.with_name("b.jsonl.card.md").exists()
+    none = tmp_path / "n" / "c.jsonl"
+    assert _generate(none, "--num", "5", "--card", "none").exit_code == 0
+    assert sorted(p.name for p in none.parent.iterdir() if "card" in p.name or p.name == "README.md") == []

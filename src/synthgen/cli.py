@@ -144,6 +144,7 @@ def generate(
     quiet: bool | None = _opt(S, "quiet", "--quiet", "-q"),
     log_format: str | None = _opt(S, "log_format", "--log-format"),
     json_report: bool | None = _opt(S, "json_report", "--json"),
+    card: str | None = _opt(S, "card", "--card"),
 ) -> None:
     """Generate instruction/input/output examples from seed tasks with a teacher model."""
     flags = {k: v for k, v in locals().items() if k != "config"}
@@ -226,6 +227,7 @@ def respond(
     quiet: bool | None = _opt(R, "quiet", "--quiet", "-q"),
     log_format: str | None = _opt(R, "log_format", "--log-format"),
     json_report: bool | None = _opt(R, "json_report", "--json"),
+    card: str | None = _opt(R, "card", "--card"),
 ) -> None:
     """Have the teacher answer every row of a dataset (response and reasoning distillation)."""
     flags = {k: v for k, v in locals().items() if k != "config"}

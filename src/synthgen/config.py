@@ -130,6 +130,9 @@ class RunOutputOptions(_Model):
     quiet: bool = Field(False, description="No progress output.")
     log_format: Literal["text", "json"] = Field("text", description="Progress/log line format.")
     json_report: bool = Field(False, description="Print the run report as JSON on stdout.")
+    card: Literal["beside", "readme", "none"] = Field(
+        "beside", description="Dataset card: OUT.card.md, README.md in the output folder, or none."
+    )
 
 
 class Settings(FilterOptions, TeacherOptions, RunOutputOptions):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from synthgen.commands.cards import write_run_card
 from synthgen.config import FilterOptions, Settings
 from synthgen.engine.session import Job, SessionResult, run_session
 from synthgen.io.seeds import load_seeds, seeds_digest
@@ -61,4 +62,7 @@ def run_generate(settings: Settings) -> SessionResult:
         make_teacher=make_teacher,
         meter=UsageMeter(prices={m: (p.input, p.output) for m, p in settings.prices.items()}),
     )
-    return run_session(job)
+    outcome = run_session(job)
+    if outcome.exit_code == 0 and outcome.report:
+        write_run_card(settings.output, settings.card)
+    return outcome

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from synthgen.commands.cards import write_run_card
 from synthgen.config import RespondSettings, TeacherOptions
 from synthgen.engine.session import Job, SessionResult, run_session
 from synthgen.errors import InputError, UsageError
@@ -72,7 +73,10 @@ def run_respond(settings: RespondSettings) -> SessionResult:
         meter=UsageMeter(prices={m: (p.input, p.output) for m, p in settings.prices.items()}),
         planned_rows=len(rows) * settings.samples,
     )
-    return run_session(job)
+    outcome = run_session(job)
+    if outcome.exit_code == 0 and outcome.report:
+        write_run_card(settings.output, settings.card)
+    return outcome
 
 
 def _check_flags(settings: RespondSettings) -> None:
