@@ -17,7 +17,7 @@ from synthgen.records import Completion, Usage
 from synthgen.teacher.cache import ResponseCache, cache_key
 from synthgen.teacher.endpoints import Endpoint, EndpointPool
 from synthgen.teacher.limits import AdaptiveConcurrency, TokenBucket
-from synthgen.teacher.openai_teacher import retry_after_seconds
+from synthgen.teacher.wire import retry_after_seconds
 from synthgen.teacher.retry import RetryPolicy
 
 
@@ -137,8 +137,8 @@ def test_endpoint_pool_prefers_least_loaded_and_rests_failing_ones() -> None:
     pool = EndpointPool([a, b], failures_to_rest=2, first_rest=5, clock=lambda: now["t"])
     a.in_flight = 3
     assert pool.pick() is b
-    pool.failed(b)
-    pool.failed(b)
+    pool.failed(b, TransientTeacherError("HTTP 500", status=500))
+    pool.failed(b, TransientTeacherError("HTTP 500", status=500))
     assert pool.pick() is a  # b rests
     now["t"] = 6.0
     assert pool.pick() is b  # rested long enough; tried again

@@ -1,7 +1,7 @@
 """The OpenAI-compatible routes and their response shapes (JSON bodies and SSE chunks).
 
-``/v1/chat/completions``, ``/v1/completions``, ``/v1/models`` and the uncounted ``/stats``
-endpoints (:data:`ROUTES`), plus the handlers that answer 404, 405 and :class:`APIError` as
+``/v1/chat/completions``, ``/v1/completions``, ``/v1/models`` and the uncounted service endpoints
+``/health``, ``/stats``, ``/stats/reset`` and ``/debug/requests`` (:data:`ROUTES`), plus the handlers that answer 404, 405 and :class:`APIError` as
 OpenAI does. The gate in :mod:`synthgen.mock.server.app` runs before them and hands a drawn content
 fault (truncate / malformed) down in the request scope.
 """
@@ -20,9 +20,11 @@ from starlette.routing import Route
 
 from synthgen.mock.logprobs import token_logprobs, tokenize
 from synthgen.mock.server.faults import APIError, JSONResponse, Stats, _dumps
+from synthgen.mock.server.received import RECEIVED
 from synthgen.mock.server.replies import (
     MODEL_ID,
     Choice,
+    Params,
     _chat_prompt,
     _text_prompts,
     _usage,
@@ -77,6 +79,13 @@ def _served(request: Request, prompt_tokens: int, choices: list[Choice]) -> dict
     return usage
 
 
+def _note_params(request: Request, params: Params) -> None:
+    """Complete the request's ``/debug/requests`` record with what its body asked for."""
+    record = request.scope.get(RECEIVED)
+    if record is not None:
+        record["model"], record["seed"] = params.model, params.seed
+
+
 def _content_fault(request: Request) -> str | None:
     fault = request.scope.get(_CONTENT_FAULT)
     if fault:
@@ -89,6 +98,7 @@ async def chat_completions(request: Request) -> Response:
     body = await _json_object(request)
     params = parse_params(body)
     top_logprobs = parse_logprobs(body)
+    _note_params(request, params)
     prompt = _chat_prompt(body.get("messages"))
     choices = generate(prompt, params, request.app.settings, _content_fault(request))
     usage = _served(request, count_tokens(prompt), choices)
@@ -161,6 +171,7 @@ async def completions(request: Request) -> Response:
     """``POST /v1/completions`` (legacy text completions), streaming or not."""
     body = await _json_object(request)
     params = parse_params(body)
+    _note_params(request, params)
     prompts = _text_prompts(body.get("prompt"))
     fault = _content_fault(request)
     settings = request.app.settings
@@ -218,9 +229,20 @@ async def get_stats(request: Request) -> Response:
 
 
 async def reset_stats(request: Request) -> Response:
-    """``POST /stats/reset``: clear the counters (the fault draws go on where they were)."""
+    """``POST /stats/reset``: clear the counters and the request log (the fault draws go on)."""
     request.app.stats.reset()
+    request.app.received.clear()
     return JSONResponse(request.app.stats.snapshot())
+
+
+async def health(request: Request) -> Response:
+    """``GET /health``: 200 once the server accepts connections; never faulted, never counted."""
+    return JSONResponse({"status": "ok"})
+
+
+async def received_requests(request: Request) -> Response:
+    """``GET /debug/requests``: see :class:`~synthgen.mock.server.received.ReceivedLog`."""
+    return JSONResponse(request.app.received.snapshot())
 
 
 async def _api_error(request: Request, exc: Exception) -> Response:
@@ -245,4 +267,6 @@ ROUTES = [
     Route("/v1/completions", completions, methods=["POST"]),
     Route("/stats", get_stats, methods=["GET"]),
     Route("/stats/reset", reset_stats, methods=["POST"]),
+    Route("/health", health, methods=["GET"]),
+    Route("/debug/requests", received_requests, methods=["GET"]),
 ]
