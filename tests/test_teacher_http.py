@@ -122,7 +122,9 @@ def test_hung_request_times_out_and_is_retried(tmp_path: Path, mock_server: Any)
     result = _generate(server.url, out, "--num", "40", "--request-timeout", "1", "--concurrency", "1")
     assert result.returncode == 0, result.stderr
     _assert_dataset(out, 40)
-    assert _report(out)["last_run"]["usage"]["failures_by_kind"].get("timeout", 0) >= 1  # told apart from drops
+    assert (
+        _report(out)["last_run"]["usage"]["failures_by_kind"].get("timeout", 0) >= 1
+    )  # told apart from drops
 
 
 def test_second_identical_run_is_served_from_the_cache(tmp_path: Path, mock_server: Any) -> None:

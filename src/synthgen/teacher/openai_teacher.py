@@ -82,12 +82,14 @@ class OpenAITeacher:
         # trust_env stays off: with it aiohttp looks up the proxy and ~/.netrc in a thread on
         # *every* request; the environment's proxy is resolved once instead (_env_proxy).
         connector = aiohttp.TCPConnector(limit=self._concurrency, limit_per_host=0)
-        self._session = aiohttp.ClientSession(connector=connector, timeout=self._timeout, headers=self._headers)
+        self._session = aiohttp.ClientSession(
+            connector=connector, timeout=self._timeout, headers=self._headers
+        )
         return self._session
 
     async def complete(self, messages: list[Message], *, sample_index: int) -> Completion:
         session = self._session or self._open()
-        data = json.dumps(self._body(messages, sample_index)).encode()
+        data = json.dumps(self._body(messages, sample_index), separators=(",", ":")).encode()
         try:
             # No redirects followed, as the SDK: a POST must not silently turn into a GET.
             async with session.post(self._url, data=data, allow_redirects=False, **self._proxy) as response:
@@ -150,7 +152,9 @@ class OpenAITeacher:
     def _timeout_error(self, exc: BaseException) -> TransientTeacherError:
         if isinstance(exc, aiohttp.ConnectionTimeoutError):
             return CannotConnect(
-                self.base_url, f"no connection within {self._timeout.sock_connect:g} s", "is the host reachable?"
+                self.base_url,
+                f"no connection within {self._timeout.sock_connect:g} s",
+                "is the host reachable?",
             )
         return RequestTimeout(f"request to {self.base_url} timed out after {self._timeout.total:g} s")
 

@@ -43,12 +43,16 @@ class RequestTimeout(TransientTeacherError):
 
 
 def request_headers(api_key: str) -> dict[str, str]:
-    """The headers the openai SDK sends on a JSON POST, minus its own telemetry (x-stainless-*)."""
+    """The headers the openai SDK sends on a JSON POST, minus its own telemetry (x-stainless-*).
+
+    Host, Content-Length and Accept-Encoding (gzip, deflate) are the HTTP client's to add.
+    """
     headers = {
         "Authorization": f"Bearer {api_key}",
         "Accept": "application/json",
         "Content-Type": "application/json",
         "User-Agent": f"synthgen/{__version__}",
+        "Connection": "keep-alive",
     }
     if org := os.environ.get(ORG_ENV):
         headers["OpenAI-Organization"] = org
@@ -139,13 +143,18 @@ def connect_failure(url: str, exc: BaseException) -> CannotConnect | None:
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
-    """``exc``, its causes and contexts, and the ``os_error`` aiohttp wraps, outermost first."""
+    """``exc`` with its causes and contexts, outermost first; aiohttp's wrappers replaced by
+    the ``os_error`` they hold (a wrapper may pass isinstance checks without the attributes)."""
     seen: list[BaseException] = []
     todo: list[BaseException | None] = [exc]
     while todo:
         err = todo.pop(0)
         if err is None or any(err is s for s in seen):
             continue
+        inner = getattr(err, "os_error", None)
+        if isinstance(inner, BaseException):
+            todo.insert(0, inner)
+            continue
         seen.append(err)
-        todo += [getattr(err, "os_error", None), err.__cause__, err.__context__]
+        todo += [err.__cause__, err.__context__]
     return seen

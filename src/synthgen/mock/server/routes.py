@@ -80,10 +80,20 @@ def _served(request: Request, prompt_tokens: int, choices: list[Choice]) -> dict
 
 
 def _note_params(request: Request, params: Params) -> None:
-    """Complete the request's ``/debug/requests`` record with what its body asked for."""
+    """Complete the request's ``/debug/requests`` record; refuse a model not served (``--model``)."""
     record = request.scope.get(RECEIVED)
     if record is not None:
         record["model"], record["seed"] = params.model, params.seed
+    _must_serve(request, params.model)
+
+
+def _must_serve(request: Request, model: str) -> None:
+    served = request.app.settings.models
+    if served and model not in served:
+        raise APIError(
+            404, f"The model `{model}` does not exist or you do not have access to it.",
+            code="model_not_found",
+        )  # fmt: skip
 
 
 def _content_fault(request: Request) -> str | None:
@@ -214,12 +224,14 @@ def _model_card(model_id: str) -> dict[str, Any]:
 
 
 async def list_models(request: Request) -> Response:
-    """``GET /v1/models``: the one model, ``mock`` (any name is accepted in completions)."""
-    return JSONResponse({"object": "list", "data": [_model_card(MODEL_ID)]})
+    """``GET /v1/models``: the ``--model`` names, or ``mock`` (then any name is accepted)."""
+    names = request.app.settings.models or [MODEL_ID]
+    return JSONResponse({"object": "list", "data": [_model_card(name) for name in names]})
 
 
 async def get_model(request: Request) -> Response:
-    """``GET /v1/models/{model}``: every name exists, as every name is echoed in completions."""
+    """``GET /v1/models/{model}``: without ``--model`` every name exists (each is echoed back)."""
+    _must_serve(request, request.path_params["model"])
     return JSONResponse(_model_card(request.path_params["model"]))
 
 
