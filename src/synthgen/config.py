@@ -70,7 +70,9 @@ class TeacherOptions(_Model):
     temperature: float = Field(1.0, ge=0, le=2, description="Sampling temperature.")
     top_p: float = Field(1.0, gt=0, le=1, description="Nucleus sampling probability mass.")
     max_tokens: int = Field(3072, ge=1, description="Max tokens per completion.")
-    seed: int = Field(0, description="Seed for prompt sampling and the mock teacher.")
+    seed: int = Field(
+        0, description="Seed for prompt sampling and the mock teacher; sent as seed + request number."
+    )
 
     concurrency: int = Field(32, ge=1, le=4096, description="Max requests in flight.")
     max_retries: int = Field(6, ge=0, description="Retries per request for transient errors.")
