@@ -21,10 +21,9 @@ STARTED = time.perf_counter()
 import argparse  # noqa: E402  (imports timed from interpreter start on purpose)
 import asyncio  # noqa: E402
 import json  # noqa: E402
-import resource  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import aiohttp  # noqa: E402
+from floor_common import parse_args, print_result  # noqa: E402
 
 IMPORTED = time.perf_counter()
 QUICK_RETRY_SECONDS = 0.25
@@ -73,25 +72,10 @@ async def send_all(args: argparse.Namespace, prompt: str) -> tuple[float, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("url")
-    parser.add_argument("--prompt-file", type=Path, required=True)
-    parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=64)
-    parser.add_argument("--max-tokens", type=int, default=4000)
-    parser.add_argument("--retry", action="store_true", help="retry failures as a perfect client would")
-    args = parser.parse_args()
+    args = parse_args(__doc__, retry=True)
     prompt = args.prompt_file.read_text(encoding="utf-8")
     run, attempts = asyncio.run(send_all(args, prompt))
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    print(json.dumps({
-        "import_seconds": round(IMPORTED - STARTED, 3),
-        "run_seconds": round(run, 3),
-        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
-        "attempts": attempts,
-    }))  # fmt: skip
+    print_result(IMPORTED - STARTED, run, attempts=attempts)
 
 
 if __name__ == "__main__":
