@@ -103,3 +103,13 @@ def test_reads_the_teacher_from_a_config_file(
 def test_mock_teacher_needs_no_check() -> None:
     result = run_cli("check", "--teacher", "mock")
     assert result.exit_code == 0 and "needs no connection" in result.stdout
+
+
+def test_a_respond_config_file_is_accepted_too(
+    keyed: MockServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    config = tmp_path / "respond.toml"
+    config.write_text(f'model = "gpt-4o"\nbase-url = ["{keyed.url}"]\nsamples = 4\nverify = "math"\n')
+    result = run_cli("check", "-c", config)
+    assert result.exit_code == 0, result.output

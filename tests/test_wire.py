@@ -309,3 +309,16 @@ def test_a_server_that_starts_late_is_waited_for() -> None:
             server.close()
     assert completion.text == "1. Instruction: Name a fruit."
     assert meter.failures_by_kind["cannot_connect"] >= 1 and meter.requests_sent >= 2
+
+
+def test_reasoning_field_reaches_respond_over_http(tmp_path: Path, mock_server: Any) -> None:
+    """The mock's reasoning_content travels the hot path into respond's rows (kept inline)."""
+    server = mock_server("--reasoning", "field")
+    rows = tmp_path / "q.jsonl"
+    rows.write_text(json.dumps({"instruction": "What is 6 x 7?"}) + "\n")
+    out = tmp_path / "a.jsonl"
+    args = ["respond", rows, "-o", out, "--base-url", server.url, "--model", "mock", "--no-cache", "-q"]
+    result = subprocess.run(synthgen_cmd(*args), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    (row,) = read_jsonl(out)
+    assert row["output"].startswith("<think>\n") and "</think>" in row["output"]

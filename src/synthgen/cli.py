@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from synthgen import __version__
 from synthgen.config import (
     CardSettings,
+    CheckSettings,
     ConvertSettings,
     DedupSettings,
     FilterOptions,
@@ -242,6 +243,9 @@ def respond(
     raise typer.Exit(outcome.exit_code)
 
 
+C = CheckSettings
+
+
 @app.command(
     epilog="Examples:\n\n"
     "  OPENAI_API_KEY=... synthgen check --model gpt-4o-mini\n\n"
@@ -251,20 +255,20 @@ def respond(
 )
 def check(
     config: Path | None = typer.Option(
-        None, "--config", "-c", help="TOML file with generate's options (the teacher's are used)."
+        None, "--config", "-c", help="TOML file of generate or respond (its teacher options are used)."
     ),
-    teacher: str | None = _opt(S, "teacher", "--teacher"),
-    model: str | None = _opt(S, "model", "--model", "-m"),
-    base_url: list[str] | None = _opt(S, "base_url", "--base-url"),
-    api_key_env: str | None = _opt(S, "api_key_env", "--api-key-env"),
+    teacher: str | None = _opt(C, "teacher", "--teacher"),
+    model: str | None = _opt(C, "model", "--model", "-m"),
+    base_url: list[str] | None = _opt(C, "base_url", "--base-url"),
+    api_key_env: str | None = _opt(C, "api_key_env", "--api-key-env"),
     request_timeout: float | None = _opt(
-        S, "request_timeout", "--request-timeout", extra=" At most 20 s here."
+        C, "request_timeout", "--request-timeout", extra=" At most 20 s here."
     ),
 ) -> None:
     """Check the teacher before a run: the key, the base URL and the model, in one call."""
     flags = {k: v for k, v in locals().items() if k != "config"}
     with _user_errors():
-        settings = build_settings(Settings, flags, config)
+        settings = build_settings(CheckSettings, flags, config)
         if settings.teacher_kind() == "mock":
             typer.echo("ok: the mock teacher needs no connection")
             return

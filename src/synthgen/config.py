@@ -212,6 +212,13 @@ class RespondSettings(TeacherOptions, RunOutputOptions):
     )
 
 
+class CheckSettings(TeacherOptions):
+    """Options of ``synthgen check``: the teacher's. A config file written for ``generate`` or
+    ``respond`` is accepted as is; its other keys are ignored."""
+
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+
 class MockServerSettings(_Model):
     """Options of ``synthgen mock-teacher``."""
 

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 import openai
 
-from synthgen.config import Settings
+from synthgen.config import TeacherOptions
 from synthgen.errors import TeacherError
 from synthgen.teacher.build import read_api_key
 from synthgen.teacher.openai_teacher import DEFAULT_BASE_URL
@@ -43,7 +43,7 @@ class CheckResult:
         )
 
 
-def check_teacher(settings: Settings) -> list[CheckResult]:
+def check_teacher(settings: TeacherOptions) -> list[CheckResult]:
     """Check every ``--base-url`` (OpenAI's when none); raises TeacherError with the fix."""
     model = settings.model or ""
     key = read_api_key(settings)
