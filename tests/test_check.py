@@ -89,27 +89,21 @@ def test_bad_url_is_a_usage_error_before_any_call() -> None:
     )
 
 
-def test_reads_the_teacher_from_a_config_file(
-    keyed: MockServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("model", "other_keys"),
+    [("o3-mini", "num = 5000\n"), ("gpt-4o", 'samples = 4\nverify = "math"\n')],  # generate's, respond's
+)
+def test_reads_the_teacher_from_a_generate_or_respond_config_file(
+    keyed: MockServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model: str, other_keys: str
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     config = tmp_path / "run.toml"
-    config.write_text(f'model = "o3-mini"\nbase-url = ["{keyed.url}"]\nnum = 5000\n')
+    config.write_text(f'model = "{model}"\nbase-url = ["{keyed.url}"]\n{other_keys}')
     result = run_cli("check", "-c", config)
     assert result.exit_code == 0, result.output
-    assert "serves model 'o3-mini'" in result.stdout
+    assert f"serves model '{model}'" in result.stdout
 
 
 def test_mock_teacher_needs_no_check() -> None:
     result = run_cli("check", "--teacher", "mock")
     assert result.exit_code == 0 and "needs no connection" in result.stdout
-
-
-def test_a_respond_config_file_is_accepted_too(
-    keyed: MockServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("OPENAI_API_KEY", KEY)
-    config = tmp_path / "respond.toml"
-    config.write_text(f'model = "gpt-4o"\nbase-url = ["{keyed.url}"]\nsamples = 4\nverify = "math"\n')
-    result = run_cli("check", "-c", config)
-    assert result.exit_code == 0, result.output
