@@ -16,13 +16,11 @@ import time
 
 STARTED = time.perf_counter()
 
-import argparse  # noqa: E402  (imports timed from interpreter start on purpose)
-import asyncio  # noqa: E402
+import asyncio  # noqa: E402  (imports timed from interpreter start on purpose)
 import json  # noqa: E402
-import resource  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import openai  # noqa: E402
+from floor_common import parse_args, print_result  # noqa: E402
 
 IMPORTED = time.perf_counter()
 
@@ -46,23 +44,10 @@ async def send_all(url: str, prompt: str, requests: int, concurrency: int, max_t
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("url")
-    parser.add_argument("--prompt-file", type=Path, required=True)
-    parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=64)
-    parser.add_argument("--max-tokens", type=int, default=4000)
-    args = parser.parse_args()
+    args = parse_args(__doc__)
     prompt = args.prompt_file.read_text(encoding="utf-8")
     run = asyncio.run(send_all(args.url, prompt, args.requests, args.concurrency, args.max_tokens))
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    print(json.dumps({
-        "import_seconds": round(IMPORTED - STARTED, 3),
-        "run_seconds": round(run, 3),
-        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
-    }))  # fmt: skip
+    print_result(IMPORTED - STARTED, run)
 
 
 if __name__ == "__main__":

@@ -8,9 +8,14 @@ examples, and prints
     client CPU per request = (user + sys seconds of the generate process) / requests
 
 plus, with faults, whether any example was lost or duplicated. Then, unless ``--no-floor``,
-it runs ``benchmarks/sdk_floor.py`` (the openai SDK alone sending the same number of
-requests, nothing else) against a fresh clean server and prints synthgen's efficiency as a
-share of that floor, a ratio measured in one run on one machine.
+it runs the floors against fresh servers, each sending the same number of requests and doing
+nothing else, and prints synthgen's efficiency as a share of each (ratios measured in one run on
+one machine, so they travel between machines better than the absolute times):
+
+- ``benchmarks/aiohttp_floor.py``, a minimal raw-aiohttp client (the transport synthgen's hot
+  path uses), against a server with the same options; with ``--faults`` it retries as a perfect
+  client would (slot freed while waiting, Retry-After exact, 5xx/drops after 0.25 s);
+- ``benchmarks/sdk_floor.py``, the openai SDK alone (clean runs only: it does not retry).
 
     python benchmarks/throughput.py                 # clean run
     python benchmarks/throughput.py --faults        # 5% 429 (Retry-After 1 s), 2% 500, 1% drop, 1% truncated
@@ -63,18 +68,19 @@ def typical_prompt() -> str:
     return str(build_messages(template, examples, settings.tasks_per_request)[0]["content"])
 
 
-def sdk_floor(requests: int, concurrency: int) -> dict[str, float]:
-    """benchmarks/sdk_floor.py against a fresh clean server: the SDK alone, same requests."""
-    server, url = start_server([])
+def run_floor(script: str, requests: int, concurrency: int, server_args: list[str]) -> dict[str, float]:
+    """A floor client (a script beside this one) against a fresh server started with ``server_args``."""
+    server, url = start_server(server_args)
+    retry = ["--retry"] if server_args and script == "aiohttp_floor.py" else []
     try:
         with tempfile.TemporaryDirectory() as tmp:
             prompt = Path(tmp) / "prompt.txt"
             prompt.write_text(typical_prompt(), encoding="utf-8")
             start = time.perf_counter()
             out = subprocess.run(
-                [sys.executable, str(Path(__file__).with_name("sdk_floor.py")), url,
+                [sys.executable, str(Path(__file__).with_name(script)), url,
                  "--prompt-file", str(prompt), "--requests", str(requests),
-                 "--concurrency", str(concurrency), "--max-tokens", "4000"],
+                 "--concurrency", str(concurrency), "--max-tokens", "4000", *retry],
                 capture_output=True, text=True, check=True,
             ).stdout  # fmt: skip
             wall = time.perf_counter() - start
@@ -82,6 +88,22 @@ def sdk_floor(requests: int, concurrency: int) -> dict[str, float]:
         server.terminate()
         server.wait()
     return {"wall_seconds": wall, **json.loads(out)}
+
+
+def print_floor(
+    name: str, floor: dict[str, float], ideal: float, wall: float, run_wall: float, answered: int
+) -> None:
+    floor_eff, floor_run_eff = ideal / floor["wall_seconds"], ideal / floor["run_seconds"]
+    attempts = f", {floor['attempts']} attempts" if "attempts" in floor else ""
+    print(
+        f"{name:<21}{floor['wall_seconds']:.2f} s (import {floor['import_seconds']:.2f} s, "
+        f"sending {floor['run_seconds']:.2f} s{attempts}): efficiency {floor_eff:.3f} (run only "
+        f"{floor_run_eff:.3f}), CPU {1000 * floor['cpu_seconds'] / max(answered, 1):.2f} ms/request"
+    )
+    print(
+        f"{'  synthgen / floor':<21}{(ideal / wall) / floor_eff:.3f} whole process "
+        f"(run only {(ideal / run_wall) / floor_run_eff:.3f})"
+    )
 
 
 def main() -> None:
@@ -144,17 +166,12 @@ def main() -> None:
     print(f"max in flight (srv)  {stats['max_concurrent']}")
     if args.no_floor:
         return
-    floor = sdk_floor(answered, args.concurrency)
-    floor_eff, floor_run_eff = ideal / floor["wall_seconds"], ideal / floor["run_seconds"]
-    print(
-        f"SDK floor            {floor['wall_seconds']:.2f} s (import {floor['import_seconds']:.2f} s, "
-        f"sending {floor['run_seconds']:.2f} s): efficiency {floor_eff:.3f} (run only {floor_run_eff:.3f}), "
-        f"CPU {1000 * floor['cpu_seconds'] / max(answered, 1):.2f} ms/request"
-    )
-    print(
-        f"synthgen / floor     {(ideal / wall) / floor_eff:.3f} of the SDK-only efficiency "
-        f"(run only {(ideal / run['wall_seconds']) / floor_run_eff:.3f})"
-    )
+    server_args = FAULTS if args.faults else []
+    floor = run_floor("aiohttp_floor.py", answered, args.concurrency, server_args)
+    print_floor("aiohttp floor", floor, ideal, wall, run["wall_seconds"], answered)
+    if not args.faults:
+        floor = run_floor("sdk_floor.py", answered, args.concurrency, [])
+        print_floor("SDK floor", floor, ideal, wall, run["wall_seconds"], answered)
 
 
 if __name__ == "__main__":

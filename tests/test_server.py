@@ -342,6 +342,70 @@ def test_fault_draws_are_reproducible_for_a_sequential_client() -> None:
     assert set(first) == {"200", "429", "500", "503"}
 
 
+def test_readiness_probes_never_meet_a_fault_nor_shift_the_draws() -> None:
+    """/health and /v1/models answer 200 whatever the faults, and take no fault draw."""
+    faults = {"error_rate_500": 0.5, "drop_rate": 0.1, "hang_rate": 0.1, "hang_seconds": 0.01}
+    settings = MockServerSettings(seed=4, **faults)
+
+    async def run(probe: bool) -> tuple[list[str], list[int]]:
+        transport = httpx.ASGITransport(app=create_app(settings))
+        async with httpx.AsyncClient(transport=transport, base_url="http://mock") as client:
+            statuses, probes = [], []
+            for _ in range(30):
+                if probe:
+                    for path in ("/health", "/v1/models", "/v1/models/mock"):
+                        probes.append((await client.get(path)).status_code)
+                try:
+                    payload = {"model": "mock", "messages": MESSAGES}
+                    statuses.append(
+                        str((await client.post("/v1/chat/completions", json=payload)).status_code)
+                    )
+                except ConnectionAbortedError:  # a drop, in-process
+                    statuses.append("drop")
+            return statuses, probes
+
+    plain, _ = asyncio.run(run(probe=False))
+    probed, probes = asyncio.run(run(probe=True))
+    assert probed == plain and {"500", "drop"} <= set(plain)
+    assert set(probes) == {200}
+
+
+def test_health_and_request_log_are_not_counted(plain: Server) -> None:
+    plain.reset()
+    assert httpx.get(f"{plain.root}/health").json() == {"status": "ok"}
+    chat(plain.client(api_key="sk-never-logged"), seed=11)
+    logged = httpx.get(f"{plain.root}/debug/requests").json()["requests"]
+    assert [(r["path"], r["seed"], r["model"]) for r in logged] == [("/v1/chat/completions", 11, "mock")]
+    assert logged[0]["headers"]["authorization"] == "Bearer" and "sk-never-logged" not in str(logged)
+    assert plain.stats()["requests"] == {"/v1/chat/completions": {"200": 1}}
+    plain.reset()
+    assert httpx.get(f"{plain.root}/debug/requests").json() == {"requests": []}
+
+
+def test_model_option_limits_the_served_names() -> None:
+    settings = MockServerSettings(models=["a-model", "b-model"])
+
+    async def run() -> list[Any]:
+        transport = httpx.ASGITransport(app=create_app(settings))
+        async with httpx.AsyncClient(transport=transport, base_url="http://mock") as client:
+            return [
+                (await client.get("/v1/models")).json(),
+                (await client.get("/v1/models/b-model")).status_code,
+                (await client.get("/v1/models/c-model")).status_code,
+                (
+                    await client.post("/v1/chat/completions", json={"model": "a-model", "messages": MESSAGES})
+                ).status_code,
+                (
+                    await client.post("/v1/chat/completions", json={"model": "mock", "messages": MESSAGES})
+                ).json(),
+            ]
+
+    listing, known, unknown, served, refused = asyncio.run(run())
+    assert [m["id"] for m in listing["data"]] == ["a-model", "b-model"]
+    assert (known, unknown, served) == (200, 404, 200)
+    assert refused["error"]["code"] == "model_not_found"
+
+
 def test_truncate_and_malformed_at_rate_one() -> None:
     async def run(settings: MockServerSettings) -> dict[str, Any]:
         transport = httpx.ASGITransport(app=create_app(settings))

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from synthgen import __version__
 from synthgen.config import (
     CardSettings,
+    CheckSettings,
     ConvertSettings,
     DedupSettings,
     FilterOptions,
@@ -242,6 +243,41 @@ def respond(
     raise typer.Exit(outcome.exit_code)
 
 
+C = CheckSettings
+
+
+@app.command(
+    epilog="Examples:\n\n"
+    "  OPENAI_API_KEY=... synthgen check --model gpt-4o-mini\n\n"
+    "  synthgen check --base-url http://localhost:8000/v1 --model Qwen/Qwen2.5-7B-Instruct\n\n"
+    "  synthgen check -c run.toml\n\n"
+    "Exit codes: 0 ready; 1 the teacher cannot be used as configured (the line says why); 2 bad options.",
+)
+def check(
+    config: Path | None = typer.Option(
+        None, "--config", "-c", help="TOML file of generate or respond (its teacher options are used)."
+    ),
+    teacher: str | None = _opt(C, "teacher", "--teacher"),
+    model: str | None = _opt(C, "model", "--model", "-m"),
+    base_url: list[str] | None = _opt(C, "base_url", "--base-url"),
+    api_key_env: str | None = _opt(C, "api_key_env", "--api-key-env"),
+    request_timeout: float | None = _opt(
+        C, "request_timeout", "--request-timeout", extra=" At most 20 s here."
+    ),
+) -> None:
+    """Check the teacher before a run: the key, the base URL and the model, in one call."""
+    flags = {k: v for k, v in locals().items() if k != "config"}
+    with _user_errors():
+        settings = build_settings(CheckSettings, flags, config)
+        if settings.teacher_kind() == "mock":
+            typer.echo("ok: the mock teacher needs no connection")
+            return
+        from synthgen.teacher.preflight import check_teacher
+
+        for result in check_teacher(settings):
+            typer.echo(result.summary())
+
+
 M = MockServerSettings
 
 
@@ -269,6 +305,7 @@ def mock_teacher(
     wrong_answer_rate: float | None = _opt(M, "wrong_answer_rate", "--wrong-answer-rate"),
     reasoning: str | None = _opt(M, "reasoning", "--reasoning"),
     require_api_key: str | None = _opt(M, "require_api_key", "--require-api-key"),
+    models: list[str] | None = _opt(M, "models", "--model", extra=" Repeatable."),
     log_level: str | None = _opt(M, "log_level", "--log-level"),
 ) -> None:
     """Serve the mock teacher as an OpenAI-compatible HTTP API (for CI and fault drills)."""

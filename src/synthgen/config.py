@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from synthgen.errors import ConfigError
 
@@ -69,7 +70,9 @@ class TeacherOptions(_Model):
     temperature: float = Field(1.0, ge=0, le=2, description="Sampling temperature.")
     top_p: float = Field(1.0, gt=0, le=1, description="Nucleus sampling probability mass.")
     max_tokens: int = Field(3072, ge=1, description="Max tokens per completion.")
-    seed: int = Field(0, description="Seed for prompt sampling and the mock teacher.")
+    seed: int = Field(
+        0, description="Seed for prompt sampling and the mock teacher; sent as seed + request number."
+    )
 
     concurrency: int = Field(32, ge=1, le=4096, description="Max requests in flight.")
     max_retries: int = Field(6, ge=0, description="Retries per request for transient errors.")
@@ -93,7 +96,18 @@ class TeacherOptions(_Model):
 
     @field_validator("base_url")
     @classmethod
-    def _strip_slash(cls, urls: list[str]) -> list[str]:
+    def _http_urls(cls, urls: list[str]) -> list[str]:
+        """Each URL with its scheme (refused before any request: without one, every request
+        would fail to connect), without the trailing slash."""
+        for url in urls:
+            scheme, sep, rest = url.partition("://")
+            if not sep or scheme.lower() not in ("http", "https") or not rest.strip("/"):
+                host_and_path = (rest if sep else url).strip("/") or "localhost:8000/v1"
+                raise PydanticCustomError(
+                    "url_scheme",
+                    "'{url}' is not an http(s) URL: did you mean http://{guess}?",
+                    {"url": url, "guess": host_and_path},
+                )
         return [u.rstrip("/") for u in urls]
 
     def teacher_kind(self) -> Literal["openai", "mock"]:
@@ -198,6 +212,13 @@ class RespondSettings(TeacherOptions, RunOutputOptions):
     )
 
 
+class CheckSettings(TeacherOptions):
+    """Options of ``synthgen check``: the teacher's. A config file written for ``generate`` or
+    ``respond`` is accepted as is; its other keys are ignored."""
+
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+
 class MockServerSettings(_Model):
     """Options of ``synthgen mock-teacher``."""
 
@@ -223,6 +244,10 @@ class MockServerSettings(_Model):
         "none", description="Reasoning trace: none; field (message.reasoning_content); inline (<think>)."
     )
     require_api_key: str | None = Field(None, description="Answer 401 unless this key is sent.")
+    models: list[str] = Field(
+        default_factory=list,
+        description="Serve only these model names (404 for others); none: any name, listed as 'mock'.",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "warning", description="debug logs one line per request; quiet by default."
     )

@@ -44,7 +44,6 @@ class Completion(BaseModel):
     text: str
     reasoning: str | None = None  # the trace a reasoning model sent beside the text, if any
     finish_reason: str = "stop"
-    reasoning: str | None = None  # a reasoning model's trace, when the server sends it apart
     usage: Usage = Field(default_factory=Usage)
     model: str = ""
     request_id: str = ""

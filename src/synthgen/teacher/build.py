@@ -37,7 +37,9 @@ def build_endpoints(settings: TeacherOptions, kind: str) -> EndpointPool:
     from synthgen.teacher.openai_teacher import OpenAITeacher, Sampling
 
     key = read_api_key(settings)
-    sampling = Sampling(settings.temperature, settings.top_p, settings.max_tokens, seed=None)
+    # seed + request index goes out with each request (vLLM, SGLang and OpenAI honour it), so
+    # that the same --seed asks the same questions with the same sampling seeds.
+    sampling = Sampling(settings.temperature, settings.top_p, settings.max_tokens, seed=settings.seed)
     urls: list[str | None] = list(settings.base_url) or [None]
     endpoints = [
         Endpoint(
@@ -49,6 +51,7 @@ def build_endpoints(settings: TeacherOptions, kind: str) -> EndpointPool:
                 api_key_env=settings.api_key_env,
                 sampling=sampling,
                 timeout=settings.request_timeout,
+                concurrency=settings.concurrency,
             ),
         )
         for url in urls
@@ -67,6 +70,7 @@ def build_dispatcher(settings: TeacherOptions, meter: UsageMeter, kind: str) -> 
         "temperature": settings.temperature,
         "top_p": settings.top_p,
         "max_tokens": settings.max_tokens,
+        "seed": settings.seed,  # sent with each request, so it shapes the answer
     }
     endpoints = [e.name for e in pool.endpoints]
 

@@ -1,6 +1,7 @@
 """SQLite response cache: a rerun with the same configuration pays for nothing twice.
 
-Keyed by a hash of (model, endpoints, messages, sampling parameters, sample index).
+Keyed by a hash of (model, endpoints, messages, sampling parameters and seed, sample index);
+the value is the whole :class:`Completion` (text, reasoning trace, finish reason, usage, ...).
 WAL mode lets several processes share one cache file safely. Never stores the API key
 (it is not part of the key material, and the stored value is the completion only).
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from synthgen.errors import UsageError
 from synthgen.records import Completion
 
 SCHEMA_VERSION = 1
+LOCK_WAIT_SECONDS = 30.0
 
 
 def default_cache_path() -> Path:
@@ -44,14 +47,8 @@ class ResponseCache:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            # NORMAL in WAL mode: durable against process crashes; a power loss may lose
-            # the last few entries, which only costs a re-request.
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
-            )
+            self._db = sqlite3.connect(path, timeout=LOCK_WAIT_SECONDS, isolation_level=None)
+            _set_up(self._db)
         except sqlite3.Error as exc:
             raise UsageError(f"{path}: cannot open the response cache: {exc}") from exc
 
@@ -67,3 +64,24 @@ class ResponseCache:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _set_up(db: sqlite3.Connection) -> None:
+    """WAL mode and the table, waiting out another process doing the same at the same moment.
+
+    Switching to WAL takes an exclusive lock and, unlike ordinary statements, may fail with
+    "database is locked" at once instead of waiting for the connection's timeout.
+    """
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            # NORMAL in WAL mode: durable against process crashes; a power loss may lose
+            # the last few entries, which only costs a re-request.
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)

@@ -2,10 +2,14 @@
 
 cache hit? ─yes─> answer
     │no
-retry policy ─┬─> budget check ─> in-flight slot ─> rpm/tpm ─> least-loaded endpoint
-              └── transient failure: back off (or honour Retry-After) and go round again
+retry policy ─┬─> in-flight slot ─> rpm/tpm ─> budget check ─> least-loaded endpoint
+              └── transient failure: free the slot, back off (or honour Retry-After), go round again
     │
 cache the validated answer
+
+A request holds its in-flight slot only while an attempt is on the wire: the retry policy waits
+outside :meth:`Dispatcher._attempt`. Slots go to the oldest request first (lowest index), so a
+retried request at the head of the line does not queue behind newer ones.
 """
 
 from __future__ import annotations
@@ -13,14 +17,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from synthgen.errors import TransientTeacherError
+from synthgen.errors import TeacherError, TransientTeacherError
 from synthgen.records import Completion
 from synthgen.teacher.base import Message
 from synthgen.teacher.cache import ResponseCache
-from synthgen.teacher.endpoints import EndpointPool
+from synthgen.teacher.endpoints import Endpoint, EndpointPool
 from synthgen.teacher.limits import AdaptiveConcurrency, TokenBucket
 from synthgen.teacher.retry import RetryPolicy
 from synthgen.teacher.tokens import count_tokens
+from synthgen.teacher.wire import CannotConnect, RequestTimeout
+
+# While no endpoint has ever answered, a failed connection is tried again every this many seconds
+# (not on the backoff schedule): a server that is starting is found at once, a dead one is
+# reported after the pool's grace period rather than after minutes of growing waits.
+PROBE_SECONDS = 1.0
 
 
 class BudgetExhausted(Exception):
@@ -139,7 +149,12 @@ class Dispatcher:
             hit = self.cache.get(key)
             if hit is not None:
                 return hit
-        completion = await self.policy.call(lambda: self._attempt(messages, sample_index, validate))
+        try:
+            completion = await self.policy.call(lambda: self._attempt(messages, sample_index, validate))
+        except CannotConnect as exc:
+            if self.pool.unreachable(grace=False):  # gave up, and nothing ever answered: say why
+                raise TeacherError(str(exc)) from exc
+            raise
         if self.cache is not None and key is not None:
             self.cache.put(key, completion)
         return completion
@@ -147,7 +162,7 @@ class Dispatcher:
     async def _attempt(
         self, messages: list[Message], sample_index: int, validate: Callable[[Completion], None]
     ) -> Completion:
-        await self.concurrency.acquire()
+        await self.concurrency.acquire(priority=sample_index)
         self.meter.max_in_flight = max(self.meter.max_in_flight, self.concurrency.in_flight)
         endpoint = self.pool.pick()
         endpoint.in_flight += 1
@@ -168,10 +183,7 @@ class Dispatcher:
             try:
                 completion = await endpoint.teacher.complete(messages, sample_index=sample_index)
             except TransientTeacherError as exc:
-                self.pool.failed(endpoint)
-                self.concurrency.record(throttled=exc.status == 429)
-                kind = str(exc.status) if exc.status else "connection"
-                self.meter.failures_by_kind[kind] = self.meter.failures_by_kind.get(kind, 0) + 1
+                self._failed(endpoint, exc)
                 raise
             self.pool.succeeded(endpoint)
             self.concurrency.record(throttled=False)
@@ -184,3 +196,25 @@ class Dispatcher:
             endpoint.in_flight -= 1
             self.meter.in_flight_limit = self.concurrency.limit
             await self.concurrency.release()
+
+    def _failed(self, endpoint: Endpoint, exc: TransientTeacherError) -> None:
+        """Account one failed attempt; raise the fatal error if the teacher is unreachable."""
+        self.pool.failed(endpoint, exc)
+        self.concurrency.record(throttled=exc.status == 429)
+        kind = failure_kind(exc)
+        self.meter.failures_by_kind[kind] = self.meter.failures_by_kind.get(kind, 0) + 1
+        if isinstance(exc, CannotConnect) and not self.pool.ever_answered:
+            if self.pool.unreachable():
+                raise TeacherError(str(exc)) from exc
+            exc.retry_after = PROBE_SECONDS
+
+
+def failure_kind(exc: TransientTeacherError) -> str:
+    """The report's name for a failed attempt: its HTTP status, or what went wrong without one."""
+    if exc.status:
+        return str(exc.status)
+    if isinstance(exc, CannotConnect):
+        return "cannot_connect"
+    if isinstance(exc, RequestTimeout):
+        return "timeout"
+    return "connection"

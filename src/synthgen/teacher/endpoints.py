@@ -1,4 +1,8 @@
-"""Several replicas of one teacher: send to the least-loaded healthy one, rest failing ones."""
+"""Several replicas of one teacher: send to the least-loaded healthy one, rest failing ones.
+
+The pool also knows whether any endpoint has ever answered, so that a dead or mistyped
+``--base-url`` stops the run with its true cause within seconds instead of being retried.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from synthgen.errors import TransientTeacherError
 from synthgen.teacher.base import Teacher
+from synthgen.teacher.wire import CannotConnect
+
+# How long a pool where no endpoint ever answered keeps trying to connect before it gives up:
+# long enough for a server that is still starting, short enough to tell a user at once.
+CONNECT_GRACE_SECONDS = 5.0
 
 
 @dataclass
@@ -19,6 +29,8 @@ class Endpoint:
     rest_seconds: float = 0.0
     requests: int = 0
     failures: int = 0
+    answered: bool = False  # the server sent an HTTP response at least once
+    cannot_connect: bool = False  # the last attempt made no connection at all
 
 
 class EndpointPool:
@@ -36,6 +48,7 @@ class EndpointPool:
         failures_to_rest: int = 3,
         first_rest: float = 2.0,
         max_rest: float = 60.0,
+        connect_grace: float = CONNECT_GRACE_SECONDS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if not endpoints:
@@ -44,7 +57,9 @@ class EndpointPool:
         self._failures_to_rest = failures_to_rest
         self._first_rest = first_rest
         self._max_rest = max_rest
+        self._connect_grace = connect_grace
         self._clock = clock
+        self._first_cannot_connect: float | None = None
 
     def pick(self) -> Endpoint:
         now = self._clock()
@@ -54,16 +69,37 @@ class EndpointPool:
         return min(awake, key=lambda e: (e.in_flight, e.requests))
 
     def succeeded(self, endpoint: Endpoint) -> None:
+        endpoint.answered, endpoint.cannot_connect = True, False
         endpoint.consecutive_failures = 0
         endpoint.rest_seconds = 0.0
 
-    def failed(self, endpoint: Endpoint) -> None:
+    def failed(self, endpoint: Endpoint, exc: TransientTeacherError) -> None:
+        if exc.status is not None:  # an error status is still an answer: the server is there
+            endpoint.answered = True
+        endpoint.cannot_connect = isinstance(exc, CannotConnect)
+        if endpoint.cannot_connect and self._first_cannot_connect is None:
+            self._first_cannot_connect = self._clock()
         endpoint.failures += 1
         endpoint.consecutive_failures += 1
         if endpoint.consecutive_failures >= self._failures_to_rest:
             endpoint.rest_seconds = min(self._max_rest, max(self._first_rest, endpoint.rest_seconds * 2))
             endpoint.rested_until = self._clock() + endpoint.rest_seconds
             endpoint.consecutive_failures = 0
+
+    @property
+    def ever_answered(self) -> bool:
+        return any(e.answered for e in self.endpoints)
+
+    def unreachable(self, *, grace: bool = True) -> bool:
+        """True when no endpoint has ever answered and none could be connected to last time.
+
+        With ``grace``, only once that has lasted ``connect_grace`` seconds since the first
+        failed connection (a server may be starting up).
+        """
+        if self.ever_answered or not all(e.cannot_connect for e in self.endpoints):
+            return False
+        since = self._first_cannot_connect
+        return not grace or (since is not None and self._clock() - since >= self._connect_grace)
 
     async def aclose(self) -> None:
         for endpoint in self.endpoints:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import heapq
+import itertools
 import time
 from collections.abc import Callable
 
@@ -15,6 +17,10 @@ class AdaptiveConcurrency:
     when more than ``throttle_share`` of the last ``window`` outcomes were 429s, at most once
     per window, so a few random 429s don't shrink it but a server at capacity does.
     (AIMD as in TCP congestion control, RFC 5681.)
+
+    A freed slot goes to the waiter with the lowest ``priority`` (the request index): answers
+    are judged in request order, so a request coming back from a retry wait must not queue
+    behind newer ones.
     """
 
     def __init__(
@@ -25,23 +31,43 @@ class AdaptiveConcurrency:
         self.limit = float(maximum)
         self.in_flight = 0
         self.max_in_flight_seen = 0
-        self._cond = asyncio.Condition()
+        self._waiters: list[tuple[int, int, asyncio.Future[None]]] = []  # a heap
+        self._arrivals = itertools.count()  # ties: first come, first served
         self._recent: collections.deque[bool] = collections.deque(maxlen=window)
         self._since_decrease = window
         self._throttle_share = throttle_share
 
-    async def acquire(self) -> None:
-        async with self._cond:
-            await self._cond.wait_for(lambda: self.in_flight < int(self.limit))
-            self.in_flight += 1
-            self.max_in_flight_seen = max(self.max_in_flight_seen, self.in_flight)
+    async def acquire(self, priority: int = 0) -> None:
+        future = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiters, (priority, next(self._arrivals), future))
+        self._hand_over()
+        if future.done():  # a slot was free
+            return
+        try:
+            await future  # resolved by _hand_over, which takes the slot for us
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled():  # handed a slot, then cancelled
+                self._give_back()
+            raise
 
     async def release(self) -> None:
-        async with self._cond:
-            self.in_flight -= 1
-            # Wake only as many waiters as there are free slots: notify_all would wake every
-            # queued request on each answer (O(queue) per answer).
-            self._cond.notify(max(1, int(self.limit) - self.in_flight))
+        self._give_back()
+
+    def _take(self) -> None:
+        self.in_flight += 1
+        self.max_in_flight_seen = max(self.max_in_flight_seen, self.in_flight)
+
+    def _give_back(self) -> None:
+        self.in_flight -= 1
+        self._hand_over()
+
+    def _hand_over(self) -> None:
+        """Give free slots to the best waiters (cancelled ones are dropped on the way)."""
+        while self._waiters and self.in_flight < int(self.limit):
+            future = heapq.heappop(self._waiters)[2]
+            if not future.done():
+                self._take()
+                future.set_result(None)
 
     def record(self, *, throttled: bool) -> None:
         """Feed one outcome (throttled = the server answered 429)."""
@@ -54,6 +80,7 @@ class AdaptiveConcurrency:
                 self._since_decrease = 0
         else:
             self.limit = min(float(self.maximum), self.limit + 1 / self.limit)
+            self._hand_over()
 
 
 class TokenBucket:

@@ -1,26 +1,44 @@
-"""An OpenAI-compatible HTTP endpoint as a teacher (the only module that imports ``openai``).
+"""An OpenAI-compatible endpoint as a teacher: chat completions sent with raw aiohttp.
 
-Retrying is *not* done here: the client runs with ``max_retries=0`` and every failure
-is translated into :class:`TransientTeacherError` (worth retrying) or
+Why not the openai SDK here: on a 2-core machine the client's CPU per request caps throughput,
+and the SDK's request machinery (options, headers, its httpx-compatible layer over aiohttp) costs
+several times what one aiohttp POST does (figures in benchmarks/RESULTS.md). So this one module
+sends exactly what the SDK sends for ``chat.completions.create`` (:func:`~synthgen.teacher.wire.
+request_headers`, the same path and JSON body) and maps failures the same way; the SDK stays for
+control-plane calls (:mod:`synthgen.teacher.preflight`). Callers see only the plain
+:class:`~synthgen.teacher.base.Teacher` interface.
+
+Retrying is *not* done here: every failure is translated into :class:`TransientTeacherError`
+(worth retrying; :class:`~synthgen.teacher.wire.CannotConnect` when nothing could be sent) or
 :class:`TeacherError` (stop the run), so that one policy (``teacher/retry.py``) owns it.
 """
 
 from __future__ import annotations
 
-import email.utils
+import asyncio
 import json
-import time
 from dataclasses import dataclass
+from typing import Any
 
-import openai
+import aiohttp
+from aiohttp.helpers import get_env_proxy_for_url
+from yarl import URL
 
 from synthgen.errors import TeacherError, TransientTeacherError
 from synthgen.records import Completion, Usage
 from synthgen.teacher.base import Message
+from synthgen.teacher.wire import (
+    CannotConnect,
+    RequestTimeout,
+    connect_failure,
+    request_headers,
+    status_error,
+)
 
-# Statuses that say "try again" (RFC 9110 and OpenAI's error-code guide): throttling,
-# request timeout, conflict, and any server-side failure.
-RETRYABLE_STATUSES = frozenset({408, 409, 429})
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+# A TCP/TLS connection is made in well under a second when the host is reachable; waiting the
+# whole --request-timeout for one only delays telling the user that it is not.
+CONNECT_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)
@@ -28,11 +46,14 @@ class Sampling:
     temperature: float
     top_p: float
     max_tokens: int
-    seed: int | None = None
+    seed: int | None = None  # sent as seed + sample_index, so each request has its own
 
 
 class OpenAITeacher:
-    """Chat completions from one endpoint; ``api_key`` is held only by the SDK client."""
+    """Chat completions from one endpoint over one aiohttp session (``concurrency`` connections).
+
+    The key is held only in the request headers of this object, never logged or stored.
+    """
 
     def __init__(
         self,
@@ -43,40 +64,48 @@ class OpenAITeacher:
         api_key_env: str,
         sampling: Sampling,
         timeout: float,
+        concurrency: int = 100,
     ) -> None:
         self.model = model
-        self.base_url = base_url or "https://api.openai.com/v1"
+        self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
         self.api_key_env = api_key_env
         self.sampling = sampling
-        # aiohttp transport: measurably less CPU per request than the default one
-        # (see DESIGN notes: 4.2 vs 5.5 ms per request on this machine class).
-        self._client = openai.AsyncOpenAI(
-            base_url=self.base_url,
-            api_key=api_key,
-            max_retries=0,
-            timeout=timeout,
-            http_client=openai.DefaultAioHttpClient(timeout=timeout),
+        self._url = URL(self.base_url + "/chat/completions")
+        self._headers = request_headers(api_key)
+        self._timeout = aiohttp.ClientTimeout(total=timeout, sock_connect=min(timeout, CONNECT_TIMEOUT))
+        self._concurrency = concurrency
+        self._session: aiohttp.ClientSession | None = None
+        self._proxy: dict[str, Any] = _env_proxy(self._url)
+
+    def _open(self) -> aiohttp.ClientSession:
+        # Made on first use, inside the running event loop (aiohttp binds a session to it).
+        # trust_env stays off: with it aiohttp looks up the proxy and ~/.netrc in a thread on
+        # *every* request; the environment's proxy is resolved once instead (_env_proxy).
+        connector = aiohttp.TCPConnector(limit=self._concurrency, limit_per_host=0)
+        self._session = aiohttp.ClientSession(
+            connector=connector, timeout=self._timeout, headers=self._headers
         )
+        return self._session
 
     async def complete(self, messages: list[Message], *, sample_index: int) -> Completion:
+        session = self._session or self._open()
+        data = json.dumps(self._body(messages, sample_index), separators=(",", ":")).encode()
         try:
-            # The SDK's generic post() (its documented way to call any endpoint) with the raw
-            # body back: it skips transforming typed params (~0.3 ms per request here) and
-            # building response models (~0.5 ms), which is what caps throughput on a small
-            # machine. Client options, status errors and timeouts are the SDK's, as with create().
-            raw = await self._client.post(
-                "/chat/completions", cast_to=bytes, body=self._body(messages, sample_index)
-            )
-            body = json.loads(raw)
-        except openai.APIStatusError as exc:
-            raise self._translate_status(exc) from exc
-        except openai.APITimeoutError as exc:
-            raise TransientTeacherError(f"request to {self.base_url} timed out") from exc
-        except openai.APIConnectionError as exc:
-            raise TransientTeacherError(f"connection to {self.base_url} failed: {exc}") from exc
-        except (openai.APIResponseValidationError, ValueError) as exc:
-            raise TransientTeacherError(f"malformed response from {self.base_url}") from exc
-        return self._to_completion(body)
+            # No redirects followed, as the SDK: a POST must not silently turn into a GET.
+            async with session.post(self._url, data=data, allow_redirects=False, **self._proxy) as response:
+                raw = await response.read()
+                if response.status >= 300:
+                    raise self._status_error(response.status, response.headers, raw)
+        except TeacherError:
+            raise
+        except asyncio.TimeoutError as exc:  # also aiohttp's ServerTimeoutError family
+            raise self._timeout_error(exc) from exc
+        except aiohttp.ClientError as exc:  # refused, DNS, TLS, dropped, truncated body
+            raise self._connection_error(exc) from exc
+        try:
+            return self._to_completion(json.loads(raw))
+        except ValueError as exc:
+            raise TransientTeacherError(f"malformed response from {self.base_url}: not JSON") from exc
 
     def _body(self, messages: list[Message], sample_index: int) -> dict[str, object]:
         """The chat-completions request body (OpenAI API reference: model, messages, sampling)."""
@@ -91,78 +120,62 @@ class OpenAITeacher:
             body["seed"] = self.sampling.seed + sample_index
         return body
 
-    def _to_completion(self, body: object) -> Completion:
+    def _to_completion(self, body: Any) -> Completion:
         """A chat-completion JSON body -> Completion; a body of the wrong shape is retried."""
         try:
-            choice = body["choices"][0]  # type: ignore[index]
-            usage = body.get("usage") or {}  # type: ignore[union-attr]
+            choice = body["choices"][0]
+            message = choice["message"]
+            usage = body.get("usage") or {}
+            # Reasoning traces: DeepSeek's API, vLLM and SGLang say reasoning_content; some
+            # OpenAI-compatible routers say reasoning.
+            reasoning = message.get("reasoning_content") or message.get("reasoning")
             return Completion(
-                text=choice["message"].get("content") or "",
+                text=message.get("content") or "",
+                reasoning=reasoning if isinstance(reasoning, str) else None,
                 finish_reason=choice.get("finish_reason") or "stop",
                 usage=Usage(
                     prompt_tokens=usage.get("prompt_tokens") or 0,
                     completion_tokens=usage.get("completion_tokens") or 0,
                 ),
-                model=body.get("model") or self.model,  # type: ignore[union-attr]
-                request_id=body.get("id") or "",  # type: ignore[union-attr]
+                model=body.get("model") or self.model,
+                request_id=body.get("id") or "",
                 endpoint=self.base_url,
             )
         except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
             raise TransientTeacherError(f"malformed response from {self.base_url}: no choices") from exc
 
-    def _translate_status(self, exc: openai.APIStatusError) -> TeacherError:
-        status = exc.status_code
-        where = self.base_url
-        if status in RETRYABLE_STATUSES or status >= 500:
-            return TransientTeacherError(
-                f"HTTP {status} from {where}",
-                retry_after=retry_after_seconds(exc.response.headers),
-                status=status,
+    def _status_error(self, status: int, headers: object, raw: bytes) -> TeacherError:
+        return status_error(
+            status, headers, raw, where=self.base_url, model=self.model, key_env=self.api_key_env
+        )
+
+    def _timeout_error(self, exc: BaseException) -> TransientTeacherError:
+        if isinstance(exc, aiohttp.ConnectionTimeoutError):
+            return CannotConnect(
+                self.base_url,
+                f"no connection within {self._timeout.sock_connect:g} s",
+                "is the host reachable?",
             )
-        detail = _error_message(exc)
-        if status == 401:
-            return TeacherError(f"authentication failed at {where}: check the key in ${self.api_key_env}")
-        if status == 403:
-            return TeacherError(f"permission denied at {where} for model '{self.model}': {detail}")
-        if status == 404:
-            return TeacherError(
-                f"model '{self.model}' not found at {where} (check --model and --base-url): {detail}"
-            )
-        return TeacherError(f"the teacher at {where} rejected the request (HTTP {status}): {detail}")
+        return RequestTimeout(f"request to {self.base_url} timed out after {self._timeout.total:g} s")
+
+    def _connection_error(self, exc: aiohttp.ClientError) -> TransientTeacherError:
+        cannot = connect_failure(self.base_url, exc)
+        if cannot is not None:
+            return cannot
+        if isinstance(exc, aiohttp.ClientPayloadError):
+            return TransientTeacherError(f"response from {self.base_url} cut off: {exc}")
+        return TransientTeacherError(f"connection to {self.base_url} failed: {exc or type(exc).__name__}")
 
     async def aclose(self) -> None:
-        await self._client.close()
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
 
 
-def _error_message(exc: openai.APIStatusError) -> str:
-    body = exc.body
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict) and inner.get("message"):
-            return str(inner["message"])[:200]
-    return str(exc.message)[:200]
-
-
-def retry_after_seconds(headers: object) -> float | None:
-    """The server's wait from ``retry-after-ms`` or ``retry-after`` (seconds or HTTP date)."""
-    get = getattr(headers, "get", None)
-    if get is None:
-        return None
-    millis = get("retry-after-ms")
-    if millis is not None:
-        try:
-            return max(0.0, float(millis) / 1000)
-        except ValueError:
-            pass
-    value = get("retry-after")
-    if value is None:
-        return None
+def _env_proxy(url: URL) -> dict[str, Any]:
+    """``proxy``/``proxy_auth`` for ``url`` from HTTP(S)_PROXY / NO_PROXY, as the SDK would use."""
     try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        parsed = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, parsed.timestamp() - time.time())
+        proxy, auth = get_env_proxy_for_url(url)
+    except LookupError:  # no proxy for this scheme, or the host is in NO_PROXY
+        return {}
+    return {"proxy": proxy, "proxy_auth": auth}

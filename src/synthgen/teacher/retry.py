@@ -1,21 +1,23 @@
 """The one retry policy for teacher calls (tenacity): backoff with jitter, bounded twice.
 
 Bounded in attempts (``max_retries``) and in total time spent waiting between attempts
-(``max_wait``); a server's ``Retry-After`` replaces the backoff when it is given.
-Only :class:`TransientTeacherError` is retried; anything else propagates at once.
+(``max_wait``). Only :class:`TransientTeacherError` is retried; anything else propagates at once.
+
+Waits: a server's ``Retry-After`` is waited exactly (not earlier: it would be refused again;
+not later: the answer is at the head of the line). Otherwise (5xx, a dropped connection, a
+timeout) the first wait is short, ``first``..2x``first`` (0.25-0.5 s), because such failures
+are mostly one-offs and the request blocks the answers behind it; each later wait doubles,
+up to ``max_backoff``. The jitter is a share of the wait, so requests that failed together
+spread out at every step ("equal jitter", as in AWS's backoff study).
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from tenacity import (
-    AsyncRetrying,
-    RetryCallState,
-    retry_if_exception_type,
-    wait_exponential_jitter,
-)
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type
 
 from synthgen.errors import TransientTeacherError
 
@@ -28,22 +30,30 @@ class RetryPolicy:
         *,
         max_retries: int,
         max_wait: float,
-        initial: float = 0.5,
+        first: float = 0.25,
         max_backoff: float = 20.0,
         on_retry: Callable[[TransientTeacherError], None] | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
+        rng: random.Random | None = None,
     ) -> None:
         self.max_retries = max_retries
         self.max_wait = max_wait
-        self._backoff = wait_exponential_jitter(multiplier=initial, max=max_backoff, jitter=initial)
+        self.first = first
+        self.max_backoff = max_backoff
         self._on_retry = on_retry
         self._sleep = sleep
+        self._rng = rng or random.Random()
+
+    def backoff(self, retry: int) -> float:
+        """The wait before retry number ``retry`` (1, 2, ...) when the server named none."""
+        base = self.first * 2 ** min(retry - 1, 30)
+        return min(self.max_backoff, base * (1 + self._rng.random()))
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, TransientTeacherError) and exc.retry_after is not None:
             return exc.retry_after
-        return self._backoff(state)
+        return self.backoff(state.attempt_number)
 
     def _stop(self, state: RetryCallState) -> bool:
         if state.attempt_number > self.max_retries:

@@ -1,8 +1,11 @@
 """The ASGI app: Starlette's router behind a raw gate that counts requests and injects faults.
 
-Every request but ``/stats`` and ``/stats/reset`` is counted; a ``/v1`` request meets auth,
-capacity and the :class:`~synthgen.mock.server.faults.Draw` it took on arrival (error, drop, hang,
-latency) before the routes of :mod:`synthgen.mock.server.routes` see it.
+Every request but the service endpoints (``/health``, ``/stats``, ``/stats/reset``,
+``/debug/requests``) is counted, and every ``/v1`` request is recorded for ``/debug/requests``
+(headers, the API key reduced to its scheme). A completion request meets auth, capacity and the
+:class:`~synthgen.mock.server.faults.Draw` it took on arrival (error, drop, hang, latency) before
+the routes of :mod:`synthgen.mock.server.routes` see it; ``/v1/models`` meets auth only, so that
+readiness probes and ``synthgen check`` never meet an injected fault.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from synthgen.config import MockServerSettings
 from synthgen.mock.server.faults import APIError, Draw, FaultPlan, Stats, _drawn_error, _retry_headers
+from synthgen.mock.server.received import RECEIVED, ReceivedLog
 from synthgen.mock.server.routes import (
     _CONTENT_FAULT,
     ROUTES,
@@ -29,7 +33,9 @@ from synthgen.mock.server.routes import (
 # The package's logger, one debug line per request; serving.serve() configures it.
 logger = logging.getLogger("synthgen.mock.server")
 
-_STATS_PATHS = frozenset({"/stats", "/stats/reset"})
+# Answered by the routes alone: not counted, not recorded, no auth, no faults.
+SERVICE_PATHS = frozenset({"/health", "/stats", "/stats/reset", "/debug/requests"})
+_MODELS = "/v1/models"  # and /v1/models/{id}: control-plane calls, auth only
 
 
 class _Exchange:
@@ -123,13 +129,14 @@ class MockTeacherApp(Starlette):
         )
         self.settings = settings
         self.stats = Stats()
+        self.received = ReceivedLog()
         self.faults = FaultPlan(settings)
         self.serving = 0  # admitted /v1 requests in flight (what --capacity limits)
         key = settings.require_api_key
         self._authorization = f"Bearer {key}".encode() if key else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in _STATS_PATHS:
+        if scope["type"] != "http" or scope["path"] in SERVICE_PATHS:
             await super().__call__(scope, receive, send)
             return
         started = time.perf_counter()
@@ -137,6 +144,7 @@ class MockTeacherApp(Starlette):
         self.stats.enter()
         try:
             if scope["path"].startswith("/v1/"):
+                scope[RECEIVED] = self.received.add(scope)
                 await self._gate(scope, receive, exchange)
             else:
                 await super().__call__(scope, receive, exchange.send)
@@ -148,9 +156,15 @@ class MockTeacherApp(Starlette):
             )  # fmt: skip
 
     async def _gate(self, scope: Scope, receive: Receive, exchange: _Exchange) -> None:
-        draw = self.faults.draw()  # first, so that every /v1 request takes its draws
+        models = scope["path"].startswith(_MODELS)
+        # First, so that every completion request takes its draws whatever its fate; model
+        # listings take none, so polling them does not shift the faults a client meets.
+        draw = None if models else self.faults.draw()
         if self._authorization is not None and (error := self._auth_error(scope)):
             await error.response()(scope, receive, exchange.send)
+            return
+        if draw is None:
+            await super().__call__(scope, receive, exchange.send)
             return
         capacity = self.settings.capacity
         if capacity is not None and self.serving >= capacity:

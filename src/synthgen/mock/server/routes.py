@@ -1,7 +1,7 @@
 """The OpenAI-compatible routes and their response shapes (JSON bodies and SSE chunks).
 
-``/v1/chat/completions``, ``/v1/completions``, ``/v1/models`` and the uncounted ``/stats``
-endpoints (:data:`ROUTES`), plus the handlers that answer 404, 405 and :class:`APIError` as
+``/v1/chat/completions``, ``/v1/completions``, ``/v1/models`` and the uncounted service endpoints
+``/health``, ``/stats``, ``/stats/reset`` and ``/debug/requests`` (:data:`ROUTES`), plus the handlers that answer 404, 405 and :class:`APIError` as
 OpenAI does. The gate in :mod:`synthgen.mock.server.app` runs before them and hands a drawn content
 fault (truncate / malformed) down in the request scope.
 """
@@ -20,9 +20,11 @@ from starlette.routing import Route
 
 from synthgen.mock.logprobs import token_logprobs, tokenize
 from synthgen.mock.server.faults import APIError, JSONResponse, Stats, _dumps
+from synthgen.mock.server.received import RECEIVED
 from synthgen.mock.server.replies import (
     MODEL_ID,
     Choice,
+    Params,
     _chat_prompt,
     _text_prompts,
     _usage,
@@ -77,6 +79,23 @@ def _served(request: Request, prompt_tokens: int, choices: list[Choice]) -> dict
     return usage
 
 
+def _note_params(request: Request, params: Params) -> None:
+    """Complete the request's ``/debug/requests`` record; refuse a model not served (``--model``)."""
+    record = request.scope.get(RECEIVED)
+    if record is not None:
+        record["model"], record["seed"] = params.model, params.seed
+    _must_serve(request, params.model)
+
+
+def _must_serve(request: Request, model: str) -> None:
+    served = request.app.settings.models
+    if served and model not in served:
+        raise APIError(
+            404, f"The model `{model}` does not exist or you do not have access to it.",
+            code="model_not_found",
+        )  # fmt: skip
+
+
 def _content_fault(request: Request) -> str | None:
     fault = request.scope.get(_CONTENT_FAULT)
     if fault:
@@ -89,6 +108,7 @@ async def chat_completions(request: Request) -> Response:
     body = await _json_object(request)
     params = parse_params(body)
     top_logprobs = parse_logprobs(body)
+    _note_params(request, params)
     prompt = _chat_prompt(body.get("messages"))
     choices = generate(prompt, params, request.app.settings, _content_fault(request))
     usage = _served(request, count_tokens(prompt), choices)
@@ -161,6 +181,7 @@ async def completions(request: Request) -> Response:
     """``POST /v1/completions`` (legacy text completions), streaming or not."""
     body = await _json_object(request)
     params = parse_params(body)
+    _note_params(request, params)
     prompts = _text_prompts(body.get("prompt"))
     fault = _content_fault(request)
     settings = request.app.settings
@@ -203,12 +224,14 @@ def _model_card(model_id: str) -> dict[str, Any]:
 
 
 async def list_models(request: Request) -> Response:
-    """``GET /v1/models``: the one model, ``mock`` (any name is accepted in completions)."""
-    return JSONResponse({"object": "list", "data": [_model_card(MODEL_ID)]})
+    """``GET /v1/models``: the ``--model`` names, or ``mock`` (then any name is accepted)."""
+    names = request.app.settings.models or [MODEL_ID]
+    return JSONResponse({"object": "list", "data": [_model_card(name) for name in names]})
 
 
 async def get_model(request: Request) -> Response:
-    """``GET /v1/models/{model}``: every name exists, as every name is echoed in completions."""
+    """``GET /v1/models/{model}``: without ``--model`` every name exists (each is echoed back)."""
+    _must_serve(request, request.path_params["model"])
     return JSONResponse(_model_card(request.path_params["model"]))
 
 
@@ -218,9 +241,20 @@ async def get_stats(request: Request) -> Response:
 
 
 async def reset_stats(request: Request) -> Response:
-    """``POST /stats/reset``: clear the counters (the fault draws go on where they were)."""
+    """``POST /stats/reset``: clear the counters and the request log (the fault draws go on)."""
     request.app.stats.reset()
+    request.app.received.clear()
     return JSONResponse(request.app.stats.snapshot())
+
+
+async def health(request: Request) -> Response:
+    """``GET /health``: 200 once the server accepts connections; never faulted, never counted."""
+    return JSONResponse({"status": "ok"})
+
+
+async def received_requests(request: Request) -> Response:
+    """``GET /debug/requests``: see :class:`~synthgen.mock.server.received.ReceivedLog`."""
+    return JSONResponse(request.app.received.snapshot())
 
 
 async def _api_error(request: Request, exc: Exception) -> Response:
@@ -245,4 +279,6 @@ ROUTES = [
     Route("/v1/completions", completions, methods=["POST"]),
     Route("/stats", get_stats, methods=["GET"]),
     Route("/stats/reset", reset_stats, methods=["POST"]),
+    Route("/health", health, methods=["GET"]),
+    Route("/debug/requests", received_requests, methods=["GET"]),
 ]
