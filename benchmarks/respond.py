@@ -40,15 +40,21 @@ def start_server(latency_ms: float) -> tuple[subprocess.Popen[str], str]:
 
 
 def write_rows(path: Path, rows: int) -> None:
-    seeds = [json.loads(line) for line in (ROOT / "seeds" / "math_word_problems.jsonl").read_text().splitlines()]
+    seeds = [
+        json.loads(line) for line in (ROOT / "seeds" / "math_word_problems.jsonl").read_text().splitlines()
+    ]
     with path.open("w") as handle:
         for i in range(rows):
             seed = seeds[i % len(seeds)]
-            handle.write(json.dumps({"instruction": f"({i}) {seed['instruction']}", "answer": seed["answer"]}) + "\n")
+            handle.write(
+                json.dumps({"instruction": f"({i}) {seed['instruction']}", "answer": seed["answer"]}) + "\n"
+            )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--latency-ms", type=float, default=300)

@@ -436,7 +436,7 @@ def test_capacity_latency_and_jitter(server_factory: Any) -> None:
     results = asyncio.run(_fire(server.url, 10, concurrency=10))
     outcomes = Counter(status for status, _, _ in results)
     assert outcomes == {"200": 4, "429": 6}
-    for status, resp, seconds in results:
+    for status, resp, _ in results:
         if status == "429":
             assert resp.headers["retry-after"] == "1" and resp.headers["retry-after-ms"] == "500"
             assert "capacity of 4" in resp.json()["error"]["message"]

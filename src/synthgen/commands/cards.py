@@ -7,7 +7,6 @@ import shlex
 import sys
 from pathlib import Path
 
-from synthgen.errors import SynthgenError
 from synthgen.io.card import write_card
 from synthgen.stats.card_command import card_info, card_path
 
@@ -23,7 +22,7 @@ def write_run_card(output: Path, where: str) -> Path | None:
         info = card_info(output, ["en"])
         info.command = shlex.join(["synthgen", *sys.argv[1:]])
         write_card(path, info)
-    except (SynthgenError, OSError, ValueError) as exc:
+    except Exception as exc:  # the data is written: a card problem must not fail the run
         log.warning("could not write the dataset card %s: %s", path, exc)
         return None
     return path

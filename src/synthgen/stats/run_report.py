@@ -28,7 +28,7 @@ def summarize_runs(report: dict[str, Any]) -> dict[str, Any]:
     """Totals over every run recorded in ``report``: requests, tokens, cost, time, rejections."""
     runs = report.get("runs") or ([report["last_run"]] if isinstance(report.get("last_run"), dict) else [])
     rejected: Counter[str] = Counter()
-    totals = Counter()
+    totals: Counter[str] = Counter(prompt_tokens=0, completion_tokens=0)  # present when nothing was sent
     cost: float | None = None
     models: set[str] = set()
     for run in runs:
