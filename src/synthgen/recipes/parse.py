@@ -9,27 +9,39 @@ Input: the text of one teacher completion, asked to continue a list shaped like
 
 Output: a :class:`ParseResult` with the tasks found, in order, and counts of what was
 dropped. Parsing never raises; text with no recognisable item gives zero candidates.
+(Bare numbered instruction lists are read by :func:`synthgen.recipes.parse_list.parse_instruction_list`.)
 
 Rules (each one exists because models really write it that way):
 
-- A *label line* starts a field: ``Instruction`` / ``Input`` / ``Output`` (or ``Response``,
+- A *label line* looks like ``Instruction`` / ``Input`` / ``Output`` (or ``Response``,
   ``Answer``), any case, then a colon. It may carry a number before (``1.``, ``1)``) or
   after (``Instruction 1:``), markdown bold (``**Instruction:**``, ``**Instruction**:``),
   a heading (``### Instruction:``) or a bullet. The text after the colon and the lines
   that follow, up to the next label, are the field's value: inner newlines are kept,
   surrounding whitespace is stripped, Windows line endings become ``\\n``.
-- ``Instruction`` always starts a new item, so items need no separator between them.
-  ``Input``/``Output`` fill the current item when they come later in the order
-  instruction -> input -> output. Otherwise (a second ``Output:``, or ``Input:`` after
-  the output) the line is *text* of the current field, because outputs quote such lines
-  ("Answer: 42", "Input: [1, 2]") - unless it carries a number other than the item's,
-  which marks a new item whose instruction is missing. Numbers are otherwise ignored:
-  numbering may skip, restart, or count lines (``1. Instruction / 2. Input / 3. Output``).
+- **The answer's own style decides what is a label** (:mod:`~synthgen.recipes.parse_styles`):
+  the style (markup and number position) with the most complete items. Inside an answer
+  written as ``4. Instruction:`` / ``4. Input:`` / ``4. Output:``, lines such as
+  ``Instructions: Fry them.``, ``Answer 1: Yes.``, ``Answer:`` or ``**Input:**`` are field
+  text. Numbered styles also need the item's number: ``4. Input:`` belongs to item 4 (or
+  follows ``4. Instruction`` as ``5. Input:`` when the numbers count lines,
+  ``1. Instruction / 2. Input / 3. Output``). After a numbered Instruction label, unnumbered
+  ``Input:`` / ``Output:`` labels are the fields when that is how the answer's items are
+  written.
+- An Instruction label of the main style starts a new item, so items need no separator
+  between them; unnumbered ones only when an Output label of the style follows before the
+  next item (an ``Instructions:`` line in an output of an unnumbered answer stays text).
+  ``Input``/``Output`` fill the current item in the order instruction -> input -> output.
+  Otherwise (a second ``Output:``, or ``Input:`` after the output) the line is text of the
+  current field - unless it carries another number than the item's, which marks a new item
+  whose instruction is missing. Numbers may otherwise skip or restart.
+- An answer may change style between items only at a separator line, or at a task header
+  shaped like the one before its first item (``### Task 3`` after ``### Task 1``).
 - A separator line (``---``, ``***``, ``###`` alone) ends the current item; text before
   the next label is prose and ignored, like text before the first label ("Here are 20
-  tasks:"). A task header (``### Task 3: Title``, ``**Example 3**``, a bare ``Task 3:``)
-  ends the item only when a label follows it (blank lines aside); otherwise it is text,
-  as in an output that lists "**Example 1:** ... **Example 2:** ...".
+  tasks:"). A task header (``### Task 3: Title``, ``**Example 3**``, a bare ``Item 3``)
+  ends the item only when a label that starts an item follows it (blank lines aside);
+  otherwise it is text, as in an output that lists "**Example 1:** ... **Example 2:** ...".
 - Inside a fenced code block (``` or ~~~) nothing is a label or separator, except a
   *numbered* ``Instruction`` label, which closes a fence the model forgot to close.
 - Inputs meaning "none" (``<noinput>``, ``<No input>``, ``N/A``, ``None``, ``(none)``,
@@ -40,6 +52,11 @@ Rules (each one exists because models really write it that way):
 - ``truncated=True`` (``finish_reason == "length"``) drops the last item, complete or
   not, as Alpaca does: a cut-off answer may look complete. It counts in
   ``dropped_truncated``, not in ``unparsed_blocks``.
+
+What cannot be told apart (and so is read as structure): a field line that is a label of
+the answer's own style with the item's number (or, in an unnumbered style, any label of
+that style in the same order), a separator line inside a field, and a task header as the
+last line of an output right before the next item.
 
 Trailing prose (the known ambiguity). After the last output, text separated by a blank
 line could be more of the output (a second paragraph, a code block) or a sign-off
@@ -61,29 +78,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from synthgen.recipes.parse_styles import (
+    AnswerStyle,
+    Label,
+    Style,
+    closes_fence,
+    header_shape,
+    is_fence,
+    is_separator,
+    read_label,
+    survey,
+)
 from synthgen.records import Candidate
 
 __all__ = ["ParseResult", "parse_numbered_tasks"]
 
-# One line at a time, anchored, and no two repeats that can match the same characters next
-# to each other: the cost stays linear in the line length even on adversarial text.
-# Closing bold is only taken right after the colon ("**Instruction:** x"), so an output
-# that itself starts with markup ("Output: **Example 1:**", "Output: * apples") keeps it.
-_LABEL = re.compile(
-    r"[ \t#*_>+-]*(?:(?P<pre>\d{1,4})[.)][ \t*_]*)?"
-    r"(?P<label>instructions?|input|output|response|answer)"
-    r"(?:[ \t]+\#?(?P<post>\d{1,4}))?[ \t*_]*:[*_]{0,3}[ \t]*(?P<rest>.*)",
-    re.IGNORECASE,
-)
-_SEPARATOR = re.compile(r"[ \t]*(?:-{3,}|\*{3,}|_{3,}|={3,}|\#{1,6})[ \t]*")
-_HEADER = re.compile(r"[ \t#*_]*(?:task|example|item)[ \t]*\#?\d{1,4}(?!\d)(?P<tail>.*)", re.IGNORECASE)
-_FENCE = re.compile(r"[ \t]*(?:```|~~~)")
 _NO_INPUT = re.compile(
     r"[<(\[]?[ \t]*(?:no[ \t_-]*input(?:[ \t]+(?:required|needed|necessary))?|not[ \t]+applicable"
     r"|n/?a|none|nil|null|empty|-+)[ \t]*(?:\.[ \t]*)?[>)\]]?\.?",
     re.IGNORECASE,
 )
-_MAX_HEADER_CHARS = 200  # a longer line is text, not a separator or a task header
 _NO_INPUT_MAX_CHARS = 40  # longer inputs are real text; don't even try the pattern
 _SIGN_OFF = re.compile(
     r"[*_\"' \t]*(?:i hope|hope (?:this|these|that)|let me know|feel free|please let|"
@@ -94,9 +108,12 @@ _SIGN_OFF = re.compile(
 )
 
 _ORDER = {"instruction": 0, "input": 1, "output": 2}
-_ALIASES = {"response": "output", "answer": "output"}
 _MAX_TRAILING_LINES = 2
 _MAX_TRAILING_WORDS = 40
+
+# what a line is, decided once before the walk
+_TEXT, _BLANK, _LABEL, _SEPARATOR, _FENCED = range(5)
+_FENCES = ("```", "~~~")
 
 
 @dataclass
@@ -110,24 +127,42 @@ class ParseResult:
 
 @dataclass
 class _Block:
-    """An item being read: field name -> its lines, and the number it was labelled with."""
+    """An item being read: field name -> its lines, and how its labels are numbered."""
 
-    number: str | None
+    number: int | None
+    field_style: Style
     fields: dict[str, list[str]] = field(default_factory=dict)
     current: str = ""
+    last_number: int | None = None
+    counting: bool | None = None  # numbers count lines (1. Instruction / 2. Input / 3. Output)
 
-    def open(self, name: str, first_line: str) -> None:
-        self.fields[name] = [first_line]
-        self.current = name
+    def open(self, label: Label) -> None:
+        if self.fields and label.number is not None and self.counting is None:
+            self.counting = label.number != self.number
+        self.fields[label.kind] = [label.rest]
+        self.current = label.kind
+        self.last_number = label.number
 
     def add_line(self, line: str) -> None:
         if self.current:
             self.fields[self.current].append(line)
 
+    def accepts(self, label: Label) -> bool:
+        """``label`` opens this item's next field: its style, a later field, its number."""
+        if label.style != self.field_style or label.kind in self.fields:
+            return False
+        if _ORDER[label.kind] <= _ORDER.get(self.current, -1):
+            return False
+        if label.number is None or self.number is None:
+            return True
+        same = label.number == self.number and self.counting is not True
+        counted = self.last_number is not None and label.number == self.last_number + 1
+        return same or (counted and self.counting is not False)
+
 
 def parse_numbered_tasks(text: str, *, truncated: bool = False) -> ParseResult:
     """Parse a completion into candidates; ``truncated`` means ``finish_reason == "length"``."""
-    blocks = _split_blocks(text)
+    blocks = _split_blocks(text, truncated=truncated)
     result = ParseResult()
     if truncated and blocks:
         blocks.pop()
@@ -143,53 +178,129 @@ def parse_numbered_tasks(text: str, *, truncated: bool = False) -> ParseResult:
     return result
 
 
-def _split_blocks(text: str) -> list[_Block]:
+def _split_blocks(text: str, *, truncated: bool) -> list[_Block]:
     """Group the lines of ``text`` into items (see the module docstring)."""
-    reader = _LineReader()
-    for line in text.splitlines():
-        reader.feed(line)
+    lines = text.splitlines()
+    kinds, labels = _classify(lines)
+    style = survey([(i, labels[i]) for i, kind in enumerate(kinds) if kind in (_LABEL, _SEPARATOR)])
+    reader = _LineReader(style, truncated=truncated)
+    for index, line in enumerate(lines):
+        reader.feed(index, line, kinds[index], labels[index])
+    reader.finish()
     return reader.blocks
 
 
-class _LineReader:
-    """One pass over the lines: the item being read, code fences, a header on hold."""
+def _classify(lines: list[str]) -> tuple[list[int], list[Label | None]]:
+    """Each line's kind and label, with code fences followed (one pass, one regex per line)."""
+    kinds: list[int] = []
+    labels: list[Label | None] = []
+    in_fence = False
+    for line in lines:
+        if not line or line.isspace():
+            kinds.append(_FENCED if in_fence else _BLANK)
+            labels.append(None)
+            continue
+        label = read_label(line)
+        if in_fence and not (label is not None and closes_fence(label)):
+            in_fence = not is_fence(line)
+            kinds.append(_FENCED)
+            label = None
+        elif label is not None:
+            in_fence = label.rest.startswith(_FENCES)  # the value opens a code block
+            kinds.append(_LABEL)
+        elif is_separator(line):
+            kinds.append(_SEPARATOR)
+        else:
+            in_fence = is_fence(line)
+            kinds.append(_TEXT)
+        labels.append(label)
+    return kinds, labels
 
-    def __init__(self) -> None:
+
+class _LineReader:
+    """One walk over the lines: the item being read and a task header on hold."""
+
+    def __init__(self, style: AnswerStyle, *, truncated: bool) -> None:
+        self.style = style
+        self.field_styles = set(style.field_style.values())
+        self.truncated = truncated
         self.blocks: list[_Block] = []
         self.block: _Block | None = None
-        self.in_fence = False
-        # A task header (and blank lines after it) waits for the next line: a label makes it
-        # the boundary of a new item; anything else makes it text ("**Example 2:**" in an output).
+        # A task header (and blank lines after it) waits for the next line: a label that
+        # starts an item makes it a boundary; anything else makes it text.
         self.held: list[str] = []
+        self.held_shape: tuple[str, str] | None = None
+        self.first_header: tuple[str, str] | None = None  # the header before the first item
 
-    def feed(self, line: str) -> None:
-        if not line.strip():  # fast path: a blank line never changes the state
-            if self.held:
-                self.held.append(line)
-            else:
-                self._text(line)
-            return
-        label = _LABEL.match(line)
-        if self.in_fence and not _closes_fence(label):
-            self.in_fence = not _FENCE.match(line)
+    def feed(self, index: int, line: str, kind: int, label: Label | None) -> None:
+        if kind == _BLANK and self.held:
+            self.held.append(line)
+        elif kind in (_BLANK, _FENCED):
             self._text(line)
         elif label is not None:
-            if self.held:
-                self.block, self.held = None, []
-            self.block = _apply_label(self.blocks, self.block, label, line)
-            self.in_fence = bool(_FENCE.match(label["rest"]))
-        elif len(line) <= _MAX_HEADER_CHARS and _SEPARATOR.fullmatch(line):
-            self.block, self.in_fence, self.held = None, False, []
-        elif len(line) <= _MAX_HEADER_CHARS and _is_header(line):
+            self._place(index, label, line)
+        elif kind == _SEPARATOR:
             self._release_held()
-            self.held = [line]
+            self.block = None
+        elif (shape := header_shape(line)) is not None:
+            self._release_held()
+            self.held, self.held_shape = [line], shape
         else:
             self._release_held()
-            self.in_fence = bool(_FENCE.match(line))
             self._text(line)
 
+    def finish(self) -> None:
+        self._release_held()
+
+    def _place(self, index: int, label: Label, line: str) -> None:
+        if label.kind == "instruction":
+            if self._starts_item(index, label):
+                self._start(label, self.style.field_style[label.style])
+                return
+        elif self.block is not None and self.block.accepts(label):
+            self._release_held()
+            self.block.open(label)
+            return
+        elif self._starts_fieldless(label):
+            self._start(label, label.style)
+            return
+        self._release_held()
+        self._text(line)
+
+    def _starts_item(self, index: int, label: Label) -> bool:
+        """An Instruction label opens a new item (see the module docstring)."""
+        if not self.style.is_active(label.style):
+            return False
+        if label.style == self.style.main:
+            if self.block is None or self.held or label.number is not None or index in self.style.complete:
+                return True
+            return self.truncated and index == self.style.last_main_instruction
+        return self._at_boundary() and (label.number is not None or index in self.style.complete)
+
+    def _starts_fieldless(self, label: Label) -> bool:
+        """An Input/Output label that cannot continue the item opens one without instruction."""
+        if label.style not in self.field_styles:
+            return False
+        if self.block is None:
+            return True
+        if label.style != self.block.field_style:
+            return self._at_boundary()
+        return bool(self.held) or (label.number is not None and label.number != self.block.number)
+
+    def _at_boundary(self) -> bool:
+        """After a separator, or after a task header shaped like the first item's."""
+        return self.block is None or (bool(self.held) and self.held_shape == self.first_header)
+
+    def _start(self, label: Label, field_style: Style) -> None:
+        if not self.blocks and self.held:
+            self.first_header = self.held_shape
+        self.held = []
+        self.block = _Block(number=label.number, field_style=field_style)
+        self.block.open(label)
+        self.blocks.append(self.block)
+
     def _release_held(self) -> None:
-        """The held header was not followed by a label: it is text after all."""
+        """The held header was not followed by a label that starts an item: it is text."""
         held, self.held = self.held, []
         for line in held:
             self._text(line)
@@ -197,44 +308,6 @@ class _LineReader:
     def _text(self, line: str) -> None:
         if self.block is not None:
             self.block.add_line(line)
-
-
-def _closes_fence(label: re.Match[str] | None) -> bool:
-    """A numbered Instruction label ends a code fence the model never closed."""
-    if label is None or not label["label"].lower().startswith("instruction"):
-        return False
-    return bool(label["pre"] or label["post"])
-
-
-def _is_header(line: str) -> bool:
-    """``### Task 3: Title`` / ``**Example 3**`` / a bare ``Task 3:`` line.
-
-    Without markdown markup only a bare header counts: "Task 1: buy milk" inside an output
-    (a to-do list) is text.
-    """
-    match = _HEADER.match(line)
-    if match is None:
-        return False
-    has_markup = line.lstrip(" \t")[:1] in ("#", "*", "_")
-    return has_markup or match["tail"].strip(" \t*_") in ("", ".", ":", ")")
-
-
-def _apply_label(blocks: list[_Block], block: _Block | None, label: re.Match[str], line: str) -> _Block:
-    """Open a field for ``label``: in ``block``, in a new block, or as text of the current field."""
-    name = label["label"].lower()
-    name = _ALIASES.get(name, name.rstrip("s"))
-    number = label["pre"] or label["post"]
-    if block is not None and name != "instruction":
-        if name not in block.fields and _ORDER[name] > _ORDER.get(block.current, -1):
-            block.open(name, label["rest"])
-            return block
-        if number is None or number == block.number:
-            block.add_line(line)
-            return block
-    block = _Block(number=number)
-    block.open(name, label["rest"])
-    blocks.append(block)
-    return block
 
 
 def _to_candidate(block: _Block) -> Candidate | None:
@@ -262,7 +335,7 @@ def _paragraph_breaks(lines: list[str]) -> list[int]:
     """Indexes of blank lines outside code fences, ignoring leading/trailing blank lines."""
     breaks, in_fence, seen_text = [], False, False
     for index, line in enumerate(lines):
-        if _FENCE.match(line):
+        if is_fence(line):
             in_fence = not in_fence
         if not line.strip():
             if seen_text and not in_fence:
@@ -296,6 +369,6 @@ def _looks_like_appended_prose(tail: list[str], others: list[_Block]) -> bool:
     if len(other_outputs) < 2 or any(_paragraph_breaks(out) for out in other_outputs):
         return False
     text_lines = [line for line in tail if line.strip()]
-    if len(text_lines) > _MAX_TRAILING_LINES or any(_FENCE.match(line) for line in text_lines):
+    if len(text_lines) > _MAX_TRAILING_LINES or any(is_fence(line) for line in text_lines):
         return False
     return sum(len(line.split()) for line in text_lines) <= _MAX_TRAILING_WORDS
