@@ -77,6 +77,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from synthgen.recipes.parse_styles import (
     AnswerStyle,
@@ -86,7 +87,8 @@ from synthgen.recipes.parse_styles import (
     header_shape,
     is_fence,
     is_separator,
-    read_label,
+    label_of,
+    match_label,
     survey,
 )
 from synthgen.records import Candidate
@@ -111,8 +113,6 @@ _ORDER = {"instruction": 0, "input": 1, "output": 2}
 _MAX_TRAILING_LINES = 2
 _MAX_TRAILING_WORDS = 40
 
-# what a line is, decided once before the walk
-_TEXT, _BLANK, _LABEL, _SEPARATOR, _FENCED = range(5)
 _FENCES = ("```", "~~~")
 
 
@@ -127,25 +127,31 @@ class ParseResult:
 
 @dataclass
 class _Block:
-    """An item being read: field name -> its lines, and how its labels are numbered."""
+    """An item being read: where each field's lines are, and how its labels are numbered.
+
+    A field is the text after its label on line ``start`` and the lines ``start + 1`` up to
+    ``end`` (exclusive): fields are kept as line ranges and joined only once, at the end.
+    """
 
     number: int | None
     field_style: Style
-    fields: dict[str, list[str]] = field(default_factory=dict)
+    fields: dict[str, list] = field(default_factory=dict)  # kind -> [start, rest, end]
     current: str = ""
     last_number: int | None = None
     counting: bool | None = None  # numbers count lines (1. Instruction / 2. Input / 3. Output)
 
-    def open(self, label: Label) -> None:
+    def open(self, index: int, label: Label) -> None:
         if self.fields and label.number is not None and self.counting is None:
             self.counting = label.number != self.number
-        self.fields[label.kind] = [label.rest]
+        self.close(index)
+        self.fields[label.kind] = [index, label.rest, None]
         self.current = label.kind
         self.last_number = label.number
 
-    def add_line(self, line: str) -> None:
-        if self.current:
-            self.fields[self.current].append(line)
+    def close(self, index: int) -> None:
+        """The current field ends before line ``index``."""
+        if self.current and self.fields[self.current][2] is None:
+            self.fields[self.current][2] = index
 
     def accepts(self, label: Label) -> bool:
         """``label`` opens this item's next field: its style, a later field, its number."""
@@ -159,18 +165,31 @@ class _Block:
         counted = self.last_number is not None and label.number == self.last_number + 1
         return same or (counted and self.counting is not False)
 
+    def lines(self, kind: str, text_lines: list[str]) -> list[str]:
+        start, rest, end = self.fields[kind]
+        return [rest, *text_lines[start + 1 : end]]
+
+    def value(self, kind: str, text_lines: list[str]) -> str:
+        if kind not in self.fields:
+            return ""
+        start, rest, end = self.fields[kind]
+        if end == start + 1:  # one line: the common case
+            return rest.strip()
+        return "\n".join(self.lines(kind, text_lines)).strip()
+
 
 def parse_numbered_tasks(text: str, *, truncated: bool = False) -> ParseResult:
     """Parse a completion into candidates; ``truncated`` means ``finish_reason == "length"``."""
-    blocks = _split_blocks(text, truncated=truncated)
+    lines = text.splitlines()
+    blocks = _split_blocks(lines, truncated=truncated)
     result = ParseResult()
     if truncated and blocks:
         blocks.pop()
         result.dropped_truncated = 1
     elif blocks:
-        _trim_trailing_prose(blocks)
+        _trim_trailing_prose(blocks, lines)
     for block in blocks:
-        candidate = _to_candidate(block)
+        candidate = _to_candidate(block, lines)
         if candidate is None:
             result.unparsed_blocks += 1
         else:
@@ -178,47 +197,59 @@ def parse_numbered_tasks(text: str, *, truncated: bool = False) -> ParseResult:
     return result
 
 
-def _split_blocks(text: str, *, truncated: bool) -> list[_Block]:
-    """Group the lines of ``text`` into items (see the module docstring)."""
-    lines = text.splitlines()
-    kinds, labels = _classify(lines)
-    style = survey([(i, labels[i]) for i, kind in enumerate(kinds) if kind in (_LABEL, _SEPARATOR)])
-    reader = _LineReader(style, truncated=truncated)
-    for index, line in enumerate(lines):
-        reader.feed(index, line, kinds[index], labels[index])
-    reader.finish()
+class _Event(NamedTuple):
+    """A line that may change the structure: a label or a separator (``label is None``)."""
+
+    index: int
+    label: Label | None
+    header: tuple[str, str] | None = None  # shape of a task header just before the label
+    header_index: int = -1
+
+
+def _split_blocks(lines: list[str], *, truncated: bool) -> list[_Block]:
+    """Group the lines into items (see the module docstring)."""
+    events = _events(lines)
+    reader = _Reader(survey([(e.index, e.label) for e in events]), truncated=truncated)
+    for event in events:
+        reader.feed(event)
+    if reader.block is not None:
+        reader.block.close(len(lines))
     return reader.blocks
 
 
-def _classify(lines: list[str]) -> tuple[list[int], list[Label | None]]:
-    """Each line's kind and label, with code fences followed (one pass, one regex per line)."""
-    kinds: list[int] = []
-    labels: list[Label | None] = []
+def _events(lines: list[str]) -> list[_Event]:
+    """Labels and separators outside code fences, in order (one regex per line, mostly).
+
+    A task header counts only when a label follows it (blank lines aside): it travels with
+    that label's event; any other header is text.
+    """
+    events: list[_Event] = []
     in_fence = False
-    for line in lines:
+    header: tuple[str, str] | None = None
+    header_index = -1
+    for index, line in enumerate(lines):
         if not line or line.isspace():
-            kinds.append(_FENCED if in_fence else _BLANK)
-            labels.append(None)
             continue
-        label = read_label(line)
+        match = match_label(line)
+        label = None if match is None else label_of(match)
         if in_fence and not (label is not None and closes_fence(label)):
             in_fence = not is_fence(line)
-            kinds.append(_FENCED)
-            label = None
         elif label is not None:
             in_fence = label.rest.startswith(_FENCES)  # the value opens a code block
-            kinds.append(_LABEL)
+            events.append(_Event(index, label, header, header_index) if header else _Event(index, label))
         elif is_separator(line):
-            kinds.append(_SEPARATOR)
+            events.append(_Event(index, None))
+        elif (shape := header_shape(line)) is not None:
+            header, header_index = shape, index
+            continue
         else:
             in_fence = is_fence(line)
-            kinds.append(_TEXT)
-        labels.append(label)
-    return kinds, labels
+        header = None
+    return events
 
 
-class _LineReader:
-    """One walk over the lines: the item being read and a task header on hold."""
+class _Reader:
+    """One walk over the events: the item being read, and the answer's style."""
 
     def __init__(self, style: AnswerStyle, *, truncated: bool) -> None:
         self.style = style
@@ -226,109 +257,76 @@ class _LineReader:
         self.truncated = truncated
         self.blocks: list[_Block] = []
         self.block: _Block | None = None
-        # A task header (and blank lines after it) waits for the next line: a label that
-        # starts an item makes it a boundary; anything else makes it text.
-        self.held: list[str] = []
-        self.held_shape: tuple[str, str] | None = None
         self.first_header: tuple[str, str] | None = None  # the header before the first item
 
-    def feed(self, index: int, line: str, kind: int, label: Label | None) -> None:
-        if kind == _BLANK and self.held:
-            self.held.append(line)
-        elif kind in (_BLANK, _FENCED):
-            self._text(line)
-        elif label is not None:
-            self._place(index, label, line)
-        elif kind == _SEPARATOR:
-            self._release_held()
-            self.block = None
-        elif (shape := header_shape(line)) is not None:
-            self._release_held()
-            self.held, self.held_shape = [line], shape
-        else:
-            self._release_held()
-            self._text(line)
-
-    def finish(self) -> None:
-        self._release_held()
-
-    def _place(self, index: int, label: Label, line: str) -> None:
-        if label.kind == "instruction":
-            if self._starts_item(index, label):
-                self._start(label, self.style.field_style[label.style])
-                return
+    def feed(self, event: _Event) -> None:
+        label = event.label
+        if label is None:  # a separator ends the item; text up to the next label is prose
+            self._end_block(event.index)
+        elif label.kind == "instruction":
+            if self._starts_item(event, label):
+                self._start(event, self.style.field_style[label.style])
         elif self.block is not None and self.block.accepts(label):
-            self._release_held()
-            self.block.open(label)
-            return
-        elif self._starts_fieldless(label):
-            self._start(label, label.style)
-            return
-        self._release_held()
-        self._text(line)
+            self.block.open(event.index, label)
+        elif self._starts_fieldless(event, label):
+            self._start(event, label.style)
+        # anything else: the line is text of the current field
 
-    def _starts_item(self, index: int, label: Label) -> bool:
+    def _starts_item(self, event: _Event, label: Label) -> bool:
         """An Instruction label opens a new item (see the module docstring)."""
         if not self.style.is_active(label.style):
             return False
+        complete = event.index in self.style.complete
         if label.style == self.style.main:
-            if self.block is None or self.held or label.number is not None or index in self.style.complete:
+            if self.block is None or event.header or label.number is not None or complete:
                 return True
-            return self.truncated and index == self.style.last_main_instruction
-        return self._at_boundary() and (label.number is not None or index in self.style.complete)
+            return self.truncated and event.index == self.style.last_main_instruction
+        return self._at_boundary(event) and (label.number is not None or complete)
 
-    def _starts_fieldless(self, label: Label) -> bool:
+    def _starts_fieldless(self, event: _Event, label: Label) -> bool:
         """An Input/Output label that cannot continue the item opens one without instruction."""
         if label.style not in self.field_styles:
             return False
         if self.block is None:
             return True
         if label.style != self.block.field_style:
-            return self._at_boundary()
-        return bool(self.held) or (label.number is not None and label.number != self.block.number)
+            return self._at_boundary(event)
+        return event.header is not None or (label.number is not None and label.number != self.block.number)
 
-    def _at_boundary(self) -> bool:
+    def _at_boundary(self, event: _Event) -> bool:
         """After a separator, or after a task header shaped like the first item's."""
-        return self.block is None or (bool(self.held) and self.held_shape == self.first_header)
+        return self.block is None or (event.header is not None and event.header == self.first_header)
 
-    def _start(self, label: Label, field_style: Style) -> None:
-        if not self.blocks and self.held:
-            self.first_header = self.held_shape
-        self.held = []
-        self.block = _Block(number=label.number, field_style=field_style)
-        self.block.open(label)
+    def _start(self, event: _Event, field_style: Style) -> None:
+        if not self.blocks:
+            self.first_header = event.header
+        # a header before the label belongs to the new item, not to the last field
+        self._end_block(event.header_index if event.header else event.index)
+        self.block = _Block(number=event.label.number, field_style=field_style)
+        self.block.open(event.index, event.label)
         self.blocks.append(self.block)
 
-    def _release_held(self) -> None:
-        """The held header was not followed by a label that starts an item: it is text."""
-        held, self.held = self.held, []
-        for line in held:
-            self._text(line)
-
-    def _text(self, line: str) -> None:
+    def _end_block(self, index: int) -> None:
         if self.block is not None:
-            self.block.add_line(line)
+            self.block.close(index)
+        self.block = None
 
 
-def _to_candidate(block: _Block) -> Candidate | None:
+def _to_candidate(block: _Block, lines: list[str]) -> Candidate | None:
     """A candidate if the block has a non-empty instruction and an Output label."""
-    instruction = _value(block, "instruction")
+    instruction = block.value("instruction", lines)
     if not instruction or "output" not in block.fields:
         return None
-    raw_input = _value(block, "input")
+    raw_input = block.value("input", lines)
     return Candidate(
         instruction=instruction,
         input="" if _means_no_input(raw_input) else raw_input,
-        output=_value(block, "output"),
+        output=block.value("output", lines),
     )
 
 
 def _means_no_input(text: str) -> bool:
     return len(text) <= _NO_INPUT_MAX_CHARS and _NO_INPUT.fullmatch(text) is not None
-
-
-def _value(block: _Block, name: str) -> str:
-    return "\n".join(block.fields.get(name, ())).strip()
 
 
 def _paragraph_breaks(lines: list[str]) -> list[int]:
@@ -347,25 +345,28 @@ def _paragraph_breaks(lines: list[str]) -> list[int]:
     return [i for i in breaks if i < last_text]
 
 
-def _trim_trailing_prose(blocks: list[_Block]) -> None:
+def _trim_trailing_prose(blocks: list[_Block], text_lines: list[str]) -> None:
     """Cut a sign-off from the last output (the two rules of the module docstring)."""
-    lines = blocks[-1].fields.get("output")
-    if not lines:
+    last = blocks[-1]
+    if "output" not in last.fields:
         return
+    lines = last.lines("output", text_lines)
     while (breaks := _paragraph_breaks(lines)) and _SIGN_OFF.match(_first_text(lines, breaks[-1])):
         del lines[breaks[-1] :]
     breaks = _paragraph_breaks(lines)
-    if len(breaks) == 1 and _looks_like_appended_prose(lines[breaks[0] :], blocks[:-1]):
+    others = (b.lines("output", text_lines) for b in blocks[:-1] if "output" in b.fields)
+    if len(breaks) == 1 and _looks_like_appended_prose(lines[breaks[0] :], list(others)):
         del lines[breaks[0] :]
+    start = last.fields["output"][0]
+    last.fields["output"][2] = start + len(lines)  # the kept lines are the first ones of the range
 
 
 def _first_text(lines: list[str], start: int) -> str:
     return next((line for line in lines[start:] if line.strip()), "")
 
 
-def _looks_like_appended_prose(tail: list[str], others: list[_Block]) -> bool:
+def _looks_like_appended_prose(tail: list[str], other_outputs: list[list[str]]) -> bool:
     """Rule 2: short tail after a break, while every other output is a single paragraph."""
-    other_outputs = [b.fields["output"] for b in others if "output" in b.fields]
     if len(other_outputs) < 2 or any(_paragraph_breaks(out) for out in other_outputs):
         return False
     text_lines = [line for line in tail if line.strip()]
