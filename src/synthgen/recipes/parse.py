@@ -77,20 +77,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
-from synthgen.recipes.parse_styles import (
-    AnswerStyle,
-    Label,
-    Style,
-    closes_fence,
-    header_shape,
-    is_fence,
-    is_separator,
-    label_of,
-    match_label,
-    survey,
-)
+from synthgen.recipes.parse_styles import AnswerStyle, Label, Line, Style, scan, survey
 from synthgen.records import Candidate
 
 __all__ = ["ParseResult", "parse_numbered_tasks"]
@@ -108,12 +96,14 @@ _SIGN_OFF = re.compile(
     r"generated|included|tried|provided)|note:|enjoy|happy to|good luck)",
     re.IGNORECASE,
 )
+_FENCE = re.compile(r"[ \t]*(?:```|~~~)")
+# What str.splitlines() takes for a line break besides "\n"; the parser works on "\n" only.
+_ODD_BREAKS = ("\r", "\v", "\f", "\x1c", "\x1d", "\x1e")
+_ODD_BREAKS_NON_ASCII = ("\x85", "\u2028", "\u2029")
 
 _ORDER = {"instruction": 0, "input": 1, "output": 2}
 _MAX_TRAILING_LINES = 2
 _MAX_TRAILING_WORDS = 40
-
-_FENCES = ("```", "~~~")
 
 
 @dataclass
@@ -125,39 +115,42 @@ class ParseResult:
     unparsed_blocks: int = 0  # items without an instruction or an Output label
 
 
-@dataclass
 class _Block:
-    """An item being read: where each field's lines are, and how its labels are numbered.
+    """An item being read: where each field's text is, and how its labels are numbered.
 
-    A field is the text after its label on line ``start`` and the lines ``start + 1`` up to
-    ``end`` (exclusive): fields are kept as line ranges and joined only once, at the end.
+    Fields are kept as offsets into the answer (``starts``, ``ends``) and cut out once, at
+    the end. A plain class with slots: ~20 of these an answer, on the hot path.
     """
 
-    number: int | None
-    field_style: Style
-    fields: dict[str, list] = field(default_factory=dict)  # kind -> [start, rest, end]
-    current: str = ""
-    last_number: int | None = None
-    counting: bool | None = None  # numbers count lines (1. Instruction / 2. Input / 3. Output)
+    __slots__ = ("counting", "current", "ends", "field_style", "last_number", "number", "starts")
 
-    def open(self, index: int, label: Label) -> None:
-        if self.fields and label.number is not None and self.counting is None:
-            self.counting = label.number != self.number
-        self.close(index)
-        self.fields[label.kind] = [index, label.rest, None]
+    def __init__(self, number: int | None, field_style: Style) -> None:
+        self.number = number
+        self.field_style = field_style
+        self.starts: dict[str, int] = {}
+        self.ends: dict[str, int] = {}
+        self.current = ""
+        self.last_number: int | None = None
+        self.counting: bool | None = None  # numbers count lines (1. Instruction / 2. Input / 3. Output)
+
+    def open(self, line: Line, label: Label) -> None:
+        if self.current:
+            self.ends[self.current] = line.start
+            if label.number is not None and self.counting is None:
+                self.counting = label.number != self.number
+        self.starts[label.kind] = line.value_at
         self.current = label.kind
         self.last_number = label.number
 
-    def close(self, index: int) -> None:
-        """The current field ends before line ``index``."""
-        if self.current and self.fields[self.current][2] is None:
-            self.fields[self.current][2] = index
+    def close(self, at: int) -> None:
+        """The item ends where the line at offset ``at`` starts."""
+        self.ends[self.current] = at
 
     def accepts(self, label: Label) -> bool:
         """``label`` opens this item's next field: its style, a later field, its number."""
-        if label.style != self.field_style or label.kind in self.fields:
+        if label.style != self.field_style or label.kind in self.starts:
             return False
-        if _ORDER[label.kind] <= _ORDER.get(self.current, -1):
+        if _ORDER[label.kind] <= _ORDER[self.current]:
             return False
         if label.number is None or self.number is None:
             return True
@@ -165,31 +158,23 @@ class _Block:
         counted = self.last_number is not None and label.number == self.last_number + 1
         return same or (counted and self.counting is not False)
 
-    def lines(self, kind: str, text_lines: list[str]) -> list[str]:
-        start, rest, end = self.fields[kind]
-        return [rest, *text_lines[start + 1 : end]]
-
-    def value(self, kind: str, text_lines: list[str]) -> str:
-        if kind not in self.fields:
-            return ""
-        start, rest, end = self.fields[kind]
-        if end == start + 1:  # one line: the common case
-            return rest.strip()
-        return "\n".join(self.lines(kind, text_lines)).strip()
+    def value(self, kind: str, text: str) -> str:
+        start = self.starts.get(kind)
+        return "" if start is None else text[start : self.ends[kind]].strip()
 
 
 def parse_numbered_tasks(text: str, *, truncated: bool = False) -> ParseResult:
     """Parse a completion into candidates; ``truncated`` means ``finish_reason == "length"``."""
-    lines = text.splitlines()
-    blocks = _split_blocks(lines, truncated=truncated)
+    text = _plain_line_breaks(text)
+    blocks = _split_blocks(text, truncated=truncated)
     result = ParseResult()
     if truncated and blocks:
         blocks.pop()
         result.dropped_truncated = 1
     elif blocks:
-        _trim_trailing_prose(blocks, lines)
+        _trim_trailing_prose(blocks, text)
     for block in blocks:
-        candidate = _to_candidate(block, lines)
+        candidate = _to_candidate(block, text)
         if candidate is None:
             result.unparsed_blocks += 1
         else:
@@ -197,59 +182,26 @@ def parse_numbered_tasks(text: str, *, truncated: bool = False) -> ParseResult:
     return result
 
 
-class _Event(NamedTuple):
-    """A line that may change the structure: a label or a separator (``label is None``)."""
+def _plain_line_breaks(text: str) -> str:
+    """``text`` with every line break that ``str.splitlines`` knows as ``"\n"`` (CRLF included)."""
+    odd = _ODD_BREAKS if text.isascii() else _ODD_BREAKS + _ODD_BREAKS_NON_ASCII
+    if any(mark in text for mark in odd):
+        return "\n".join(text.splitlines())
+    return text
 
-    index: int
-    label: Label | None
-    header: tuple[str, str] | None = None  # shape of a task header just before the label
-    header_index: int = -1
 
-
-def _split_blocks(lines: list[str], *, truncated: bool) -> list[_Block]:
-    """Group the lines into items (see the module docstring)."""
-    events = _events(lines)
-    reader = _Reader(survey([(e.index, e.label) for e in events]), truncated=truncated)
-    for event in events:
-        reader.feed(event)
-    if reader.block is not None:
-        reader.block.close(len(lines))
+def _split_blocks(text: str, *, truncated: bool) -> list[_Block]:
+    """Group the answer into items (see the module docstring)."""
+    lines = scan(text)
+    reader = _Reader(survey([(line.start, line.label) for line in lines]), truncated=truncated)
+    for line in lines:
+        reader.feed(line)
+    reader.end_block(len(text))
     return reader.blocks
 
 
-def _events(lines: list[str]) -> list[_Event]:
-    """Labels and separators outside code fences, in order (one regex per line, mostly).
-
-    A task header counts only when a label follows it (blank lines aside): it travels with
-    that label's event; any other header is text.
-    """
-    events: list[_Event] = []
-    in_fence = False
-    header: tuple[str, str] | None = None
-    header_index = -1
-    for index, line in enumerate(lines):
-        if not line or line.isspace():
-            continue
-        match = match_label(line)
-        label = None if match is None else label_of(match)
-        if in_fence and not (label is not None and closes_fence(label)):
-            in_fence = not is_fence(line)
-        elif label is not None:
-            in_fence = label.rest.startswith(_FENCES)  # the value opens a code block
-            events.append(_Event(index, label, header, header_index) if header else _Event(index, label))
-        elif is_separator(line):
-            events.append(_Event(index, None))
-        elif (shape := header_shape(line)) is not None:
-            header, header_index = shape, index
-            continue
-        else:
-            in_fence = is_fence(line)
-        header = None
-    return events
-
-
 class _Reader:
-    """One walk over the events: the item being read, and the answer's style."""
+    """One walk over the structural lines: the item being read, and the answer's style."""
 
     def __init__(self, style: AnswerStyle, *, truncated: bool) -> None:
         self.style = style
@@ -259,69 +211,69 @@ class _Reader:
         self.block: _Block | None = None
         self.first_header: tuple[str, str] | None = None  # the header before the first item
 
-    def feed(self, event: _Event) -> None:
-        label = event.label
+    def feed(self, line: Line) -> None:
+        label = line.label
         if label is None:  # a separator ends the item; text up to the next label is prose
-            self._end_block(event.index)
+            self.end_block(line.start)
         elif label.kind == "instruction":
-            if self._starts_item(event, label):
-                self._start(event, self.style.field_style[label.style])
+            if self._starts_item(line, label):
+                self._start(line, label, self.style.field_style[label.style])
         elif self.block is not None and self.block.accepts(label):
-            self.block.open(event.index, label)
-        elif self._starts_fieldless(event, label):
-            self._start(event, label.style)
+            self.block.open(line, label)
+        elif self._starts_fieldless(line, label):
+            self._start(line, label, label.style)
         # anything else: the line is text of the current field
 
-    def _starts_item(self, event: _Event, label: Label) -> bool:
+    def _starts_item(self, line: Line, label: Label) -> bool:
         """An Instruction label opens a new item (see the module docstring)."""
         if not self.style.is_active(label.style):
             return False
-        complete = event.index in self.style.complete
+        complete = line.start in self.style.complete
         if label.style == self.style.main:
-            if self.block is None or event.header or label.number is not None or complete:
+            if self.block is None or line.header or label.number is not None or complete:
                 return True
-            return self.truncated and event.index == self.style.last_main_instruction
-        return self._at_boundary(event) and (label.number is not None or complete)
+            return self.truncated and line.start == self.style.last_main_instruction
+        return self._at_boundary(line) and (label.number is not None or complete)
 
-    def _starts_fieldless(self, event: _Event, label: Label) -> bool:
+    def _starts_fieldless(self, line: Line, label: Label) -> bool:
         """An Input/Output label that cannot continue the item opens one without instruction."""
         if label.style not in self.field_styles:
             return False
         if self.block is None:
             return True
         if label.style != self.block.field_style:
-            return self._at_boundary(event)
-        return event.header is not None or (label.number is not None and label.number != self.block.number)
+            return self._at_boundary(line)
+        return line.header is not None or (label.number is not None and label.number != self.block.number)
 
-    def _at_boundary(self, event: _Event) -> bool:
+    def _at_boundary(self, line: Line) -> bool:
         """After a separator, or after a task header shaped like the first item's."""
-        return self.block is None or (event.header is not None and event.header == self.first_header)
+        return self.block is None or (line.header is not None and line.header == self.first_header)
 
-    def _start(self, event: _Event, field_style: Style) -> None:
+    def _start(self, line: Line, label: Label, field_style: Style) -> None:
         if not self.blocks:
-            self.first_header = event.header
+            self.first_header = line.header
         # a header before the label belongs to the new item, not to the last field
-        self._end_block(event.header_index if event.header else event.index)
-        self.block = _Block(number=event.label.number, field_style=field_style)
-        self.block.open(event.index, event.label)
+        self.end_block(line.header_at if line.header else line.start)
+        self.block = _Block(number=label.number, field_style=field_style)
+        self.block.open(line, label)
         self.blocks.append(self.block)
 
-    def _end_block(self, index: int) -> None:
+    def end_block(self, at: int) -> None:
         if self.block is not None:
-            self.block.close(index)
+            self.block.close(at)
         self.block = None
 
 
-def _to_candidate(block: _Block, lines: list[str]) -> Candidate | None:
+def _to_candidate(block: _Block, text: str) -> Candidate | None:
     """A candidate if the block has a non-empty instruction and an Output label."""
-    instruction = block.value("instruction", lines)
-    if not instruction or "output" not in block.fields:
+    instruction = block.value("instruction", text)
+    if not instruction or "output" not in block.starts:
         return None
-    raw_input = block.value("input", lines)
+    raw_input = block.value("input", text)
     return Candidate(
         instruction=instruction,
         input="" if _means_no_input(raw_input) else raw_input,
-        output=block.value("output", lines),
+        output=block.value("output", text),
     )
 
 
@@ -333,7 +285,7 @@ def _paragraph_breaks(lines: list[str]) -> list[int]:
     """Indexes of blank lines outside code fences, ignoring leading/trailing blank lines."""
     breaks, in_fence, seen_text = [], False, False
     for index, line in enumerate(lines):
-        if is_fence(line):
+        if _FENCE.match(line):
             in_fence = not in_fence
         if not line.strip():
             if seen_text and not in_fence:
@@ -345,20 +297,26 @@ def _paragraph_breaks(lines: list[str]) -> list[int]:
     return [i for i in breaks if i < last_text]
 
 
-def _trim_trailing_prose(blocks: list[_Block], text_lines: list[str]) -> None:
+def _output_lines(block: _Block, text: str) -> list[str]:
+    return text[block.starts["output"] : block.ends["output"]].split("\n")
+
+
+def _trim_trailing_prose(blocks: list[_Block], text: str) -> None:
     """Cut a sign-off from the last output (the two rules of the module docstring)."""
     last = blocks[-1]
-    if "output" not in last.fields:
+    if "output" not in last.starts:
         return
-    lines = last.lines("output", text_lines)
+    lines = _output_lines(last, text)
+    kept = len(lines)
     while (breaks := _paragraph_breaks(lines)) and _SIGN_OFF.match(_first_text(lines, breaks[-1])):
         del lines[breaks[-1] :]
     breaks = _paragraph_breaks(lines)
-    others = (b.lines("output", text_lines) for b in blocks[:-1] if "output" in b.fields)
-    if len(breaks) == 1 and _looks_like_appended_prose(lines[breaks[0] :], list(others)):
-        del lines[breaks[0] :]
-    start = last.fields["output"][0]
-    last.fields["output"][2] = start + len(lines)  # the kept lines are the first ones of the range
+    if len(breaks) == 1:
+        others = [_output_lines(b, text) for b in blocks[:-1] if "output" in b.starts]
+        if _looks_like_appended_prose(lines[breaks[0] :], others):
+            del lines[breaks[0] :]
+    if len(lines) < kept:  # the kept lines are the first ones of the field
+        last.ends["output"] = last.starts["output"] + len("\n".join(lines))
 
 
 def _first_text(lines: list[str], start: int) -> str:
@@ -370,6 +328,6 @@ def _looks_like_appended_prose(tail: list[str], other_outputs: list[list[str]]) 
     if len(other_outputs) < 2 or any(_paragraph_breaks(out) for out in other_outputs):
         return False
     text_lines = [line for line in tail if line.strip()]
-    if len(text_lines) > _MAX_TRAILING_LINES or any(is_fence(line) for line in text_lines):
+    if len(text_lines) > _MAX_TRAILING_LINES or any(_FENCE.match(line) for line in text_lines):
         return False
     return sum(len(line.split()) for line in text_lines) <= _MAX_TRAILING_WORDS

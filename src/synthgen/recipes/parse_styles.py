@@ -1,9 +1,9 @@
 """Label lines, their *style*, and which styles an answer really uses (pure functions).
 
-Support for :mod:`synthgen.recipes.parse`: this module reads single lines
-(:func:`read_label`, :func:`is_separator`, :func:`header_shape`, :func:`is_fence`) and
-surveys a whole answer once (:func:`survey`) to find its label style; ``parse`` then walks
-the lines and lets only labels of that style split fields.
+Support for :mod:`synthgen.recipes.parse`: :func:`scan` finds the lines of an answer that
+may change its structure (labels, separators, task headers, code fences) in one regex
+pass, and :func:`survey` finds the answer's label style; ``parse`` then walks those lines
+and lets only labels of that style split fields.
 
 A label's *style* is how it is written, independent of its word and case: its markup
 (``plain``, ``emph`` for bold/italic, ``heading`` for ``### Instruction:``; bullets count
@@ -27,45 +27,36 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-__all__ = [
-    "AnswerStyle",
-    "Label",
-    "Style",
-    "closes_fence",
-    "header_shape",
-    "is_fence",
-    "is_separator",
-    "label_of",
-    "match_label",
-    "read_label",
-    "survey",
-]
+__all__ = ["AnswerStyle", "Label", "Line", "Style", "read_label", "scan", "survey"]
 
-# One line at a time, anchored, and no two repeats that can match the same characters next
-# to each other: the cost stays linear in the line length even on adversarial text.
+# Anchored at a line start, and no two repeats that can match the same characters next to
+# each other: the cost stays linear in the line length even on adversarial text.
 # Closing bold is only taken right after the colon ("**Instruction:** x"), so an output
 # that itself starts with markup ("Output: **Example 1:**", "Output: * apples") keeps it.
-_LABEL = re.compile(
+_LABEL_HEAD = (
     r"(?P<lead>[ \t#*_>+-]*)(?:(?P<pre>\d{1,4})[.)](?P<mid>[ \t*_]*))?"
-    r"(?P<label>instructions?|input|output|response|answer)"
-    r"(?:[ \t]+\#?(?P<post>\d{1,4}))?(?P<trail>[ \t*_]*):(?P<close>[*_]{0,3})[ \t]*(?P<rest>.*)",
-    re.IGNORECASE,
+    r"(?P<word>instructions?|input|output|response|answer)"
+    r"(?:[ \t]+\#?(?P<post>\d{1,4}))?(?P<trail>[ \t*_]*):(?P<close>[*_]{0,3})[ \t]*"
 )
-_SEPARATOR = re.compile(r"[ \t]*(?:-{3,}|\*{3,}|_{3,}|={3,}|\#{1,6})[ \t]*")
-_HEADER = re.compile(
-    r"[ \t]*(?P<markup>[#*_]?)[#*_ \t]*(?P<word>task|example|item)[ \t]*\#?\d{1,4}(?!\d)(?P<tail>.*)",
-    re.IGNORECASE,
+_SEPARATOR = r"[ \t]*(?:-{3,}|\*{3,}|_{3,}|={3,}|\#{1,6})[ \t]*$"
+_HEADER = r"[ \t]*(?:(?P<hmark>[#*_])[#*_ \t]*)?(?P<hword>task|example|item)[ \t]*\#?\d{1,4}(?!\d)(?P<tail>.*)"
+_FENCE = r"[ \t]*(?:```|~~~)"
+# One search over the whole answer (with "\n" put before it): starting with a literal "\n"
+# lets the regex engine jump from line to line in C; only these lines reach Python.
+_LINE = re.compile(
+    rf"\n(?:(?P<label>{_LABEL_HEAD})|(?P<separator>{_SEPARATOR})|(?P<header>{_HEADER})|(?P<fence>{_FENCE}))",
+    re.IGNORECASE | re.MULTILINE,
 )
-_FENCE = re.compile(r"[ \t]*(?:```|~~~)")
+_ONE_LABEL = re.compile(_LABEL_HEAD, re.IGNORECASE)
 _MAX_HEADER_CHARS = 200  # a longer line is text, not a separator or a task header
 _KINDS = {"instruction": "instruction", "instructions": "instruction", "input": "input"}
-# label heads seen (cleared when full: adversarial text must not grow it without bound);
-# looking one up costs half of reading it again (measured: 0.7 us against 1.6 us a label)
-_HEADS: dict[str, tuple[str, Style, int | None]] = {}
-_MAX_HEADS = 4096
-_new_tuple = tuple.__new__
 # numbers an Output label may carry after Instruction N: N, or N+1 / N+2 when lines are counted
 _LINE_COUNT_STEPS = (0, 1, 2)
+# label heads seen ("3. Output: "), cleared when full: adversarial text must not grow it
+# without bound. A lookup costs a fraction of reading the head again (0.1 against 1 us).
+_MAX_HEADS = 4096
+_FENCES = ("```", "~~~")
+_new_tuple = tuple.__new__  # Line(...) without its Python-level __new__: ~60 of these an answer
 
 
 class Style(NamedTuple):
@@ -73,41 +64,97 @@ class Style(NamedTuple):
     numbering: str  # "pre" | "post" | "none"
 
 
-_STYLES = {(m, n): Style(m, n) for m in ("plain", "emph", "heading") for n in ("pre", "post", "none")}
-
-
 class Label(NamedTuple):
-    """A line that looks like a label: its field, style, number and the text after the colon."""
+    """What a label line says: its field, style and number (the same object for the same head)."""
 
     kind: str  # "instruction" | "input" | "output"
     style: Style
     number: int | None
-    rest: str
 
 
-def read_label(line: str) -> Label | None:
-    """The label that opens ``line``, or ``None`` when the line does not look like one."""
-    match = match_label(line)
-    return None if match is None else label_of(match)
+class Line(NamedTuple):
+    """A line that structures the answer: a label, or a separator (``label is None``).
+
+    Offsets are into the text given to :func:`scan`. A label's value starts at
+    ``value_at``; a label right after a task header (blank lines aside) carries the
+    header's (markup, word) shape and offset.
+    """
+
+    start: int  # offset of the line's first character
+    value_at: int
+    label: Label | None
+    header: tuple[str, str] | None
+    header_at: int
 
 
-match_label = _LABEL.match  # for loops over many lines: test with this, then call label_of
+_STYLES = {(m, n): Style(m, n) for m in ("plain", "emph", "heading") for n in ("pre", "post", "none")}
+_HEADS: dict[str, Label] = {}
 
 
-def label_of(match: re.Match[str]) -> Label:
-    """The :class:`Label` of a line that :data:`match_label` matched."""
-    rest_at = match.start("rest")
-    head = match.string[:rest_at]  # "3. Output: ": answers repeat a few dozen of these
+def scan(text: str) -> list[Line]:
+    """The label and separator lines of ``text`` (``\\n`` line breaks) outside code fences.
+
+    Inside a fence nothing counts but the closing fence, or a *numbered* Instruction label
+    (it closes a fence the model forgot to close). A task header counts only when a label
+    follows it with nothing but blank lines between; any other header is text.
+    """
+    lines: list[Line] = []
+    in_fence = False
+    header: tuple[str, str] | None = None
+    header_at = -1
+    for match in _LINE.finditer("\n" + text):
+        what = match.lastgroup
+        start = match.start()  # in ``text``: the match starts at the "\n" before the line
+        label = _label(match, "label") if what == "label" else None
+        if in_fence and not (label is not None and label.kind == "instruction" and label.number is not None):
+            in_fence = what != "fence"
+            continue
+        if label is not None:
+            value_at = match.end() - 1
+            in_fence = text.startswith(_FENCES, value_at)  # the value opens a code block
+            if header is not None and not text[text.find("\n", header_at) : start].strip():
+                lines.append(_new_tuple(Line, (start, value_at, label, header, header_at)))
+            else:
+                lines.append(_new_tuple(Line, (start, value_at, label, None, -1)))
+        elif what == "fence":
+            in_fence = True
+        elif _line_length(text, start) > _MAX_HEADER_CHARS:
+            pass  # too long for a separator or a header: text
+        elif what == "header":
+            header, header_at = _header_shape(match), start
+            if header is not None:
+                continue
+        else:
+            lines.append(_new_tuple(Line, (start, -1, None, None, -1)))
+        header = None
+    return lines
+
+
+def read_label(line: str) -> tuple[Label, str] | None:
+    """The label that opens ``line`` and the text after it, or ``None``."""
+    match = _ONE_LABEL.match(line)
+    if match is None:
+        return None
+    return _label(match, 0), line[match.end() :]
+
+
+def _line_length(text: str, start: int) -> int:
+    end = text.find("\n", start)
+    return (len(text) if end < 0 else end) - start
+
+
+def _label(match: re.Match[str], group: str | int) -> Label:
+    head = match[group]
     known = _HEADS.get(head)
     if known is None:
         if len(_HEADS) >= _MAX_HEADS:
             _HEADS.clear()
-        known = _HEADS[head] = _head_of(match)
-    return _new_tuple(Label, (*known, match["rest"]))  # Label(...) without its Python-level __new__
+        known = _HEADS[head] = _read_head(match)
+    return known
 
 
-def _head_of(match: re.Match[str]) -> tuple[str, Style, int | None]:
-    lead, pre, mid, word, post, trail, close, _ = match.groups()
+def _read_head(match: re.Match[str]) -> Label:
+    lead, pre, mid, word, post, trail, close = match.group("lead", "pre", "mid", "word", "post", "trail", "close")
     if "#" in lead:
         markup = "heading"
     elif lead.endswith(("*", "_")) or "*" in (decor := f"{mid or ''}{trail}{close}") or "_" in decor:
@@ -116,42 +163,23 @@ def _head_of(match: re.Match[str]) -> tuple[str, Style, int | None]:
         markup = "plain"
     kind = _KINDS.get(word.lower(), "output")
     if pre:
-        return kind, _STYLES[markup, "pre"], int(pre)
+        return Label(kind, _STYLES[markup, "pre"], int(pre))
     if post:
-        return kind, _STYLES[markup, "post"], int(post)
-    return kind, _STYLES[markup, "none"], None
+        return Label(kind, _STYLES[markup, "post"], int(post))
+    return Label(kind, _STYLES[markup, "none"], None)
 
 
-def is_separator(line: str) -> bool:
-    """``---``, ``***``, ``###`` and the like alone on a line."""
-    return len(line) <= _MAX_HEADER_CHARS and _SEPARATOR.fullmatch(line) is not None
-
-
-def header_shape(line: str) -> tuple[str, str] | None:
-    """(markup, word) of a task header (``### Task 3: Title``, ``**Example 3**``, a bare ``Item 3``).
+def _header_shape(match: re.Match[str]) -> tuple[str, str] | None:
+    """(markup, word) of ``### Task 3: Title``, ``**Example 3**`` or a bare ``Item 3``.
 
     Without markdown markup only a bare header counts: "Task 1: buy milk" inside an output
     (a to-do list) is text.
     """
-    if len(line) > _MAX_HEADER_CHARS:
+    markup, word, tail = match.group("hmark", "hword", "tail")
+    markup = markup or ""
+    if not markup and tail.strip(" \t*_") not in ("", ".", ":", ")"):
         return None
-    match = _HEADER.match(line)
-    if match is None:
-        return None
-    markup = match["markup"]
-    if not markup and match["tail"].strip(" \t*_") not in ("", ".", ":", ")"):
-        return None
-    return markup, match["word"].lower()
-
-
-def is_fence(line: str) -> bool:
-    """A line that opens or closes a fenced code block."""
-    return ("`" in line or "~" in line) and _FENCE.match(line) is not None
-
-
-def closes_fence(label: Label) -> bool:
-    """A numbered Instruction label ends a code fence the model never closed."""
-    return label.kind == "instruction" and label.number is not None
+    return markup, word.lower()
 
 
 @dataclass
@@ -160,8 +188,8 @@ class AnswerStyle:
 
     main: Style | None = None
     field_style: dict[Style, Style] = field(default_factory=dict)  # instruction style -> field style
-    complete: set[int] = field(default_factory=set)  # line indexes of Instruction labels that open items
-    last_main_instruction: int = -1  # line index of the main style's last Instruction label
+    complete: set[int] = field(default_factory=set)  # ids of Instruction labels that open items
+    last_main_instruction: int = -1  # id of the main style's last Instruction label
 
     def is_active(self, style: Style) -> bool:
         return style in self.field_style
@@ -171,7 +199,7 @@ class AnswerStyle:
 class _Tally:
     """Items found for one instruction style."""
 
-    first: int  # line index of its first item
+    first: int  # id of its first item
     items: int = 0
     same_style_items: int = 0
     loose_field_style: Style | None = None  # field style of its first unnumbered-field item
@@ -179,7 +207,7 @@ class _Tally:
 
 @dataclass
 class _OpenInstruction:
-    index: int
+    at: int
     number: int | None
     loose: Style | None = None  # an unnumbered Output label seen after a numbered Instruction
 
@@ -187,8 +215,9 @@ class _OpenInstruction:
 def survey(labels: Sequence[tuple[int, Label | None]]) -> AnswerStyle:
     """Find the answer's styles from its label lines, in order.
 
-    ``labels``: (line index, label) for every line outside code fences that is a label or a
-    separator (``None``); see the module docstring for what counts as an item.
+    ``labels``: (id, label) for every line outside code fences that is a label or a
+    separator (``None``); ids grow along the text. See the module docstring for what
+    counts as an item.
     """
     styles = {label.style for _, label in labels if label is not None}
     if len(styles) == 1 and (only := styles.pop()).numbering != "none":
@@ -197,26 +226,24 @@ def survey(labels: Sequence[tuple[int, Label | None]]) -> AnswerStyle:
     tallies: dict[Style, _Tally] = {}
     open_by_style: dict[Style, _OpenInstruction] = {}
     result = AnswerStyle()
-    first_instruction: Style | None = None
 
     def close(style: Style) -> None:
         pending = open_by_style.pop(style, None)
         if pending is not None and pending.loose is not None:
-            _count(tallies, style, pending.index, result, loose=pending.loose)
+            _count(tallies, style, pending.at, result, loose=pending.loose)
 
-    for index, label in labels:
+    for at, label in labels:
         if label is None:  # a separator ends every item
             for style in list(open_by_style):
                 close(style)
         elif label.kind == "instruction":
             close(label.style)
-            open_by_style[label.style] = _OpenInstruction(index, label.number)
-            first_instruction = first_instruction or label.style
+            open_by_style[label.style] = _OpenInstruction(at, label.number)
         elif label.kind == "output":
             _complete(open_by_style, label, tallies, result)
     for style in list(open_by_style):
         close(style)
-    _choose_styles(result, tallies, first_instruction, labels)
+    _choose_styles(result, tallies, labels)
     return result
 
 
@@ -229,38 +256,36 @@ def _complete(
         pending.number is None or (label.number is not None and label.number - pending.number in _LINE_COUNT_STEPS)
     ):
         del open_by_style[label.style]
-        _count(tallies, label.style, pending.index, result, loose=None)
+        _count(tallies, label.style, pending.at, result, loose=None)
     elif label.number is None:
         for style, other in open_by_style.items():
             if other.loose is None and style.numbering != "none":
                 other.loose = label.style
 
 
-def _count(tallies: dict[Style, _Tally], style: Style, index: int, result: AnswerStyle, *, loose: Style | None) -> None:
-    tally = tallies.setdefault(style, _Tally(first=index))
+def _count(tallies: dict[Style, _Tally], style: Style, at: int, result: AnswerStyle, *, loose: Style | None) -> None:
+    tally = tallies.setdefault(style, _Tally(first=at))
     tally.items += 1
     if loose is None:
         tally.same_style_items += 1
     elif tally.loose_field_style is None:
         tally.loose_field_style = loose
-    result.complete.add(index)
+    result.complete.add(at)
 
 
-def _choose_styles(
-    result: AnswerStyle,
-    tallies: dict[Style, _Tally],
-    first_instruction: Style | None,
-    labels: Sequence[tuple[int, Label | None]],
-) -> None:
+def _choose_styles(result: AnswerStyle, tallies: dict[Style, _Tally], labels: Sequence[tuple[int, Label | None]]) -> None:
     """Main style: most items, earliest first on a tie; field style: same style when it has items."""
     for style, tally in tallies.items():
-        result.field_style[style] = style if tally.same_style_items or tally.loose_field_style is None else tally.loose_field_style
+        loose = tally.loose_field_style
+        result.field_style[style] = style if tally.same_style_items or loose is None else loose
     if tallies:
         result.main = min(tallies, key=lambda s: (-tallies[s].items, tallies[s].first))
-    else:  # no item at all: the first label decides (its items are counted as unparsed)
-        result.main = first_instruction or next((label.style for _, label in labels if label is not None), None)
-        if result.main is not None:
-            result.field_style[result.main] = result.main
-    for index, label in labels:
+    else:  # no item at all: the first Instruction label (or any label) decides
+        found = [label for _, label in labels if label is not None]
+        first = next((label for label in found if label.kind == "instruction"), found[0] if found else None)
+        if first is not None:
+            result.main = first.style
+            result.field_style[first.style] = first.style
+    for at, label in labels:
         if label is not None and label.kind == "instruction" and label.style == result.main:
-            result.last_main_instruction = index
+            result.last_main_instruction = at
