@@ -202,14 +202,15 @@ class _Tally:
     first: int  # id of its first item
     items: int = 0
     same_style_items: int = 0
-    loose_field_style: Style | None = None  # field style of its first unnumbered-field item
+    # unnumbered Output styles -> items of this style that have one (first seen first)
+    loose_votes: dict[Style, int] = field(default_factory=dict)
 
 
 @dataclass
 class _OpenInstruction:
     at: int
     number: int | None
-    loose: Style | None = None  # an unnumbered Output label seen after a numbered Instruction
+    loose: list[Style] = field(default_factory=list)  # unnumbered Output styles seen after it
 
 
 def survey(labels: Sequence[tuple[int, Label | None]]) -> AnswerStyle:
@@ -229,7 +230,7 @@ def survey(labels: Sequence[tuple[int, Label | None]]) -> AnswerStyle:
 
     def close(style: Style) -> None:
         pending = open_by_style.pop(style, None)
-        if pending is not None and pending.loose is not None:
+        if pending is not None and pending.loose:
             _count(tallies, style, pending.at, result, loose=pending.loose)
 
     for at, label in labels:
@@ -259,25 +260,33 @@ def _complete(
         _count(tallies, label.style, pending.at, result, loose=None)
     elif label.number is None:
         for style, other in open_by_style.items():
-            if other.loose is None and style.numbering != "none":
-                other.loose = label.style
+            if style.numbering != "none" and label.style not in other.loose:
+                other.loose.append(label.style)
 
 
-def _count(tallies: dict[Style, _Tally], style: Style, at: int, result: AnswerStyle, *, loose: Style | None) -> None:
+def _count(
+    tallies: dict[Style, _Tally], style: Style, at: int, result: AnswerStyle, *, loose: list[Style] | None
+) -> None:
     tally = tallies.setdefault(style, _Tally(first=at))
     tally.items += 1
     if loose is None:
         tally.same_style_items += 1
-    elif tally.loose_field_style is None:
-        tally.loose_field_style = loose
+    else:
+        for field_style in loose:
+            tally.loose_votes[field_style] = tally.loose_votes.get(field_style, 0) + 1
     result.complete.add(at)
+
+
+def _loose_field_style(style: Style, tally: _Tally) -> Style:
+    """The unnumbered field style in most items; then the instruction's own markup; then the first."""
+    votes = tally.loose_votes
+    return max(votes, key=lambda s: (votes[s], s.markup == style.markup))  # max keeps the first of equals
 
 
 def _choose_styles(result: AnswerStyle, tallies: dict[Style, _Tally], labels: Sequence[tuple[int, Label | None]]) -> None:
     """Main style: most items, earliest first on a tie; field style: same style when it has items."""
     for style, tally in tallies.items():
-        loose = tally.loose_field_style
-        result.field_style[style] = style if tally.same_style_items or loose is None else loose
+        result.field_style[style] = style if tally.same_style_items else _loose_field_style(style, tally)
     if tallies:
         result.main = min(tallies, key=lambda s: (-tallies[s].items, tallies[s].first))
     else:  # no item at all: the first Instruction label (or any label) decides
