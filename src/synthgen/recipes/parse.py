@@ -78,7 +78,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from synthgen.recipes.parse_styles import AnswerStyle, Label, Line, Style, scan, survey
+from synthgen.recipes.parse_styles import AnswerStyle, Label, Line, Style, plain_line_breaks, scan, survey
 from synthgen.records import Candidate
 
 __all__ = ["ParseResult", "parse_numbered_tasks"]
@@ -97,9 +97,6 @@ _SIGN_OFF = re.compile(
     re.IGNORECASE,
 )
 _FENCE = re.compile(r"[ \t]*(?:```|~~~)")
-# What str.splitlines() takes for a line break besides "\n"; the parser works on "\n" only.
-_ODD_BREAKS = ("\r", "\v", "\f", "\x1c", "\x1d", "\x1e")
-_ODD_BREAKS_NON_ASCII = ("\x85", "\u2028", "\u2029")
 
 _ORDER = {"instruction": 0, "input": 1, "output": 2}
 _MAX_TRAILING_LINES = 2
@@ -165,7 +162,7 @@ class _Block:
 
 def parse_numbered_tasks(text: str, *, truncated: bool = False) -> ParseResult:
     """Parse a completion into candidates; ``truncated`` means ``finish_reason == "length"``."""
-    text = _plain_line_breaks(text)
+    text = plain_line_breaks(text)
     blocks = _split_blocks(text, truncated=truncated)
     result = ParseResult()
     if truncated and blocks:
@@ -180,14 +177,6 @@ def parse_numbered_tasks(text: str, *, truncated: bool = False) -> ParseResult:
         else:
             result.candidates.append(candidate)
     return result
-
-
-def _plain_line_breaks(text: str) -> str:
-    """``text`` with every line break that ``str.splitlines`` knows as ``"\n"`` (CRLF included)."""
-    odd = _ODD_BREAKS if text.isascii() else _ODD_BREAKS + _ODD_BREAKS_NON_ASCII
-    if any(mark in text for mark in odd):
-        return "\n".join(text.splitlines())
-    return text
 
 
 def _split_blocks(text: str, *, truncated: bool) -> list[_Block]:

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-__all__ = ["AnswerStyle", "Label", "Line", "Style", "read_label", "scan", "survey"]
+__all__ = ["AnswerStyle", "Label", "Line", "Style", "plain_line_breaks", "read_label", "scan", "survey"]
 
 # Anchored at a line start, and no two repeats that can match the same characters next to
 # each other: the cost stays linear in the line length even on adversarial text.
@@ -56,6 +56,9 @@ _LINE_COUNT_STEPS = (0, 1, 2)
 # without bound. A lookup costs a fraction of reading the head again (0.1 against 1 us).
 _MAX_HEADS = 4096
 _FENCES = ("```", "~~~")
+# What str.splitlines() takes for a line break besides "\n"; the parsers work on "\n" only.
+_ODD_BREAKS = ("\r", "\v", "\f", "\x1c", "\x1d", "\x1e")
+_ODD_BREAKS_NON_ASCII = ("\x85", "\u2028", "\u2029")
 _new_tuple = tuple.__new__  # Line(...) without its Python-level __new__: ~60 of these an answer
 
 
@@ -128,6 +131,14 @@ def scan(text: str) -> list[Line]:
             lines.append(_new_tuple(Line, (start, -1, None, None, -1)))
         header = None
     return lines
+
+
+def plain_line_breaks(text: str) -> str:
+    """``text`` with every line break that ``str.splitlines`` knows as ``"\\n"`` (CRLF included)."""
+    odd = _ODD_BREAKS if text.isascii() else _ODD_BREAKS + _ODD_BREAKS_NON_ASCII
+    if any(mark in text for mark in odd):
+        return "\n".join(text.splitlines())
+    return text
 
 
 def read_label(line: str) -> tuple[Label, str] | None:
