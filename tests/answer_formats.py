@@ -117,7 +117,9 @@ FORMATS = [
     ),
     AnswerFormat(
         "numbered_bold",
-        lambda i, ins, inp, out: f"{i}. **Instruction:** {ins}\n{i}. **Input:** {inp}\n{i}. **Output:** {out}",
+        lambda i, ins, inp, out: (
+            f"{i}. **Instruction:** {ins}\n{i}. **Input:** {inp}\n{i}. **Output:** {out}"
+        ),
         frozenset({"emph-pre"}),
     ),
     AnswerFormat(
@@ -174,7 +176,9 @@ FORMATS = [
 FORMATS_BY_NAME = {f.name: f for f in FORMATS}
 
 # what the parser reads as "no input" (see parse._NO_INPUT); a generated input never is one
-_MEANS_NO_INPUT = re.compile(r"[<(\[]?\s*(no\s*input|n/?a|none|nil|null|empty|-+)\s*[>)\]]?\.?", re.IGNORECASE)
+_MEANS_NO_INPUT = re.compile(
+    r"[<(\[]?\s*(no\s*input|n/?a|none|nil|null|empty|-+)\s*[>)\]]?\.?", re.IGNORECASE
+)
 
 
 def well_formed(fmt: AnswerFormat, fields: Sequence[Sequence[Sequence[Fragment]]]) -> list[Item]:

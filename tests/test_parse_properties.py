@@ -9,10 +9,10 @@ steps, code blocks with numbered lines, paragraph breaks), renders them in each 
 
 from __future__ import annotations
 
-from answer_formats import FORMATS, FRAGMENTS, Fragment, well_formed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from answer_formats import FORMATS, FRAGMENTS, Fragment, well_formed
 from synthgen.recipes.parse import parse_numbered_tasks
 
 # x 12 formats: a few thousand parsed answers, in a few seconds

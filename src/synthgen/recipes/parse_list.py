@@ -46,7 +46,9 @@ MAX_SKIP = 3  # an item line may skip up to two numbers: 4, 5, 8 is still one li
 _ITEM = re.compile(r"[ \t]*[*_]{0,2}(?P<number>\d{1,4})[ \t]?[.)][*_]{0,2}(?:[ \t]+(?P<rest>.*))?$")
 
 
-def parse_instruction_list(text: str, *, truncated: bool = False, first_number: int | None = None) -> ParseResult:
+def parse_instruction_list(
+    text: str, *, truncated: bool = False, first_number: int | None = None
+) -> ParseResult:
     """Instructions of a bare numbered list (see the module docstring)."""
     items = _items(plain_line_breaks(text).split("\n"), first_number)
     result = ParseResult()

@@ -39,7 +39,9 @@ _LABEL_HEAD = (
     r"(?:[ \t]+\#?(?P<post>\d{1,4}))?(?P<trail>[ \t*_]*):(?P<close>[*_]{0,3})[ \t]*"
 )
 _SEPARATOR = r"[ \t]*(?:-{3,}|\*{3,}|_{3,}|={3,}|\#{1,6})[ \t]*$"
-_HEADER = r"[ \t]*(?:(?P<hmark>[#*_])[#*_ \t]*)?(?P<hword>task|example|item)[ \t]*\#?\d{1,4}(?!\d)(?P<tail>.*)"
+_HEADER = (
+    r"[ \t]*(?:(?P<hmark>[#*_])[#*_ \t]*)?(?P<hword>task|example|item)[ \t]*\#?\d{1,4}(?!\d)(?P<tail>.*)"
+)
 _FENCE = r"[ \t]*(?:```|~~~)"
 # One search over the whole answer (with "\n" put before it): starting with a literal "\n"
 # lets the regex engine jump from line to line in C; only these lines reach Python.
@@ -165,7 +167,9 @@ def _label(match: re.Match[str], group: str | int) -> Label:
 
 
 def _read_head(match: re.Match[str]) -> Label:
-    lead, pre, mid, word, post, trail, close = match.group("lead", "pre", "mid", "word", "post", "trail", "close")
+    lead, pre, mid, word, post, trail, close = match.group(
+        "lead", "pre", "mid", "word", "post", "trail", "close"
+    )
     if "#" in lead:
         markup = "heading"
     elif lead.endswith(("*", "_")) or "*" in (decor := f"{mid or ''}{trail}{close}") or "_" in decor:
@@ -260,12 +264,16 @@ def survey(labels: Sequence[tuple[int, Label | None]]) -> AnswerStyle:
 
 
 def _complete(
-    open_by_style: dict[Style, _OpenInstruction], label: Label, tallies: dict[Style, _Tally], result: AnswerStyle
+    open_by_style: dict[Style, _OpenInstruction],
+    label: Label,
+    tallies: dict[Style, _Tally],
+    result: AnswerStyle,
 ) -> None:
     """An Output label completes the open item of its own style, or is a loose field of numbered ones."""
     pending = open_by_style.get(label.style)
     if pending is not None and (
-        pending.number is None or (label.number is not None and label.number - pending.number in _LINE_COUNT_STEPS)
+        pending.number is None
+        or (label.number is not None and label.number - pending.number in _LINE_COUNT_STEPS)
     ):
         del open_by_style[label.style]
         _count(tallies, label.style, pending.at, result, loose=None)
@@ -294,7 +302,9 @@ def _loose_field_style(style: Style, tally: _Tally) -> Style:
     return max(votes, key=lambda s: (votes[s], s.markup == style.markup))  # max keeps the first of equals
 
 
-def _choose_styles(result: AnswerStyle, tallies: dict[Style, _Tally], labels: Sequence[tuple[int, Label | None]]) -> None:
+def _choose_styles(
+    result: AnswerStyle, tallies: dict[Style, _Tally], labels: Sequence[tuple[int, Label | None]]
+) -> None:
     """Main style: most items, earliest first on a tie; field style: same style when it has items."""
     for style, tally in tallies.items():
         result.field_style[style] = style if tally.same_style_items else _loose_field_style(style, tally)
