@@ -53,24 +53,16 @@ Rules (each one exists because models really write it that way):
   not, as Alpaca does: a cut-off answer may look complete. It counts in
   ``dropped_truncated``, not in ``unparsed_blocks``.
 
-What cannot be told apart (and so is read as structure): a field line that is a label of
-the answer's own style with the item's number (or, in an unnumbered style, any label of
-that style in the same order), a separator line inside a field, and a task header as the
-last line of an output right before the next item.
+What cannot be told apart, and so is read as structure (the property tests,
+``tests/test_parse_properties.py``, leave exactly these out): a field line that is a label
+of the answer's own style (with the item's number, where the style numbers them); a
+separator line inside a field; a task header as the last line of an output, right before
+the next item, or shaped like the answer's own task headers; lines of another label style
+that form more items than the answer has (they then are its style); and paragraphs after
+the last output (below).
 
-Trailing prose (the known ambiguity). After the last output, text separated by a blank
-line could be more of the output (a second paragraph, a code block) or a sign-off
-("I hope these help!"). We cut trailing paragraphs of the last output only when
-
-1. the paragraph starts like a sign-off (``I hope``, ``Let me know``, ``Feel free``,
-   ``These tasks``, ``Note:`` ...; see ``_SIGN_OFF``), or
-2. the structure says so: at least two other outputs in the response, none with a
-   paragraph break, and the last output has exactly one break followed by at most two
-   short lines.
-
-Otherwise the text stays in the output (losing real content is worse than keeping an
-occasional sentence that the filters or a reviewer can still catch). Prose glued to the
-output without a blank line is kept, and prose after a separator line is dropped.
+Trailing prose after the last output (a sign-off, or more of the output?) is cut by the
+rules of :mod:`synthgen.recipes.parse_trailing`.
 """
 
 from __future__ import annotations
@@ -78,7 +70,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from synthgen.recipes.parse_styles import AnswerStyle, Label, Line, Style, plain_line_breaks, scan, survey
+from synthgen.recipes.parse_lines import Label, Line, Style, plain_line_breaks, scan
+from synthgen.recipes.parse_styles import AnswerStyle, survey
+from synthgen.recipes.parse_trailing import without_trailing_prose
 from synthgen.records import Candidate
 
 __all__ = ["ParseResult", "parse_numbered_tasks"]
@@ -89,18 +83,8 @@ _NO_INPUT = re.compile(
     re.IGNORECASE,
 )
 _NO_INPUT_MAX_CHARS = 40  # longer inputs are real text; don't even try the pattern
-_SIGN_OFF = re.compile(
-    r"[*_\"' \t]*(?:i hope|hope (?:this|these|that)|let me know|feel free|please let|"
-    r"if you (?:need|want|would|['\u2019]d|have)|would you like|these (?:\d+ )?(?:tasks|examples|instructions)|"
-    r"this (?:list|set)|each (?:of these|task)|all (?:of )?these|i(?:['\u2019]ve| have) (?:created|written|"
-    r"generated|included|tried|provided)|note:|enjoy|happy to|good luck)",
-    re.IGNORECASE,
-)
-_FENCE = re.compile(r"[ \t]*(?:```|~~~)")
 
 _ORDER = {"instruction": 0, "input": 1, "output": 2}
-_MAX_TRAILING_LINES = 2
-_MAX_TRAILING_WORDS = 40
 
 
 @dataclass
@@ -270,53 +254,18 @@ def _means_no_input(text: str) -> bool:
     return len(text) <= _NO_INPUT_MAX_CHARS and _NO_INPUT.fullmatch(text) is not None
 
 
-def _paragraph_breaks(lines: list[str]) -> list[int]:
-    """Indexes of blank lines outside code fences, ignoring leading/trailing blank lines."""
-    breaks, in_fence, seen_text = [], False, False
-    for index, line in enumerate(lines):
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        if not line.strip():
-            if seen_text and not in_fence:
-                breaks.append(index)
-        else:
-            seen_text = True
-    # blank lines at the end are not breaks between paragraphs
-    last_text = max((i for i, line in enumerate(lines) if line.strip()), default=-1)
-    return [i for i in breaks if i < last_text]
-
-
-def _output_lines(block: _Block, text: str) -> list[str]:
-    return text[block.starts["output"] : block.ends["output"]].split("\n")
-
-
 def _trim_trailing_prose(blocks: list[_Block], text: str) -> None:
-    """Cut a sign-off from the last output (the two rules of the module docstring)."""
+    """Cut a sign-off from the last output (see :mod:`~synthgen.recipes.parse_trailing`)."""
     last = blocks[-1]
     if "output" not in last.starts:
         return
     lines = _output_lines(last, text)
-    kept = len(lines)
-    while (breaks := _paragraph_breaks(lines)) and _SIGN_OFF.match(_first_text(lines, breaks[-1])):
-        del lines[breaks[-1] :]
-    breaks = _paragraph_breaks(lines)
-    if len(breaks) == 1:
-        others = [_output_lines(b, text) for b in blocks[:-1] if "output" in b.starts]
-        if _looks_like_appended_prose(lines[breaks[0] :], others):
-            del lines[breaks[0] :]
-    if len(lines) < kept:  # the kept lines are the first ones of the field
-        last.ends["output"] = last.starts["output"] + len("\n".join(lines))
+    kept = without_trailing_prose(
+        lines, lambda: [_output_lines(b, text) for b in blocks[:-1] if "output" in b.starts]
+    )
+    if len(kept) < len(lines):  # the kept lines are the first ones of the field
+        last.ends["output"] = last.starts["output"] + len("\n".join(kept))
 
 
-def _first_text(lines: list[str], start: int) -> str:
-    return next((line for line in lines[start:] if line.strip()), "")
-
-
-def _looks_like_appended_prose(tail: list[str], other_outputs: list[list[str]]) -> bool:
-    """Rule 2: short tail after a break, while every other output is a single paragraph."""
-    if len(other_outputs) < 2 or any(_paragraph_breaks(out) for out in other_outputs):
-        return False
-    text_lines = [line for line in tail if line.strip()]
-    if len(text_lines) > _MAX_TRAILING_LINES or any(_FENCE.match(line) for line in text_lines):
-        return False
-    return sum(len(line.split()) for line in text_lines) <= _MAX_TRAILING_WORDS
+def _output_lines(block: _Block, text: str) -> list[str]:
+    return text[block.starts["output"] : block.ends["output"]].split("\n")

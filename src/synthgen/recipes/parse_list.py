@@ -22,11 +22,12 @@ Rules:
   check keeps embedded lists whole.
 - An item is its line and the lines right after it, up to a blank line or the next item;
   unnumbered text after a blank line is prose and ignored (a preamble, "I hope these
-  help!"). An ``Instruction:`` label at the start of an item is dropped; an ``Input:`` or
-  ``Output:`` line ends the instruction (the rest of that item is not an instruction).
+  help!"). An ``Instruction:`` label at the start of an item is dropped; a later ``Input:``
+  or ``Output:`` line ends the instruction (the rest of that item is not an instruction).
 - ``first_number=N``: the prompt ended in ``N.``, so the text before the first item line
-  is item N's instruction when the first item line is ``N+1``, or when there is none (and
-  the text does not end with ``:``, like "Here are more tasks:"). Without it, text before the first item line
+  is item N's instruction when the first item line is ``N+1`` right after it (no blank
+  line between), or when there is none; not when it ends with ``:`` ("Here are more
+  tasks:"). Without it, text before the first item line
   is prose. The first item line may carry any number (a model that starts over at 1).
 - An empty item counts in ``unparsed_blocks``; ``truncated=True`` drops the last item
   (``dropped_truncated``), as in :func:`~synthgen.recipes.parse.parse_numbered_tasks`.
@@ -37,12 +38,13 @@ from __future__ import annotations
 import re
 
 from synthgen.recipes.parse import ParseResult
-from synthgen.recipes.parse_styles import plain_line_breaks, read_label
+from synthgen.recipes.parse_lines import plain_line_breaks, read_label
 from synthgen.records import Candidate
 
 __all__ = ["MAX_SKIP", "parse_instruction_list"]
 
 MAX_SKIP = 3  # an item line may skip up to two numbers: 4, 5, 8 is still one list
+_INSTRUCTION_LABEL = re.compile(r"^[*_]{0,2}instruction[*_]{0,2}:[*_]{0,2}[ \t]*", re.IGNORECASE)
 _ITEM = re.compile(r"[ \t]*[*_]{0,2}(?P<number>\d{1,4})[ \t]?[.)][*_]{0,2}(?:[ \t]+(?P<rest>.*))?$")
 
 
@@ -73,7 +75,8 @@ def _items(lines: list[str], first_number: int | None) -> list[list[str]]:
     for line in lines:
         match = _ITEM.match(line)
         if match is not None and _next_in_list(number, int(match["number"])):
-            if number is None and _continues_prompt(leading, first_number, int(match["number"])):
+            glued = current is leading  # no blank line between the leading text and this line
+            if number is None and glued and _continues_prompt(leading, first_number, int(match["number"])):
                 items.append(leading)
             number = int(match["number"])
             current = [match["rest"] or ""]
@@ -100,15 +103,12 @@ def _continues_prompt(leading: list[str], first_number: int | None, number: int 
 
 
 def _instruction(lines: list[str]) -> str:
-    """The item's text up to an Input/Output label, without an Instruction label."""
-    kept: list[str] = []
-    for index, line in enumerate(lines):
+    """The item's text without an ``Instruction:`` label, up to an Input/Output label line."""
+    first, *rest = lines
+    kept = [_INSTRUCTION_LABEL.sub("", first, count=1)]
+    for line in rest:
         found = read_label(line)
-        if found is not None:
-            label, rest = found
-            if label.kind != "instruction":
-                break
-            if index == 0:
-                line = rest
+        if found is not None and found[0].kind != "instruction":
+            break
         kept.append(line)
     return "\n".join(kept).strip()
