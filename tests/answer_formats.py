@@ -193,17 +193,23 @@ def well_formed(fmt: AnswerFormat, fields: Sequence[Sequence[Sequence[Fragment]]
     """
     kept = [[[f for f in field if f.style not in fmt.owns and (f.header is None or f.header != fmt.header)]
              for field in item] for item in fields]  # fmt: skip
-    foreign = _foreign_instructions(kept)
+    while True:  # dropping lines may drop items, which may make other lines too many
+        kept = [item for item in kept if _join(item[0])]  # an item needs an instruction
+        foreign = _foreign_instructions(kept)
+        if all(count <= len(kept) for count in foreign.values()):
+            break
+        kept = [
+            [[f for f in field if not _too_many(f, foreign, len(kept))] for field in item] for item in kept
+        ]
     items = []
     for number, (instruction, shown_input, output) in enumerate(kept, 1):
-        last = number == len(kept)
-        instruction = [f for f in instruction if not _too_many(f, foreign, len(kept))]
-        shown_input = [f for f in shown_input if not _too_many(f, foreign, len(kept))]
-        output = [f for f in output if not _too_many(f, foreign, len(kept)) and not (last and f is BLANK)]
+        if number == len(kept):
+            output = [f for f in output if f is not BLANK]
         while output and (output[-1].header is not None or output[-1] is BLANK):
             output.pop()
-        items.append((_join(instruction), _join(shown_input), _join(output)))
-    return [(ins, "" if _MEANS_NO_INPUT.fullmatch(inp) else inp, out) for ins, inp, out in items if ins]
+        shown = _join(shown_input)
+        items.append((_join(instruction), "" if _MEANS_NO_INPUT.fullmatch(shown) else shown, _join(output)))
+    return items
 
 
 def _foreign_instructions(fields: list[list[list[Fragment]]]) -> dict[str, int]:
