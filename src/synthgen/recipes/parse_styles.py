@@ -62,7 +62,8 @@ def survey(labels: Sequence[tuple[int, Label | None]]) -> AnswerStyle:
     """
     styles = {label.style for _, label in labels if label is not None}
     if len(styles) == 1 and (only := styles.pop()).numbering != "none":
-        # the common case, one numbered style: numbers alone tell items apart (same result)
+        # the common case, one numbered style: numbers alone tell its items apart, so the
+        # reader needs neither ``complete`` nor ``last_main_instruction`` (3x less work here)
         return AnswerStyle(main=only, field_style={only: only})
     tallies: dict[Style, _Tally] = {}
     open_by_style: dict[Style, _OpenInstruction] = {}
