@@ -36,7 +36,7 @@ _FENCE = r"[ \t]*(?:```|~~~)"
 # One search over the whole answer (with "\n" put before it): starting with a literal "\n"
 # lets the regex engine jump from line to line in C; only these lines reach Python. The
 # lookahead lists every character such a line can start with, so that most text lines
-# ("The answer is...", "Q: ...") fail at once instead of in each alternative (-15% time).
+# ("The answer is...", "Q: ...") fail at once instead of in each alternative (~5% less time).
 _LINE = re.compile(
     r"\n(?=[ \t#*_>+\-=`~0-9iortea])"
     rf"(?:(?P<label>{_LABEL_HEAD})|(?P<separator>{_SEPARATOR})|(?P<header>{_HEADER})|(?P<fence>{_FENCE}))",
@@ -46,7 +46,7 @@ _ONE_LABEL = re.compile(_LABEL_HEAD, re.IGNORECASE)
 _MAX_HEADER_CHARS = 200  # a longer line is text, not a separator or a task header
 _KINDS = {"instruction": "instruction", "instructions": "instruction", "input": "input"}
 # label heads seen ("3. Output: "), cleared when full: adversarial text must not grow it
-# without bound. A lookup costs a fraction of reading the head again (0.1 against 1 us).
+# without bound. Measured: 0.7 us a label with the lookup, 1.6 us reading the head again.
 _MAX_HEADS = 4096
 _FENCES = ("```", "~~~")
 # What str.splitlines() takes for a line break besides "\n"; the parsers work on "\n" only.
