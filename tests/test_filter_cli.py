@@ -77,6 +77,25 @@ def test_rejected_file_holds_each_reject_with_reason_and_line(dataset: Path, tmp
     assert result.stderr.strip().endswith(f"; rejects in {rejects}")
 
 
+def test_outputs_that_only_start_like_a_refusal_are_kept(tmp_path: Path) -> None:
+    task = "Write a short, friendly message to a friend about your week."
+    human = [
+        {"instruction": task, "input": "", "output": text}
+        for text in (
+            "I can't help but smile at you.",
+            "I cannot see why anyone would disagree.",
+            "I won't write to him again.",
+        )
+    ]
+    refused = {"instruction": task, "input": "", "output": "I'm sorry, but I can't help with that."}
+    source = write_jsonl(tmp_path / "in.jsonl", [*human, refused])
+    out, rejects = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl"
+    result = invoke(source, "-o", out, "--rejected", rejects)
+    assert result.exit_code == 0, result.output
+    assert read_jsonl(out) == human
+    assert read_jsonl(rejects) == [{**refused, "_rejected": {"reason": "refusal", "line": 4}}]
+
+
 def test_lines_are_those_of_the_file_with_blank_lines_and_json_arrays(tmp_path: Path) -> None:
     jsonl = tmp_path / "gaps.jsonl"
     jsonl.write_text(f"\n{json.dumps(KEEP_1)}\n\n{json.dumps(SHORT)}\n", encoding="utf-8")

@@ -166,18 +166,83 @@ def test_every_default_word_and_its_plural_is_blocked(word: str) -> None:
         assert reason_for(f"Please consider the {form} now and answer.") == "blocklisted", form
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("As a language model, I have no feelings.", True),
-        ("  **I'm sorry, but as an AI I can't help.**", True),
-        ("I apologize, but I cannot fulfill this request.", True),
-        ("Sorry, but I won't write that.", True),
-        ("I cannot stress this enough: back up your files.", False),
-        ("I'm sorry, but the shop closes at six.", False),
-        ("Being an AI enthusiast, I read a lot.", False),
-        ("The lab has an AI language model of its own.", False),
-    ],
-)
-def test_is_refusal(text: str, expected: bool) -> None:
-    assert is_refusal(text) is expected
+# Ordinary outputs that start like a refusal: the verb or its object is not about the task.
+NOT_REFUSALS = [
+    "I can't help but smile at you.",
+    "I cannot see why anyone would disagree.",
+    "I won't write to him again.",
+    "I can't help it, I love chocolate.",
+    "I cannot stress this enough: back up your files.",
+    "I cannot believe how fast the year went by!",
+    "I cannot wait to see you on Saturday!",
+    "I can't see anything in this fog.",
+    "I can't answer the phone right now; please leave a message.",
+    "I can't answer your call right now.",
+    "I will not provide my password to anyone.",
+    "I don't have access to my email right now.",
+    "I won't be able to make it to the meeting tomorrow, sorry.",
+    "I am unable to attend, sadly.",
+    "I'm sorry, but the shop closes at six.",
+    "I'm sorry, but I can't make it on Friday.",
+    "I'm sorry, but I won't do that again.",
+    "Sorry, but I can't write back until Monday.",
+    "Sorry, I can't talk right now. I'll call you back later.",
+    "Unfortunately, I can't come to your party on Saturday.",
+    "I'm sorry for your loss. Please let me know if there is anything I can do.",
+    "Being an AI enthusiast, I read a lot.",
+    "As an AI researcher, I study neural networks.",
+    "The lab has an AI language model of its own.",
+    "I can\u2019t help but laugh at that joke.",
+]
+REFUSALS = [
+    "I'm sorry, but I can't help with that.",
+    "I'm sorry, but I cannot fulfill this request.",
+    "I apologize, but I cannot fulfill this request.",
+    "I\u2019m sorry, but I can\u2019t comply with that request.",
+    "Sorry, I can't assist with that request.",
+    "Sorry, but I won't write that.",
+    "My apologies, but I cannot complete this task.",
+    "I'm afraid I can't do that.",
+    "I'm sorry, but I cannot see anything.",
+    "I'm sorry, but I cannot generate more tasks.",
+    "  **I'm sorry, but as an AI I can't help.**",
+    "Unfortunately, I am unable to access real-time data.",
+    "As an AI language model, I cannot browse the internet.",
+    "As an AI, I do not eat.",
+    "As a language model, I have no feelings.",
+    "As a text-based AI, I cannot view images.",
+    "I apologize, but as an AI, I don't have personal opinions.",
+    "I'm just an AI and can't browse the web.",
+    "I can't help with that.",
+    "I'm unable to help with your request.",
+    "I cannot provide medical advice. Please consult a healthcare professional.",
+    "I must decline to write that story.",
+    "I cannot and will not provide instructions for that.",
+    "I'm not able to generate images.",
+    "I am unable to access external links.",
+    "I don't have personal opinions, but it is...",
+    "Here is my answer. As an AI language model, I think both options are fine.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_REFUSALS)
+def test_not_a_refusal(text: str) -> None:
+    assert not is_refusal(text)
+
+
+@pytest.mark.parametrize("text", REFUSALS)
+def test_refusal(text: str) -> None:
+    assert is_refusal(text)
+
+
+def test_a_long_answer_that_opens_with_a_decline_but_no_apology_is_not_a_refusal() -> None:
+    long_answer = "I can't help with that part of the plan, but here is the rest. " + "Step by step. " * 40
+    assert not is_refusal(long_answer)
+    assert is_refusal("I'm sorry, but " + long_answer[0].lower() + long_answer[1:])
+
+
+def test_mock_refusals_are_all_caught() -> None:
+    from synthgen.mock import vocab
+
+    texts = [line.format(topic="the weather") for line in vocab.FLAW_REFUSAL]
+    assert texts and all(is_refusal(text) for text in texts)

@@ -285,6 +285,111 @@ CASES = [
         0,
     ),
     (
+        "labels_in_fields",  # Instructions:/Answer 1:/Answer:/INSTRUCTIONS:/Item 3 lines are field text
+        False,
+        [
+            (
+                "Give a simple recipe for scrambled eggs.",
+                "",
+                "Ingredients: 3 eggs, a knob of butter, salt.\nInstructions: Whisk the eggs with the salt. "
+                "Melt the butter over low heat, add the eggs and stir gently until just set.",
+            ),
+            (
+                "Answer the quiz question and say which option is right.",
+                "Which planet is closest to the sun?\nAnswer 1: Venus\nAnswer 2: Mercury\nAnswer 3: Mars",
+                "Answer 2: Mercury is the closest planet to the sun.",
+            ),
+            (
+                "Read the exchange and answer the last question.\nQ: When did the war end?\nA: In 1945.\n"
+                "Q: Who won?\nAnswer:",
+                "",
+                "The Allies won the Second World War.",
+            ),
+            (
+                "Turn the notes into a recipe card with a title and numbered steps.",
+                "Recipe\nINSTRUCTIONS:\nMash the tuna with mayonnaise, spread it on a tortilla and roll it up.",
+                "## Tuna Wrap\nStep 1. Mash the tuna with the mayonnaise.\nStep 2. Spread it on the tortilla.\n"
+                "Step 3. Roll it up.",
+            ),
+            (
+                "Write a Python loop that prints the first three square numbers.",
+                "",
+                "```python\n1. for n in range(1, 4):\n2.     print(n * n)\n```\nItem 3",
+            ),
+        ],
+        0,
+        0,
+    ),
+    (
+        "heading_labels",  # Alpaca's "### Instruction:" layout; other label styles inside
+        False,
+        [
+            (
+                "Explain how to make a cup of tea, as a short list of steps.",
+                "",
+                "## Steps\n1. Boil fresh water.\n2. Pour it over the tea bag.\nInput: a tea bag and a mug\n"
+                "Output: one cup of tea",
+            ),
+            (
+                "Classify the review as positive or negative.",
+                "**Input:** the food was cold and the waiter was rude.",
+                "Negative",
+            ),
+        ],
+        0,
+        0,
+    ),
+    (
+        "numbered_loose",  # the number on the instruction only, then indented Input:/Output:
+        False,
+        [
+            (
+                "Decide whether the answer to the question is correct.",
+                "Q: What is 7 x 8?\nAnswer 1: 54",
+                "No. 7 x 8 = 56, so the answer 54 is wrong.",
+            ),
+            (
+                "List two uses of vinegar in the kitchen.",
+                "",
+                "Cleaning glass and pickling vegetables.\nResponse 1: not needed",
+            ),
+        ],
+        0,
+        0,
+    ),
+    (
+        "hash_blocks_noise",  # ### blocks; an unnumbered INSTRUCTIONS: line with no output after it is text
+        False,
+        [
+            (
+                "Write the packing list for a weekend camping trip as a checklist.",
+                "",
+                "Item 1\n- tent\n- sleeping bag\nINSTRUCTIONS:\nTick each item when it is in the car.",
+            ),
+            ("Suggest a title for the list.", "1. milk 2. bread", "Item 3"),
+        ],
+        0,
+        0,
+    ),
+    (
+        "suffix_bold",  # **Instruction 1:**, with unnumbered Answer:/Output: lines in outputs
+        False,
+        [
+            (
+                "Translate the sentence into Spanish.",
+                "Good morning, how are you?",
+                "Buenos días, ¿cómo estás?\nAnswer: Buenos días",
+            ),
+            (
+                "Solve the equation and show the steps.",
+                "2x + 3 = 11",
+                "Step 1. Subtract 3: 2x = 8.\nStep 2. Divide by 2: x = 4.\nOutput: x = 4",
+            ),
+        ],
+        0,
+        0,
+    ),
+    (
         "windows_crlf",
         False,
         [
@@ -313,6 +418,69 @@ def test_fixture(
     assert triples(result) == expected
     assert result.dropped_truncated == dropped
     assert result.unparsed_blocks == unparsed
+
+
+# The five reproductions of issue 12: a line of field text that looks like a label.
+ONE = "1. Instruction: Pick one.\n"
+NOINPUT = "1. Input: <noinput>\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # A: an "Instructions:" line in the output
+            ONE + NOINPUT + "1. Output: Ingredients: eggs.\nInstructions: Fry them.",
+            [("Pick one.", "", "Ingredients: eggs.\nInstructions: Fry them.")],
+        ),
+        (  # B: "Answer 1:" lines in the input
+            ONE + "1. Input: Q?\nAnswer 1: Yes.\nAnswer 2: No.\n1. Output: Answer 1.",
+            [("Pick one.", "Q?\nAnswer 1: Yes.\nAnswer 2: No.", "Answer 1.")],
+        ),
+        (  # C: an "Answer:" line in the instruction
+            "1. Instruction: Answer this.\nQ: year?\nAnswer:\n" + NOINPUT + "1. Output: 2011",
+            [("Answer this.\nQ: year?\nAnswer:", "", "2011")],
+        ),
+        (  # D: a bare "Item 3" output line before a ### separator
+            "###\n" + ONE + NOINPUT + "1. Output:\nItem 3\n###\n",
+            [("Pick one.", "", "Item 3")],
+        ),
+        (  # E: an "INSTRUCTIONS:" line in the input
+            ONE + "1. Input: Recipe\nINSTRUCTIONS:\nMash tuna.\n1. Output: Tuna Wrap",
+            [("Pick one.", "Recipe\nINSTRUCTIONS:\nMash tuna.", "Tuna Wrap")],
+        ),
+    ],
+    ids=list("ABCDE"),
+)
+def test_label_like_field_text_of_issue_12(text: str, expected: list[tuple[str, str, str]]) -> None:
+    result = parse_numbered_tasks(text)
+    assert triples(result) == expected
+    assert result.unparsed_blocks == 0
+
+
+def test_a_header_at_the_end_of_the_text_is_text() -> None:
+    assert triples(parse_numbered_tasks(ONE + NOINPUT + "1. Output:\nItem 3")) == [
+        ("Pick one.", "", "Item 3")
+    ]
+
+
+def test_an_unnumbered_instructions_line_in_an_unnumbered_answer_is_text_without_an_output_after_it() -> None:
+    text = "Instruction: Make eggs.\nInput:\nOutput: Boil them.\nInstructions: Peel.\n\nInstruction: Make tea.\nOutput: Steep."
+    assert triples(parse_numbered_tasks(text)) == [
+        ("Make eggs.", "", "Boil them.\nInstructions: Peel."),
+        ("Make tea.", "", "Steep."),
+    ]
+
+
+def test_a_truncated_unnumbered_answer_drops_its_cut_last_item() -> None:
+    text = "Instruction: Make eggs.\nInput:\nOutput: Boil them.\n\nInstruction: Make tea.\nInput: <noinput>\nOutp"
+    result = parse_numbered_tasks(text, truncated=True)
+    assert triples(result) == [("Make eggs.", "", "Boil them.")]
+    assert result.dropped_truncated == 1
+
+
+def test_a_header_between_fields_of_one_item_is_text() -> None:
+    text = "1. Instruction: Pick one.\n**Example 1**\n1. Input: x\n1. Output: y"
+    assert triples(parse_numbered_tasks(text)) == [("Pick one.\n**Example 1**", "x", "y")]
 
 
 def test_every_fixture_is_in_the_table() -> None:

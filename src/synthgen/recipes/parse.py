@@ -9,27 +9,39 @@ Input: the text of one teacher completion, asked to continue a list shaped like
 
 Output: a :class:`ParseResult` with the tasks found, in order, and counts of what was
 dropped. Parsing never raises; text with no recognisable item gives zero candidates.
+(Bare numbered instruction lists are read by :func:`synthgen.recipes.parse_list.parse_instruction_list`.)
 
 Rules (each one exists because models really write it that way):
 
-- A *label line* starts a field: ``Instruction`` / ``Input`` / ``Output`` (or ``Response``,
+- A *label line* looks like ``Instruction`` / ``Input`` / ``Output`` (or ``Response``,
   ``Answer``), any case, then a colon. It may carry a number before (``1.``, ``1)``) or
   after (``Instruction 1:``), markdown bold (``**Instruction:**``, ``**Instruction**:``),
   a heading (``### Instruction:``) or a bullet. The text after the colon and the lines
   that follow, up to the next label, are the field's value: inner newlines are kept,
   surrounding whitespace is stripped, Windows line endings become ``\\n``.
-- ``Instruction`` always starts a new item, so items need no separator between them.
-  ``Input``/``Output`` fill the current item when they come later in the order
-  instruction -> input -> output. Otherwise (a second ``Output:``, or ``Input:`` after
-  the output) the line is *text* of the current field, because outputs quote such lines
-  ("Answer: 42", "Input: [1, 2]") - unless it carries a number other than the item's,
-  which marks a new item whose instruction is missing. Numbers are otherwise ignored:
-  numbering may skip, restart, or count lines (``1. Instruction / 2. Input / 3. Output``).
+- **The answer's own style decides what is a label** (:mod:`~synthgen.recipes.parse_styles`):
+  the style (markup and number position) with the most complete items. Inside an answer
+  written as ``4. Instruction:`` / ``4. Input:`` / ``4. Output:``, lines such as
+  ``Instructions: Fry them.``, ``Answer 1: Yes.``, ``Answer:`` or ``**Input:**`` are field
+  text. Numbered styles also need the item's number: ``4. Input:`` belongs to item 4 (or
+  follows ``4. Instruction`` as ``5. Input:`` when the numbers count lines,
+  ``1. Instruction / 2. Input / 3. Output``). After a numbered Instruction label, unnumbered
+  ``Input:`` / ``Output:`` labels are the fields when that is how the answer's items are
+  written.
+- An Instruction label of the main style starts a new item, so items need no separator
+  between them; unnumbered ones only when an Output label of the style follows before the
+  next item (an ``Instructions:`` line in an output of an unnumbered answer stays text).
+  ``Input``/``Output`` fill the current item in the order instruction -> input -> output.
+  Otherwise (a second ``Output:``, or ``Input:`` after the output) the line is text of the
+  current field - unless it carries another number than the item's, which marks a new item
+  whose instruction is missing. Numbers may otherwise skip or restart.
+- An answer may change style between items only at a separator line, or at a task header
+  shaped like the one before its first item (``### Task 3`` after ``### Task 1``).
 - A separator line (``---``, ``***``, ``###`` alone) ends the current item; text before
   the next label is prose and ignored, like text before the first label ("Here are 20
-  tasks:"). A task header (``### Task 3: Title``, ``**Example 3**``, a bare ``Task 3:``)
-  ends the item only when a label follows it (blank lines aside); otherwise it is text,
-  as in an output that lists "**Example 1:** ... **Example 2:** ...".
+  tasks:"). A task header (``### Task 3: Title``, ``**Example 3**``, a bare ``Item 3``)
+  ends the item only when a label that starts an item follows it (blank lines aside);
+  otherwise it is text, as in an output that lists "**Example 1:** ... **Example 2:** ...".
 - Inside a fenced code block (``` or ~~~) nothing is a label or separator, except a
   *numbered* ``Instruction`` label, which closes a fence the model forgot to close.
 - Inputs meaning "none" (``<noinput>``, ``<No input>``, ``N/A``, ``None``, ``(none)``,
@@ -41,19 +53,16 @@ Rules (each one exists because models really write it that way):
   not, as Alpaca does: a cut-off answer may look complete. It counts in
   ``dropped_truncated``, not in ``unparsed_blocks``.
 
-Trailing prose (the known ambiguity). After the last output, text separated by a blank
-line could be more of the output (a second paragraph, a code block) or a sign-off
-("I hope these help!"). We cut trailing paragraphs of the last output only when
+What cannot be told apart, and so is read as structure (the property tests,
+``tests/test_parse_properties.py``, leave exactly these out): a field line that is a label
+of the answer's own style (with the item's number, where the style numbers them); a
+separator line inside a field; a task header as the last line of an output, right before
+the next item, or shaped like the answer's own task headers; lines of another label style
+that form more items than the answer has (they then are its style); and paragraphs after
+the last output (below).
 
-1. the paragraph starts like a sign-off (``I hope``, ``Let me know``, ``Feel free``,
-   ``These tasks``, ``Note:`` ...; see ``_SIGN_OFF``), or
-2. the structure says so: at least two other outputs in the response, none with a
-   paragraph break, and the last output has exactly one break followed by at most two
-   short lines.
-
-Otherwise the text stays in the output (losing real content is worse than keeping an
-occasional sentence that the filters or a reviewer can still catch). Prose glued to the
-output without a blank line is kept, and prose after a separator line is dropped.
+Trailing prose after the last output (a sign-off, or more of the output?) is cut by the
+rules of :mod:`synthgen.recipes.parse_trailing`.
 """
 
 from __future__ import annotations
@@ -61,42 +70,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from synthgen.recipes.parse_lines import Label, Line, Style, plain_line_breaks, scan
+from synthgen.recipes.parse_styles import AnswerStyle, survey
+from synthgen.recipes.parse_trailing import without_trailing_prose
 from synthgen.records import Candidate
 
 __all__ = ["ParseResult", "parse_numbered_tasks"]
 
-# One line at a time, anchored, and no two repeats that can match the same characters next
-# to each other: the cost stays linear in the line length even on adversarial text.
-# Closing bold is only taken right after the colon ("**Instruction:** x"), so an output
-# that itself starts with markup ("Output: **Example 1:**", "Output: * apples") keeps it.
-_LABEL = re.compile(
-    r"[ \t#*_>+-]*(?:(?P<pre>\d{1,4})[.)][ \t*_]*)?"
-    r"(?P<label>instructions?|input|output|response|answer)"
-    r"(?:[ \t]+\#?(?P<post>\d{1,4}))?[ \t*_]*:[*_]{0,3}[ \t]*(?P<rest>.*)",
-    re.IGNORECASE,
-)
-_SEPARATOR = re.compile(r"[ \t]*(?:-{3,}|\*{3,}|_{3,}|={3,}|\#{1,6})[ \t]*")
-_HEADER = re.compile(r"[ \t#*_]*(?:task|example|item)[ \t]*\#?\d{1,4}(?!\d)(?P<tail>.*)", re.IGNORECASE)
-_FENCE = re.compile(r"[ \t]*(?:```|~~~)")
 _NO_INPUT = re.compile(
     r"[<(\[]?[ \t]*(?:no[ \t_-]*input(?:[ \t]+(?:required|needed|necessary))?|not[ \t]+applicable"
     r"|n/?a|none|nil|null|empty|-+)[ \t]*(?:\.[ \t]*)?[>)\]]?\.?",
     re.IGNORECASE,
 )
-_MAX_HEADER_CHARS = 200  # a longer line is text, not a separator or a task header
 _NO_INPUT_MAX_CHARS = 40  # longer inputs are real text; don't even try the pattern
-_SIGN_OFF = re.compile(
-    r"[*_\"' \t]*(?:i hope|hope (?:this|these|that)|let me know|feel free|please let|"
-    r"if you (?:need|want|would|['\u2019]d|have)|would you like|these (?:\d+ )?(?:tasks|examples|instructions)|"
-    r"this (?:list|set)|each (?:of these|task)|all (?:of )?these|i(?:['\u2019]ve| have) (?:created|written|"
-    r"generated|included|tried|provided)|note:|enjoy|happy to|good luck)",
-    re.IGNORECASE,
-)
 
 _ORDER = {"instruction": 0, "input": 1, "output": 2}
-_ALIASES = {"response": "output", "answer": "output"}
-_MAX_TRAILING_LINES = 2
-_MAX_TRAILING_WORDS = 40
 
 
 @dataclass
@@ -108,34 +96,66 @@ class ParseResult:
     unparsed_blocks: int = 0  # items without an instruction or an Output label
 
 
-@dataclass
 class _Block:
-    """An item being read: field name -> its lines, and the number it was labelled with."""
+    """An item being read: where each field's text is, and how its labels are numbered.
 
-    number: str | None
-    fields: dict[str, list[str]] = field(default_factory=dict)
-    current: str = ""
+    Fields are kept as offsets into the answer (``starts``, ``ends``) and cut out once, at
+    the end. A plain class with slots: ~20 of these an answer, on the hot path.
+    """
 
-    def open(self, name: str, first_line: str) -> None:
-        self.fields[name] = [first_line]
-        self.current = name
+    __slots__ = ("counting", "current", "ends", "field_style", "last_number", "number", "starts")
 
-    def add_line(self, line: str) -> None:
+    def __init__(self, number: int | None, field_style: Style) -> None:
+        self.number = number
+        self.field_style = field_style
+        self.starts: dict[str, int] = {}
+        self.ends: dict[str, int] = {}
+        self.current = ""
+        self.last_number: int | None = None
+        self.counting: bool | None = None  # numbers count lines (1. Instruction / 2. Input / 3. Output)
+
+    def open(self, line: Line, label: Label) -> None:
         if self.current:
-            self.fields[self.current].append(line)
+            self.ends[self.current] = line.start
+            if label.number is not None and self.counting is None:
+                self.counting = label.number != self.number
+        self.starts[label.kind] = line.value_at
+        self.current = label.kind
+        self.last_number = label.number
+
+    def close(self, at: int) -> None:
+        """The item ends where the line at offset ``at`` starts."""
+        self.ends[self.current] = at
+
+    def accepts(self, label: Label) -> bool:
+        """``label`` opens this item's next field: its style, a later field, its number."""
+        if label.style != self.field_style or label.kind in self.starts:
+            return False
+        if _ORDER[label.kind] <= _ORDER[self.current]:
+            return False
+        if label.number is None or self.number is None:
+            return True
+        same = label.number == self.number and self.counting is not True
+        counted = self.last_number is not None and label.number == self.last_number + 1
+        return same or (counted and self.counting is not False)
+
+    def value(self, kind: str, text: str) -> str:
+        start = self.starts.get(kind)
+        return "" if start is None else text[start : self.ends[kind]].strip()
 
 
 def parse_numbered_tasks(text: str, *, truncated: bool = False) -> ParseResult:
     """Parse a completion into candidates; ``truncated`` means ``finish_reason == "length"``."""
-    blocks = _split_blocks(text)
+    text = plain_line_breaks(text)
+    blocks = _split_blocks(text, truncated=truncated)
     result = ParseResult()
     if truncated and blocks:
         blocks.pop()
         result.dropped_truncated = 1
     elif blocks:
-        _trim_trailing_prose(blocks)
+        _trim_trailing_prose(blocks, text)
     for block in blocks:
-        candidate = _to_candidate(block)
+        candidate = _to_candidate(block, text)
         if candidate is None:
             result.unparsed_blocks += 1
         else:
@@ -143,110 +163,90 @@ def parse_numbered_tasks(text: str, *, truncated: bool = False) -> ParseResult:
     return result
 
 
-def _split_blocks(text: str) -> list[_Block]:
-    """Group the lines of ``text`` into items (see the module docstring)."""
-    reader = _LineReader()
-    for line in text.splitlines():
+def _split_blocks(text: str, *, truncated: bool) -> list[_Block]:
+    """Group the answer into items (see the module docstring)."""
+    lines = scan(text)
+    reader = _Reader(survey([(line.start, line.label) for line in lines]), truncated=truncated)
+    for line in lines:
         reader.feed(line)
+    reader.end_block(len(text))
     return reader.blocks
 
 
-class _LineReader:
-    """One pass over the lines: the item being read, code fences, a header on hold."""
+class _Reader:
+    """One walk over the structural lines: the item being read, and the answer's style."""
 
-    def __init__(self) -> None:
+    def __init__(self, style: AnswerStyle, *, truncated: bool) -> None:
+        self.style = style
+        self.field_styles = set(style.field_style.values())
+        self.truncated = truncated
         self.blocks: list[_Block] = []
         self.block: _Block | None = None
-        self.in_fence = False
-        # A task header (and blank lines after it) waits for the next line: a label makes it
-        # the boundary of a new item; anything else makes it text ("**Example 2:**" in an output).
-        self.held: list[str] = []
+        self.first_header: tuple[str, str] | None = None  # the header before the first item
 
-    def feed(self, line: str) -> None:
-        if not line.strip():  # fast path: a blank line never changes the state
-            if self.held:
-                self.held.append(line)
-            else:
-                self._text(line)
-            return
-        label = _LABEL.match(line)
-        if self.in_fence and not _closes_fence(label):
-            self.in_fence = not _FENCE.match(line)
-            self._text(line)
-        elif label is not None:
-            if self.held:
-                self.block, self.held = None, []
-            self.block = _apply_label(self.blocks, self.block, label, line)
-            self.in_fence = bool(_FENCE.match(label["rest"]))
-        elif len(line) <= _MAX_HEADER_CHARS and _SEPARATOR.fullmatch(line):
-            self.block, self.in_fence, self.held = None, False, []
-        elif len(line) <= _MAX_HEADER_CHARS and _is_header(line):
-            self._release_held()
-            self.held = [line]
-        else:
-            self._release_held()
-            self.in_fence = bool(_FENCE.match(line))
-            self._text(line)
+    def feed(self, line: Line) -> None:
+        label = line.label
+        if label is None:  # a separator ends the item; text up to the next label is prose
+            self.end_block(line.start)
+        elif label.kind == "instruction":
+            if self._starts_item(line, label):
+                self._start(line, label, self.style.field_style[label.style])
+        elif self.block is not None and self.block.accepts(label):
+            self.block.open(line, label)
+        elif self._starts_fieldless(line, label):
+            self._start(line, label, label.style)
+        # anything else: the line is text of the current field
 
-    def _release_held(self) -> None:
-        """The held header was not followed by a label: it is text after all."""
-        held, self.held = self.held, []
-        for line in held:
-            self._text(line)
+    def _starts_item(self, line: Line, label: Label) -> bool:
+        """An Instruction label opens a new item (see the module docstring)."""
+        if not self.style.is_active(label.style):
+            return False
+        complete = line.start in self.style.complete
+        if label.style == self.style.main:
+            if self.block is None or line.header or label.number is not None or complete:
+                return True
+            return self.truncated and line.start == self.style.last_main_instruction
+        return self._at_boundary(line) and (label.number is not None or complete)
 
-    def _text(self, line: str) -> None:
+    def _starts_fieldless(self, line: Line, label: Label) -> bool:
+        """An Input/Output label that cannot continue the item opens one without instruction."""
+        if label.style not in self.field_styles:
+            return False
+        if self.block is None:
+            return True
+        if label.style != self.block.field_style:
+            return self._at_boundary(line)
+        return line.header is not None or (label.number is not None and label.number != self.block.number)
+
+    def _at_boundary(self, line: Line) -> bool:
+        """After a separator, or after a task header shaped like the first item's."""
+        return self.block is None or (line.header is not None and line.header == self.first_header)
+
+    def _start(self, line: Line, label: Label, field_style: Style) -> None:
+        if not self.blocks:
+            self.first_header = line.header
+        # a header before the label belongs to the new item, not to the last field
+        self.end_block(line.header_at if line.header else line.start)
+        self.block = _Block(number=label.number, field_style=field_style)
+        self.block.open(line, label)
+        self.blocks.append(self.block)
+
+    def end_block(self, at: int) -> None:
         if self.block is not None:
-            self.block.add_line(line)
+            self.block.close(at)
+        self.block = None
 
 
-def _closes_fence(label: re.Match[str] | None) -> bool:
-    """A numbered Instruction label ends a code fence the model never closed."""
-    if label is None or not label["label"].lower().startswith("instruction"):
-        return False
-    return bool(label["pre"] or label["post"])
-
-
-def _is_header(line: str) -> bool:
-    """``### Task 3: Title`` / ``**Example 3**`` / a bare ``Task 3:`` line.
-
-    Without markdown markup only a bare header counts: "Task 1: buy milk" inside an output
-    (a to-do list) is text.
-    """
-    match = _HEADER.match(line)
-    if match is None:
-        return False
-    has_markup = line.lstrip(" \t")[:1] in ("#", "*", "_")
-    return has_markup or match["tail"].strip(" \t*_") in ("", ".", ":", ")")
-
-
-def _apply_label(blocks: list[_Block], block: _Block | None, label: re.Match[str], line: str) -> _Block:
-    """Open a field for ``label``: in ``block``, in a new block, or as text of the current field."""
-    name = label["label"].lower()
-    name = _ALIASES.get(name, name.rstrip("s"))
-    number = label["pre"] or label["post"]
-    if block is not None and name != "instruction":
-        if name not in block.fields and _ORDER[name] > _ORDER.get(block.current, -1):
-            block.open(name, label["rest"])
-            return block
-        if number is None or number == block.number:
-            block.add_line(line)
-            return block
-    block = _Block(number=number)
-    block.open(name, label["rest"])
-    blocks.append(block)
-    return block
-
-
-def _to_candidate(block: _Block) -> Candidate | None:
+def _to_candidate(block: _Block, text: str) -> Candidate | None:
     """A candidate if the block has a non-empty instruction and an Output label."""
-    instruction = _value(block, "instruction")
-    if not instruction or "output" not in block.fields:
+    instruction = block.value("instruction", text)
+    if not instruction or "output" not in block.starts:
         return None
-    raw_input = _value(block, "input")
+    raw_input = block.value("input", text)
     return Candidate(
         instruction=instruction,
         input="" if _means_no_input(raw_input) else raw_input,
-        output=_value(block, "output"),
+        output=block.value("output", text),
     )
 
 
@@ -254,48 +254,18 @@ def _means_no_input(text: str) -> bool:
     return len(text) <= _NO_INPUT_MAX_CHARS and _NO_INPUT.fullmatch(text) is not None
 
 
-def _value(block: _Block, name: str) -> str:
-    return "\n".join(block.fields.get(name, ())).strip()
-
-
-def _paragraph_breaks(lines: list[str]) -> list[int]:
-    """Indexes of blank lines outside code fences, ignoring leading/trailing blank lines."""
-    breaks, in_fence, seen_text = [], False, False
-    for index, line in enumerate(lines):
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        if not line.strip():
-            if seen_text and not in_fence:
-                breaks.append(index)
-        else:
-            seen_text = True
-    # blank lines at the end are not breaks between paragraphs
-    last_text = max((i for i, line in enumerate(lines) if line.strip()), default=-1)
-    return [i for i in breaks if i < last_text]
-
-
-def _trim_trailing_prose(blocks: list[_Block]) -> None:
-    """Cut a sign-off from the last output (the two rules of the module docstring)."""
-    lines = blocks[-1].fields.get("output")
-    if not lines:
+def _trim_trailing_prose(blocks: list[_Block], text: str) -> None:
+    """Cut a sign-off from the last output (see :mod:`~synthgen.recipes.parse_trailing`)."""
+    last = blocks[-1]
+    if "output" not in last.starts:
         return
-    while (breaks := _paragraph_breaks(lines)) and _SIGN_OFF.match(_first_text(lines, breaks[-1])):
-        del lines[breaks[-1] :]
-    breaks = _paragraph_breaks(lines)
-    if len(breaks) == 1 and _looks_like_appended_prose(lines[breaks[0] :], blocks[:-1]):
-        del lines[breaks[0] :]
+    lines = _output_lines(last, text)
+    kept = without_trailing_prose(
+        lines, lambda: [_output_lines(b, text) for b in blocks[:-1] if "output" in b.starts]
+    )
+    if len(kept) < len(lines):  # the kept lines are the first ones of the field
+        last.ends["output"] = last.starts["output"] + len("\n".join(kept))
 
 
-def _first_text(lines: list[str], start: int) -> str:
-    return next((line for line in lines[start:] if line.strip()), "")
-
-
-def _looks_like_appended_prose(tail: list[str], others: list[_Block]) -> bool:
-    """Rule 2: short tail after a break, while every other output is a single paragraph."""
-    other_outputs = [b.fields["output"] for b in others if "output" in b.fields]
-    if len(other_outputs) < 2 or any(_paragraph_breaks(out) for out in other_outputs):
-        return False
-    text_lines = [line for line in tail if line.strip()]
-    if len(text_lines) > _MAX_TRAILING_LINES or any(_FENCE.match(line) for line in text_lines):
-        return False
-    return sum(len(line.split()) for line in text_lines) <= _MAX_TRAILING_WORDS
+def _output_lines(block: _Block, text: str) -> list[str]:
+    return text[block.starts["output"] : block.ends["output"]].split("\n")
