@@ -247,3 +247,31 @@ def test_killed_and_resumed_writes_each_row_and_sample_once(tmp_path: Path, mock
     assert out.read_bytes() == reference.read_bytes()
     meta = read_jsonl(out.with_name("out.jsonl.meta.jsonl"))
     assert [(m["row"], m["sample"]) for m in meta] == [(r, s) for r in range(120) for s in range(2)]
+
+
+def test_two_stage_self_instruct_instructions_then_answers(tmp_path: Path, mock_server: Any) -> None:
+    """generate --mode instructions writes new instructions only; respond answers them (over HTTP)."""
+    instructions, answers = tmp_path / "ins.jsonl", tmp_path / "ans.jsonl"
+    result = run_cli(
+        "generate", "--teacher", "mock", "--mode", "instructions", "-n", "60", "-o", instructions, "-q"
+    )
+    assert result.exit_code == 0, result.output
+    rows = read_jsonl(instructions)
+    assert len(rows) == 60 and all(r["output"] == "" and r["input"] == "" and r["instruction"] for r in rows)
+    assert len({r["instruction"] for r in rows}) == 60
+    counts = _report(instructions)["last_run"]["counts"]
+    assert (
+        counts["candidates"]
+        == counts["kept"]
+        + sum(counts["rejected"].values())
+        + counts["duplicates_exact"]
+        + counts["duplicates_similar"]
+        + counts["unused_after_target"]
+    )
+    assert "empty_output" not in counts["rejected"]
+    server = mock_server()
+    result = run_cli("respond", instructions, "--base-url", server.url, "--model", "m", "-o", answers, "-q")
+    assert result.exit_code == 0, result.output
+    answered = read_jsonl(answers)
+    assert [r["instruction"] for r in answered] == [r["instruction"] for r in rows]
+    assert all(r["output"].strip() for r in answered)

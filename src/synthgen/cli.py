@@ -116,6 +116,7 @@ def generate(
     top_p: float | None = _opt(S, "top_p", "--top-p"),
     max_tokens: int | None = _opt(S, "max_tokens", "--max-tokens"),
     seed: int | None = _opt(S, "seed", "--seed"),
+    mode: str | None = _opt(S, "mode", "--mode"),
     seeds: Path | None = _opt(S, "seeds", "--seeds"),
     prompt: Path | None = _opt(S, "prompt", "--prompt"),
     examples_per_prompt: int | None = _opt(S, "examples_per_prompt", "--examples-per-prompt"),

@@ -153,6 +153,9 @@ class Settings(FilterOptions, TeacherOptions, RunOutputOptions):
     """Options of ``synthgen generate``."""
 
     # prompt
+    mode: Literal["tasks", "instructions"] = Field(
+        "tasks", description="tasks: instruction, input and output; instructions: new instructions only."
+    )
     seeds: Path | None = Field(None, description="Seed tasks file (.jsonl or .json) [bundled].")
     prompt: Path | None = Field(None, description="Prompt template file [bundled].")
     examples_per_prompt: int = Field(3, ge=1, le=20, description="Examples shown per request.")
@@ -179,6 +182,8 @@ class Settings(FilterOptions, TeacherOptions, RunOutputOptions):
         )  # fmt: skip
         data: dict[str, Any] = {k: getattr(self, k) for k in keys}
         data["teacher"] = kind
+        if self.mode != "tasks":  # only when set, so files made before the option still resume
+            data["mode"] = self.mode
         data["prompt"] = hashlib.sha256(prompt_text.encode()).hexdigest()[:16]
         data["seeds"] = seeds_digest
         return data

@@ -18,8 +18,10 @@ def data_dir(kind: str) -> Path:
     return Path(__file__).resolve().parents[2] / kind
 
 
-def default_prompt_path() -> Path:
-    return data_dir("prompts") / "self_instruct.txt"
+def default_prompt_path(mode: str = "tasks") -> Path:
+    """The bundled template of ``generate --mode tasks`` or ``--mode instructions``."""
+    name = "self_instruct_instructions.txt" if mode == "instructions" else "self_instruct.txt"
+    return data_dir("prompts") / name
 
 
 def default_seeds_path() -> Path:

@@ -20,7 +20,7 @@ def run_generate(settings: Settings) -> SessionResult:
     kind = settings.teacher_kind()  # fail fast on a missing teacher, before touching any file
     seeds_path = settings.seeds or default_seeds_path()
     seeds = load_seeds(seeds_path)
-    template = load_template(settings.prompt or default_prompt_path())
+    template = load_template(settings.prompt or default_prompt_path(settings.mode))
     content = settings.content_fields(
         kind=kind, prompt_text=template.text, seeds_digest=seeds_digest(seeds_path)
     )
@@ -31,6 +31,7 @@ def run_generate(settings: Settings) -> SessionResult:
         tasks_per_request=settings.tasks_per_request,
         similarity_threshold=settings.similarity_threshold,
         filters=FilterOptions.model_validate(settings.model_dump(include=set(FilterOptions.model_fields))),
+        mode=settings.mode,
     )
 
     def make_recipe(existing: ExistingOutput) -> SelfInstruct:

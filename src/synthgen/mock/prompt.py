@@ -111,3 +111,12 @@ def _count_before(text: str, position: int) -> tuple[int, int | None] | None:
 def _example_instructions(prompt: str) -> list[str]:
     """The instructions of the ``N. Instruction: ...`` example blocks shown in ``prompt``."""
     return [m[1] for m in map(_EXAMPLE_LINE.match, prompt.splitlines()) if m]
+
+
+_INSTRUCTIONS_ONLY = re.compile(r"\bonly the (?:new )?instructions\b", re.I)
+
+
+def wants_instructions_only(prompt: str) -> bool:
+    """True for a prompt that asks for new instructions alone, as a bare numbered list
+    (``generate --mode instructions``: "Write only the instructions ...")."""
+    return _INSTRUCTIONS_ONLY.search(prompt) is not None

@@ -17,7 +17,7 @@ from typing import Literal, NamedTuple, TypeVar
 from synthgen.mock import vocab
 from synthgen.mock.answers import math_reply, math_trace, plain_trace, wrong_value
 from synthgen.mock.math_tasks import _MATH
-from synthgen.mock.prompt import _example_instructions, requested_task_count
+from synthgen.mock.prompt import _example_instructions, requested_task_count, wants_instructions_only
 from synthgen.mock.slots import _Slots
 from synthgen.mock.word_problems import solve_question
 from synthgen.recipes.prompts import NO_INPUT  # the marker our prompt shows for an empty input
@@ -53,6 +53,8 @@ _STYLES = (
     "Instruction {i}: {ins}\nInput {i}: {inp}\nOutput {i}: {out}",
 )
 _STYLE_CUM_WEIGHTS = (0.8, 0.9, 1.0)
+# A bare list of instructions, for prompts that ask for instructions only.
+_BARE_STYLE = "{i}. {ins}"
 
 
 def truncate_to_tokens(text: str, max_tokens: int) -> tuple[str, bool]:
@@ -218,6 +220,8 @@ def _flawed_item(kind: str, rng: random.Random, examples: list[str], earlier: li
 def _task_list(prompt: str, count: int, rng: random.Random) -> str:
     """``count`` numbered task blocks, with the occasional flawed item and prose around them."""
     style = rng.choices(_STYLES, cum_weights=_STYLE_CUM_WEIGHTS)[0]
+    if wants_instructions_only(prompt):
+        style = _BARE_STYLE
     examples: list[str] | None = None  # parsed from the prompt only if a copy is wanted
     earlier: list[str] = []
     blocks = []
@@ -232,7 +236,7 @@ def _task_list(prompt: str, count: int, rng: random.Random) -> str:
             earlier.append(instruction)
         block = style.format(i=number, ins=instruction, inp=shown_input, out=output)
         blocks.append(block.rstrip())  # an empty output leaves "Output:" with no trailing space
-    text = "\n\n".join(blocks)
+    text = ("\n" if style is _BARE_STYLE else "\n\n").join(blocks)
     if rng.random() < _PREAMBLE_RATE:
         text = rng.choice(vocab.PREAMBLE).format(n=count) + "\n\n" + text
     if rng.random() < _POSTSCRIPT_RATE:

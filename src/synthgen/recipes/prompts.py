@@ -29,8 +29,11 @@ class PromptTemplate:
     path: Path
     text: str
 
-    def render(self, examples: list[Example], num_tasks: int) -> str:
-        blocks = "\n\n".join(format_example(i, ex) for i, ex in enumerate(examples, start=1))
+    def render(self, examples: list[Example], num_tasks: int, *, instructions_only: bool = False) -> str:
+        if instructions_only:  # a bare numbered list, the shape the answer should take
+            blocks = "\n".join(f"{i}. {ex.instruction.strip()}" for i, ex in enumerate(examples, start=1))
+        else:
+            blocks = "\n\n".join(format_example(i, ex) for i, ex in enumerate(examples, start=1))
         return self.text.replace("{examples}", blocks).replace("{num_tasks}", str(num_tasks))
 
 
@@ -81,5 +84,9 @@ def sample_examples(
     return examples
 
 
-def build_messages(template: PromptTemplate, examples: list[Example], num_tasks: int) -> list[Message]:
-    return [{"role": "user", "content": template.render(examples, num_tasks)}]
+def build_messages(
+    template: PromptTemplate, examples: list[Example], num_tasks: int, *, instructions_only: bool = False
+) -> list[Message]:
+    return [
+        {"role": "user", "content": template.render(examples, num_tasks, instructions_only=instructions_only)}
+    ]

@@ -5,19 +5,25 @@ Plan: each request shows the teacher ``examples_per_prompt`` tasks sampled from 
 new ones. Screen: parse the numbered list, apply the heuristic filters, drop exact
 duplicates and near-duplicates (ROUGE-L F > threshold against the pool of seeds and kept
 instructions), keep the rest as Alpaca rows.
+
+``mode="instructions"`` is self-instruct's first stage on its own: the teacher writes a bare
+numbered list of new instructions (no inputs, no answers), kept with an empty ``output`` for
+``synthgen respond`` to answer later, possibly with another model.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from typing import Literal
 
 from synthgen.config import FilterOptions
 from synthgen.dedup import ExactIndex, RougeIndex, normalize_key
 from synthgen.engine.recipe import Answer, Request, Row, Verdict
 from synthgen.errors import TransientTeacherError
-from synthgen.recipes.filters import Filter, default_filters, first_rejection
+from synthgen.recipes.filters import Filter, default_filters, empty_output, first_rejection
 from synthgen.recipes.parse import parse_numbered_tasks
+from synthgen.recipes.parse_list import parse_instruction_list
 from synthgen.recipes.prompts import PromptTemplate, build_messages, sample_examples
 from synthgen.records import AlpacaRecord, Candidate, Completion, SeedTask
 
@@ -32,9 +38,11 @@ class SelfInstructScreen:
     filters: list[Filter]
     rouge: RougeIndex
     exact: ExactIndex
+    instructions_only: bool = False
 
     def screen(self, answer: Answer, limit: int) -> Verdict:
-        parsed = parse_numbered_tasks(answer.text, truncated=answer.truncated)
+        parse = parse_instruction_list if self.instructions_only else parse_numbered_tasks
+        parsed = parse(answer.text, truncated=answer.truncated)
         verdict = Verdict(candidates=len(parsed.candidates), truncated_dropped=parsed.dropped_truncated)
         verdict.unparseable = not parsed.candidates
         for position, candidate in enumerate(parsed.candidates):
@@ -77,6 +85,7 @@ class SelfInstructScreenFactory:
     filters: FilterOptions
     pool: list[str]  # instructions already in the pool: seeds, then kept rows
     keys: list[str]  # exact keys of kept rows
+    instructions_only: bool = False
 
     def __call__(self) -> SelfInstructScreen:
         rouge = RougeIndex(self.threshold)
@@ -84,7 +93,10 @@ class SelfInstructScreenFactory:
         exact = ExactIndex()
         for key in self.keys:
             exact.add(key)
-        return SelfInstructScreen(default_filters(self.filters), rouge, exact)
+        filters = default_filters(self.filters)
+        if self.instructions_only:  # no output yet: the answer comes later (synthgen respond)
+            filters = [f for f in filters if f is not empty_output]
+        return SelfInstructScreen(filters, rouge, exact, self.instructions_only)
 
 
 @dataclass(frozen=True)
@@ -97,6 +109,7 @@ class SelfInstructOptions:
     tasks_per_request: int
     similarity_threshold: float
     filters: FilterOptions
+    mode: Literal["tasks", "instructions"] = "tasks"
 
 
 class SelfInstruct:
@@ -129,7 +142,10 @@ class SelfInstruct:
             mix_generated=self.options.mix_generated,
             rng=rng,
         )
-        messages = build_messages(self.template, examples, self.options.tasks_per_request)
+        instructions_only = self.options.mode == "instructions"
+        messages = build_messages(
+            self.template, examples, self.options.tasks_per_request, instructions_only=instructions_only
+        )
         return Request(index, messages, meta={"seed_ids": [e.source_id for e in examples]})
 
     def screen_factory(self) -> SelfInstructScreenFactory:
@@ -138,14 +154,13 @@ class SelfInstruct:
             filters=self.options.filters,
             pool=[seed.instruction for seed in self.seeds] + [r.instruction for r in self.existing],
             keys=[normalize_key(r.instruction, r.input) for r in self.existing],
+            instructions_only=self.options.mode == "instructions",
         )
 
     def validate(self, completion: Completion) -> None:
         """Retry an answer cut off (finish_reason "length") before any task could be parsed."""
-        if (
-            completion.finish_reason == "length"
-            and not parse_numbered_tasks(completion.text, truncated=True).candidates
-        ):
+        parse = parse_instruction_list if self.options.mode == "instructions" else parse_numbered_tasks
+        if completion.finish_reason == "length" and not parse(completion.text, truncated=True).candidates:
             raise TransientTeacherError("completion cut off before any task (raise --max-tokens?)")
 
     def observe(self, rows: list[Row]) -> None:
