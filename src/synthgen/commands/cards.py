@@ -7,9 +7,6 @@ import shlex
 import sys
 from pathlib import Path
 
-from synthgen.io.card import write_card
-from synthgen.stats.card_command import card_info, card_path
-
 log = logging.getLogger("synthgen")
 
 
@@ -17,6 +14,10 @@ def write_run_card(output: Path, where: str) -> Path | None:
     """Write the card of ``output`` (``where``: "beside", "readme" or "none"); never fails a run."""
     if where == "none" or not output.exists():
         return None
+    # Imported here: the statistics code is only needed once the run is over (start-up time).
+    from synthgen.io.card import write_card
+    from synthgen.stats.card_command import card_info, card_path
+
     path = output.parent / "README.md" if where == "readme" else card_path(output)
     try:
         info = card_info(output, ["en"])

@@ -64,9 +64,23 @@ Where the code lives (everything above is importable from here):
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from synthgen.dedup.exact import ExactIndex, normalize_key
 from synthgen.dedup.rouge import DEFAULT_THRESHOLD, Match, rouge_l_f, rouge_tokens
-from synthgen.dedup.rouge_index import RougeIndex
+
+if TYPE_CHECKING:
+    from synthgen.dedup.rouge_index import RougeIndex
+
+
+def __getattr__(name: str) -> Any:
+    # RougeIndex needs numpy (~0.1 s to import): loaded on first use, so that importing the
+    # exact keys (the main process of a run) stays cheap.
+    if name == "RougeIndex":
+        from synthgen.dedup.rouge_index import RougeIndex
+
+        return RougeIndex
+    raise AttributeError(f"module 'synthgen.dedup' has no attribute {name!r}")
 
 __all__ = [
     "DEFAULT_THRESHOLD",

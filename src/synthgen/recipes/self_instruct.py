@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from synthgen.config import FilterOptions
-from synthgen.dedup import ExactIndex, RougeIndex, normalize_key
+from synthgen.dedup.exact import ExactIndex, normalize_key
 from synthgen.engine.recipe import Answer, Request, Row, Verdict
 from synthgen.errors import TransientTeacherError
 from synthgen.recipes.filters import Filter, default_filters, empty_output, first_rejection
@@ -26,6 +26,9 @@ from synthgen.recipes.parse import parse_numbered_tasks
 from synthgen.recipes.parse_list import parse_instruction_list
 from synthgen.recipes.prompts import PromptTemplate, build_messages, sample_examples
 from synthgen.records import AlpacaRecord, Candidate, Completion, SeedTask
+
+if TYPE_CHECKING:
+    from synthgen.dedup.rouge_index import RougeIndex
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,10 @@ class SelfInstructScreenFactory:
     instructions_only: bool = False
 
     def __call__(self) -> SelfInstructScreen:
+        # Imported where the screen is built (the screening worker over HTTP): the main
+        # process then starts without numpy and the index (~0.15 s of start-up).
+        from synthgen.dedup.rouge_index import RougeIndex
+
         rouge = RougeIndex(self.threshold)
         rouge.extend(self.pool)
         exact = ExactIndex()
