@@ -82,6 +82,7 @@ def __getattr__(name: str) -> Any:
         return RougeIndex
     raise AttributeError(f"module 'synthgen.dedup' has no attribute {name!r}")
 
+
 __all__ = [
     "DEFAULT_THRESHOLD",
     "ExactIndex",
