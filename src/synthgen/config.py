@@ -13,7 +13,15 @@ import sys
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from synthgen.errors import ConfigError
@@ -46,6 +54,16 @@ class FilterOptions(_Model):
         default_factory=lambda: list(DEFAULT_BLOCKLIST),
         description="Drop instructions containing one of these words (plurals too).",
     )
+
+    @model_validator(mode="after")
+    def _word_range(self) -> FilterOptions:
+        if self.min_instruction_words > self.max_instruction_words:
+            raise ValueError(
+                f"--min-instruction-words ({self.min_instruction_words}) is above "
+                f"--max-instruction-words ({self.max_instruction_words}): every instruction "
+                "would be dropped"
+            )
+        return self
 
 
 class Price(_Model):
@@ -109,6 +127,55 @@ class TeacherOptions(_Model):
                     {"url": url, "guess": host_and_path},
                 )
         return [u.rstrip("/") for u in urls]
+
+    @model_validator(mode="after")
+    def _compatible_options(self, info: ValidationInfo) -> Settings:
+        """Refuse combinations that would silently do something else than asked."""
+        if self.add is not None and self.overwrite:
+            raise ValueError(
+                "--add grows the existing output, --overwrite replaces it: pass only one of them"
+            )
+        if self.add is not None and _num_conflicts_with_add(self, info):
+            raise ValueError(
+                "--add N grows the output by N examples and --num N sets its total size: "
+                "pass only one of them"
+            )
+        if self.mix_generated > self.examples_per_prompt:
+            raise ValueError(
+                f"--mix-generated ({self.mix_generated}) is above --examples-per-prompt "
+                f"({self.examples_per_prompt}): it says how many of the examples shown are generated ones"
+            )
+        self._check_budgets()
+        return self
+
+    def _check_budgets(self) -> None:
+        """Budgets must be enforceable and able to pay for one request's worst case."""
+        if self.max_total_tokens is not None and self.max_total_tokens <= self.max_tokens:
+            raise ValueError(
+                f"--max-total-tokens {self.max_total_tokens} cannot pay for a single request: each "
+                f"reserves its prompt plus --max-tokens ({self.max_tokens}); raise the budget or "
+                "lower --max-tokens"
+            )
+        if self.max_cost is None:
+            return
+        model = self.priced_model()
+        price = self.prices.get(model)
+        if price is None:
+            raise ValueError(
+                f"--max-cost needs the price of model '{model}': add a [prices.\"{model}\"] table "
+                "with input = ... and output = ... (US dollars per million tokens) to the "
+                "--config TOML file"
+            )
+        if self.max_tokens * price.output / 1e6 >= self.max_cost:
+            raise ValueError(
+                f"--max-cost {self.max_cost} cannot pay for a single request: each reserves "
+                f"--max-tokens ({self.max_tokens}) at ${price.output} per million output tokens "
+                "plus its prompt; raise the budget or lower --max-tokens"
+            )
+
+    def priced_model(self) -> str:
+        """The model name prices are looked up under (the mock's is ``mock``)."""
+        return self.model or "mock"
 
     def teacher_kind(self) -> Literal["openai", "mock"]:
         """The teacher to use; never falls back to the mock silently."""
@@ -344,12 +411,27 @@ def load_config_file(path: Path) -> dict[str, Any]:
     return {key.replace("-", "_"): value for key, value in data.items()}
 
 
+def _num_conflicts_with_add(settings: Settings, info: ValidationInfo) -> bool:
+    """Whether ``num`` was set where ``add`` overrides it silently.
+
+    A ``num`` in the config file with ``--add`` on the command line is fine (the flag is the
+    more specific choice); ``--num`` as a flag, or both in the same file, is a contradiction.
+    """
+    if "num" not in settings.model_fields_set:
+        return False
+    flags = (info.context or {}).get("flags")
+    if flags is None:  # built directly, not from a command line
+        return True
+    return "num" in flags or "add" not in flags
+
+
 def build_settings(model: type[_M], overrides: dict[str, Any], config_path: Path | None = None) -> _M:
     """Merge config file and flags (flags win) into a validated settings object."""
     merged: dict[str, Any] = load_config_file(config_path) if config_path else {}
-    merged.update({k: v for k, v in overrides.items() if v is not None})
+    flags = {k: v for k, v in overrides.items() if v is not None}
+    merged.update(flags)
     try:
-        return model.model_validate(merged)
+        return model.model_validate(merged, context={"flags": set(flags)})
     except ValidationError as exc:
         source = str(config_path) if config_path else "options"
         raise ConfigError(format_validation_error(exc, source)) from exc
@@ -363,6 +445,9 @@ def format_validation_error(exc: ValidationError, source: str) -> str:
     """One line per problem: ``source: field: message``."""
     lines = []
     for err in exc.errors():
+        if not err["loc"] and err["type"] == "value_error":
+            lines.append(str(err["ctx"]["error"]))  # a check across options names its flags
+            continue
         field = ".".join(str(p) for p in err["loc"]) or "(root)"
         msg = "unknown option" if err["type"] == "extra_forbidden" else err["msg"]
         name = _FLAG_NAMES.get(field, field.replace("_", "-"))
