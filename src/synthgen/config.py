@@ -399,11 +399,17 @@ class CardSettings(_Model):
 def load_config_file(path: Path) -> dict[str, Any]:
     """Read a TOML config file into a flat dict of option names (``-`` becomes ``_``)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
+        data = tomllib.loads(raw.decode("utf-8"))
     except FileNotFoundError as exc:
         raise ConfigError(f"{path}: config file not found") from exc
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{path}:{line}: not UTF-8 (byte 0x{raw[exc.start]:02x}): a TOML config file must be UTF-8 text"
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
     if isinstance(data.get("generate"), dict):  # allow a [generate] table too
