@@ -1,0 +1,104 @@
+"""What a run leaves on disk: modes that follow the umask, no leftovers from failed runs."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import run_cli, synthgen_cmd
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def _generate(out: Path, *extra: object):
+    return run_cli("generate", "--teacher", "mock", "-o", out, "--quiet", *extra)
+
+
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_data_meta_and_report_follow_the_umask(tmp_path: Path, umask_022: None, overwrite: bool) -> None:
+    out = tmp_path / "a.jsonl"
+    if overwrite:
+        assert _generate(out, "--num", "5").exit_code == 0
+    assert _generate(out, "--num", "20", *(["--overwrite"] if overwrite else [])).exit_code == 0
+    for path in (out, out.with_name("a.jsonl.meta.jsonl"), out.with_name("a.jsonl.report.json")):
+        assert _mode(path) == 0o644, path
+
+
+def test_dedup_and_filter_outputs_follow_the_umask(tmp_path: Path, umask_022: None) -> None:
+    source = tmp_path / "a.jsonl"
+    assert _generate(source, "--num", "10").exit_code == 0
+    assert run_cli("dedup", source, "-o", tmp_path / "d.jsonl").exit_code == 0
+    assert run_cli("filter", source, "-o", tmp_path / "f.jsonl").exit_code == 0
+    assert _mode(tmp_path / "d.jsonl") == _mode(tmp_path / "f.jsonl") == 0o644
+
+
+def test_the_response_cache_stays_private(tmp_path: Path, mock_server: Any, umask_022: None) -> None:
+    server = mock_server()
+    cache = tmp_path / "cache" / "responses.sqlite3"
+    result = subprocess.run(
+        synthgen_cmd("generate", "--base-url", server.url, "--model", "m", "-o", tmp_path / "a.jsonl",
+                     "--num", "5", "--cache-path", cache, "--quiet"),
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert _mode(cache) == 0o600
+    assert _mode(tmp_path / "a.jsonl") == 0o644
+
+
+def test_dev_null_as_output_is_refused_with_one_line(tmp_path: Path) -> None:
+    result = _generate(Path("/dev/null"), "--num", "5")
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("synthgen: error: --output /dev/null: not a regular file")
+    assert not Path("/dev/null.lock").exists() and not Path("/dev/null.meta.jsonl").exists()
+
+
+def test_an_output_under_a_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "plain").write_text("x")
+    result = _generate(tmp_path / "plain" / "a.jsonl", "--num", "5")
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'plain'} is not a directory" in result.stderr
+
+
+def test_a_run_that_fails_at_start_leaves_no_folder_or_lock(tmp_path: Path) -> None:
+    out = tmp_path / "new" / "deeper" / "a.jsonl"
+    # No key and no --base-url: found after the output's lock was taken.
+    result = run_cli("generate", "--model", "gpt-4o-mini", "-o", out, "--num", "5")
+    assert result.exit_code == 2, result.stderr
+    assert "OPENAI_API_KEY is not set" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_bad_seed_file_leaves_an_existing_folder_as_it_was(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds.jsonl"
+    seeds.write_text('{"instruction": ""}\n')
+    out = tmp_path / "out" / "a.jsonl"
+    out.parent.mkdir()
+    result = _generate(out, "--seeds", seeds)
+    assert result.exit_code == 2
+    assert list(out.parent.iterdir()) == []  # the folder was there before: it stays, empty
+
+
+def test_a_finished_run_leaves_no_lock_file(tmp_path: Path) -> None:
+    out = tmp_path / "a.jsonl"
+    assert _generate(out, "--num", "5").exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "a.jsonl",
+        "a.jsonl.meta.jsonl",
+        "a.jsonl.report.json",
+    ]
