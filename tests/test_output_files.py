@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 
 from conftest import run_cli, synthgen_cmd
+from synthgen.errors import LockHeldError
+from synthgen.io.lock import OutputLock
 
 
 @pytest.fixture
@@ -61,11 +63,12 @@ def test_the_response_cache_stays_private(tmp_path: Path, mock_server: Any, umas
 
 
 def test_dev_null_as_output_is_refused_with_one_line(tmp_path: Path) -> None:
+    beside = sorted(Path("/dev").glob("null.*"))
     result = _generate(Path("/dev/null"), "--num", "5")
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("synthgen: error: --output /dev/null: not a regular file")
-    assert not Path("/dev/null.lock").exists() and not Path("/dev/null.meta.jsonl").exists()
+    assert sorted(Path("/dev").glob("null.*")) == beside  # no sidecar written next to it
 
 
 def test_an_output_under_a_file_is_refused(tmp_path: Path) -> None:
@@ -84,14 +87,43 @@ def test_a_run_that_fails_at_start_leaves_no_folder_or_lock(tmp_path: Path) -> N
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_bad_seed_file_leaves_an_existing_folder_as_it_was(tmp_path: Path) -> None:
-    seeds = tmp_path / "seeds.jsonl"
-    seeds.write_text('{"instruction": ""}\n')
-    out = tmp_path / "out" / "a.jsonl"
-    out.parent.mkdir()
-    result = _generate(out, "--seeds", seeds)
+def test_a_run_refused_after_taking_the_lock_leaves_no_lock_file(tmp_path: Path) -> None:
+    out = tmp_path / "a.jsonl"
+    out.write_text('{"not": "a synthgen line"}\n')
+    result = _generate(out, "--num", "5")
     assert result.exit_code == 2
-    assert list(out.parent.iterdir()) == []  # the folder was there before: it stays, empty
+    assert f"{out}:1:" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.jsonl"]
+
+
+def test_the_lock_removes_the_folders_it_made_when_they_stay_empty(tmp_path: Path) -> None:
+    lock = OutputLock(tmp_path / "new" / "deeper" / "a.jsonl.lock")
+    lock.acquire()
+    assert lock.path.exists()
+    lock.release()
+    assert list(tmp_path.iterdir()) == []
+    kept = OutputLock(tmp_path / "new" / "a.jsonl.lock")
+    kept.acquire()
+    (tmp_path / "new" / "a.jsonl").write_text("")  # the run wrote something: the folder stays
+    kept.release()
+    assert [p.name for p in (tmp_path / "new").iterdir()] == ["a.jsonl"]
+
+
+def test_a_lock_file_removed_by_its_holder_is_not_held_twice(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl.lock"
+    first = OutputLock(path)
+    first.acquire()
+    stale_fd = os.open(path, os.O_RDWR)  # another run opened the file before it went away
+    first.release()
+    second = OutputLock(path)
+    second.acquire()  # a fresh file
+    try:
+        assert os.fstat(stale_fd).st_ino != path.stat().st_ino
+        with pytest.raises(LockHeldError):
+            OutputLock(path).acquire()
+    finally:
+        os.close(stale_fd)
+        second.release()
 
 
 def test_a_finished_run_leaves_no_lock_file(tmp_path: Path) -> None:

@@ -153,6 +153,9 @@ def generate(
     with _user_errors():
         settings = build_settings(Settings, flags, config)
         from synthgen.commands.generate import run_generate
+        from synthgen.engine.progress import setup_logging
+
+        setup_logging(settings.log_format)  # before the seeds are read: they may warn
 
         outcome = run_generate(settings)
     _print_run_end(outcome, output=settings.output, quiet=settings.quiet, log_format=settings.log_format)
