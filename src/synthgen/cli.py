@@ -10,13 +10,15 @@ import json
 import os
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Literal
 
 import typer
-from pydantic import BaseModel
 
 from synthgen import __version__
+from synthgen.cli_help import Command, Group, echo_error
+from synthgen.cli_help import option as _opt
 from synthgen.config import (
     CardSettings,
     CheckSettings,
@@ -32,6 +34,8 @@ from synthgen.config import (
 )
 from synthgen.errors import SynthgenError
 from synthgen.exit_codes import HELP as EXIT_CODES
+from synthgen.logjson import json_log_line
+from synthgen.teacher.cache import default_cache_path
 
 if TYPE_CHECKING:
     from synthgen.engine.session import SessionResult
@@ -39,43 +43,40 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="synthgen",
+    cls=Group,
     help="Turn seed tasks into an Alpaca-format instruction dataset with a teacher LLM.",
+    # Plain help: rich's tables cut long option names at 80 columns and read "[...]" as markup.
+    rich_markup_mode=None,
     no_args_is_help=True,
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 
 
-def _help(model: type[BaseModel], field: str, extra: str = "") -> str:
-    """Help text with the default taken from the settings model (defaults live there)."""
-    info = model.model_fields[field]
-    default = info.get_default(call_default_factory=True)
-    if isinstance(default, list):
-        default = ", ".join(map(str, default)) or "none"
-    shown = "none" if default is None else default
-    return f"{info.description or ''}{extra} \\[default: {shown}]"
+@dataclass
+class _ErrorOutput:
+    """How the final error line is written: plain text, or JSON under --log-format json."""
 
-
-def _opt(model: type[BaseModel], field: str, *flags: str, extra: str = "", **kw: Any) -> Any:
-    return typer.Option(None, *flags, help=_help(model, field, extra), show_default=False, **kw)
+    as_json: bool = False
 
 
 @contextlib.contextmanager
-def _user_errors() -> Iterator[None]:
+def _user_errors(output: _ErrorOutput | None = None) -> Iterator[None]:
     """Turn our errors into one line each on stderr and the documented exit code."""
     try:
         yield
     except SynthgenError as exc:
         if os.environ.get("SYNTHGEN_DEBUG"):
             raise
-        for line in str(exc).splitlines() or [type(exc).__name__]:
-            typer.echo(f"synthgen: error: {line}", err=True)
+        as_json = output is not None and output.as_json
+        echo_error(str(exc) or type(exc).__name__, as_json=as_json)
         raise typer.Exit(exc.exit_code) from None
     except OSError as exc:  # disk full, permissions changed under us, ...
         if os.environ.get("SYNTHGEN_DEBUG"):
             raise
+        as_json = output is not None and output.as_json
         where = f"{exc.filename}: " if exc.filename else ""
-        typer.echo(f"synthgen: error: {where}{exc.strerror or exc}", err=True)
+        echo_error(f"{where}{exc.strerror or exc}", as_json=as_json)
         raise typer.Exit(1) from None
 
 
@@ -88,7 +89,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: bool | None = typer.Option(
-        None, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        None, "--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."
     ),
 ) -> None:
     """Turn seed tasks into an Alpaca-format instruction dataset with a teacher LLM."""
@@ -98,6 +99,7 @@ S = Settings
 
 
 @app.command(
+    cls=Command,
     epilog="Examples:\n\n"
     "  synthgen generate --teacher mock --num 200 -o data/alpaca.jsonl\n\n"
     "  OPENAI_API_KEY=... synthgen generate --model gpt-4o-mini --num 5000\n\n"
@@ -108,9 +110,9 @@ def generate(
     config: Path | None = typer.Option(
         None, "--config", "-c", help="TOML file with any of these options (flags win)."
     ),
-    teacher: str | None = _opt(S, "teacher", "--teacher"),
+    teacher: Literal["openai", "mock"] | None = _opt(S, "teacher", "--teacher"),
     model: str | None = _opt(S, "model", "--model", "-m"),
-    base_url: list[str] | None = _opt(S, "base_url", "--base-url"),
+    base_url: list[str] | None = _opt(S, "base_url", "--base-url", metavar="URL"),
     api_key_env: str | None = _opt(S, "api_key_env", "--api-key-env"),
     temperature: float | None = _opt(S, "temperature", "--temperature"),
     top_p: float | None = _opt(S, "top_p", "--top-p"),
@@ -125,7 +127,7 @@ def generate(
     similarity_threshold: float | None = _opt(S, "similarity_threshold", "--similarity-threshold"),
     min_instruction_words: int | None = _opt(S, "min_instruction_words", "--min-instruction-words"),
     max_instruction_words: int | None = _opt(S, "max_instruction_words", "--max-instruction-words"),
-    blocklist: list[str] | None = _opt(S, "blocklist", "--blocklist", extra=" Repeatable."),
+    blocklist: list[str] | None = _opt(S, "blocklist", "--blocklist", extra=" Repeatable.", metavar="WORD"),
     num: int | None = _opt(S, "num", "--num", "-n"),
     add: int | None = _opt(S, "add", "--add"),
     output: Path | None = _opt(S, "output", "--output", "-o"),
@@ -139,19 +141,21 @@ def generate(
     tpm: int | None = _opt(S, "tpm", "--tpm"),
     max_consecutive_failures: int | None = _opt(S, "max_consecutive_failures", "--max-consecutive-failures"),
     cache: bool | None = _opt(S, "cache", "--cache/--no-cache"),
-    cache_path: Path | None = _opt(S, "cache_path", "--cache-path"),
+    cache_path: Path | None = _opt(S, "cache_path", "--cache-path", shown=str(default_cache_path())),
     max_requests: int | None = _opt(S, "max_requests", "--max-requests"),
     max_total_tokens: int | None = _opt(S, "max_total_tokens", "--max-total-tokens"),
     max_cost: float | None = _opt(S, "max_cost", "--max-cost"),
     quiet: bool | None = _opt(S, "quiet", "--quiet", "-q"),
-    log_format: str | None = _opt(S, "log_format", "--log-format"),
+    log_format: Literal["text", "json"] | None = _opt(S, "log_format", "--log-format"),
     json_report: bool | None = _opt(S, "json_report", "--json"),
     card: str | None = _opt(S, "card", "--card"),
 ) -> None:
     """Generate instruction/input/output examples from seed tasks with a teacher model."""
     flags = {k: v for k, v in locals().items() if k != "config"}
-    with _user_errors():
+    errors = _ErrorOutput(as_json=log_format == "json")
+    with _user_errors(errors):
         settings = build_settings(Settings, flags, config)
+        errors.as_json = settings.log_format == "json"  # the config file may ask for it
         from synthgen.commands.generate import run_generate
         from synthgen.engine.progress import setup_logging
 
@@ -168,15 +172,15 @@ def _print_run_end(outcome: SessionResult, *, output: Path, quiet: bool, log_for
     """The run's error line (if any) and its summary, on stderr."""
     from synthgen.engine.report import summary_text
 
+    as_json = log_format == "json"
     if outcome.result.error:
-        typer.echo(f"synthgen: error: {outcome.result.error}", err=True)
+        echo_error(outcome.result.error, as_json=as_json)
     if quiet or not outcome.report:
         return
-    if log_format == "json":  # one parseable line for log collectors
+    if as_json:  # one parseable line for log collectors
         report = outcome.report
-        typer.echo(
-            json.dumps({"event": "summary", "examples": report["examples"], **report["last_run"]}), err=True
-        )
+        line = json_log_line(event="summary", examples=report["examples"], **report["last_run"])
+        typer.echo(line, err=True)
     else:
         typer.echo(summary_text(outcome.report, output=str(output)), err=True)
 
@@ -287,8 +291,9 @@ M = MockServerSettings
 
 @app.command(
     "mock-teacher",
+    cls=Command,
     epilog="Example:\n\n  synthgen mock-teacher --port 8000 --latency-ms 300 --error-rate-429 0.05\n\n"
-    "Then: synthgen generate --base-url http://127.0.0.1:8000/v1 --model mock",
+    "  Then: synthgen generate --base-url http://127.0.0.1:8000/v1 --model mock",
 )
 def mock_teacher(
     host: str | None = _opt(M, "host", "--host"),
@@ -309,8 +314,8 @@ def mock_teacher(
     wrong_answer_rate: float | None = _opt(M, "wrong_answer_rate", "--wrong-answer-rate"),
     reasoning: str | None = _opt(M, "reasoning", "--reasoning"),
     require_api_key: str | None = _opt(M, "require_api_key", "--require-api-key"),
-    models: list[str] | None = _opt(M, "models", "--model", extra=" Repeatable."),
-    log_level: str | None = _opt(M, "log_level", "--log-level"),
+    models: list[str] | None = _opt(M, "models", "--model", extra=" Repeatable.", metavar="NAME"),
+    log_level: Literal["debug", "info", "warning", "error"] | None = _opt(M, "log_level", "--log-level"),
 ) -> None:
     """Serve the mock teacher as an OpenAI-compatible HTTP API (for CI and fault drills)."""
     with _user_errors():
@@ -323,12 +328,15 @@ def mock_teacher(
 D = DedupSettings
 
 
-@app.command(epilog="Example:\n\n  synthgen dedup data/alpaca.jsonl -o data/dedup.jsonl --against eval.jsonl")
+@app.command(
+    cls=Command,
+    epilog="Example:\n\n  synthgen dedup data/alpaca.jsonl -o data/dedup.jsonl --against eval.jsonl",
+)
 def dedup(
-    input: Path = typer.Argument(..., help="Alpaca JSON or JSONL file."),
+    input: Path = typer.Argument(..., help="Alpaca JSON or JSONL file.", metavar="INPUT"),
     output: Path = typer.Option(..., "--output", "-o", help="Where to write the kept records."),
     threshold: float | None = _opt(D, "threshold", "--threshold"),
-    against: list[str] | None = _opt(D, "against", "--against", extra=" Repeatable."),
+    against: list[str] | None = _opt(D, "against", "--against", extra=" Repeatable.", metavar="FILE"),
     dropped: Path | None = _opt(D, "dropped", "--dropped"),
 ) -> None:
     """Drop near-duplicate instructions (ROUGE-L, as self-instruct) from an existing dataset."""
@@ -345,15 +353,16 @@ F = FilterOptions
 
 @app.command(
     "filter",
+    cls=Command,
     epilog="Example:\n\n  synthgen filter data/alpaca.jsonl -o data/clean.jsonl --rejected rejects.jsonl",
 )
 def filter_command(
-    input: Path = typer.Argument(..., help="Alpaca JSON or JSONL file."),
+    input: Path = typer.Argument(..., help="Alpaca JSON or JSONL file.", metavar="INPUT"),
     output: Path = typer.Option(..., "--output", "-o", help="Where to write the kept records."),
     rejected: Path | None = _opt(FilterSettings, "rejected", "--rejected"),
     min_instruction_words: int | None = _opt(F, "min_instruction_words", "--min-instruction-words"),
     max_instruction_words: int | None = _opt(F, "max_instruction_words", "--max-instruction-words"),
-    blocklist: list[str] | None = _opt(F, "blocklist", "--blocklist", extra=" Repeatable."),
+    blocklist: list[str] | None = _opt(F, "blocklist", "--blocklist", extra=" Repeatable.", metavar="WORD"),
 ) -> None:
     """Apply the generate pipeline's heuristic filters to an existing dataset."""
     with _user_errors():

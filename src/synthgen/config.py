@@ -77,12 +77,15 @@ class TeacherOptions(_Model):
     """How to call the teacher: shared by every command that asks one."""
 
     teacher: Literal["openai", "mock"] | None = Field(
-        None, description="'mock' for the built-in offline teacher; 'openai' for an HTTP endpoint."
+        None,
+        description="'mock' for the built-in offline teacher; 'openai' for an HTTP endpoint.",
+        json_schema_extra={"shown_default": "openai when --model or --base-url is given"},
     )
     model: str | None = Field(None, description="Teacher model name, e.g. gpt-4o-mini.")
     base_url: list[str] = Field(
         default_factory=list,
         description="OpenAI-compatible endpoint(s); repeat the flag to spread load over replicas.",
+        json_schema_extra={"shown_default": "https://api.openai.com/v1"},
     )
     api_key_env: str = Field("OPENAI_API_KEY", description="Environment variable holding the key.")
     temperature: float = Field(1.0, ge=0, le=2, description="Sampling temperature.")
@@ -93,21 +96,52 @@ class TeacherOptions(_Model):
     )
 
     concurrency: int = Field(32, ge=1, le=4096, description="Max requests in flight.")
-    max_retries: int = Field(6, ge=0, description="Retries per request for transient errors.")
+    max_retries: int = Field(
+        6, ge=0, description="Retries of a request after a transient error (6: up to 7 attempts)."
+    )
     retry_max_wait: float = Field(60.0, gt=0, description="Max seconds of waiting per request.")
     request_timeout: float = Field(120.0, gt=0, description="Seconds before a request is retried.")
-    rpm: int | None = Field(None, ge=1, description="Client-side requests-per-minute limit.")
-    tpm: int | None = Field(None, ge=1, description="Client-side tokens-per-minute limit.")
+    rpm: int | None = Field(
+        None,
+        ge=1,
+        description="Client-side requests-per-minute limit.",
+        json_schema_extra={"shown_default": "no limit"},
+    )
+    tpm: int | None = Field(
+        None,
+        ge=1,
+        description="Client-side tokens-per-minute limit.",
+        json_schema_extra={"shown_default": "no limit"},
+    )
     max_consecutive_failures: int = Field(
         20, ge=1, description="Stop after this many failed requests in a row."
     )
     cache: bool = Field(True, description="Use the response cache.")
-    cache_path: Path | None = Field(None, description="SQLite response cache [user cache dir].")
+    cache_path: Path | None = Field(
+        None,
+        description="SQLite response cache file (private to you).",
+        json_schema_extra={"shown_default": "in the user cache folder"},
+    )
 
     # budgets
-    max_requests: int | None = Field(None, ge=1, description="Stop after this many requests.")
-    max_total_tokens: int | None = Field(None, ge=1, description="Stop after this many tokens.")
-    max_cost: float | None = Field(None, gt=0, description="Stop after this many US dollars.")
+    max_requests: int | None = Field(
+        None,
+        ge=1,
+        description="Send at most this many requests (retries count).",
+        json_schema_extra={"shown_default": "no limit"},
+    )
+    max_total_tokens: int | None = Field(
+        None,
+        ge=1,
+        description="Never use more tokens than this (hard limit).",
+        json_schema_extra={"shown_default": "no limit"},
+    )
+    max_cost: float | None = Field(
+        None,
+        gt=0,
+        description="Never spend more US dollars than this (needs prices).",
+        json_schema_extra={"shown_default": "no limit"},
+    )
     prices: dict[str, Price] = Field(
         default_factory=dict, description="Model -> price per million tokens (config file)."
     )
@@ -129,22 +163,7 @@ class TeacherOptions(_Model):
         return [u.rstrip("/") for u in urls]
 
     @model_validator(mode="after")
-    def _compatible_options(self, info: ValidationInfo) -> Settings:
-        """Refuse combinations that would silently do something else than asked."""
-        if self.add is not None and self.overwrite:
-            raise ValueError(
-                "--add grows the existing output, --overwrite replaces it: pass only one of them"
-            )
-        if self.add is not None and _num_conflicts_with_add(self, info):
-            raise ValueError(
-                "--add N grows the output by N examples and --num N sets its total size: "
-                "pass only one of them"
-            )
-        if self.mix_generated > self.examples_per_prompt:
-            raise ValueError(
-                f"--mix-generated ({self.mix_generated}) is above --examples-per-prompt "
-                f"({self.examples_per_prompt}): it says how many of the examples shown are generated ones"
-            )
+    def _budgets_enforceable(self) -> TeacherOptions:
         self._check_budgets()
         return self
 
@@ -223,8 +242,16 @@ class Settings(FilterOptions, TeacherOptions, RunOutputOptions):
     mode: Literal["tasks", "instructions"] = Field(
         "tasks", description="tasks: instruction, input and output; instructions: new instructions only."
     )
-    seeds: Path | None = Field(None, description="Seed tasks file (.jsonl or .json) [bundled].")
-    prompt: Path | None = Field(None, description="Prompt template file [bundled].")
+    seeds: Path | None = Field(
+        None,
+        description="Seed tasks file (.jsonl or .json).",
+        json_schema_extra={"shown_default": "the bundled seed tasks"},
+    )
+    prompt: Path | None = Field(
+        None,
+        description="Prompt template file.",
+        json_schema_extra={"shown_default": "the bundled template for --mode"},
+    )
     examples_per_prompt: int = Field(3, ge=1, le=20, description="Examples shown per request.")
     mix_generated: int = Field(
         0, ge=0, description="How many of the examples come from generated ones (once available)."
@@ -239,6 +266,25 @@ class Settings(FilterOptions, TeacherOptions, RunOutputOptions):
     # output
     num: int = Field(100, ge=1, description="Target number of examples in the output.")
     add: int | None = Field(None, ge=1, description="Grow an existing output by N examples.")
+
+    @model_validator(mode="after")
+    def _compatible_options(self, info: ValidationInfo) -> Settings:
+        """Refuse combinations that would silently do something else than asked."""
+        if self.add is not None and self.overwrite:
+            raise ValueError(
+                "--add grows the existing output, --overwrite replaces it: pass only one of them"
+            )
+        if self.add is not None and _num_conflicts_with_add(self, info):
+            raise ValueError(
+                "--add N grows the output by N examples and --num N sets its total size: "
+                "pass only one of them"
+            )
+        if self.mix_generated > self.examples_per_prompt:
+            raise ValueError(
+                f"--mix-generated ({self.mix_generated}) is above --examples-per-prompt "
+                f"({self.examples_per_prompt}): it says how many of the examples shown are generated ones"
+            )
+        return self
 
     def content_fields(self, *, kind: str, prompt_text: str, seeds_digest: str) -> dict[str, Any]:
         """Everything that decides *what* is generated (not how fast, where, or how much)."""
@@ -299,7 +345,12 @@ class MockServerSettings(_Model):
     seed: int = Field(0, description="Seed for content and for fault draws.")
     latency_ms: float = Field(0, ge=0, description="Added latency per request.")
     jitter_ms: float = Field(0, ge=0, description="Random extra latency, uniform in [0, jitter].")
-    capacity: int | None = Field(None, ge=1, description="Concurrent requests served; more: 429.")
+    capacity: int | None = Field(
+        None,
+        ge=1,
+        description="Concurrent requests served; more: 429.",
+        json_schema_extra={"shown_default": "no limit"},
+    )
     retry_after: float = Field(1.0, ge=0, description="Retry-After seconds sent with 429s.")
     error_rate_429: float = Field(0, ge=0, le=1, description="Share of requests answered 429.")
     error_rate_500: float = Field(0, ge=0, le=1, description="Share of requests answered 500.")
