@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Literal
 import typer
 
 from synthgen import __version__
-from synthgen.cli_help import Command, Group, echo_error
+from synthgen.cli_help import Command, echo_error
 from synthgen.cli_help import option as _opt
 from synthgen.config import (
     CardSettings,
@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="synthgen",
-    cls=Group,
     help="Turn seed tasks into an Alpaca-format instruction dataset with a teacher LLM.",
     # Plain help: rich's tables cut long option names at 80 columns and read "[...]" as markup.
     rich_markup_mode=None,

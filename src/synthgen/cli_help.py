@@ -1,5 +1,5 @@
-"""How the CLI presents itself: option help built from the settings models, flags shown as
-flags, and usage errors as JSON lines when ``--log-format json`` is asked for.
+"""How the CLI presents itself: option help built from the settings models (with the defaults
+they really apply), and usage errors as JSON lines when ``--log-format json`` is asked for.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 from pydantic import BaseModel
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperCommand
 
 from synthgen.logjson import json_log_line
 
@@ -53,15 +53,6 @@ def option(
     return typer.Option(None, *flags, help=help_text, show_default=False, metavar=metavar)
 
 
-def _show_flags_as_flags(params: list[Any]) -> list[Any]:
-    # Typer labels a flag's type column "<bool>", as if it took a value; a blank metavar
-    # leaves the column empty (the flag and its --no- twin say it all).
-    for param in params:
-        if getattr(param, "is_flag", False) and param.metavar is None:
-            param.metavar = ""
-    return params
-
-
 def wants_json_logs(args: Sequence[str]) -> bool:
     """Whether the command line asks for ``--log-format json`` (read before parsing)."""
     args = list(args)
@@ -80,10 +71,7 @@ def echo_error(message: str, *, as_json: bool) -> None:
 
 
 class Command(TyperCommand):
-    """A typer command with flags shown as flags, and usage errors as JSON when asked."""
-
-    def get_params(self, ctx: Any) -> list[Any]:
-        return _show_flags_as_flags(super().get_params(ctx))
+    """A typer command whose usage errors are JSON lines when ``--log-format json`` is given."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         as_json = wants_json_logs(args)
@@ -94,10 +82,3 @@ class Command(TyperCommand):
                 raise
             echo_error(exc.format_message(), as_json=True)
             raise typer.Exit(getattr(exc, "exit_code", 2)) from None
-
-
-class Group(TyperGroup):
-    """The command group, with its flags (--help, --version) shown as flags."""
-
-    def get_params(self, ctx: Any) -> list[Any]:
-        return _show_flags_as_flags(super().get_params(ctx))
