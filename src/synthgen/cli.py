@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -109,7 +109,7 @@ def generate(
     config: Path | None = typer.Option(
         None, "--config", "-c", help="TOML file with any of these options (flags win)."
     ),
-    teacher: Literal["openai", "mock"] | None = _opt(S, "teacher", "--teacher"),
+    teacher: str | None = _opt(S, "teacher", "--teacher"),
     model: str | None = _opt(S, "model", "--model", "-m"),
     base_url: list[str] | None = _opt(S, "base_url", "--base-url", metavar="URL"),
     api_key_env: str | None = _opt(S, "api_key_env", "--api-key-env"),
@@ -145,7 +145,7 @@ def generate(
     max_total_tokens: int | None = _opt(S, "max_total_tokens", "--max-total-tokens"),
     max_cost: float | None = _opt(S, "max_cost", "--max-cost"),
     quiet: bool | None = _opt(S, "quiet", "--quiet", "-q"),
-    log_format: Literal["text", "json"] | None = _opt(S, "log_format", "--log-format"),
+    log_format: str | None = _opt(S, "log_format", "--log-format"),
     json_report: bool | None = _opt(S, "json_report", "--json"),
     card: str | None = _opt(S, "card", "--card"),
 ) -> None:
@@ -314,7 +314,7 @@ def mock_teacher(
     reasoning: str | None = _opt(M, "reasoning", "--reasoning"),
     require_api_key: str | None = _opt(M, "require_api_key", "--require-api-key"),
     models: list[str] | None = _opt(M, "models", "--model", extra=" Repeatable.", metavar="NAME"),
-    log_level: Literal["debug", "info", "warning", "error"] | None = _opt(M, "log_level", "--log-level"),
+    log_level: str | None = _opt(M, "log_level", "--log-level"),
 ) -> None:
     """Serve the mock teacher as an OpenAI-compatible HTTP API (for CI and fault drills)."""
     with _user_errors():

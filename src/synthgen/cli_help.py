@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
 
 import typer
 from pydantic import BaseModel
@@ -48,9 +48,24 @@ def option(
     shown: str | None = None,
     metavar: str | None = None,
 ) -> Any:
-    """A typer option whose value is None unless given (so the config file can fill it)."""
+    """A typer option whose value is None unless given (so the config file can fill it).
+
+    A field limited to a few values shows them (``<text|json>``); the value is checked by
+    the settings model, whose error is one line naming the flag.
+    """
     help_text = option_help(model, field, extra, shown)
+    metavar = metavar or _choices(model.model_fields[field].annotation)
     return typer.Option(None, *flags, help=help_text, show_default=False, metavar=metavar)
+
+
+def _choices(annotation: Any) -> str | None:
+    """``<a|b>`` for a ``Literal["a", "b"]`` field (optional or not), else None."""
+    if get_origin(annotation) is Literal:
+        return "<" + "|".join(map(str, get_args(annotation))) + ">"
+    for member in get_args(annotation):  # Literal[...] | None
+        if get_origin(member) is Literal:
+            return _choices(member)
+    return None
 
 
 def wants_json_logs(args: Sequence[str]) -> bool:
