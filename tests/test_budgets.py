@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -253,3 +254,16 @@ def test_an_unusable_body_still_reports_its_usage() -> None:
         teacher._to_completion(body)
     assert caught.value.usage == Usage(prompt_tokens=9, completion_tokens=4)
     asyncio.run(teacher.aclose())
+
+
+def test_attempts_that_never_connected_cost_nothing(tmp_path: Path) -> None:
+    # Three refused connections would take 3 x ~4.8K of a 12K budget if they were charged.
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{sock.getsockname()[1]}/v1"  # nothing listens there
+    out = tmp_path / "a.jsonl"
+    result = _generate(dead, out, "--max-total-tokens", "12000", "--max-retries", "0",
+                       "--max-consecutive-failures", "3", "--concurrency", "1")  # fmt: skip
+    # Reported as what it is, not as a spent budget.
+    assert "cannot connect" in result.stderr and "connection refused" in result.stderr
+    assert _report(out)["last_run"]["stop_reason"] != "max_total_tokens"
