@@ -9,10 +9,10 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
 
@@ -28,6 +28,7 @@ from synthgen.config import (
     FilterSettings,
     MockServerSettings,
     RespondSettings,
+    RunOutputOptions,
     Settings,
     StatsSettings,
     build_settings,
@@ -39,6 +40,8 @@ from synthgen.teacher.cache import default_cache_path
 
 if TYPE_CHECKING:
     from synthgen.engine.session import SessionResult
+
+_Run = TypeVar("_Run", bound=RunOutputOptions)
 
 
 app = typer.Typer(
@@ -151,16 +154,27 @@ def generate(
 ) -> None:
     """Generate instruction/input/output examples from seed tasks with a teacher model."""
     flags = {k: v for k, v in locals().items() if k != "config"}
-    errors = _ErrorOutput(as_json=log_format == "json")
-    with _user_errors(errors):
-        settings = build_settings(Settings, flags, config)
-        errors.as_json = settings.log_format == "json"  # the config file may ask for it
+
+    def run(settings: Settings) -> SessionResult:
         from synthgen.commands.generate import run_generate
+
+        return run_generate(settings)
+
+    _run_engine_command(Settings, flags, config, run)
+
+
+def _run_engine_command(
+    model: type[_Run], flags: dict[str, Any], config: Path | None, run: Callable[[_Run], SessionResult]
+) -> NoReturn:
+    """Settings from flags and config, the run, its end printed, its exit code."""
+    errors = _ErrorOutput(as_json=flags.get("log_format") == "json")
+    with _user_errors(errors):
+        settings = build_settings(model, flags, config)
+        errors.as_json = settings.log_format == "json"  # the config file may ask for it
         from synthgen.engine.progress import setup_logging
 
-        setup_logging(settings.log_format)  # before the seeds are read: they may warn
-
-        outcome = run_generate(settings)
+        setup_logging(settings.log_format)  # before the inputs are read: they may warn
+        outcome = run(settings)
     _print_run_end(outcome, output=settings.output, quiet=settings.quiet, log_format=settings.log_format)
     if settings.json_report and outcome.report:
         typer.echo(json.dumps(outcome.report, indent=2))
@@ -188,6 +202,7 @@ R = RespondSettings
 
 
 @app.command(
+    cls=Command,
     epilog="Examples:\n\n"
     "  synthgen respond data/instructions.jsonl -o data/answers.jsonl --teacher mock\n\n"
     "  synthgen respond seeds/math_word_problems.jsonl -o data/math.jsonl --model deepseek-r1 \\\n"
@@ -195,14 +210,14 @@ R = RespondSettings
 )
 def respond(
     input: Path = typer.Argument(
-        ..., help="Dataset to answer: Alpaca, seeds, {prompt} or {messages} JSONL/JSON."
+        ..., help="Dataset to answer: Alpaca, seeds, {prompt} or {messages} JSONL/JSON.", metavar="INPUT"
     ),
     config: Path | None = typer.Option(
         None, "--config", "-c", help="TOML file with any of these options (flags win)."
     ),
     teacher: str | None = _opt(R, "teacher", "--teacher"),
     model: str | None = _opt(R, "model", "--model", "-m"),
-    base_url: list[str] | None = _opt(R, "base_url", "--base-url"),
+    base_url: list[str] | None = _opt(R, "base_url", "--base-url", metavar="URL"),
     api_key_env: str | None = _opt(R, "api_key_env", "--api-key-env"),
     temperature: float | None = _opt(R, "temperature", "--temperature"),
     top_p: float | None = _opt(R, "top_p", "--top-p"),
@@ -228,7 +243,7 @@ def respond(
     tpm: int | None = _opt(R, "tpm", "--tpm"),
     max_consecutive_failures: int | None = _opt(R, "max_consecutive_failures", "--max-consecutive-failures"),
     cache: bool | None = _opt(R, "cache", "--cache/--no-cache"),
-    cache_path: Path | None = _opt(R, "cache_path", "--cache-path"),
+    cache_path: Path | None = _opt(R, "cache_path", "--cache-path", shown=str(default_cache_path())),
     max_requests: int | None = _opt(R, "max_requests", "--max-requests"),
     max_total_tokens: int | None = _opt(R, "max_total_tokens", "--max-total-tokens"),
     max_cost: float | None = _opt(R, "max_cost", "--max-cost"),
@@ -239,15 +254,13 @@ def respond(
 ) -> None:
     """Have the teacher answer every row of a dataset (response and reasoning distillation)."""
     flags = {k: v for k, v in locals().items() if k != "config"}
-    with _user_errors():
-        settings = build_settings(RespondSettings, flags, config)
+
+    def run(settings: RespondSettings) -> SessionResult:
         from synthgen.commands.respond import run_respond
 
-        outcome = run_respond(settings)
-    _print_run_end(outcome, output=settings.output, quiet=settings.quiet, log_format=settings.log_format)
-    if settings.json_report and outcome.report:
-        typer.echo(json.dumps(outcome.report, indent=2))
-    raise typer.Exit(outcome.exit_code)
+        return run_respond(settings)
+
+    _run_engine_command(RespondSettings, flags, config, run)
 
 
 C = CheckSettings

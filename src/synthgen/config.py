@@ -308,7 +308,9 @@ class RespondSettings(TeacherOptions, RunOutputOptions):
     input: Path = Field(description="Dataset whose rows the teacher answers.")
     output: Path = Field(Path("data/responses.jsonl"), description="Output JSONL file.")
     prompt_field: str | None = Field(
-        None, description="Field holding the prompt [instruction+input, prompt or messages]."
+        None,
+        description="Field holding the prompt.",
+        json_schema_extra={"shown_default": "instruction+input, prompt or messages"},
     )
     system: str | None = Field(None, description="System message: text, or @FILE to read it from a file.")
     samples: int = Field(1, ge=1, le=64, description="Answers asked per row (seeds --seed + sample).")
