@@ -37,8 +37,8 @@ def test_data_meta_and_report_follow_the_umask(tmp_path: Path, umask_022: None, 
     if overwrite:
         assert _generate(out, "--num", "5").exit_code == 0
     assert _generate(out, "--num", "20", *(["--overwrite"] if overwrite else [])).exit_code == 0
-    for path in (out, out.with_name("a.jsonl.meta.jsonl"), out.with_name("a.jsonl.report.json")):
-        assert _mode(path) == 0o644, path
+    for name in ("a.jsonl", "a.jsonl.meta.jsonl", "a.jsonl.report.json", "a.jsonl.card.md"):
+        assert _mode(out.with_name(name)) == 0o644, name
 
 
 def test_dedup_and_filter_outputs_follow_the_umask(tmp_path: Path, umask_022: None) -> None:
@@ -47,6 +47,16 @@ def test_dedup_and_filter_outputs_follow_the_umask(tmp_path: Path, umask_022: No
     assert run_cli("dedup", source, "-o", tmp_path / "d.jsonl").exit_code == 0
     assert run_cli("filter", source, "-o", tmp_path / "f.jsonl").exit_code == 0
     assert _mode(tmp_path / "d.jsonl") == _mode(tmp_path / "f.jsonl") == 0o644
+
+
+def test_converted_files_follow_the_umask(tmp_path: Path, umask_022: None) -> None:
+    source = tmp_path / "a.jsonl"
+    assert _generate(source, "--num", "5").exit_code == 0
+    assert run_cli("convert", source, "-o", tmp_path / "chat.jsonl", "--to", "messages").exit_code == 0
+    assert _mode(tmp_path / "chat.jsonl") == 0o644
+    pytest.importorskip("pyarrow")
+    assert run_cli("convert", source, "-o", tmp_path / "a.parquet", "--to", "parquet").exit_code == 0
+    assert _mode(tmp_path / "a.parquet") == 0o644  # written by pyarrow to a path we made
 
 
 def test_the_response_cache_stays_private(tmp_path: Path, mock_server: Any, umask_022: None) -> None:
@@ -129,8 +139,7 @@ def test_a_lock_file_removed_by_its_holder_is_not_held_twice(tmp_path: Path) -> 
 def test_a_finished_run_leaves_no_lock_file(tmp_path: Path) -> None:
     out = tmp_path / "a.jsonl"
     assert _generate(out, "--num", "5").exit_code == 0
+    assert not (tmp_path / "a.jsonl.lock").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "a.jsonl",
-        "a.jsonl.meta.jsonl",
-        "a.jsonl.report.json",
-    ]
+        "a.jsonl", "a.jsonl.card.md", "a.jsonl.meta.jsonl", "a.jsonl.report.json"
+    ]  # fmt: skip

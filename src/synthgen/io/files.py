@@ -84,7 +84,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     """A temporary path beside ``path`` for a writer that wants a file name (e.g. pyarrow);
     renamed over ``path`` when the block succeeds, removed when it fails."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp_name = _create_temp_beside(path)  # the umask's mode: writers keep an existing file's
     os.close(fd)
     try:
         yield Path(tmp_name)
