@@ -453,7 +453,9 @@ def convert(
 def card(
     input: Path = typer.Argument(..., help="Dataset file; its run report is read when it exists."),
     output: Path | None = _opt(CardSettings, "output", "--output", "-o"),
-    language: list[str] | None = _opt(CardSettings, "language", "--language", extra=" Repeatable."),
+    language: list[str] | None = _opt(
+        CardSettings, "language", "--language", extra=" Repeatable.", metavar="CODE"
+    ),
 ) -> None:
     """Write a Hugging Face style dataset card (README.md) for an existing dataset."""
     with _user_errors():
