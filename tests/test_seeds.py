@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,21 @@ def test_bad_seeds_stop_the_cli_before_any_teacher_call(tmp_path: Path) -> None:
     assert any(f"{seeds}:2: invalid JSON" in line for line in errors)
     assert "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_a_seed_that_leaves_no_room_for_the_answer_is_warned_about(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "seeds.jsonl"
+    near_full = "x" * (4 * (128 * 1024 - 1000))  # fits a 128K context, but not with 3,072 to answer
+    path.write_text(
+        json.dumps({"instruction": "Count the letters in this text.", "input": near_full, "output": "many"})
+        + "\n"
+    )
+    # The CLI's logger does not propagate: listen on it directly.
+    monkeypatch.setattr(logging.getLogger("synthgen"), "handlers", [caplog.handler])
+    load_seeds(path)
+    assert not caplog.records
+    load_seeds(path, max_tokens=3072)
+    assert len(caplog.records) == 1
+    assert "less --max-tokens 3,072" in caplog.records[0].getMessage()

@@ -9,14 +9,16 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
-from pydantic import BaseModel
 
 from synthgen import __version__
+from synthgen.cli_help import Command, echo_error
+from synthgen.cli_help import option as _opt
 from synthgen.config import (
     CardSettings,
     CheckSettings,
@@ -26,56 +28,57 @@ from synthgen.config import (
     FilterSettings,
     MockServerSettings,
     RespondSettings,
+    RunOutputOptions,
     Settings,
     StatsSettings,
     build_settings,
 )
 from synthgen.errors import SynthgenError
 from synthgen.exit_codes import HELP as EXIT_CODES
+from synthgen.logjson import json_log_line
+from synthgen.teacher.cache import default_cache_path
 
 if TYPE_CHECKING:
     from synthgen.engine.session import SessionResult
+
+_Run = TypeVar("_Run", bound=RunOutputOptions)
 
 
 app = typer.Typer(
     name="synthgen",
     help="Turn seed tasks into an Alpaca-format instruction dataset with a teacher LLM.",
+    # Plain help: rich's tables cut long option names at 80 columns and read "[...]" as markup.
+    rich_markup_mode=None,
     no_args_is_help=True,
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 
 
-def _help(model: type[BaseModel], field: str, extra: str = "") -> str:
-    """Help text with the default taken from the settings model (defaults live there)."""
-    info = model.model_fields[field]
-    default = info.get_default(call_default_factory=True)
-    if isinstance(default, list):
-        default = ", ".join(map(str, default)) or "none"
-    shown = "none" if default is None else default
-    return f"{info.description or ''}{extra} \\[default: {shown}]"
+@dataclass
+class _ErrorOutput:
+    """How the final error line is written: plain text, or JSON under --log-format json."""
 
-
-def _opt(model: type[BaseModel], field: str, *flags: str, extra: str = "", **kw: Any) -> Any:
-    return typer.Option(None, *flags, help=_help(model, field, extra), show_default=False, **kw)
+    as_json: bool = False
 
 
 @contextlib.contextmanager
-def _user_errors() -> Iterator[None]:
+def _user_errors(output: _ErrorOutput | None = None) -> Iterator[None]:
     """Turn our errors into one line each on stderr and the documented exit code."""
     try:
         yield
     except SynthgenError as exc:
         if os.environ.get("SYNTHGEN_DEBUG"):
             raise
-        for line in str(exc).splitlines() or [type(exc).__name__]:
-            typer.echo(f"synthgen: error: {line}", err=True)
+        as_json = output is not None and output.as_json
+        echo_error(str(exc) or type(exc).__name__, as_json=as_json)
         raise typer.Exit(exc.exit_code) from None
     except OSError as exc:  # disk full, permissions changed under us, ...
         if os.environ.get("SYNTHGEN_DEBUG"):
             raise
+        as_json = output is not None and output.as_json
         where = f"{exc.filename}: " if exc.filename else ""
-        typer.echo(f"synthgen: error: {where}{exc.strerror or exc}", err=True)
+        echo_error(f"{where}{exc.strerror or exc}", as_json=as_json)
         raise typer.Exit(1) from None
 
 
@@ -88,7 +91,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: bool | None = typer.Option(
-        None, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        None, "--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."
     ),
 ) -> None:
     """Turn seed tasks into an Alpaca-format instruction dataset with a teacher LLM."""
@@ -98,6 +101,7 @@ S = Settings
 
 
 @app.command(
+    cls=Command,
     epilog="Examples:\n\n"
     "  synthgen generate --teacher mock --num 200 -o data/alpaca.jsonl\n\n"
     "  OPENAI_API_KEY=... synthgen generate --model gpt-4o-mini --num 5000\n\n"
@@ -110,7 +114,7 @@ def generate(
     ),
     teacher: str | None = _opt(S, "teacher", "--teacher"),
     model: str | None = _opt(S, "model", "--model", "-m"),
-    base_url: list[str] | None = _opt(S, "base_url", "--base-url"),
+    base_url: list[str] | None = _opt(S, "base_url", "--base-url", metavar="URL"),
     api_key_env: str | None = _opt(S, "api_key_env", "--api-key-env"),
     temperature: float | None = _opt(S, "temperature", "--temperature"),
     top_p: float | None = _opt(S, "top_p", "--top-p"),
@@ -125,7 +129,7 @@ def generate(
     similarity_threshold: float | None = _opt(S, "similarity_threshold", "--similarity-threshold"),
     min_instruction_words: int | None = _opt(S, "min_instruction_words", "--min-instruction-words"),
     max_instruction_words: int | None = _opt(S, "max_instruction_words", "--max-instruction-words"),
-    blocklist: list[str] | None = _opt(S, "blocklist", "--blocklist", extra=" Repeatable."),
+    blocklist: list[str] | None = _opt(S, "blocklist", "--blocklist", extra=" Repeatable.", metavar="WORD"),
     num: int | None = _opt(S, "num", "--num", "-n"),
     add: int | None = _opt(S, "add", "--add"),
     output: Path | None = _opt(S, "output", "--output", "-o"),
@@ -139,7 +143,7 @@ def generate(
     tpm: int | None = _opt(S, "tpm", "--tpm"),
     max_consecutive_failures: int | None = _opt(S, "max_consecutive_failures", "--max-consecutive-failures"),
     cache: bool | None = _opt(S, "cache", "--cache/--no-cache"),
-    cache_path: Path | None = _opt(S, "cache_path", "--cache-path"),
+    cache_path: Path | None = _opt(S, "cache_path", "--cache-path", shown=str(default_cache_path())),
     max_requests: int | None = _opt(S, "max_requests", "--max-requests"),
     max_total_tokens: int | None = _opt(S, "max_total_tokens", "--max-total-tokens"),
     max_cost: float | None = _opt(S, "max_cost", "--max-cost"),
@@ -150,11 +154,27 @@ def generate(
 ) -> None:
     """Generate instruction/input/output examples from seed tasks with a teacher model."""
     flags = {k: v for k, v in locals().items() if k != "config"}
-    with _user_errors():
-        settings = build_settings(Settings, flags, config)
+
+    def run(settings: Settings) -> SessionResult:
         from synthgen.commands.generate import run_generate
 
-        outcome = run_generate(settings)
+        return run_generate(settings)
+
+    _run_engine_command(Settings, flags, config, run)
+
+
+def _run_engine_command(
+    model: type[_Run], flags: dict[str, Any], config: Path | None, run: Callable[[_Run], SessionResult]
+) -> NoReturn:
+    """Settings from flags and config, the run, its end printed, its exit code."""
+    errors = _ErrorOutput(as_json=flags.get("log_format") == "json")
+    with _user_errors(errors):
+        settings = build_settings(model, flags, config)
+        errors.as_json = settings.log_format == "json"  # the config file may ask for it
+        from synthgen.engine.progress import setup_logging
+
+        setup_logging(settings.log_format)  # before the inputs are read: they may warn
+        outcome = run(settings)
     _print_run_end(outcome, output=settings.output, quiet=settings.quiet, log_format=settings.log_format)
     if settings.json_report and outcome.report:
         typer.echo(json.dumps(outcome.report, indent=2))
@@ -165,15 +185,15 @@ def _print_run_end(outcome: SessionResult, *, output: Path, quiet: bool, log_for
     """The run's error line (if any) and its summary, on stderr."""
     from synthgen.engine.report import summary_text
 
+    as_json = log_format == "json"
     if outcome.result.error:
-        typer.echo(f"synthgen: error: {outcome.result.error}", err=True)
+        echo_error(outcome.result.error, as_json=as_json)
     if quiet or not outcome.report:
         return
-    if log_format == "json":  # one parseable line for log collectors
+    if as_json:  # one parseable line for log collectors
         report = outcome.report
-        typer.echo(
-            json.dumps({"event": "summary", "examples": report["examples"], **report["last_run"]}), err=True
-        )
+        line = json_log_line(event="summary", examples=report["examples"], **report["last_run"])
+        typer.echo(line, err=True)
     else:
         typer.echo(summary_text(outcome.report, output=str(output)), err=True)
 
@@ -182,6 +202,7 @@ R = RespondSettings
 
 
 @app.command(
+    cls=Command,
     epilog="Examples:\n\n"
     "  synthgen respond data/instructions.jsonl -o data/answers.jsonl --teacher mock\n\n"
     "  synthgen respond seeds/math_word_problems.jsonl -o data/math.jsonl --model deepseek-r1 \\\n"
@@ -189,14 +210,14 @@ R = RespondSettings
 )
 def respond(
     input: Path = typer.Argument(
-        ..., help="Dataset to answer: Alpaca, seeds, {prompt} or {messages} JSONL/JSON."
+        ..., help="Dataset to answer: Alpaca, seeds, {prompt} or {messages} JSONL/JSON.", metavar="INPUT"
     ),
     config: Path | None = typer.Option(
         None, "--config", "-c", help="TOML file with any of these options (flags win)."
     ),
     teacher: str | None = _opt(R, "teacher", "--teacher"),
     model: str | None = _opt(R, "model", "--model", "-m"),
-    base_url: list[str] | None = _opt(R, "base_url", "--base-url"),
+    base_url: list[str] | None = _opt(R, "base_url", "--base-url", metavar="URL"),
     api_key_env: str | None = _opt(R, "api_key_env", "--api-key-env"),
     temperature: float | None = _opt(R, "temperature", "--temperature"),
     top_p: float | None = _opt(R, "top_p", "--top-p"),
@@ -222,7 +243,7 @@ def respond(
     tpm: int | None = _opt(R, "tpm", "--tpm"),
     max_consecutive_failures: int | None = _opt(R, "max_consecutive_failures", "--max-consecutive-failures"),
     cache: bool | None = _opt(R, "cache", "--cache/--no-cache"),
-    cache_path: Path | None = _opt(R, "cache_path", "--cache-path"),
+    cache_path: Path | None = _opt(R, "cache_path", "--cache-path", shown=str(default_cache_path())),
     max_requests: int | None = _opt(R, "max_requests", "--max-requests"),
     max_total_tokens: int | None = _opt(R, "max_total_tokens", "--max-total-tokens"),
     max_cost: float | None = _opt(R, "max_cost", "--max-cost"),
@@ -233,15 +254,13 @@ def respond(
 ) -> None:
     """Have the teacher answer every row of a dataset (response and reasoning distillation)."""
     flags = {k: v for k, v in locals().items() if k != "config"}
-    with _user_errors():
-        settings = build_settings(RespondSettings, flags, config)
+
+    def run(settings: RespondSettings) -> SessionResult:
         from synthgen.commands.respond import run_respond
 
-        outcome = run_respond(settings)
-    _print_run_end(outcome, output=settings.output, quiet=settings.quiet, log_format=settings.log_format)
-    if settings.json_report and outcome.report:
-        typer.echo(json.dumps(outcome.report, indent=2))
-    raise typer.Exit(outcome.exit_code)
+        return run_respond(settings)
+
+    _run_engine_command(RespondSettings, flags, config, run)
 
 
 C = CheckSettings
@@ -284,8 +303,9 @@ M = MockServerSettings
 
 @app.command(
     "mock-teacher",
+    cls=Command,
     epilog="Example:\n\n  synthgen mock-teacher --port 8000 --latency-ms 300 --error-rate-429 0.05\n\n"
-    "Then: synthgen generate --base-url http://127.0.0.1:8000/v1 --model mock",
+    "  Then: synthgen generate --base-url http://127.0.0.1:8000/v1 --model mock",
 )
 def mock_teacher(
     host: str | None = _opt(M, "host", "--host"),
@@ -306,7 +326,7 @@ def mock_teacher(
     wrong_answer_rate: float | None = _opt(M, "wrong_answer_rate", "--wrong-answer-rate"),
     reasoning: str | None = _opt(M, "reasoning", "--reasoning"),
     require_api_key: str | None = _opt(M, "require_api_key", "--require-api-key"),
-    models: list[str] | None = _opt(M, "models", "--model", extra=" Repeatable."),
+    models: list[str] | None = _opt(M, "models", "--model", extra=" Repeatable.", metavar="NAME"),
     log_level: str | None = _opt(M, "log_level", "--log-level"),
 ) -> None:
     """Serve the mock teacher as an OpenAI-compatible HTTP API (for CI and fault drills)."""
@@ -320,12 +340,15 @@ def mock_teacher(
 D = DedupSettings
 
 
-@app.command(epilog="Example:\n\n  synthgen dedup data/alpaca.jsonl -o data/dedup.jsonl --against eval.jsonl")
+@app.command(
+    cls=Command,
+    epilog="Example:\n\n  synthgen dedup data/alpaca.jsonl -o data/dedup.jsonl --against eval.jsonl",
+)
 def dedup(
-    input: Path = typer.Argument(..., help="Alpaca JSON or JSONL file."),
+    input: Path = typer.Argument(..., help="Alpaca JSON or JSONL file.", metavar="INPUT"),
     output: Path = typer.Option(..., "--output", "-o", help="Where to write the kept records."),
     threshold: float | None = _opt(D, "threshold", "--threshold"),
-    against: list[str] | None = _opt(D, "against", "--against", extra=" Repeatable."),
+    against: list[str] | None = _opt(D, "against", "--against", extra=" Repeatable.", metavar="FILE"),
     dropped: Path | None = _opt(D, "dropped", "--dropped"),
 ) -> None:
     """Drop near-duplicate instructions (ROUGE-L, as self-instruct) from an existing dataset."""
@@ -342,15 +365,16 @@ F = FilterOptions
 
 @app.command(
     "filter",
+    cls=Command,
     epilog="Example:\n\n  synthgen filter data/alpaca.jsonl -o data/clean.jsonl --rejected rejects.jsonl",
 )
 def filter_command(
-    input: Path = typer.Argument(..., help="Alpaca JSON or JSONL file."),
+    input: Path = typer.Argument(..., help="Alpaca JSON or JSONL file.", metavar="INPUT"),
     output: Path = typer.Option(..., "--output", "-o", help="Where to write the kept records."),
     rejected: Path | None = _opt(FilterSettings, "rejected", "--rejected"),
     min_instruction_words: int | None = _opt(F, "min_instruction_words", "--min-instruction-words"),
     max_instruction_words: int | None = _opt(F, "max_instruction_words", "--max-instruction-words"),
-    blocklist: list[str] | None = _opt(F, "blocklist", "--blocklist", extra=" Repeatable."),
+    blocklist: list[str] | None = _opt(F, "blocklist", "--blocklist", extra=" Repeatable.", metavar="WORD"),
 ) -> None:
     """Apply the generate pipeline's heuristic filters to an existing dataset."""
     with _user_errors():
@@ -429,7 +453,9 @@ def convert(
 def card(
     input: Path = typer.Argument(..., help="Dataset file; its run report is read when it exists."),
     output: Path | None = _opt(CardSettings, "output", "--output", "-o"),
-    language: list[str] | None = _opt(CardSettings, "language", "--language", extra=" Repeatable."),
+    language: list[str] | None = _opt(
+        CardSettings, "language", "--language", extra=" Repeatable.", metavar="CODE"
+    ),
 ) -> None:
     """Write a Hugging Face style dataset card (README.md) for an existing dataset."""
     with _user_errors():

@@ -13,7 +13,15 @@ import sys
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from synthgen.errors import ConfigError
@@ -47,6 +55,16 @@ class FilterOptions(_Model):
         description="Drop instructions containing one of these words (plurals too).",
     )
 
+    @model_validator(mode="after")
+    def _word_range(self) -> FilterOptions:
+        if self.min_instruction_words > self.max_instruction_words:
+            raise ValueError(
+                f"--min-instruction-words ({self.min_instruction_words}) is above "
+                f"--max-instruction-words ({self.max_instruction_words}): every instruction "
+                "would be dropped"
+            )
+        return self
+
 
 class Price(_Model):
     """US dollars per million tokens."""
@@ -59,12 +77,15 @@ class TeacherOptions(_Model):
     """How to call the teacher: shared by every command that asks one."""
 
     teacher: Literal["openai", "mock"] | None = Field(
-        None, description="'mock' for the built-in offline teacher; 'openai' for an HTTP endpoint."
+        None,
+        description="'mock' for the built-in offline teacher; 'openai' for an HTTP endpoint.",
+        json_schema_extra={"shown_default": "openai when --model or --base-url is given"},
     )
     model: str | None = Field(None, description="Teacher model name, e.g. gpt-4o-mini.")
     base_url: list[str] = Field(
         default_factory=list,
         description="OpenAI-compatible endpoint(s); repeat the flag to spread load over replicas.",
+        json_schema_extra={"shown_default": "https://api.openai.com/v1"},
     )
     api_key_env: str = Field("OPENAI_API_KEY", description="Environment variable holding the key.")
     temperature: float = Field(1.0, ge=0, le=2, description="Sampling temperature.")
@@ -75,21 +96,52 @@ class TeacherOptions(_Model):
     )
 
     concurrency: int = Field(32, ge=1, le=4096, description="Max requests in flight.")
-    max_retries: int = Field(6, ge=0, description="Retries per request for transient errors.")
+    max_retries: int = Field(
+        6, ge=0, description="Retries of a request after a transient error (6: up to 7 attempts)."
+    )
     retry_max_wait: float = Field(60.0, gt=0, description="Max seconds of waiting per request.")
     request_timeout: float = Field(120.0, gt=0, description="Seconds before a request is retried.")
-    rpm: int | None = Field(None, ge=1, description="Client-side requests-per-minute limit.")
-    tpm: int | None = Field(None, ge=1, description="Client-side tokens-per-minute limit.")
+    rpm: int | None = Field(
+        None,
+        ge=1,
+        description="Client-side requests-per-minute limit.",
+        json_schema_extra={"shown_default": "no limit"},
+    )
+    tpm: int | None = Field(
+        None,
+        ge=1,
+        description="Client-side tokens-per-minute limit.",
+        json_schema_extra={"shown_default": "no limit"},
+    )
     max_consecutive_failures: int = Field(
         20, ge=1, description="Stop after this many failed requests in a row."
     )
     cache: bool = Field(True, description="Use the response cache.")
-    cache_path: Path | None = Field(None, description="SQLite response cache [user cache dir].")
+    cache_path: Path | None = Field(
+        None,
+        description="SQLite response cache file (private to you).",
+        json_schema_extra={"shown_default": "in the user cache folder"},
+    )
 
     # budgets
-    max_requests: int | None = Field(None, ge=1, description="Stop after this many requests.")
-    max_total_tokens: int | None = Field(None, ge=1, description="Stop after this many tokens.")
-    max_cost: float | None = Field(None, gt=0, description="Stop after this many US dollars.")
+    max_requests: int | None = Field(
+        None,
+        ge=1,
+        description="Send at most this many requests (retries count).",
+        json_schema_extra={"shown_default": "no limit"},
+    )
+    max_total_tokens: int | None = Field(
+        None,
+        ge=1,
+        description="Never use more tokens than this (hard limit).",
+        json_schema_extra={"shown_default": "no limit"},
+    )
+    max_cost: float | None = Field(
+        None,
+        gt=0,
+        description="Never spend more US dollars than this (needs prices).",
+        json_schema_extra={"shown_default": "no limit"},
+    )
     prices: dict[str, Price] = Field(
         default_factory=dict, description="Model -> price per million tokens (config file)."
     )
@@ -109,6 +161,40 @@ class TeacherOptions(_Model):
                     {"url": url, "guess": host_and_path},
                 )
         return [u.rstrip("/") for u in urls]
+
+    @model_validator(mode="after")
+    def _budgets_enforceable(self) -> TeacherOptions:
+        self._check_budgets()
+        return self
+
+    def _check_budgets(self) -> None:
+        """Budgets must be enforceable and able to pay for one request's worst case."""
+        if self.max_total_tokens is not None and self.max_total_tokens <= self.max_tokens:
+            raise ValueError(
+                f"--max-total-tokens {self.max_total_tokens} cannot pay for a single request: each "
+                f"reserves its prompt plus --max-tokens ({self.max_tokens}); raise the budget or "
+                "lower --max-tokens"
+            )
+        if self.max_cost is None:
+            return
+        model = self.priced_model()
+        price = self.prices.get(model)
+        if price is None:
+            raise ValueError(
+                f"--max-cost needs the price of model '{model}': add a [prices.\"{model}\"] table "
+                "with input = ... and output = ... (US dollars per million tokens) to the "
+                "--config TOML file"
+            )
+        if self.max_tokens * price.output / 1e6 >= self.max_cost:
+            raise ValueError(
+                f"--max-cost {self.max_cost} cannot pay for a single request: each reserves "
+                f"--max-tokens ({self.max_tokens}) at ${price.output} per million output tokens "
+                "plus its prompt; raise the budget or lower --max-tokens"
+            )
+
+    def priced_model(self) -> str:
+        """The model name prices are looked up under (the mock's is ``mock``)."""
+        return self.model or "mock"
 
     def teacher_kind(self) -> Literal["openai", "mock"]:
         """The teacher to use; never falls back to the mock silently."""
@@ -156,8 +242,16 @@ class Settings(FilterOptions, TeacherOptions, RunOutputOptions):
     mode: Literal["tasks", "instructions"] = Field(
         "tasks", description="tasks: instruction, input and output; instructions: new instructions only."
     )
-    seeds: Path | None = Field(None, description="Seed tasks file (.jsonl or .json) [bundled].")
-    prompt: Path | None = Field(None, description="Prompt template file [bundled].")
+    seeds: Path | None = Field(
+        None,
+        description="Seed tasks file (.jsonl or .json).",
+        json_schema_extra={"shown_default": "the bundled seed tasks"},
+    )
+    prompt: Path | None = Field(
+        None,
+        description="Prompt template file.",
+        json_schema_extra={"shown_default": "the bundled template for --mode"},
+    )
     examples_per_prompt: int = Field(3, ge=1, le=20, description="Examples shown per request.")
     mix_generated: int = Field(
         0, ge=0, description="How many of the examples come from generated ones (once available)."
@@ -172,6 +266,25 @@ class Settings(FilterOptions, TeacherOptions, RunOutputOptions):
     # output
     num: int = Field(100, ge=1, description="Target number of examples in the output.")
     add: int | None = Field(None, ge=1, description="Grow an existing output by N examples.")
+
+    @model_validator(mode="after")
+    def _compatible_options(self, info: ValidationInfo) -> Settings:
+        """Refuse combinations that would silently do something else than asked."""
+        if self.add is not None and self.overwrite:
+            raise ValueError(
+                "--add grows the existing output, --overwrite replaces it: pass only one of them"
+            )
+        if self.add is not None and _num_conflicts_with_add(self, info):
+            raise ValueError(
+                "--add N grows the output by N examples and --num N sets its total size: "
+                "pass only one of them"
+            )
+        if self.mix_generated > self.examples_per_prompt:
+            raise ValueError(
+                f"--mix-generated ({self.mix_generated}) is above --examples-per-prompt "
+                f"({self.examples_per_prompt}): it says how many of the examples shown are generated ones"
+            )
+        return self
 
     def content_fields(self, *, kind: str, prompt_text: str, seeds_digest: str) -> dict[str, Any]:
         """Everything that decides *what* is generated (not how fast, where, or how much)."""
@@ -195,7 +308,9 @@ class RespondSettings(TeacherOptions, RunOutputOptions):
     input: Path = Field(description="Dataset whose rows the teacher answers.")
     output: Path = Field(Path("data/responses.jsonl"), description="Output JSONL file.")
     prompt_field: str | None = Field(
-        None, description="Field holding the prompt [instruction+input, prompt or messages]."
+        None,
+        description="Field holding the prompt.",
+        json_schema_extra={"shown_default": "instruction+input, prompt or messages"},
     )
     system: str | None = Field(None, description="System message: text, or @FILE to read it from a file.")
     samples: int = Field(1, ge=1, le=64, description="Answers asked per row (seeds --seed + sample).")
@@ -232,7 +347,12 @@ class MockServerSettings(_Model):
     seed: int = Field(0, description="Seed for content and for fault draws.")
     latency_ms: float = Field(0, ge=0, description="Added latency per request.")
     jitter_ms: float = Field(0, ge=0, description="Random extra latency, uniform in [0, jitter].")
-    capacity: int | None = Field(None, ge=1, description="Concurrent requests served; more: 429.")
+    capacity: int | None = Field(
+        None,
+        ge=1,
+        description="Concurrent requests served; more: 429.",
+        json_schema_extra={"shown_default": "no limit"},
+    )
     retry_after: float = Field(1.0, ge=0, description="Retry-After seconds sent with 429s.")
     error_rate_429: float = Field(0, ge=0, le=1, description="Share of requests answered 429.")
     error_rate_500: float = Field(0, ge=0, le=1, description="Share of requests answered 500.")
@@ -332,11 +452,17 @@ class CardSettings(_Model):
 def load_config_file(path: Path) -> dict[str, Any]:
     """Read a TOML config file into a flat dict of option names (``-`` becomes ``_``)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
+        data = tomllib.loads(raw.decode("utf-8"))
     except FileNotFoundError as exc:
         raise ConfigError(f"{path}: config file not found") from exc
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{path}:{line}: not UTF-8 (byte 0x{raw[exc.start]:02x}): a TOML config file must be UTF-8 text"
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
     if isinstance(data.get("generate"), dict):  # allow a [generate] table too
@@ -344,12 +470,27 @@ def load_config_file(path: Path) -> dict[str, Any]:
     return {key.replace("-", "_"): value for key, value in data.items()}
 
 
+def _num_conflicts_with_add(settings: Settings, info: ValidationInfo) -> bool:
+    """Whether ``num`` was set where ``add`` overrides it silently.
+
+    A ``num`` in the config file with ``--add`` on the command line is fine (the flag is the
+    more specific choice); ``--num`` as a flag, or both in the same file, is a contradiction.
+    """
+    if "num" not in settings.model_fields_set:
+        return False
+    flags = (info.context or {}).get("flags")
+    if flags is None:  # built directly, not from a command line
+        return True
+    return "num" in flags or "add" not in flags
+
+
 def build_settings(model: type[_M], overrides: dict[str, Any], config_path: Path | None = None) -> _M:
     """Merge config file and flags (flags win) into a validated settings object."""
     merged: dict[str, Any] = load_config_file(config_path) if config_path else {}
-    merged.update({k: v for k, v in overrides.items() if v is not None})
+    flags = {k: v for k, v in overrides.items() if v is not None}
+    merged.update(flags)
     try:
-        return model.model_validate(merged)
+        return model.model_validate(merged, context={"flags": set(flags)})
     except ValidationError as exc:
         source = str(config_path) if config_path else "options"
         raise ConfigError(format_validation_error(exc, source)) from exc
@@ -363,6 +504,9 @@ def format_validation_error(exc: ValidationError, source: str) -> str:
     """One line per problem: ``source: field: message``."""
     lines = []
     for err in exc.errors():
+        if not err["loc"] and err["type"] == "value_error":
+            lines.append(str(err["ctx"]["error"]))  # a check across options names its flags
+            continue
         field = ".".join(str(p) for p in err["loc"]) or "(root)"
         msg = "unknown option" if err["type"] == "extra_forbidden" else err["msg"]
         name = _FLAG_NAMES.get(field, field.replace("_", "-"))

@@ -15,7 +15,12 @@ the module boundary with ``raise ... from exc``. The codes come from the one tab
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from synthgen.exit_codes import FAILURE, USAGE
+
+if TYPE_CHECKING:
+    from synthgen.records import Usage
 
 
 class SynthgenError(Exception):
@@ -59,10 +64,20 @@ class TeacherError(SynthgenError):
 class TransientTeacherError(TeacherError):
     """A failure worth retrying (429, 5xx, timeout, dropped connection, cut-off reply).
 
-    ``retry_after`` is the server's requested wait in seconds, when it sent one.
+    ``retry_after`` is the server's requested wait in seconds, when it sent one; ``status``
+    the HTTP status of an error answer; ``usage`` what the server reported for the failed
+    attempt, if anything (it counts against the budgets).
     """
 
-    def __init__(self, message: str, *, retry_after: float | None = None, status: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        status: int | None = None,
+        usage: Usage | None = None,
+    ):
         super().__init__(message)
         self.retry_after = retry_after
         self.status = status
+        self.usage = usage

@@ -11,15 +11,17 @@ from synthgen.recipes.prompts import load_template
 from synthgen.recipes.self_instruct import SelfInstruct, SelfInstructOptions
 from synthgen.records import AlpacaRecord
 from synthgen.resources import default_prompt_path, default_seeds_path
-from synthgen.teacher.build import build_dispatcher
+from synthgen.teacher.build import build_dispatcher, read_api_key
 from synthgen.teacher.dispatch import Dispatcher, UsageMeter
 
 
 def run_generate(settings: Settings) -> SessionResult:
     """Run ``synthgen generate``. Raises SynthgenError for bad input, before any request."""
     kind = settings.teacher_kind()  # fail fast on a missing teacher, before touching any file
+    if kind == "openai":
+        read_api_key(settings)  # likewise for a missing key: the teacher is built after the files
     seeds_path = settings.seeds or default_seeds_path()
-    seeds = load_seeds(seeds_path)
+    seeds = load_seeds(seeds_path, max_tokens=settings.max_tokens)
     template = load_template(settings.prompt or default_prompt_path(settings.mode))
     content = settings.content_fields(
         kind=kind, prompt_text=template.text, seeds_digest=seeds_digest(seeds_path)

@@ -15,7 +15,7 @@ from synthgen.io.prompt_rows import PromptRow, load_prompt_rows
 from synthgen.io.writer import ExistingOutput
 from synthgen.recipes.respond import Respond, RespondOptions
 from synthgen.records import AlpacaRecord, MessagesRecord
-from synthgen.teacher.build import build_dispatcher
+from synthgen.teacher.build import build_dispatcher, read_api_key
 from synthgen.teacher.dispatch import Dispatcher, UsageMeter
 from synthgen.verify import BadReference, as_reference, get_checker
 
@@ -23,6 +23,8 @@ from synthgen.verify import BadReference, as_reference, get_checker
 def run_respond(settings: RespondSettings) -> SessionResult:
     """Run ``synthgen respond``. Raises SynthgenError for bad input, before any request."""
     kind = settings.teacher_kind()
+    if kind == "openai":
+        read_api_key(settings)  # a missing key fails now: the teacher is built after the files
     _check_flags(settings)
     system = _system_text(settings.system)
     rows = load_prompt_rows(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
+import secrets
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -27,7 +27,7 @@ def atomic_writer(path: Path) -> Iterator[IO[str]]:
     A failure (or a crash) leaves the old file untouched and no half-written one.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp_name = _create_temp_beside(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             yield handle
@@ -39,6 +39,20 @@ def atomic_writer(path: Path) -> Iterator[IO[str]]:
             os.unlink(tmp_name)
         raise
     fsync_dir(path.parent)
+
+
+def _create_temp_beside(path: Path) -> tuple[int, str]:
+    """A new empty file next to ``path``, created with the mode the umask allows.
+
+    Not ``tempfile.mkstemp``: it creates files 0600, and a dataset (with its meta and report
+    files) is meant to be shared like any file the user makes.
+    """
+    while True:
+        name = str(path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp"))
+        try:
+            return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), name
+        except FileExistsError:
+            continue
 
 
 def write_jsonl_atomic(path: Path, records: Iterable[Any]) -> int:
@@ -70,7 +84,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     """A temporary path beside ``path`` for a writer that wants a file name (e.g. pyarrow);
     renamed over ``path`` when the block succeeds, removed when it fails."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp_name = _create_temp_beside(path)  # the umask's mode: writers keep an existing file's
     os.close(fd)
     try:
         yield Path(tmp_name)

@@ -22,17 +22,34 @@ from synthgen.records import AlpacaRecord
 
 
 def check_output_path(output: Path) -> None:
-    """A usable output path, or a one-line UsageError naming it (before any teacher call)."""
+    """A usable output path, or a one-line OutputError naming it (before any teacher call).
+
+    Creates nothing: the run's lock makes the missing folders once the run starts, and
+    removes them again if the run leaves them empty.
+    """
     if output.is_dir():
         raise OutputError(
             f"--output {output}: is a directory; give a file name such as {output}/alpaca.jsonl"
         )
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"--output {output}: cannot create {output.parent}: {exc.strerror}") from exc
-    if not os.access(output.parent, os.W_OK):
-        raise OutputError(f"--output {output}: directory {output.parent} is not writable")
+    if output.exists() and not output.is_file():
+        # A device or a pipe cannot be resumed, replaced atomically or given sidecar files.
+        raise OutputError(
+            f"--output {output}: not a regular file; synthgen appends to the output and keeps "
+            ".meta.jsonl, .report.json and .lock files beside it: give a file path "
+            '(for a throw-away run, -o "$(mktemp -d)/out.jsonl")'
+        )
+    folder = _nearest_existing(output.parent)
+    if not folder.is_dir():
+        raise OutputError(f"--output {output}: {folder} is not a directory")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"--output {output}: directory {folder} is not writable")
+
+
+def _nearest_existing(folder: Path) -> Path:
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            return candidate
+    return Path(".")
 
 
 @dataclass

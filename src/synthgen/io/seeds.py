@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +12,17 @@ from pydantic import ValidationError
 from synthgen.errors import InputError
 from synthgen.io.readers import read_json_values, validation_problems
 from synthgen.records import SeedTask
+from synthgen.teacher.tokens import CONTEXT_TOKENS, count_tokens
+
+log = logging.getLogger("synthgen")
 
 
-def load_seeds(path: Path) -> list[SeedTask]:
-    """Every seed task in ``path``; raises InputError with one line per problem."""
+def load_seeds(path: Path, *, max_tokens: int = 0) -> list[SeedTask]:
+    """Every seed task in ``path``; raises InputError with one line per problem.
+
+    Warns (one line) about seed tasks longer than a model could take in a prompt while
+    leaving room for a ``max_tokens`` answer.
+    """
     seeds: list[SeedTask] = []
     problems: list[str] = []
     first_line_of: dict[str, int] = {}
@@ -36,7 +44,30 @@ def load_seeds(path: Path) -> list[SeedTask]:
         seeds.append(seed)
     if problems:
         raise InputError(problems)
+    warn_oversized_seeds(path, seeds, first_line_of, max_tokens)
     return seeds
+
+
+def warn_oversized_seeds(path: Path, seeds: list[SeedTask], lines: dict[str, int], max_tokens: int) -> None:
+    """One warning naming the first seed task whose shown text cannot fit a model's context."""
+    room = CONTEXT_TOKENS - max_tokens
+    sizes = [(_shown_tokens(seed), seed) for seed in seeds]
+    oversized = [(tokens, seed) for tokens, seed in sizes if tokens > room]
+    if not oversized:
+        return
+    tokens, seed = oversized[0]
+    context = f"{CONTEXT_TOKENS:,} tokens" + (f" less --max-tokens {max_tokens:,}" if max_tokens else "")
+    others = f" (and {len(oversized) - 1} more)" if len(oversized) > 1 else ""
+    log.warning(
+        "%s:%d: seed task %r is about %s tokens, more than a model's context could take (%s)%s; "
+        "prompts showing it will likely be rejected",
+        path, lines.get(seed.id, 0), seed.id, f"{tokens:,}", context, others,
+    )  # fmt: skip
+
+
+def _shown_tokens(seed: SeedTask) -> int:
+    """Rough tokens of the seed as shown in a prompt (its instruction and largest instance)."""
+    return max(count_tokens(seed.instruction + i.input + i.output) for i in seed.instances)
 
 
 def _to_seed(value: Any, line: int) -> SeedTask:

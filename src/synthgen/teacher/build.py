@@ -62,6 +62,9 @@ def build_endpoints(settings: TeacherOptions, kind: str) -> EndpointPool:
 def build_dispatcher(settings: TeacherOptions, meter: UsageMeter, kind: str) -> Dispatcher:
     """The teacher stack for ``kind`` ("mock" or "openai", resolved once by the caller)."""
     pool = build_endpoints(settings, kind)
+    # Prices are given for the model as named in the requests (config.py checks one exists
+    # when --max-cost is set); servers may answer with another name for it.
+    meter.requested_model = settings.priced_model()
     cache = None
     use_cache = settings.cache and kind == "openai"  # the mock costs nothing
     if use_cache:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import time
 from pathlib import Path
@@ -47,10 +48,15 @@ class ResponseCache:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            # Private: it holds every prompt and answer. SQLite gives its -wal and -shm files
+            # the database file's mode, so creating this one 0600 covers all three.
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
             self._db = sqlite3.connect(path, timeout=LOCK_WAIT_SECONDS, isolation_level=None)
             _set_up(self._db)
         except sqlite3.Error as exc:
             raise UsageError(f"{path}: cannot open the response cache: {exc}") from exc
+        except OSError as exc:
+            raise UsageError(f"{path}: cannot open the response cache: {exc.strerror}") from exc
 
     def get(self, key: str) -> Completion | None:
         row = self._db.execute("SELECT value FROM responses WHERE key = ?", (key,)).fetchone()

@@ -2,7 +2,8 @@
 
 cache hit? ─yes─> answer
     │no
-retry policy ─┬─> in-flight slot ─> rpm/tpm ─> budget check ─> least-loaded endpoint
+retry policy ─┬─> in-flight slot ─> rpm/tpm ─> budget reservation ─> least-loaded endpoint
+              │                                  (worst case held until the attempt settles)
               └── transient failure: free the slot, back off (or honour Retry-After), go round again
     │
 cache the validated answer
@@ -15,87 +16,25 @@ retried request at the head of the line does not queue behind newer ones.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from synthgen.errors import TeacherError, TransientTeacherError
 from synthgen.records import Completion
 from synthgen.teacher.base import Message
+from synthgen.teacher.budget import BudgetExhausted, Budgets, ModelUsage, Reservation, UsageMeter
 from synthgen.teacher.cache import ResponseCache
 from synthgen.teacher.endpoints import Endpoint, EndpointPool
 from synthgen.teacher.limits import AdaptiveConcurrency, TokenBucket
 from synthgen.teacher.retry import RetryPolicy
-from synthgen.teacher.tokens import count_tokens
+from synthgen.teacher.tokens import count_tokens, prompt_tokens_bound
 from synthgen.teacher.wire import CannotConnect, RequestTimeout
+
+# Re-exported: the engine and the report know them from here.
+__all__ = ["BudgetExhausted", "Budgets", "Dispatcher", "ModelUsage", "UsageMeter", "failure_kind"]
 
 # While no endpoint has ever answered, a failed connection is tried again every this many seconds
 # (not on the backoff schedule): a server that is starting is found at once, a dead one is
 # reported after the pool's grace period rather than after minutes of growing waits.
 PROBE_SECONDS = 1.0
-
-
-class BudgetExhausted(Exception):
-    """A budget (requests, tokens, cost) is used up: start nothing new."""
-
-    def __init__(self, which: str) -> None:
-        super().__init__(which)
-        self.which = which
-
-
-@dataclass
-class ModelUsage:
-    requests: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-
-
-@dataclass
-class UsageMeter:
-    """Tokens, requests and cost so far (cost only for models with a known price)."""
-
-    prices: dict[str, tuple[float, float]] = field(default_factory=dict)
-    by_model: dict[str, ModelUsage] = field(default_factory=dict)
-    requests_sent: int = 0
-    retries: int = 0
-    failures_by_kind: dict[str, int] = field(default_factory=dict)
-    max_in_flight: int = 0
-    in_flight_limit: float = 0.0  # the adaptive limit at the end (lower after 429 bursts)
-
-    def add(self, completion: Completion) -> None:
-        usage = self.by_model.setdefault(completion.model or "unknown", ModelUsage())
-        usage.requests += 1
-        usage.prompt_tokens += completion.usage.prompt_tokens
-        usage.completion_tokens += completion.usage.completion_tokens
-
-    @property
-    def total_tokens(self) -> int:
-        return sum(u.prompt_tokens + u.completion_tokens for u in self.by_model.values())
-
-    def cost(self) -> float | None:
-        total, known = 0.0, False
-        for model, usage in self.by_model.items():
-            price = self.prices.get(model)
-            if price is None:
-                continue
-            known = True
-            total += (usage.prompt_tokens * price[0] + usage.completion_tokens * price[1]) / 1e6
-        return total if known else None
-
-
-@dataclass
-class Budgets:
-    max_requests: int | None = None
-    max_total_tokens: int | None = None
-    max_cost: float | None = None
-
-    def exhausted(self, meter: UsageMeter) -> str | None:
-        if self.max_requests is not None and meter.requests_sent >= self.max_requests:
-            return "max_requests"
-        if self.max_total_tokens is not None and meter.total_tokens >= self.max_total_tokens:
-            return "max_total_tokens"
-        cost = meter.cost()
-        if self.max_cost is not None and cost is not None and cost >= self.max_cost:
-            return "max_cost"
-        return None
 
 
 class Dispatcher:
@@ -164,8 +103,6 @@ class Dispatcher:
     ) -> Completion:
         await self.concurrency.acquire(priority=sample_index)
         self.meter.max_in_flight = max(self.meter.max_in_flight, self.concurrency.in_flight)
-        endpoint = self.pool.pick()
-        endpoint.in_flight += 1
         try:
             estimate = 0
             if self.rpm:
@@ -173,29 +110,53 @@ class Dispatcher:
             if self.tpm:
                 estimate = sum(count_tokens(m["content"]) for m in messages) + self.max_tokens
                 await self.tpm.acquire(estimate)
-            # Checked at the last moment before sending (no await after it), so that many
-            # requests waiting for a slot cannot all slip past one remaining unit of budget.
-            which = self.budgets.exhausted(self.meter)
-            if which:
-                raise BudgetExhausted(which)
-            self.meter.requests_sent += 1
-            endpoint.requests += 1
-            try:
-                completion = await endpoint.teacher.complete(messages, sample_index=sample_index)
-            except TransientTeacherError as exc:
-                self._failed(endpoint, exc)
-                raise
-            self.pool.succeeded(endpoint)
-            self.concurrency.record(throttled=False)
-            self.meter.add(completion)
+            prompt_bound = prompt_tokens_bound(m["content"] for m in messages)
+            held = await self.budgets.reserve(
+                self.meter, self.budgets.worst_case(self.meter, prompt_bound, self.max_tokens)
+            )
+            completion = await self._send(self.pool.pick(), messages, sample_index, held)
             if self.tpm:
                 self.tpm.adjust(completion.usage.total_tokens - estimate)
             validate(completion)
             return completion
         finally:
-            endpoint.in_flight -= 1
             self.meter.in_flight_limit = self.concurrency.limit
             await self.concurrency.release()
+
+    async def _send(
+        self, endpoint: Endpoint, messages: list[Message], sample_index: int, held: Reservation
+    ) -> Completion:
+        """One attempt at ``endpoint``; settles the reservation ``held`` however it ends."""
+        endpoint.in_flight += 1
+        endpoint.requests += 1
+        spent_unknown = True  # cancelled in flight, or a bug: the server may have done the work
+        try:
+            completion = await endpoint.teacher.complete(messages, sample_index=sample_index)
+            self.meter.add(completion)
+            spent_unknown = False
+        except TransientTeacherError as exc:
+            spent_unknown = self._maybe_spent(exc)
+            self._failed(endpoint, exc)
+            raise
+        except TeacherError:
+            spent_unknown = False  # an error answer (401, 404...): nothing was generated
+            raise
+        finally:
+            endpoint.in_flight -= 1
+            self.budgets.settle(self.meter, held, spent_unknown=spent_unknown)
+        self.pool.succeeded(endpoint)
+        self.concurrency.record(throttled=False)
+        return completion
+
+    def _maybe_spent(self, exc: TransientTeacherError) -> bool:
+        """Whether the server may have spent tokens on a failed attempt without reporting them
+        (what it did report is counted)."""
+        if exc.usage is not None:  # e.g. an answer of the wrong shape that still reported usage
+            self.meter.add_usage(self.meter.requested_model or "unknown", exc.usage)
+            return False
+        # An error answer (HTTP status) generated nothing, and nothing was sent when no
+        # connection could be made; a timeout or a dropped connection may have been worked on.
+        return exc.status is None and not isinstance(exc, CannotConnect)
 
     def _failed(self, endpoint: Endpoint, exc: TransientTeacherError) -> None:
         """Account one failed attempt; raise the fatal error if the teacher is unreachable."""

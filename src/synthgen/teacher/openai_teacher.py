@@ -142,7 +142,9 @@ class OpenAITeacher:
                 endpoint=self.base_url,
             )
         except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
-            raise TransientTeacherError(f"malformed response from {self.base_url}: no choices") from exc
+            raise TransientTeacherError(
+                f"malformed response from {self.base_url}: no choices", usage=_reported_usage(body)
+            ) from exc
 
     def _status_error(self, status: int, headers: object, raw: bytes) -> TeacherError:
         return status_error(
@@ -170,6 +172,20 @@ class OpenAITeacher:
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+
+def _reported_usage(body: object) -> Usage | None:
+    """The usage a body reports even when the rest of it is unusable (it counts for budgets)."""
+    usage = body.get("usage") if isinstance(body, dict) else None
+    if not isinstance(usage, dict):
+        return None
+    try:
+        return Usage(
+            prompt_tokens=usage.get("prompt_tokens") or 0,
+            completion_tokens=usage.get("completion_tokens") or 0,
+        )
+    except ValueError:
+        return None
 
 
 def _env_proxy(url: URL) -> dict[str, Any]:
