@@ -248,3 +248,31 @@ def test_over_http_requests_sent_stay_close_to_requests_used(tmp_path: Path, moc
     _assert_counts_add_up(counts)
     assert usage["requests_sent"] <= 1.15 * counts["requests"] + 2, (usage, counts)
     assert server.stats()["requests_total"] == usage["requests_sent"]
+
+
+def test_a_run_that_fails_before_writing_leaves_no_files(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    out = tmp_path / "out" / "a.jsonl"
+    result = run_cli(
+        "generate", "--base-url", "http://127.0.0.1:9/v1", "--model", "m", "-n", "5", "-o", out,
+        "--cache-path", blocker / "cache.sqlite3",
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "cannot open the response cache" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_budget_stop_says_how_much_of_what_was_used(tmp_path: Path, mock_server: Any) -> None:
+    server = mock_server()
+    out = tmp_path / "a.jsonl"
+    result = run_cli(
+        "generate", "--base-url", server.url, "--model", "m", "-n", "1000", "-o", out, "--no-cache",
+        "--max-total-tokens", "20000", "-q",
+    )  # fmt: skip
+    assert result.exit_code == 3, result.output
+    assert "--max-total-tokens" in result.stderr and "of 20,000 tokens used" in result.stderr.replace(
+        "20000", "20,000"
+    )
+    usage = json.loads(out.with_name("a.jsonl.report.json").read_text())["last_run"]["usage"]
+    assert usage["total_tokens"] + usage["unsettled_tokens"] <= 20000

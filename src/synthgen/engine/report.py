@@ -120,6 +120,11 @@ def _usage(meter: UsageMeter) -> dict[str, Any]:
         "max_in_flight": meter.max_in_flight,
         "in_flight_limit_final": round(meter.in_flight_limit, 2),
         "cost_usd": None if cost is None else round(cost, 6),
+        # attempts cancelled, timed out or dropped in flight: the server may have billed them,
+        # so budgets count their worst case (see teacher/budget.py)
+        "unsettled_attempts": meter.unsettled_attempts,
+        "unsettled_tokens": meter.unsettled_tokens,
+        "unsettled_cost_usd": round(meter.unsettled_cost, 6),
     }
 
 

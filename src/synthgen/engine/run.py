@@ -230,7 +230,8 @@ class Engine:
 
     def _on_failure(self, exc: BaseException) -> None:
         if isinstance(exc, BudgetExhausted):
-            self.stop = self.stop or StopReason(exc.which)
+            if self.stop is None:  # the first one says how much of what was used
+                self.stop, self.error = StopReason(exc.which), str(exc)
         elif isinstance(exc, TransientTeacherError):
             self.counts.failed_requests += 1
             self.failures_in_row += 1

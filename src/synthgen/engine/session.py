@@ -127,6 +127,9 @@ async def _run(job: Job) -> SessionResult:
     report("running", None)
     try:
         result = await engine.run()
+    except BaseException:
+        writer.discard_if_unused()  # e.g. the cache cannot open: leave no empty dataset behind
+        raise
     finally:
         progress.close(writer.count)
     reached = target is None and result.stop_reason is StopReason.PLAN_DONE

@@ -147,6 +147,10 @@ class DatasetWriter:
         self._meta_path = _temp_twin(meta_path(output)) if overwrite else meta_path(output)
         self._report_path = _temp_twin(report_path(output)) if overwrite else report_path(output)
         mode = "w" if overwrite else "a"
+        # Files this writer creates: removed again by discard_if_unused() when a run fails
+        # before it has written anything.
+        self._created = [p for p in (self._data_path, self._meta_path, self._report_path) if not p.exists()]
+        self._first_index = first_index
         self._data: IO[str] = self._data_path.open(mode, encoding="utf-8", newline="\n")
         self._meta: IO[str] = self._meta_path.open(mode, encoding="utf-8", newline="\n")
         self._side = SideFiles(output, overwrite=overwrite)
@@ -200,6 +204,15 @@ class DatasetWriter:
             fsync_dir(self.output.parent)
         else:
             for path in (self._data_path, self._meta_path, self._report_path):
+                path.unlink(missing_ok=True)
+
+    def discard_if_unused(self) -> None:
+        """Close; if no row was written, remove the files this writer created (a failed start)."""
+        self._data.close()
+        self._meta.close()
+        self._side.close(complete=False)
+        if self.count == self._first_index:
+            for path in self._created:
                 path.unlink(missing_ok=True)
 
     def write_report(self, report: dict[str, Any]) -> None:
