@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from pathlib import Path
 
 import pytest
@@ -623,20 +622,9 @@ def _twenty_items() -> str:
     )
 
 
-def _best_seconds(func, repeat: int = 30) -> float:
-    """Fastest of ``repeat`` runs: robust to a busy CI machine."""
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
-def test_twenty_items_parse_in_well_under_a_millisecond() -> None:
-    text = _twenty_items()
-    assert len(parse_numbered_tasks(text).candidates) == 20
-    assert _best_seconds(lambda: parse_numbered_tasks(text)) < 0.001
+def test_twenty_items_parse() -> None:
+    # How fast: benchmarks/parse_roundtrip.py --timing (timings are not asserted in tests).
+    assert len(parse_numbered_tasks(_twenty_items()).candidates) == 20
 
 
 @pytest.mark.parametrize(
@@ -651,6 +639,8 @@ def test_twenty_items_parse_in_well_under_a_millisecond() -> None:
     ],
     ids=["random", "spaces", "label-then-spaces", "stars", "header-then-spaces", "long-input"],
 )
-def test_100kb_of_garbage_is_linear_time(garbage: str) -> None:
-    # quadratic backtracking on 100 KB would take many seconds; linear takes milliseconds
-    assert _best_seconds(lambda: parse_numbered_tasks(garbage), repeat=3) < 0.1
+@pytest.mark.timeout(30)
+def test_100kb_of_garbage_is_parsed_without_catastrophic_backtracking(garbage: str) -> None:
+    # Quadratic backtracking on 100 KB takes minutes (the timeout fails the test); linear
+    # parsing takes milliseconds. No wall-clock assert: a busy machine must not flake it.
+    parse_numbered_tasks(garbage)
