@@ -72,12 +72,30 @@ class MockServer:
             self.proc.kill()
 
 
+@pytest.fixture(scope="session")
+def _shared_plain_server() -> Any:
+    """One fault-free mock server for the whole session (starting one costs ~0.5-1 s)."""
+    server = MockServer()
+    yield server
+    server.close()
+
+
 @pytest.fixture
-def mock_server() -> Any:
-    """Factory: ``mock_server("--error-rate-500", "0.2")`` starts one; all stop at teardown."""
+def mock_server(_shared_plain_server: MockServer) -> Any:
+    """Factory: ``mock_server("--error-rate-500", "0.2")`` starts one; all stop at teardown.
+
+    The first ``mock_server()`` without options in a test is the session's shared plain
+    server, its counters and request log cleared (its answers depend on the request only).
+    """
     servers: list[MockServer] = []
+    shared_used = False
 
     def start(*args: str) -> MockServer:
+        nonlocal shared_used
+        if not args and not shared_used:
+            shared_used = True
+            _shared_plain_server.reset()
+            return _shared_plain_server
         server = MockServer(*args)
         servers.append(server)
         return server
