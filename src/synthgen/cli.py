@@ -24,6 +24,7 @@ from synthgen.config import (
     CheckSettings,
     ConvertSettings,
     DedupSettings,
+    EvolveSettings,
     FilterOptions,
     FilterSettings,
     MockServerSettings,
@@ -39,6 +40,7 @@ from synthgen.logjson import json_log_line
 from synthgen.teacher.cache import default_cache_path
 
 if TYPE_CHECKING:
+    from synthgen.commands.evolve import EvolveResult
     from synthgen.engine.session import SessionResult
 
 _Run = TypeVar("_Run", bound=RunOutputOptions)
@@ -296,6 +298,86 @@ def check(
 
         for result in check_teacher(settings):
             typer.echo(result.summary())
+
+
+E = EvolveSettings
+
+
+@app.command(
+    epilog="Examples:\n\n"
+    "  synthgen evolve seeds/seed_tasks.jsonl -o data/evolved.jsonl --rounds 3 --teacher mock\n\n"
+    "  synthgen evolve data/alpaca.jsonl -o data/evolved.jsonl --rounds 4 --model gpt-4o-mini \\\n"
+    "      --operations add-constraint,deepen,breadth\n\n" + EXIT_CODES,
+)
+def evolve(
+    input: Path = typer.Argument(
+        ..., help="Dataset whose instructions to evolve: Alpaca, seeds or {prompt}."
+    ),
+    config: Path | None = typer.Option(
+        None, "--config", "-c", help="TOML file with any of these options (flags win)."
+    ),
+    rounds: int | None = _opt(E, "rounds", "--rounds", "-r"),
+    operations: list[str] | None = _opt(E, "operations", "--operations"),
+    prompt_dir: Path | None = _opt(E, "prompt_dir", "--prompt-dir"),
+    prompt_field: str | None = _opt(E, "prompt_field", "--prompt-field"),
+    similarity_threshold: float | None = _opt(E, "similarity_threshold", "--similarity-threshold"),
+    min_new_words: int | None = _opt(E, "min_new_words", "--min-new-words"),
+    retry_failed: bool | None = _opt(E, "retry_failed", "--retry-failed"),
+    min_instruction_words: int | None = _opt(E, "min_instruction_words", "--min-instruction-words"),
+    max_instruction_words: int | None = _opt(E, "max_instruction_words", "--max-instruction-words"),
+    blocklist: list[str] | None = _opt(E, "blocklist", "--blocklist", extra=" Repeatable."),
+    teacher: str | None = _opt(E, "teacher", "--teacher"),
+    model: str | None = _opt(E, "model", "--model", "-m"),
+    base_url: list[str] | None = _opt(E, "base_url", "--base-url"),
+    api_key_env: str | None = _opt(E, "api_key_env", "--api-key-env"),
+    temperature: float | None = _opt(E, "temperature", "--temperature"),
+    top_p: float | None = _opt(E, "top_p", "--top-p"),
+    max_tokens: int | None = _opt(E, "max_tokens", "--max-tokens"),
+    seed: int | None = _opt(E, "seed", "--seed"),
+    output: Path | None = _opt(E, "output", "--output", "-o"),
+    overwrite: bool | None = _opt(E, "overwrite", "--overwrite"),
+    force: bool | None = _opt(E, "force", "--force"),
+    concurrency: int | None = _opt(E, "concurrency", "--concurrency", "-j"),
+    max_retries: int | None = _opt(E, "max_retries", "--max-retries"),
+    retry_max_wait: float | None = _opt(E, "retry_max_wait", "--retry-max-wait"),
+    request_timeout: float | None = _opt(E, "request_timeout", "--request-timeout"),
+    rpm: int | None = _opt(E, "rpm", "--rpm"),
+    tpm: int | None = _opt(E, "tpm", "--tpm"),
+    max_consecutive_failures: int | None = _opt(E, "max_consecutive_failures", "--max-consecutive-failures"),
+    cache: bool | None = _opt(E, "cache", "--cache/--no-cache"),
+    cache_path: Path | None = _opt(E, "cache_path", "--cache-path"),
+    max_requests: int | None = _opt(E, "max_requests", "--max-requests"),
+    max_total_tokens: int | None = _opt(E, "max_total_tokens", "--max-total-tokens"),
+    max_cost: float | None = _opt(E, "max_cost", "--max-cost"),
+    quiet: bool | None = _opt(E, "quiet", "--quiet", "-q"),
+    log_format: str | None = _opt(E, "log_format", "--log-format"),
+    json_report: bool | None = _opt(E, "json_report", "--json"),
+) -> None:
+    """Evolve instructions into harder and broader ones, round after round (Evol-Instruct)."""
+    flags = {k: v for k, v in locals().items() if k != "config"}
+    with _user_errors():
+        settings = build_settings(EvolveSettings, flags, config)
+        from synthgen.commands.evolve import run_evolve
+
+        outcome = run_evolve(settings)
+    _print_evolve_end(outcome, settings)
+    raise typer.Exit(outcome.exit_code)
+
+
+def _print_evolve_end(outcome: EvolveResult, settings: EvolveSettings) -> None:
+    """Each round's error line (if any) and the rounds' summary on stderr; --json: the report."""
+    from synthgen.commands.evolve_summary import evolve_summary, summary_event
+    from synthgen.io.writer import report_path
+
+    if outcome.error:
+        typer.echo(f"synthgen: error: {outcome.error}", err=True)
+    if not settings.quiet:
+        if settings.log_format == "json":
+            typer.echo(json.dumps(summary_event(outcome)), err=True)
+        else:
+            typer.echo(evolve_summary(outcome, output=str(settings.output)), err=True)
+    if settings.json_report and report_path(settings.output).exists():
+        typer.echo(report_path(settings.output).read_text(encoding="utf-8").rstrip())
 
 
 M = MockServerSettings

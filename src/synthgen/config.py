@@ -339,6 +339,59 @@ class CheckSettings(TeacherOptions):
     model_config = ConfigDict(extra="ignore", validate_assignment=True)
 
 
+# Evol-Instruct's operations (Xu et al. 2023, WizardLM): five in-depth rewrites and one in-breadth.
+EVOLVE_OPERATIONS: tuple[str, ...] = (
+    "add-constraint", "deepen", "concretize", "more-reasoning", "complicate-input", "breadth",
+)  # fmt: skip
+EvolveOperation = Literal[
+    "add-constraint", "deepen", "concretize", "more-reasoning", "complicate-input", "breadth"
+]
+
+
+class EvolveSettings(FilterOptions, TeacherOptions, RunOutputOptions):
+    """Options of ``synthgen evolve``: rounds of Evol-Instruct over a dataset's instructions."""
+
+    input: Path = Field(description="Dataset whose instructions are evolved.")
+    output: Path = Field(Path("data/evolved.jsonl"), description="Output JSONL file.")
+    rounds: int = Field(3, ge=1, le=100, description="Rounds; each evolves the previous round's survivors.")
+    operations: list[EvolveOperation] = Field(
+        default_factory=lambda: list(EVOLVE_OPERATIONS),
+        description="Operations drawn from, one per parent and round (comma-separated or repeated).",
+    )
+    prompt_dir: Path | None = Field(
+        None, description="Directory of <operation>.txt prompts (an operation without one: bundled)."
+    )
+    prompt_field: str | None = Field(
+        None, description="Field holding the task (default: instruction and input, or prompt)."
+    )
+    similarity_threshold: float = Field(
+        0.7, gt=0, le=1, description="Drop if ROUGE-L F vs the pool (input + kept rows) is above this."
+    )
+    min_new_words: int = Field(
+        1, ge=0, description="Drop an evolved task bringing fewer words its parent lacks (stop words aside)."
+    )
+    retry_failed: bool = Field(
+        False, description="Evolve a parent whose evolution failed again next round (as WizardLM does)."
+    )
+    max_tokens: int = Field(1024, ge=1, description="Max tokens per evolved task.")
+
+    @field_validator("operations", mode="before")
+    @classmethod
+    def _split_commas(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list):
+            return [part.strip() for item in value for part in str(item).split(",") if part.strip()]
+        return value
+
+    @field_validator("operations")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("name at least one operation")
+        return list(dict.fromkeys(value))
+
+
 class MockServerSettings(_Model):
     """Options of ``synthgen mock-teacher``."""
 

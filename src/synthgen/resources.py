@@ -26,3 +26,8 @@ def default_prompt_path(mode: str = "tasks") -> Path:
 
 def default_seeds_path() -> Path:
     return data_dir("seeds") / "seed_tasks.jsonl"
+
+
+def default_evolve_prompt_dir() -> Path:
+    """The bundled prompts of ``synthgen evolve``, one ``<operation>.txt`` each."""
+    return data_dir("prompts") / "evolve"

@@ -83,9 +83,14 @@ def build_report(
     exit_code: int | None,
     total_examples: int,
     previous: dict[str, Any] | None,
+    run_info: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The report as JSON-ready data; earlier runs on the same output are kept in ``runs``."""
+    """The report as JSON-ready data; earlier runs on the same output are kept in ``runs``.
+
+    ``run_info`` labels this run in the history (e.g. evolve's round).
+    """
     this_run = {
+        **(run_info or {}),
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "wall_seconds": round(time.time() - started, 3),
         "stop_reason": stop_reason,

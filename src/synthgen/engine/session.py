@@ -10,7 +10,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,10 @@ class Job:
     make_teacher: Callable[[UsageMeter], Awaitable[Dispatcher]]
     meter: UsageMeter
     planned_rows: int | None = None  # shown as the progress total when there is no target
+    # A recipe run in stages on one output (evolve's rounds) starts each stage at its own
+    # first request, even when the last row kept so far came from an earlier request.
+    min_first_request: int = 0
+    run_info: dict[str, Any] = field(default_factory=dict)  # added to this run's report entry
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,7 @@ async def _run(job: Job) -> SessionResult:
         content_config=job.content_config,
         rerun_last_request=job.rerun_last_request,
         row_model=job.row_model,
+        at_least=job.min_first_request,
     )
     existing = start.existing
     have = len(existing.records)
@@ -110,6 +115,7 @@ async def _run(job: Job) -> SessionResult:
             exit_code=exit_code,
             total_examples=writer.count,
             previous=existing.report,
+            run_info=job.run_info,
         )
         writer.write_report(data)
         return data

@@ -67,6 +67,7 @@ def find_start(
     content_config: dict[str, Any],
     rerun_last_request: bool = True,
     row_model: type[BaseModel] = AlpacaRecord,
+    at_least: int = 0,
 ) -> StartPoint:
     """What is already there (nothing with ``overwrite``) and the first request to run.
 
@@ -79,6 +80,7 @@ def find_start(
         check_same_config(output, existing.report, config_hash, content_config)
     requests = [m.get("request") for m in existing.meta if isinstance(m.get("request"), int)]
     first = (requests[-1] + (0 if rerun_last_request else 1)) if requests else 0
+    first = max(first, at_least)
     if not overwrite:
         prune_side_files(output, first)
     return StartPoint(existing, first)

@@ -16,6 +16,7 @@ from typing import Literal, NamedTuple, TypeVar
 
 from synthgen.mock import vocab
 from synthgen.mock.answers import math_reply, math_trace, plain_trace, wrong_value
+from synthgen.mock.evolve import evolve_reply, is_evolve_prompt
 from synthgen.mock.math_tasks import _MATH
 from synthgen.mock.prompt import _example_instructions, requested_task_count, wants_instructions_only
 from synthgen.mock.slots import _Slots
@@ -101,10 +102,13 @@ def mock_answer(
     is the same in every mode.
     """
     rng = random.Random(int.from_bytes(_digest(prompt, seed, sample_index), "big"))
-    count = requested_task_count(prompt)
-    solution = solve_question(prompt) if count is None else None
+    evolving = is_evolve_prompt(prompt)  # before the task count: "a brand-new task" asks for one
+    count = None if evolving else requested_task_count(prompt)
+    solution = solve_question(prompt) if count is None and not evolving else None
     trace = None
-    if count is not None:
+    if evolving:
+        content = evolve_reply(prompt, rng, _clean_item)
+    elif count is not None:
         content = _task_list(prompt, count, rng)
     elif solution is None:
         content = _plain_answer(prompt, rng)

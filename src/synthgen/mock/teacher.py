@@ -7,6 +7,8 @@
   tasks in the block format of :func:`synthgen.recipes.prompts.format_example`. Like a real
   teacher it sometimes adds a sentence before or after the list, and about one reply in
   five uses another label style (``N. **Instruction:**`` or ``Instruction N:``).
+- A ``synthgen evolve`` prompt (an ``[Original task]`` label line) gets the task evolved the
+  way the prompt asks (:mod:`synthgen.mock.evolve`).
 - Any other prompt gets a short paragraph built from the prompt's own words.
 
 Tasks are assembled from the templates and pools of :mod:`synthgen.mock.vocab` (plus computed

@@ -37,14 +37,15 @@ class PromptTemplate:
         return self.text.replace("{examples}", blocks).replace("{num_tasks}", str(num_tasks))
 
 
-def load_template(path: Path) -> PromptTemplate:
+def load_template(path: Path, required: tuple[str, ...] = REQUIRED_PLACEHOLDERS) -> PromptTemplate:
+    """The template at ``path``; InputError when unreadable or lacking a ``required`` placeholder."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise InputError(f"{path}: prompt template not found") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read prompt template: {exc}") from exc
-    missing = [p for p in REQUIRED_PLACEHOLDERS if p not in text]
+    missing = [p for p in required if p not in text]
     if missing:
         raise InputError(f"{path}: prompt template lacks the placeholder {missing[0]}")
     return PromptTemplate(path=path, text=text)

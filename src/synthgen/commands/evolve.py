@@ -1,0 +1,233 @@
+"""``synthgen evolve``: rounds of Evol-Instruct, one engine session per round, into one output.
+
+Round ``r`` evolves its parents (round 1: the input rows; then the rows round ``r - 1`` kept,
+and with ``--retry-failed`` also the parents whose evolution failed, as WizardLM does). Its
+requests are numbered after the previous round's, so the output's meta lines and the
+rejected file say which requests are done: a killed run, rerun, skips the rounds that ended,
+finishes the one it was in from the request after the last one screened, then goes on. The
+files are the same as an uninterrupted run's. Budgets cover the whole command: each round
+gets what the earlier ones left.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from synthgen.commands.evolve_progress import EvolveProgress, read_progress
+from synthgen.config import EvolveSettings, FilterOptions, TeacherOptions
+from synthgen.engine.session import Job, SessionResult, run_session
+from synthgen.errors import InputError
+from synthgen.exit_codes import OK, PARTIAL
+from synthgen.io.prompt_rows import PromptRow, load_prompt_rows
+from synthgen.io.resume import check_output_path, check_same_config
+from synthgen.io.writer import ExistingOutput
+from synthgen.recipes.evolve import EvolveOptions, EvolveRound, Parent
+from synthgen.recipes.evolve_prompts import EvolvePrompt, load_evolve_prompts
+from synthgen.records import AlpacaRecord
+from synthgen.teacher.build import build_dispatcher
+from synthgen.teacher.dispatch import Dispatcher, UsageMeter
+
+
+@dataclass
+class RoundOutcome:
+    round: int
+    parents: int
+    session: SessionResult | None  # None: an earlier run finished this round
+    kept: int
+
+
+@dataclass
+class EvolveResult:
+    wanted: int  # --rounds
+    rounds: list[RoundOutcome] = field(default_factory=list)
+    exit_code: int = OK
+    stop: str = "plan_done"  # a stop reason of the report (a budget: maybe before a round)
+    before_round: int | None = None  # a budget used up before this round started
+    error: str | None = None
+    examples: int = 0  # rows in the output at the end
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """What every round shares."""
+
+    settings: EvolveSettings
+    kind: str
+    options: EvolveOptions
+    prompts: dict[str, EvolvePrompt]
+    input_pool: list[tuple[str, str]]
+    content: dict[str, Any]
+    config_hash: str
+
+
+def run_evolve(settings: EvolveSettings) -> EvolveResult:
+    """Run ``synthgen evolve``. Raises SynthgenError for bad input, before any request."""
+    kind = settings.teacher_kind()
+    rows = _load_rows(settings)
+    prompts = load_evolve_prompts(settings.prompt_dir, list(settings.operations))
+    content = _content_fields(settings, kind, prompts)
+    setup = _Setup(
+        settings,
+        kind,
+        EvolveOptions(
+            seed=settings.seed,
+            operations=tuple(settings.operations),
+            similarity_threshold=settings.similarity_threshold,
+            min_new_words=settings.min_new_words,
+            filters=FilterOptions.model_validate(
+                settings.model_dump(include=set(FilterOptions.model_fields))
+            ),
+        ),
+        prompts,
+        [(row.instruction, row.input) for row in rows],
+        content,
+        TeacherOptions.hash_fields(content),
+    )
+    check_output_path(settings.output)
+    progress = EvolveProgress() if settings.overwrite else read_progress(settings.output)
+    if progress.rows and progress.report and not settings.force:
+        check_same_config(settings.output, progress.report, setup.config_hash, content)
+    parents = [Parent(row.instruction, row.input, None, row.line) for row in rows]
+    return _run_rounds(setup, progress, parents)
+
+
+def _run_rounds(setup: _Setup, progress: EvolveProgress, parents: list[Parent]) -> EvolveResult:
+    result = EvolveResult(setup.settings.rounds)
+    first, overwrite, meters = 0, setup.settings.overwrite, []
+    for round in range(1, setup.settings.rounds + 1):
+        end = first + len(parents)
+        session = None
+        if progress.last_screened < end - 1:  # not finished by an earlier run
+            budgeted, spent = _remaining_budgets(setup.settings, meters)
+            if budgeted is None:
+                result.exit_code, result.stop, result.before_round = PARTIAL, spent, round
+                break
+            meters.append(UsageMeter(prices={m: (p.input, p.output) for m, p in budgeted.prices.items()}))
+            start = max(first, progress.last_screened + 1)
+            job = _job(setup, budgeted, meters[-1], round, first, start, parents, overwrite)
+            session = run_session(job)
+            overwrite = False
+            progress = read_progress(setup.settings.output)
+        kept = progress.kept_in_round(round)
+        result.rounds.append(RoundOutcome(round, len(parents), session, len(kept)))
+        if session is not None and session.exit_code != OK:
+            result.exit_code, result.stop = session.exit_code, session.result.stop_reason.value
+            result.error = session.result.error
+            break
+        parents = _next_parents(kept, first, parents, retry_failed=setup.settings.retry_failed)
+        first = end
+        if not parents:
+            break
+    result.examples = len(progress.rows)
+    return result
+
+
+def _next_parents(
+    kept: dict[int, Any], first: int, parents: list[Parent], *, retry_failed: bool
+) -> list[Parent]:
+    """The next round's parents, in request order: the rows kept (and the failed parents)."""
+    following = []
+    for position, parent in enumerate(parents):
+        row = kept.get(first + position)
+        if row is not None:
+            following.append(row.as_parent())
+        elif retry_failed:
+            following.append(parent)
+    return following
+
+
+def _job(
+    setup: _Setup,
+    settings: EvolveSettings,
+    meter: UsageMeter,
+    round: int,
+    first: int,
+    start: int,
+    parents: list[Parent],
+    overwrite: bool,
+) -> Job:
+    def make_recipe(existing: ExistingOutput) -> EvolveRound:
+        pool = setup.input_pool + [(r.instruction, r.input) for r in existing.records]
+        return EvolveRound(
+            setup.options, setup.prompts, round=round, first_request=first, parents=parents, pool=pool
+        )
+
+    async def make_teacher(meter: UsageMeter) -> Dispatcher:
+        return build_dispatcher(settings, meter, setup.kind)
+
+    return Job(
+        output=settings.output,
+        overwrite=overwrite,
+        force=settings.force,
+        num=None,  # every parent of the round
+        add=None,
+        concurrency=settings.concurrency,
+        max_consecutive_failures=settings.max_consecutive_failures,
+        screen_in_worker=False,  # one short task per answer: screening is cheap
+        quiet=settings.quiet,
+        log_format=settings.log_format,
+        teacher_info={"kind": setup.kind, "model": settings.model or "mock", "base_urls": settings.base_url},
+        config=setup.settings.public_dict(),
+        content_config=setup.content,
+        config_hash=setup.config_hash,
+        make_recipe=make_recipe,
+        row_model=AlpacaRecord,
+        rerun_last_request=False,  # at most one row per request: continue after the last
+        make_teacher=make_teacher,
+        meter=meter,
+        planned_rows=first + len(parents) - start,
+        min_first_request=start,
+        run_info={"round": round, "requests": [first, first + len(parents)]},
+    )
+
+
+def _remaining_budgets(
+    settings: EvolveSettings, meters: list[UsageMeter]
+) -> tuple[EvolveSettings | None, str]:
+    """``settings`` with what the earlier rounds left of each budget, or (None, the one used up)."""
+    used: dict[str, float] = {
+        "max_requests": sum(m.requests_sent for m in meters),
+        "max_total_tokens": sum(m.total_tokens for m in meters),
+        "max_cost": sum(m.cost() or 0.0 for m in meters),
+    }
+    left: dict[str, Any] = {}
+    for name, spent in used.items():
+        budget = getattr(settings, name)
+        if budget is None:
+            continue
+        if spent >= budget:
+            return None, name
+        left[name] = budget - spent
+    return settings.model_copy(update=left), ""
+
+
+def _load_rows(settings: EvolveSettings) -> list[PromptRow]:
+    rows = load_prompt_rows(
+        settings.input, prompt_field=settings.prompt_field, reference_field=None, output_as_reference=False
+    )
+    multi_turn = [
+        f"{settings.input}:{row.line}: messages: evolve rewrites single tasks, this row has "
+        f"{len(row.messages)} turns"
+        for row in rows
+        if len(row.messages) > 1
+    ]
+    if multi_turn:
+        raise InputError(multi_turn)
+    return rows
+
+
+def _content_fields(settings: EvolveSettings, kind: str, prompts: dict[str, EvolvePrompt]) -> dict[str, Any]:
+    """Everything that decides what is written (a resumed run must match it); not --rounds."""
+    keys = (
+        "model", "temperature", "top_p", "max_tokens", "seed", "operations", "prompt_field",
+        "similarity_threshold", "min_new_words", "retry_failed", "min_instruction_words",
+        "max_instruction_words", "blocklist",
+    )  # fmt: skip
+    data: dict[str, Any] = {k: getattr(settings, k) for k in keys}
+    data["teacher"] = kind
+    joined = "\0".join(f"{op}\0{prompt.text}" for op, prompt in prompts.items())
+    data["prompts"] = hashlib.sha256(joined.encode()).hexdigest()[:16]
+    data["input"] = hashlib.sha256(settings.input.read_bytes()).hexdigest()[:16]
+    return data

@@ -1,0 +1,62 @@
+"""The prompts of ``synthgen evolve``: one template per operation, and the task block they show.
+
+A template is ``prompts/evolve/<operation>.txt`` (or the same name in ``--prompt-dir``, which
+replaces the bundled file of that operation only). ``{task}`` is replaced by the parent task
+in the block format of :func:`format_task`, the format the teacher is asked to answer in. A
+line of a template that is only a bracketed label, such as ``[Evolved task]``, is one of the
+prompt's own words: an evolved task that repeats it copied the prompt and is rejected.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from synthgen.errors import InputError
+from synthgen.recipes.prompts import load_template
+from synthgen.resources import default_evolve_prompt_dir
+from synthgen.teacher.base import Message
+
+TASK_PLACEHOLDER = "{task}"
+INSTRUCTION_LABEL = "Instruction:"
+INPUT_LABEL = "Input:"
+_LABEL_LINE = re.compile(r"^[ \t]*\[([^\]\n]{3,60})\][ \t]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class EvolvePrompt:
+    """One operation's template."""
+
+    operation: str
+    path: Path
+    text: str
+
+    def messages(self, instruction: str, input: str) -> list[Message]:
+        return [
+            {"role": "user", "content": self.text.replace(TASK_PLACEHOLDER, format_task(instruction, input))}
+        ]
+
+    def labels(self) -> list[str]:
+        """The template's bracketed label lines, lower-cased, without brackets."""
+        return [m[1].strip().lower() for m in _LABEL_LINE.finditer(self.text)]
+
+
+def format_task(instruction: str, input: str) -> str:
+    """``Instruction: ...`` and, when there is an input, ``Input: ...`` on the next line."""
+    block = f"{INSTRUCTION_LABEL} {instruction.strip()}"
+    return f"{block}\n{INPUT_LABEL} {input.strip()}" if input.strip() else block
+
+
+def load_evolve_prompts(prompt_dir: Path | None, operations: list[str]) -> dict[str, EvolvePrompt]:
+    """The template of each operation: ``prompt_dir/<operation>.txt`` if it exists, else bundled."""
+    if prompt_dir is not None and not prompt_dir.is_dir():
+        raise InputError(f"--prompt-dir {prompt_dir}: not a directory")
+    prompts = {}
+    for operation in operations:
+        path = default_evolve_prompt_dir() / f"{operation}.txt"
+        if prompt_dir is not None and (prompt_dir / f"{operation}.txt").is_file():
+            path = prompt_dir / f"{operation}.txt"
+        template = load_template(path, required=(TASK_PLACEHOLDER,))
+        prompts[operation] = EvolvePrompt(operation, path, template.text)
+    return prompts
