@@ -84,7 +84,11 @@ class EvolveScreen:
         evolution: Evolution = answer.payload
         instruction, input = parse_evolved(answer.text)
         verdict = Verdict(candidates=1)
-        reason = "cut_off" if answer.truncated else self._judge(instruction, input, evolution.parent, verdict)
+        if answer.truncated:
+            reason: str | None = "cut_off"
+            verdict.rejected["cut_off"] += 1
+        else:
+            reason = self._judge(instruction, input, evolution.parent, verdict)
         if reason is None and limit <= 0:
             verdict.unused_after_target = 1
         elif reason is None:
