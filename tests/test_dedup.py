@@ -359,6 +359,16 @@ def test_check_and_add_adds_only_when_unmatched() -> None:
     assert len(pool) == 2
 
 
+def test_ignored_members_are_not_compared() -> None:
+    pool = RougeIndex(0.7)
+    pool.extend(["write a poem about the sea", "write a short poem about the sea at night"])
+    text = "Write a short poem about the sea at dawn!"
+    assert pool.find_similar(text, ignore=(1,)) == Match(0, oracle_score(text.lower()[:-1], pool_text(0)))
+    assert pool.find_similar(text, ignore=(0, 1)) is None
+    assert pool.check_and_add(text, ignore=[0, 1]) is None and len(pool) == 3  # added
+    assert pool.check_and_add(text, ignore=[0, 1]) == Match(2, 1.0)
+
+
 def test_empty_token_texts_never_match() -> None:
     # rouge-score scores 0 when either side has no tokens, so "???" is never > threshold.
     pool = RougeIndex(0.0)

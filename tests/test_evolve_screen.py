@@ -11,8 +11,10 @@ from synthgen.recipes.evolve_prompts import format_task, load_evolve_prompts
 from synthgen.recipes.evolve_rules import parse_evolved
 
 PROMPTS = load_evolve_prompts(None, list(EVOLVE_OPERATIONS))
-TIDES = Parent("Explain tides to a child.", "", None, 1)
-LONG = Parent("Explain how tides work to a curious child who lives near the sea in Cornwall.", "", 5, 2)
+TIDES = Parent("Explain tides to a child.", "", None, 1, (0,))
+LONG = Parent(
+    "Explain how tides work to a curious child who lives near the sea in Cornwall.", "", None, 4, (3,)
+)
 POOL = [
     (TIDES.instruction, ""),
     ("Name three rivers in Europe.", ""),
@@ -45,7 +47,7 @@ def _options(**overrides: object) -> EvolveOptions:
         "seed": 0,
         "operations": tuple(EVOLVE_OPERATIONS),
         "similarity_threshold": 0.7,
-        "min_new_words": 1,
+        "min_new_words": 3,  # the default of --min-new-words
         "filters": FilterOptions(),
     }
     return EvolveOptions(**{**values, **overrides})  # type: ignore[arg-type]
@@ -77,10 +79,13 @@ CASES = [
     ),
     ("Instruction: Please explain tides to a child.", TIDES, "no_new_information"),
     ("Instruction: Explain tides, child.", TIDES, "no_new_information"),  # fewer words: nothing new
-    ("Instruction: Explain tides briefly.", TIDES, "too_short"),
+    ("Instruction: Moon, gravity, oceans.", TIDES, "too_short"),
     ("Instruction: Explain tides to a child using a picture of the moon.", TIDES, "blocklisted"),
     ("Instruction: Name three rivers in Europe.", TIDES, "duplicate_exact"),  # another input row
-    ("Instruction: " + LONG.instruction + " Be brief.", LONG, "duplicate_similar"),  # its own parent
+    ("Instruction: " + LONG.instruction + " Mention the moon.", TIDES, "duplicate_similar"),
+    # ROUGE-L 0.83 against its own parent, which the rule leaves to no_new_information
+    ("Instruction: " + LONG.instruction + " Include one kitchen experiment.", LONG, None),
+    ("Instruction: " + LONG.instruction + " Be brief.", LONG, "no_new_information"),
 ]
 
 
@@ -117,7 +122,9 @@ def test_a_kept_task_joins_the_pool_and_min_new_words_is_honoured() -> None:
 
 
 def test_the_plan_is_a_pure_function_of_seed_round_and_position() -> None:
-    parents = [Parent(f"Describe the history of invention number {i}.", "", None, i + 1) for i in range(60)]
+    parents = [
+        Parent(f"Describe the history of invention number {i}.", "", None, i + 1, (i,)) for i in range(60)
+    ]
 
     def plan(seed: int, round: int) -> list[str]:
         recipe = EvolveRound(

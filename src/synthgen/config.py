@@ -365,10 +365,13 @@ class EvolveSettings(FilterOptions, TeacherOptions, RunOutputOptions):
         None, description="Field holding the task (default: instruction and input, or prompt)."
     )
     similarity_threshold: float = Field(
-        0.7, gt=0, le=1, description="Drop if ROUGE-L F vs the pool (input + kept rows) is above this."
+        0.7,
+        gt=0,
+        le=1,
+        description="Drop if ROUGE-L F vs the pool (input, kept rows; not the parent) is above this.",
     )
     min_new_words: int = Field(
-        1, ge=0, description="Drop an evolved task bringing fewer words its parent lacks (stop words aside)."
+        3, ge=0, description="Drop an evolved task bringing fewer words its parent lacks (stop words aside)."
     )
     retry_failed: bool = Field(
         False, description="Evolve a parent whose evolution failed again next round (as WizardLM does)."

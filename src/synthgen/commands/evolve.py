@@ -58,6 +58,7 @@ class _Setup:
     options: EvolveOptions
     prompts: dict[str, EvolvePrompt]
     input_pool: list[tuple[str, str]]
+    input_positions: dict[int, int]  # input line -> place among the input rows
     content: dict[str, Any]
     config_hash: str
 
@@ -82,6 +83,7 @@ def run_evolve(settings: EvolveSettings) -> EvolveResult:
         ),
         prompts,
         [(row.instruction, row.input) for row in rows],
+        {row.line: i for i, row in enumerate(rows)},
         content,
         TeacherOptions.hash_fields(content),
     )
@@ -89,7 +91,7 @@ def run_evolve(settings: EvolveSettings) -> EvolveResult:
     progress = EvolveProgress() if settings.overwrite else read_progress(settings.output)
     if progress.rows and progress.report and not settings.force:
         check_same_config(settings.output, progress.report, setup.config_hash, content)
-    parents = [Parent(row.instruction, row.input, None, row.line) for row in rows]
+    parents = [Parent(row.instruction, row.input, None, row.line, (i,)) for i, row in enumerate(rows)]
     return _run_rounds(setup, progress, parents)
 
 
@@ -116,7 +118,8 @@ def _run_rounds(setup: _Setup, progress: EvolveProgress, parents: list[Parent]) 
             result.exit_code, result.stop = session.exit_code, session.result.stop_reason.value
             result.error = session.result.error
             break
-        parents = _next_parents(kept, first, parents, retry_failed=setup.settings.retry_failed)
+        following = {r: progress.as_parent(row, setup.input_positions) for r, row in kept.items()}
+        parents = _next_parents(following, first, parents, retry_failed=setup.settings.retry_failed)
         first = end
         if not parents:
             break
@@ -125,14 +128,15 @@ def _run_rounds(setup: _Setup, progress: EvolveProgress, parents: list[Parent]) 
 
 
 def _next_parents(
-    kept: dict[int, Any], first: int, parents: list[Parent], *, retry_failed: bool
+    kept: dict[int, Parent], first: int, parents: list[Parent], *, retry_failed: bool
 ) -> list[Parent]:
-    """The next round's parents, in request order: the rows kept (and the failed parents)."""
+    """The next round's parents, in request order: the rows kept (by request; and the parents
+    whose evolution failed)."""
     following = []
     for position, parent in enumerate(parents):
-        row = kept.get(first + position)
-        if row is not None:
-            following.append(row.as_parent())
+        child = kept.get(first + position)
+        if child is not None:
+            following.append(child)
         elif retry_failed:
             following.append(parent)
     return following

@@ -29,9 +29,7 @@ class KeptRow:
     round: int
     request: int
     line: int  # the input line of its lineage
-
-    def as_parent(self) -> Parent:
-        return Parent(self.instruction, self.input, self.index, self.line)
+    parent: int | None  # the output row it was evolved from (None: the input row at ``line``)
 
 
 @dataclass
@@ -43,6 +41,17 @@ class EvolveProgress:
     def kept_in_round(self, round: int) -> dict[int, KeptRow]:
         """The round's kept rows by request."""
         return {row.request: row for row in self.rows if row.round == round}
+
+    def as_parent(self, row: KeptRow, input_positions: dict[int, int]) -> Parent:
+        """``row`` as a parent; its lineage in the dedup pool (the input rows, then the output's
+        rows) from ``input_positions`` (input line -> place among the input rows)."""
+        inputs, lineage = len(input_positions), []
+        current: KeptRow | None = row
+        while current is not None:
+            lineage.append(inputs + current.index)
+            current = None if current.parent is None else self.rows[current.parent]
+        lineage.append(input_positions[row.line])
+        return Parent(row.instruction, row.input, row.index, row.line, tuple(lineage))
 
 
 def read_progress(output: Path) -> EvolveProgress:
@@ -82,6 +91,12 @@ def _decode(path: Path, number: int, line: str) -> dict[str, Any]:
 
 
 def _kept_row(output: Path, index: int, row: dict[str, Any], meta: dict[str, Any]) -> KeptRow:
+    parent = meta.get("parent")
+    if parent is not None and not (isinstance(parent, int) and 0 <= parent < index):
+        raise InputError(
+            f"{meta_path(output)}:{index + 1}: parent: {parent!r} is not an earlier row; "
+            "pass --overwrite to start afresh"
+        )
     try:
         return KeptRow(
             str(row["instruction"]),
@@ -90,6 +105,7 @@ def _kept_row(output: Path, index: int, row: dict[str, Any], meta: dict[str, Any
             meta["round"],
             meta["request"],
             meta["line"],
+            parent,
         )
     except KeyError as exc:
         raise InputError(

@@ -11,7 +11,7 @@ import itertools
 import math
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 import numpy as np
 from rapidfuzz import process
@@ -134,18 +134,24 @@ class RougeIndex(RougeCandidateFilter, RougeVocabulary):
             repeats.update(later)
         self._rank_new(counts, repeats)
 
-    def find_similar(self, text: str) -> Match | None:
-        """The highest-scoring member with score > threshold (earliest on ties), or None."""
+    def find_similar(self, text: str, *, ignore: Collection[int] = ()) -> Match | None:
+        """The highest-scoring member with score > threshold (earliest on ties), or None.
+
+        ``ignore``: members not to compare with (e.g. the texts ``text`` was rewritten from).
+        """
         tokens = rouge_tokens(text)
         looked_up = self._lookup(tokens)
-        return self._best_match(tokens, looked_up, element_bits(looked_up[1]))
+        return self._best_match(tokens, looked_up, element_bits(looked_up[1]), ignore)
 
-    def check_and_add(self, text: str) -> Match | None:
-        """Greedy step: the match that rejects ``text``, or None after adding it to the pool."""
+    def check_and_add(self, text: str, *, ignore: Collection[int] = ()) -> Match | None:
+        """Greedy step: the match that rejects ``text``, or None after adding it to the pool.
+
+        ``ignore`` as in :meth:`find_similar`.
+        """
         tokens = rouge_tokens(text)
         looked_up = self._lookup(tokens)
         bits = element_bits(looked_up[1])
-        match = self._best_match(tokens, looked_up, bits)
+        match = self._best_match(tokens, looked_up, bits, ignore)
         if match is None:
             self._insert(tokens, (looked_up, bits) if looked_up[2] == 0 else None)
         return match
@@ -199,8 +205,11 @@ class RougeIndex(RougeCandidateFilter, RougeVocabulary):
                 add_entry(entries, entry)
         return index_of
 
-    def _best_match(self, tokens: list[str], looked_up: LookedUp, bits: int) -> Match | None:
-        """The best member for ``tokens`` (whose _lookup() is ``looked_up``, element bits ``bits``)."""
+    def _best_match(
+        self, tokens: list[str], looked_up: LookedUp, bits: int, ignore: Collection[int] = ()
+    ) -> Match | None:
+        """The best member for ``tokens`` (whose _lookup() is ``looked_up``, element bits ``bits``),
+        the members in ``ignore`` aside."""
         if not self._seqs:
             return None
         len_a = len(tokens)
@@ -213,6 +222,8 @@ class RougeIndex(RougeCandidateFilter, RougeVocabulary):
             members += [m for m in self._huge if self._required(len_a, len(self._seqs[m]))]
         else:  # entries cannot encode such a length: compare with every member (very rare)
             members = [m for m, other in enumerate(self._seqs) if self._required(len_a, len(other))]
+        if ignore:
+            members = [m for m in members if m not in ignore]
         if not members:
             return None
         seqs = self._seqs

@@ -9,7 +9,12 @@ task. Screen, in order (the first rule that applies names the rejection):
 ``no_new_information`` (fewer than ``min_new_words`` words its parent lacks), generate's
 instruction filters (``too_short``, ``too_long``, ``bad_start``, ``write_a_program``,
 ``blocklisted``), then the exact and ROUGE-L duplicates against the pool: every input task
-and every task kept so far, in any round (the parent included). A kept task is written as an
+and every task kept so far, in any round. The ROUGE-L rule skips the task's own lineage (its
+parent, the parent's parent, ... back to the input row): an in-depth evolution keeps most of
+its parent's words on purpose, so a parent of 20 words with one sentence added already scores
+above 0.7, and a chain of them would be cut after a round or two. The parent is judged by the
+no-new-information rule instead; exact copies of any ancestor by the exact rule. A kept task
+is written as an
 Alpaca row with an empty output (``synthgen respond`` answers it) and joins the pool; every
 other one goes to ``OUT.rejected.jsonl`` with its reason. So each request leaves exactly one
 line (kept or rejected), which tells a resumed run how far a round got.
@@ -40,6 +45,9 @@ class Parent:
     input: str
     index: int | None
     line: int  # the input line its lineage started from
+    # Places in the dedup pool (the input rows, then the output's rows) of this task and of the
+    # tasks it was evolved from, back to its input row.
+    lineage: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -108,7 +116,9 @@ class EvolveScreen:
         if self.exact.seen(key):
             verdict.duplicates_exact += 1
             return "duplicate_exact"
-        if self.rouge.check_and_add(task_text(instruction, input)) is not None:
+        # Not against its own lineage: an in-depth evolution contains most of it by design (an
+        # added sentence scores > 0.7 against a parent of 20 words); the rule above judged that.
+        if self.rouge.check_and_add(task_text(instruction, input), ignore=parent.lineage) is not None:
             verdict.duplicates_similar += 1
             return "duplicate_similar"
         self.exact.add(key)
