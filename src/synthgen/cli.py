@@ -352,6 +352,7 @@ def evolve(
     quiet: bool | None = _opt(E, "quiet", "--quiet", "-q"),
     log_format: str | None = _opt(E, "log_format", "--log-format"),
     json_report: bool | None = _opt(E, "json_report", "--json"),
+    card: str | None = _opt(E, "card", "--card"),
 ) -> None:
     """Evolve instructions into harder and broader ones, round after round (Evol-Instruct)."""
     flags = {k: v for k, v in locals().items() if k != "config"}

@@ -15,6 +15,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from synthgen.commands.cards import write_run_card
 from synthgen.commands.evolve_progress import EvolveProgress, read_progress
 from synthgen.config import EvolveSettings, FilterOptions, TeacherOptions
 from synthgen.engine.session import Job, SessionResult, run_session
@@ -92,7 +93,10 @@ def run_evolve(settings: EvolveSettings) -> EvolveResult:
     if progress.rows and progress.report and not settings.force:
         check_same_config(settings.output, progress.report, setup.config_hash, content)
     parents = [Parent(row.instruction, row.input, None, row.line, (i,)) for i, row in enumerate(rows)]
-    return _run_rounds(setup, progress, parents)
+    result = _run_rounds(setup, progress, parents)
+    if result.exit_code == OK and any(r.session is not None for r in result.rounds):
+        write_run_card(settings.output, settings.card)
+    return result
 
 
 def _run_rounds(setup: _Setup, progress: EvolveProgress, parents: list[Parent]) -> EvolveResult:
