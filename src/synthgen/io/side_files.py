@@ -50,6 +50,12 @@ class SideFiles:
             os.fsync(handle.fileno())
 
     def close(self, *, complete: bool) -> None:
+        """Close; in overwrite mode publish the twins if ``complete`` (and drop the side files of
+        the replaced run that this one did not write), else discard them."""
+        if self.overwrite and complete:
+            written = {side_path(self.output, name) for name in self._open}
+            for stale in set(side_file_paths(self.output)) - written:
+                stale.unlink(missing_ok=True)
         for name, handle in self._open.items():
             handle.close()
             if self.overwrite:
@@ -60,12 +66,20 @@ class SideFiles:
                     _temp_twin(final).unlink(missing_ok=True)
 
 
+def side_file_paths(output: Path) -> list[Path]:
+    """The side files of ``output`` on disk."""
+    return [
+        path for path in output.parent.glob(f"{output.name}.*.jsonl") if not path.name.endswith(".meta.jsonl")
+    ]
+
+
 def prune_side_files(output: Path, first_request: int) -> None:
     """Drop side-file lines of requests from ``first_request`` on (a resumed run asks again)."""
-    for path in output.parent.glob(f"{output.name}.*.jsonl"):
-        if path.name.endswith(".meta.jsonl"):
-            continue
-        lines = path.read_text(encoding="utf-8").splitlines()
+    for path in side_file_paths(output):
+        # split("\n"), not splitlines(): a JSON line may hold U+2028, U+0085, ... unescaped
+        lines = path.read_text(encoding="utf-8").split("\n")
+        if lines[-1] == "":
+            lines.pop()
         kept = []
         for line in lines:
             try:
