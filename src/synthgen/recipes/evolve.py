@@ -13,16 +13,18 @@ and every task kept so far, in any round. The ROUGE-L rule skips the task's own 
 parent, the parent's parent, ... back to the input row): an in-depth evolution keeps most of
 its parent's words on purpose, so a parent of 20 words with one sentence added already scores
 above 0.7, and a chain of them would be cut after a round or two. The parent is judged by the
-no-new-information rule instead; exact copies of any ancestor by the exact rule. A kept task
-is written as an
-Alpaca row with an empty output (``synthgen respond`` answers it) and joins the pool; every
-other one goes to ``OUT.rejected.jsonl`` with its reason. So each request leaves exactly one
-line (kept or rejected), which tells a resumed run how far a round got.
+no-new-information rule instead; exact copies of any ancestor by the exact rule.
+
+A kept task is written as an Alpaca row with an empty output (``synthgen respond`` answers
+it) and joins the pool; every other one goes to ``OUT.rejected.jsonl`` with its reason. So
+each request leaves exactly one line (kept or rejected), which tells a resumed run how far a
+round got.
 """
 
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +33,7 @@ from synthgen.dedup import ExactIndex, RougeIndex, normalize_key
 from synthgen.engine.recipe import Answer, Request, Row, Verdict
 from synthgen.recipes.evolve_prompts import EvolvePrompt
 from synthgen.recipes.evolve_rules import copied_phrases, new_words, parse_evolved, task_text
-from synthgen.recipes.filters import default_filters, empty_output, first_rejection, refusal
+from synthgen.recipes.filters import Filter, default_filters, empty_output, first_rejection, refusal
 from synthgen.records import Candidate, Completion
 
 REJECTED_FILE = "rejected"  # OUT.rejected.jsonl
@@ -83,8 +85,8 @@ class EvolveScreen:
     """The elimination rules of the module docstring; the pools grow with what is kept."""
 
     min_new_words: int
-    copied: Any  # re.Pattern of the prompt's own words
-    filters: list[Any]
+    copied: re.Pattern[str]  # the prompt's own words
+    filters: list[Filter]
     rouge: RougeIndex
     exact: ExactIndex
 
