@@ -7,8 +7,7 @@ import pytest
 from synthgen.config import EVOLVE_OPERATIONS, FilterOptions
 from synthgen.engine.recipe import Answer
 from synthgen.recipes.evolve import Evolution, EvolveOptions, EvolveRound, EvolveScreen, Parent
-from synthgen.recipes.evolve_prompts import format_task, load_evolve_prompts
-from synthgen.recipes.evolve_rules import parse_evolved
+from synthgen.recipes.evolve_prompts import format_task, load_evolve_prompts, parse_evolved
 
 PROMPTS = load_evolve_prompts(None, list(EVOLVE_OPERATIONS))
 TIDES = Parent("Explain tides to a child.", "", None, 1, (0,))

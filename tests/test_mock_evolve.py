@@ -8,8 +8,7 @@ import pytest
 
 from synthgen.config import EVOLVE_OPERATIONS
 from synthgen.mock.teacher import mock_reply
-from synthgen.recipes.evolve_prompts import load_evolve_prompts
-from synthgen.recipes.evolve_rules import parse_evolved
+from synthgen.recipes.evolve_prompts import load_evolve_prompts, parse_evolved
 
 PROMPTS = load_evolve_prompts(None, list(EVOLVE_OPERATIONS))
 PARENT = ("Summarize the text for a busy reader.", "Cats sleep a lot. They also purr.")

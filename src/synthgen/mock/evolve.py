@@ -29,8 +29,7 @@ from collections.abc import Callable
 
 from synthgen.mock import vocab
 from synthgen.mock.slots import _Slots
-from synthgen.recipes.evolve_prompts import format_task
-from synthgen.recipes.evolve_rules import parse_evolved
+from synthgen.recipes.evolve_prompts import format_task, parse_evolved
 from synthgen.recipes.prompts import NO_INPUT
 
 ORIGINAL_LABEL = "[Original task]"

@@ -26,15 +26,18 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from synthgen.config import FilterOptions
-from synthgen.dedup import ExactIndex, RougeIndex, normalize_key
+from synthgen.dedup.exact import ExactIndex, normalize_key
 from synthgen.engine.recipe import Answer, Request, Row, Verdict
-from synthgen.recipes.evolve_prompts import EvolvePrompt
-from synthgen.recipes.evolve_rules import copied_phrases, new_words, parse_evolved, task_text
+from synthgen.recipes.evolve_prompts import EvolvePrompt, parse_evolved
+from synthgen.recipes.evolve_rules import copied_phrases, new_words, task_text
 from synthgen.recipes.filters import Filter, default_filters, empty_output, first_rejection, refusal
 from synthgen.records import Candidate, Completion
+
+if TYPE_CHECKING:
+    from synthgen.dedup.rouge_index import RougeIndex
 
 REJECTED_FILE = "rejected"  # OUT.rejected.jsonl
 
@@ -151,6 +154,8 @@ class EvolveScreenFactory:
     pool: list[tuple[str, str]]  # (instruction, input) of every input row, then of every kept row
 
     def __call__(self) -> EvolveScreen:
+        from synthgen.dedup.rouge_index import RougeIndex  # numpy: only where a screen is built
+
         rouge = RougeIndex(self.threshold)
         rouge.extend(task_text(instruction, input) for instruction, input in self.pool)
         exact = ExactIndex()

@@ -1,4 +1,5 @@
-"""The prompts of ``synthgen evolve``: one template per operation, and the task block they show.
+"""The prompts of ``synthgen evolve``: one template per operation, the task block they show, and
+the reader of the teacher's answer in the same form.
 
 A template is ``prompts/evolve/<operation>.txt`` (or the same name in ``--prompt-dir``, which
 replaces the bundled file of that operation only). ``{task}`` is replaced by the parent task
@@ -22,6 +23,7 @@ TASK_PLACEHOLDER = "{task}"
 INSTRUCTION_LABEL = "Instruction:"
 INPUT_LABEL = "Input:"
 _LABEL_LINE = re.compile(r"^[ \t]*\[([^\]\n]{3,60})\][ \t]*$", re.MULTILINE)
+_NO_INPUT = frozenset({"", "none", "n/a", "(none)", "<noinput>", "no input", "-"})
 
 
 @dataclass(frozen=True)
@@ -60,3 +62,27 @@ def load_evolve_prompts(prompt_dir: Path | None, operations: list[str]) -> dict[
         template = load_template(path, required=(TASK_PLACEHOLDER,))
         prompts[operation] = EvolvePrompt(operation, path, template.text)
     return prompts
+
+
+def _label_pattern(label: str) -> re.Pattern[str]:
+    # "Instruction:", "**Instruction:**", "Instruction :" at the start of a line
+    word = re.escape(label.rstrip(":"))
+    return re.compile(rf"^[ \t]*[*_]*{word}[ \t]*:[*_]*[ \t]*", re.IGNORECASE | re.MULTILINE)
+
+
+_INSTRUCTION = _label_pattern(INSTRUCTION_LABEL)
+_INPUT = _label_pattern(INPUT_LABEL)
+
+
+def parse_evolved(text: str) -> tuple[str, str]:
+    """(instruction, input) from an answer in the :func:`format_task` form; the labels are
+    optional, and an input written as "none" is no input."""
+    text = text.strip()
+    label = _INSTRUCTION.match(text)
+    if label:
+        text = text[label.end() :]
+    split = _INPUT.search(text)
+    if split is None:
+        return text.strip(), ""
+    instruction, input = text[: split.start()].strip(), text[split.end() :].strip()
+    return instruction, "" if input.lower() in _NO_INPUT else input

@@ -1,4 +1,4 @@
-"""Reading an evolved task out of the teacher's answer, and the elimination rules about its text.
+"""The elimination rules about an evolved task's text (its parsing is in ``evolve_prompts``).
 
 Evol-Instruct (Xu et al. 2023, WizardLM, section 3.4) counts an evolution as failed when the
 evolved instruction brings no information beyond its parent, or when it copies words of the
@@ -15,7 +15,6 @@ import re
 from collections.abc import Iterable
 
 from synthgen.dedup import rouge_tokens
-from synthgen.recipes.evolve_prompts import INPUT_LABEL, INSTRUCTION_LABEL
 
 # Words that say nothing new on their own: "Please summarize..." adds no information.
 STOP_WORDS = frozenset((
@@ -27,31 +26,6 @@ STOP_WORDS = frozenset((
 ))  # fmt: skip
 # Giveaways of a copied prompt whatever the template says (WizardLM's own examples, and ours).
 GIVEAWAY_PHRASES = ("given prompt", "rewritten prompt", "rewritten task", "rewritten version")
-_NO_INPUT = frozenset({"", "none", "n/a", "(none)", "<noinput>", "no input", "-"})
-
-
-def _label_pattern(label: str) -> re.Pattern[str]:
-    # "Instruction:", "**Instruction:**", "Instruction :" at the start of a line
-    word = re.escape(label.rstrip(":"))
-    return re.compile(rf"^[ \t]*[*_]*{word}[ \t]*:[*_]*[ \t]*", re.IGNORECASE | re.MULTILINE)
-
-
-_INSTRUCTION = _label_pattern(INSTRUCTION_LABEL)
-_INPUT = _label_pattern(INPUT_LABEL)
-
-
-def parse_evolved(text: str) -> tuple[str, str]:
-    """(instruction, input) from an answer in the :func:`~synthgen.recipes.evolve_prompts.format_task`
-    format; the labels are optional, and an input written as "none" is no input."""
-    text = text.strip()
-    label = _INSTRUCTION.match(text)
-    if label:
-        text = text[label.end() :]
-    split = _INPUT.search(text)
-    if split is None:
-        return text.strip(), ""
-    instruction, input = text[: split.start()].strip(), text[split.end() :].strip()
-    return instruction, "" if input.lower() in _NO_INPUT else input
 
 
 def copied_phrases(labels: Iterable[str]) -> re.Pattern[str]:
