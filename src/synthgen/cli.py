@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from synthgen.engine.session import SessionResult
 
 _Run = TypeVar("_Run", bound=RunOutputOptions)
+_Outcome = TypeVar("_Outcome")
 
 
 app = typer.Typer(
@@ -169,6 +170,17 @@ def _run_engine_command(
     model: type[_Run], flags: dict[str, Any], config: Path | None, run: Callable[[_Run], SessionResult]
 ) -> NoReturn:
     """Settings from flags and config, the run, its end printed, its exit code."""
+    settings, outcome = _settings_and_run(model, flags, config, run)
+    _print_run_end(outcome, output=settings.output, quiet=settings.quiet, log_format=settings.log_format)
+    if settings.json_report and outcome.report:
+        typer.echo(json.dumps(outcome.report, indent=2))
+    raise typer.Exit(outcome.exit_code)
+
+
+def _settings_and_run(
+    model: type[_Run], flags: dict[str, Any], config: Path | None, run: Callable[[_Run], _Outcome]
+) -> tuple[_Run, _Outcome]:
+    """Settings from flags and config, and the run's outcome (errors: one line and their exit code)."""
     errors = _ErrorOutput(as_json=flags.get("log_format") == "json")
     with _user_errors(errors):
         settings = build_settings(model, flags, config)
@@ -176,11 +188,7 @@ def _run_engine_command(
         from synthgen.engine.progress import setup_logging
 
         setup_logging(settings.log_format)  # before the inputs are read: they may warn
-        outcome = run(settings)
-    _print_run_end(outcome, output=settings.output, quiet=settings.quiet, log_format=settings.log_format)
-    if settings.json_report and outcome.report:
-        typer.echo(json.dumps(outcome.report, indent=2))
-    raise typer.Exit(outcome.exit_code)
+        return settings, run(settings)
 
 
 def _print_run_end(outcome: SessionResult, *, output: Path, quiet: bool, log_format: str) -> None:
@@ -304,6 +312,7 @@ E = EvolveSettings
 
 
 @app.command(
+    cls=Command,
     epilog="Examples:\n\n"
     "  synthgen evolve seeds/seed_tasks.jsonl -o data/evolved.jsonl --rounds 3 --teacher mock\n\n"
     "  synthgen evolve data/alpaca.jsonl -o data/evolved.jsonl --rounds 4 --model gpt-4o-mini \\\n"
@@ -311,24 +320,26 @@ E = EvolveSettings
 )
 def evolve(
     input: Path = typer.Argument(
-        ..., help="Dataset whose instructions to evolve: Alpaca, seeds or {prompt}."
+        ...,
+        help="Dataset whose instructions to evolve: Alpaca, seeds or {prompt} JSONL/JSON.",
+        metavar="INPUT",
     ),
     config: Path | None = typer.Option(
         None, "--config", "-c", help="TOML file with any of these options (flags win)."
     ),
     rounds: int | None = _opt(E, "rounds", "--rounds", "-r"),
-    operations: list[str] | None = _opt(E, "operations", "--operations"),
-    prompt_dir: Path | None = _opt(E, "prompt_dir", "--prompt-dir"),
+    operations: list[str] | None = _opt(E, "operations", "--operations", metavar="NAME[,NAME...]"),
+    prompt_dir: Path | None = _opt(E, "prompt_dir", "--prompt-dir", shown="prompts/evolve"),
     prompt_field: str | None = _opt(E, "prompt_field", "--prompt-field"),
     similarity_threshold: float | None = _opt(E, "similarity_threshold", "--similarity-threshold"),
     min_new_words: int | None = _opt(E, "min_new_words", "--min-new-words"),
     retry_failed: bool | None = _opt(E, "retry_failed", "--retry-failed"),
     min_instruction_words: int | None = _opt(E, "min_instruction_words", "--min-instruction-words"),
     max_instruction_words: int | None = _opt(E, "max_instruction_words", "--max-instruction-words"),
-    blocklist: list[str] | None = _opt(E, "blocklist", "--blocklist", extra=" Repeatable."),
+    blocklist: list[str] | None = _opt(E, "blocklist", "--blocklist", extra=" Repeatable.", metavar="WORD"),
     teacher: str | None = _opt(E, "teacher", "--teacher"),
     model: str | None = _opt(E, "model", "--model", "-m"),
-    base_url: list[str] | None = _opt(E, "base_url", "--base-url"),
+    base_url: list[str] | None = _opt(E, "base_url", "--base-url", metavar="URL"),
     api_key_env: str | None = _opt(E, "api_key_env", "--api-key-env"),
     temperature: float | None = _opt(E, "temperature", "--temperature"),
     top_p: float | None = _opt(E, "top_p", "--top-p"),
@@ -345,7 +356,7 @@ def evolve(
     tpm: int | None = _opt(E, "tpm", "--tpm"),
     max_consecutive_failures: int | None = _opt(E, "max_consecutive_failures", "--max-consecutive-failures"),
     cache: bool | None = _opt(E, "cache", "--cache/--no-cache"),
-    cache_path: Path | None = _opt(E, "cache_path", "--cache-path"),
+    cache_path: Path | None = _opt(E, "cache_path", "--cache-path", shown=str(default_cache_path())),
     max_requests: int | None = _opt(E, "max_requests", "--max-requests"),
     max_total_tokens: int | None = _opt(E, "max_total_tokens", "--max-total-tokens"),
     max_cost: float | None = _opt(E, "max_cost", "--max-cost"),
@@ -356,25 +367,28 @@ def evolve(
 ) -> None:
     """Evolve instructions into harder and broader ones, round after round (Evol-Instruct)."""
     flags = {k: v for k, v in locals().items() if k != "config"}
-    with _user_errors():
-        settings = build_settings(EvolveSettings, flags, config)
+
+    def run(settings: EvolveSettings) -> EvolveResult:
         from synthgen.commands.evolve import run_evolve
 
-        outcome = run_evolve(settings)
+        return run_evolve(settings)
+
+    settings, outcome = _settings_and_run(EvolveSettings, flags, config, run)
     _print_evolve_end(outcome, settings)
     raise typer.Exit(outcome.exit_code)
 
 
 def _print_evolve_end(outcome: EvolveResult, settings: EvolveSettings) -> None:
-    """Each round's error line (if any) and the rounds' summary on stderr; --json: the report."""
-    from synthgen.commands.evolve_summary import evolve_summary, summary_event
+    """The error line (if any) and the rounds' summary on stderr; --json: the report on stdout."""
+    from synthgen.commands.evolve_summary import evolve_summary, summary_fields
     from synthgen.io.writer import report_path
 
+    as_json = settings.log_format == "json"
     if outcome.error:
-        typer.echo(f"synthgen: error: {outcome.error}", err=True)
+        echo_error(outcome.error, as_json=as_json)
     if not settings.quiet:
-        if settings.log_format == "json":
-            typer.echo(json.dumps(summary_event(outcome)), err=True)
+        if as_json:  # one parseable line for log collectors
+            typer.echo(json_log_line(event="summary", **summary_fields(outcome)), err=True)
         else:
             typer.echo(evolve_summary(outcome, output=str(settings.output)), err=True)
     if settings.json_report and report_path(settings.output).exists():

@@ -27,7 +27,7 @@ from synthgen.io.writer import ExistingOutput
 from synthgen.recipes.evolve import EvolveOptions, EvolveRound, Parent
 from synthgen.recipes.evolve_prompts import EvolvePrompt, load_evolve_prompts
 from synthgen.records import AlpacaRecord
-from synthgen.teacher.build import build_dispatcher
+from synthgen.teacher.build import build_dispatcher, read_api_key
 from synthgen.teacher.dispatch import Dispatcher, UsageMeter
 
 
@@ -67,6 +67,8 @@ class _Setup:
 def run_evolve(settings: EvolveSettings) -> EvolveResult:
     """Run ``synthgen evolve``. Raises SynthgenError for bad input, before any request."""
     kind = settings.teacher_kind()
+    if kind == "openai":
+        read_api_key(settings)  # a missing key fails now: the teacher is built after the files
     rows = _load_rows(settings)
     prompts = load_evolve_prompts(settings.prompt_dir, list(settings.operations))
     content = _content_fields(settings, kind, prompts)

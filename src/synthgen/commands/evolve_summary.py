@@ -60,10 +60,9 @@ def stop_message(outcome: EvolveResult) -> str:
     return f"{message} (round {len(outcome.rounds)})"
 
 
-def summary_event(outcome: EvolveResult) -> dict[str, Any]:
-    """One JSON line for log collectors."""
+def summary_fields(outcome: EvolveResult) -> dict[str, Any]:
+    """The summary as fields of one JSON log line."""
     return {
-        "event": "summary",
         "examples": outcome.examples,
         "exit_code": outcome.exit_code,
         "stop_reason": outcome.stop,
