@@ -140,11 +140,22 @@ def test_a_budget_covers_every_round_and_a_rerun_finishes(tmp_path: Path) -> Non
         "evolve", source, "-o", out, "--teacher", "mock", "--rounds", "3", "--max-requests", "50"
     )
     assert result.exit_code == 3, result.output
+    assert (
+        "error: the --max-requests budget is spent: 50 of 50 requests sent in 2 round run(s)" in result.stderr
+    )
     assert "stopped: the --max-requests budget was reached (round 2)" in result.stderr
     runs = json.loads(_side(out, "report.json").read_text())["runs"]
     assert sum(run["usage"]["requests_sent"] for run in runs) == 50
     assert run_cli("evolve", source, "-o", out, *common).exit_code == 0
     assert out.read_bytes() == reference.read_bytes()
+    # a budget that round 1 uses up exactly: round 2 is not started
+    exact = tmp_path / "exact.jsonl"
+    result = run_cli(
+        "evolve", source, "-o", exact, "--teacher", "mock", "--rounds", "3", "--max-requests", "40"
+    )
+    assert result.exit_code == 3, result.output
+    assert "40 of 40 requests sent in 1 round run(s)" in result.stderr and "before round 2" in result.stderr
+    assert [run["round"] for run in json.loads(_side(exact, "report.json").read_text())["runs"]] == [1]
 
 
 def test_prompt_dir_replaces_an_operations_prompt(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from synthgen.commands.cards import write_run_card
+from synthgen.commands.evolve_budget import BUDGET_STOPS, remaining_budgets, spent_line
 from synthgen.commands.evolve_progress import EvolveProgress, read_progress
 from synthgen.config import EvolveSettings, FilterOptions, TeacherOptions
 from synthgen.engine.session import Job, SessionResult, run_session
@@ -108,9 +109,10 @@ def _run_rounds(setup: _Setup, progress: EvolveProgress, parents: list[Parent]) 
         end = first + len(parents)
         session = None
         if progress.last_screened < end - 1:  # not finished by an earlier run
-            budgeted, spent = _remaining_budgets(setup.settings, meters)
+            budgeted, spent = remaining_budgets(setup.settings, meters)
             if budgeted is None:
                 result.exit_code, result.stop, result.before_round = PARTIAL, spent, round
+                result.error = spent_line(spent, setup.settings, meters)
                 break
             meters.append(UsageMeter(prices={m: (p.input, p.output) for m, p in budgeted.prices.items()}))
             start = max(first, progress.last_screened + 1)
@@ -123,6 +125,8 @@ def _run_rounds(setup: _Setup, progress: EvolveProgress, parents: list[Parent]) 
         if session is not None and session.exit_code != OK:
             result.exit_code, result.stop = session.exit_code, session.result.stop_reason.value
             result.error = session.result.error
+            if result.stop in BUDGET_STOPS:  # the round's share of it: say it for the command
+                result.error = spent_line(result.stop, setup.settings, meters)
             break
         following = {r: progress.as_parent(row, setup.input_positions) for r, row in kept.items()}
         parents = _next_parents(following, first, parents, retry_failed=setup.settings.retry_failed)
@@ -191,26 +195,6 @@ def _job(
         min_first_request=start,
         run_info={"round": round, "requests": [first, first + len(parents)]},
     )
-
-
-def _remaining_budgets(
-    settings: EvolveSettings, meters: list[UsageMeter]
-) -> tuple[EvolveSettings | None, str]:
-    """``settings`` with what the earlier rounds left of each budget, or (None, the one used up)."""
-    used: dict[str, float] = {
-        "max_requests": sum(m.requests_sent for m in meters),
-        "max_total_tokens": sum(m.total_tokens for m in meters),
-        "max_cost": sum(m.cost() or 0.0 for m in meters),
-    }
-    left: dict[str, Any] = {}
-    for name, spent in used.items():
-        budget = getattr(settings, name)
-        if budget is None:
-            continue
-        if spent >= budget:
-            return None, name
-        left[name] = budget - spent
-    return settings.model_copy(update=left), ""
 
 
 def _load_rows(settings: EvolveSettings) -> list[PromptRow]:
