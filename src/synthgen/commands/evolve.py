@@ -19,7 +19,7 @@ from synthgen.commands.cards import write_run_card
 from synthgen.commands.evolve_budget import BUDGET_STOPS, remaining_budgets, spent_line
 from synthgen.commands.evolve_progress import EvolveProgress, read_progress
 from synthgen.config import EvolveSettings, FilterOptions, TeacherOptions
-from synthgen.engine.session import Job, SessionResult, run_session
+from synthgen.engine.session import Job, SessionResult, output_lock, run_session
 from synthgen.errors import InputError
 from synthgen.exit_codes import OK, PARTIAL
 from synthgen.io.prompt_rows import PromptRow, load_prompt_rows
@@ -92,11 +92,13 @@ def run_evolve(settings: EvolveSettings) -> EvolveResult:
         TeacherOptions.hash_fields(content),
     )
     check_output_path(settings.output)
-    progress = EvolveProgress() if settings.overwrite else read_progress(settings.output)
-    if progress.rows and progress.report and not settings.force:
-        check_same_config(settings.output, progress.report, setup.config_hash, content)
-    parents = [Parent(row.instruction, row.input, None, row.line, (i,)) for i, row in enumerate(rows)]
-    result = _run_rounds(setup, progress, parents)
+    # One lock across every round (and the reading of what an earlier run left).
+    with output_lock(settings.output):
+        progress = EvolveProgress() if settings.overwrite else read_progress(settings.output)
+        if progress.rows and progress.report and not settings.force:
+            check_same_config(settings.output, progress.report, setup.config_hash, content)
+        parents = [Parent(row.instruction, row.input, None, row.line, (i,)) for i, row in enumerate(rows)]
+        result = _run_rounds(setup, progress, parents)
     if result.exit_code == OK and any(r.session is not None for r in result.rounds):
         write_run_card(settings.output, settings.card)
     return result
@@ -117,7 +119,7 @@ def _run_rounds(setup: _Setup, progress: EvolveProgress, parents: list[Parent]) 
             meters.append(UsageMeter(prices={m: (p.input, p.output) for m, p in budgeted.prices.items()}))
             start = max(first, progress.last_screened + 1)
             job = _job(setup, budgeted, meters[-1], round, first, start, parents, overwrite)
-            session = run_session(job)
+            session = run_session(job, lock_held=True)
             overwrite = False
             progress = read_progress(setup.settings.output)
         kept = progress.kept_in_round(round)

@@ -7,9 +7,10 @@ only says how to build the recipe and the teacher (see :class:`Job`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,16 +68,28 @@ class SessionResult:
     exit_code: int
 
 
-def run_session(job: Job) -> SessionResult:
-    """Run ``job`` to its end. Raises SynthgenError for bad input before any request."""
-    setup_logging(job.log_format)
-    check_output_path(job.output)
-    lock = OutputLock(lock_path(job.output))
+@contextlib.contextmanager
+def output_lock(output: Path) -> Iterator[None]:
+    """Hold ``output``'s lock: one run per output (a command of several sessions holds it once)."""
+    check_output_path(output)
+    lock = OutputLock(lock_path(output))
     lock.acquire()
     try:
-        return asyncio.run(_run(job))
+        yield
     finally:
         lock.release()
+
+
+def run_session(job: Job, *, lock_held: bool = False) -> SessionResult:
+    """Run ``job`` to its end. Raises SynthgenError for bad input before any request.
+
+    ``lock_held``: the caller holds :func:`output_lock` (e.g. across the rounds of ``evolve``).
+    """
+    setup_logging(job.log_format)
+    if lock_held:
+        return asyncio.run(_run(job))
+    with output_lock(job.output):
+        return asyncio.run(_run(job))
 
 
 async def _run(job: Job) -> SessionResult:
