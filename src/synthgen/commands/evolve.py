@@ -18,6 +18,7 @@ from typing import Any
 from synthgen.commands.cards import write_run_card
 from synthgen.commands.evolve_budget import BUDGET_STOPS, remaining_budgets, spent_line
 from synthgen.commands.evolve_progress import EvolveProgress, read_progress
+from synthgen.commands.jobs import new_meter, teacher_job
 from synthgen.config import EvolveSettings, FilterOptions, TeacherOptions
 from synthgen.engine.session import Job, SessionResult, output_lock, run_session
 from synthgen.errors import InputError
@@ -28,8 +29,8 @@ from synthgen.io.writer import ExistingOutput
 from synthgen.recipes.evolve import EvolveOptions, EvolveRound, Parent
 from synthgen.recipes.evolve_prompts import EvolvePrompt, load_evolve_prompts
 from synthgen.records import AlpacaRecord
-from synthgen.teacher.build import build_dispatcher, read_api_key
-from synthgen.teacher.dispatch import Dispatcher, UsageMeter
+from synthgen.teacher.build import read_api_key
+from synthgen.teacher.dispatch import UsageMeter
 
 
 @dataclass
@@ -116,7 +117,7 @@ def _run_rounds(setup: _Setup, progress: EvolveProgress, parents: list[Parent]) 
                 result.exit_code, result.stop, result.before_round = PARTIAL, spent, round
                 result.error = spent_line(spent, setup.settings, meters)
                 break
-            meters.append(UsageMeter(prices={m: (p.input, p.output) for m, p in budgeted.prices.items()}))
+            meters.append(new_meter(budgeted))
             start = max(first, progress.last_screened + 1)
             job = _job(setup, budgeted, meters[-1], round, first, start, parents, overwrite)
             session = run_session(job, lock_held=True)
@@ -170,30 +171,18 @@ def _job(
             setup.options, setup.prompts, round=round, first_request=first, parents=parents, pool=pool
         )
 
-    async def make_teacher(meter: UsageMeter) -> Dispatcher:
-        return build_dispatcher(settings, meter, setup.kind)
-
-    return Job(
-        output=settings.output,
-        overwrite=overwrite,
-        force=settings.force,
-        num=None,  # every parent of the round
-        add=None,
-        concurrency=settings.concurrency,
-        max_consecutive_failures=settings.max_consecutive_failures,
-        screen_in_worker=False,  # one short task per answer: screening is cheap
-        quiet=settings.quiet,
-        log_format=settings.log_format,
-        teacher_info={"kind": setup.kind, "model": settings.model or "mock", "base_urls": settings.base_url},
-        config=setup.settings.public_dict(),
-        content_config=setup.content,
-        config_hash=setup.config_hash,
+    return teacher_job(
+        settings,
+        setup.kind,
+        content=setup.content,
         make_recipe=make_recipe,
         row_model=AlpacaRecord,
         rerun_last_request=False,  # at most one row per request: continue after the last
-        make_teacher=make_teacher,
-        meter=meter,
         planned_rows=first + len(parents) - start,
+        overwrite=overwrite,
+        config=setup.settings.public_dict(),
+        config_hash=setup.config_hash,
+        meter=meter,
         min_first_request=start,
         run_info={"round": round, "requests": [first, first + len(parents)]},
     )

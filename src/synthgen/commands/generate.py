@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from synthgen.commands.cards import write_run_card
+from synthgen.commands.jobs import teacher_job
 from synthgen.config import FilterOptions, Settings
-from synthgen.engine.session import Job, SessionResult, run_session
+from synthgen.engine.session import SessionResult, run_session
 from synthgen.io.seeds import load_seeds, seeds_digest
 from synthgen.io.writer import ExistingOutput
 from synthgen.recipes.prompts import load_template
 from synthgen.recipes.self_instruct import SelfInstruct, SelfInstructOptions
 from synthgen.records import AlpacaRecord
 from synthgen.resources import default_prompt_path, default_seeds_path
-from synthgen.teacher.build import build_dispatcher, read_api_key
-from synthgen.teacher.dispatch import Dispatcher, UsageMeter
+from synthgen.teacher.build import read_api_key
 
 
 def run_generate(settings: Settings) -> SessionResult:
@@ -39,31 +39,18 @@ def run_generate(settings: Settings) -> SessionResult:
     def make_recipe(existing: ExistingOutput) -> SelfInstruct:
         return SelfInstruct(options, seeds=seeds, template=template, existing=existing.records)
 
-    async def make_teacher(meter: UsageMeter) -> Dispatcher:
-        return build_dispatcher(settings, meter, kind)
-
-    job = Job(
-        output=settings.output,
-        overwrite=settings.overwrite,
-        force=settings.force,
+    job = teacher_job(
+        settings,
+        kind,
+        content=content,
+        make_recipe=make_recipe,
+        row_model=AlpacaRecord,
+        rerun_last_request=True,  # its later items are judged again (see io.resume)
         num=settings.num,
         add=settings.add,
-        concurrency=settings.concurrency,
-        max_consecutive_failures=settings.max_consecutive_failures,
         # Over HTTP the screen's CPU work runs in a worker process (the second core) while
         # requests fly; the in-process mock has no network wait to overlap with.
         screen_in_worker=kind != "mock",
-        quiet=settings.quiet,
-        log_format=settings.log_format,
-        teacher_info={"kind": kind, "model": settings.model or "mock", "base_urls": settings.base_url},
-        config=settings.public_dict(),
-        content_config=content,
-        config_hash=Settings.hash_fields(content),
-        make_recipe=make_recipe,
-        row_model=AlpacaRecord,
-        rerun_last_request=True,
-        make_teacher=make_teacher,
-        meter=UsageMeter(prices={m: (p.input, p.output) for m, p in settings.prices.items()}),
     )
     outcome = run_session(job)
     if outcome.exit_code == 0 and outcome.report:

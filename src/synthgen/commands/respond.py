@@ -5,18 +5,16 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from pydantic import BaseModel
-
 from synthgen.commands.cards import write_run_card
-from synthgen.config import RespondSettings, TeacherOptions
-from synthgen.engine.session import Job, SessionResult, run_session
+from synthgen.commands.jobs import teacher_job
+from synthgen.config import RespondSettings
+from synthgen.engine.session import SessionResult, run_session
 from synthgen.errors import InputError, UsageError
 from synthgen.io.prompt_rows import PromptRow, load_prompt_rows
 from synthgen.io.writer import ExistingOutput
 from synthgen.recipes.respond import Respond, RespondOptions
 from synthgen.records import AlpacaRecord, MessagesRecord
-from synthgen.teacher.build import build_dispatcher, read_api_key
-from synthgen.teacher.dispatch import Dispatcher, UsageMeter
+from synthgen.teacher.build import read_api_key
 from synthgen.verify import BadReference, as_reference, get_checker
 
 
@@ -49,30 +47,13 @@ def run_respond(settings: RespondSettings) -> SessionResult:
     def make_recipe(existing: ExistingOutput) -> Respond:
         return Respond(options, rows, existing.meta)
 
-    async def make_teacher(meter: UsageMeter) -> Dispatcher:
-        return build_dispatcher(settings, meter, kind)
-
-    row_model: type[BaseModel] = AlpacaRecord if settings.format == "alpaca" else MessagesRecord
-    job = Job(
-        output=settings.output,
-        overwrite=settings.overwrite,
-        force=settings.force,
-        num=None,  # every row, every sample
-        add=None,
-        concurrency=settings.concurrency,
-        max_consecutive_failures=settings.max_consecutive_failures,
-        screen_in_worker=False,  # one answer per request: screening is cheap, no worker needed
-        quiet=settings.quiet,
-        log_format=settings.log_format,
-        teacher_info={"kind": kind, "model": settings.model or "mock", "base_urls": settings.base_url},
-        config=settings.public_dict(),
-        content_config=content,
-        config_hash=TeacherOptions.hash_fields(content),
+    job = teacher_job(
+        settings,
+        kind,
+        content=content,
         make_recipe=make_recipe,
-        row_model=row_model,
+        row_model=AlpacaRecord if settings.format == "alpaca" else MessagesRecord,
         rerun_last_request=False,  # at most one row per request: continue after the last
-        make_teacher=make_teacher,
-        meter=UsageMeter(prices={m: (p.input, p.output) for m, p in settings.prices.items()}),
         planned_rows=len(rows) * settings.samples,
     )
     outcome = run_session(job)

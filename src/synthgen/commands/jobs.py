@@ -1,0 +1,68 @@
+"""What every recipe command's engine job shares: built once from the settings here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel
+
+from synthgen.config import RunOutputOptions, TeacherOptions
+from synthgen.engine.recipe import Recipe
+from synthgen.engine.session import Job
+from synthgen.io.writer import ExistingOutput
+from synthgen.teacher.build import build_dispatcher
+from synthgen.teacher.dispatch import Dispatcher, UsageMeter
+
+
+def new_meter(settings: TeacherOptions) -> UsageMeter:
+    """A usage meter that knows the configured prices."""
+    return UsageMeter(prices={m: (p.input, p.output) for m, p in settings.prices.items()})
+
+
+def teacher_job(
+    settings: Any,
+    kind: str,
+    *,
+    content: dict[str, Any],
+    make_recipe: Callable[[ExistingOutput], Recipe],
+    row_model: type[BaseModel],
+    rerun_last_request: bool,
+    num: int | None = None,
+    add: int | None = None,
+    screen_in_worker: bool = False,
+    planned_rows: int | None = None,
+    **overrides: Any,
+) -> Job:
+    """The engine job of a command whose settings are TeacherOptions and RunOutputOptions.
+
+    ``overrides`` replace fields computed here (e.g. ``meter``, ``overwrite``, ``config``).
+    """
+    assert isinstance(settings, TeacherOptions) and isinstance(settings, RunOutputOptions)
+
+    async def make_teacher(meter: UsageMeter) -> Dispatcher:
+        return build_dispatcher(settings, meter, kind)
+
+    fields: dict[str, Any] = {
+        "output": settings.output,
+        "overwrite": settings.overwrite,
+        "force": settings.force,
+        "num": num,
+        "add": add,
+        "concurrency": settings.concurrency,
+        "max_consecutive_failures": settings.max_consecutive_failures,
+        "screen_in_worker": screen_in_worker,
+        "quiet": settings.quiet,
+        "log_format": settings.log_format,
+        "teacher_info": {"kind": kind, "model": settings.model or "mock", "base_urls": settings.base_url},
+        "config": settings.public_dict(),
+        "content_config": content,
+        "config_hash": TeacherOptions.hash_fields(content),
+        "make_recipe": make_recipe,
+        "row_model": row_model,
+        "rerun_last_request": rerun_last_request,
+        "make_teacher": make_teacher,
+        "meter": new_meter(settings),
+        "planned_rows": planned_rows,
+    }
+    return Job(**{**fields, **overrides})
