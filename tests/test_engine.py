@@ -75,7 +75,9 @@ class GatedTeacher:
     def gate(self, index: int) -> asyncio.Event:
         return self.gates.setdefault(index, asyncio.Event())
 
-    async def complete(self, messages: list[Any], *, sample_index: int, validate: Any) -> Completion:
+    async def complete(
+        self, messages: list[Any], *, sample_index: int, validate: Any, extra_body: Any = None
+    ) -> Completion:
         self.started.append(sample_index)
         self.meter.requests_sent += 1
         if sample_index in self.held:

@@ -246,7 +246,7 @@ class FakeTeacher:
         self.script = script
         self.calls = 0
 
-    async def complete(self, messages: Any, *, sample_index: int) -> Completion:
+    async def complete(self, messages: Any, *, sample_index: int, extra_body: Any = None) -> Completion:
         self.calls += 1
         step = self.script.pop(0) if len(self.script) > 1 else self.script[0]
         if isinstance(step, Exception):

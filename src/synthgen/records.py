@@ -38,6 +38,28 @@ class Usage(BaseModel):
         return self.prompt_tokens + self.completion_tokens
 
 
+class TokenLogprobs(BaseModel):
+    """The teacher's soft targets for one answer: OpenAI's chat ``logprobs.content`` as four
+    parallel lists, one entry per generated token.
+
+    Tokens are bytes: the server's ``bytes`` where it sends them (exact even for a token that
+    is part of a UTF-8 character), else its token string in UTF-8; joined, they give the
+    answer's text. ``top_*`` hold each position's alternatives, most likely first, as the
+    server listed them. The cache stores the bytes as base64.
+    """
+
+    model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
+
+    tokens: list[bytes]
+    logprobs: list[float]
+    top_tokens: list[list[bytes]]
+    top_logprobs: list[list[float]]
+
+    def mean_logprob(self) -> float:
+        """The mean of the sampled tokens' logprobs (0.0 for an answer of no tokens)."""
+        return sum(self.logprobs) / len(self.logprobs) if self.logprobs else 0.0
+
+
 class Completion(BaseModel):
     """One teacher answer, whatever the teacher (mock, HTTP, cache)."""
 
@@ -49,6 +71,7 @@ class Completion(BaseModel):
     request_id: str = ""
     endpoint: str = ""
     cached: bool = False
+    logprobs: TokenLogprobs | None = None  # when asked for and the server sent them
 
 
 class Candidate(NamedTuple):

@@ -53,6 +53,9 @@ class Request:
     # Tells identical messages apart for the teacher: the seed sent is --seed + sample, and
     # the response cache keys on it. None: the request index.
     sample: int | None = None
+    # Extra fields of the request body (e.g. ``response_format`` for structured output); the
+    # response cache keys on them too. Keep it small and JSON-ready.
+    extra_body: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

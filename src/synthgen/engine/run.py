@@ -163,7 +163,12 @@ class Engine:
 
     def _launch(self, request: Request) -> None:
         sample = request.index if request.sample is None else request.sample
-        coro = self.teacher.complete(request.messages, sample_index=sample, validate=self.recipe.validate)
+        coro = self.teacher.complete(
+            request.messages,
+            sample_index=sample,
+            validate=self.recipe.validate,
+            extra_body=request.extra_body,
+        )
         task = asyncio.ensure_future(coro)
         self.in_flight[task] = (request, time.monotonic())
         task.add_done_callback(self._collect)

@@ -32,6 +32,9 @@ counts), :mod:`~synthgen.mock.slots` (template slot filling) and
 
 from __future__ import annotations
 
+from typing import Any
+
+from synthgen.mock.logprobs import token_logprobs
 from synthgen.mock.prompt import requested_task_count
 from synthgen.mock.replies import (
     FLAW_KINDS,
@@ -45,8 +48,9 @@ from synthgen.mock.replies import (
     mock_reply,
     truncate_to_tokens,
 )
-from synthgen.records import Completion, Usage
+from synthgen.records import Completion, TokenLogprobs, Usage
 from synthgen.teacher.base import Message
+from synthgen.teacher.logprobs import parse_logprobs
 
 __all__ = [
     "FLAW_KINDS",
@@ -87,9 +91,12 @@ class MockTeacher:
         self.wrong_answer_rate = wrong_answer_rate
         self.reasoning: ReasoningMode = reasoning
 
-    async def complete(self, messages: list[Message], *, sample_index: int) -> Completion:
+    async def complete(
+        self, messages: list[Message], *, sample_index: int, extra_body: dict[str, Any] | None = None
+    ) -> Completion:
         """The reply to the joined message contents; cut with ``finish_reason="length"``
-        when it (trace included) exceeds ``max_tokens``."""
+        when it (trace included) exceeds ``max_tokens``. With ``logprobs: true`` in
+        ``extra_body``, the soft targets the mock server would send (:mod:`synthgen.mock.logprobs`)."""
         prompt = "\n".join(m["content"] for m in messages)
         answer = mock_answer(
             prompt,
@@ -113,8 +120,17 @@ class MockTeacher:
             usage=usage,
             model=self.model,
             request_id=request_id,
+            logprobs=_soft_targets(answer.content, extra_body),
         )
 
     async def aclose(self) -> None:
         """Nothing to release."""
         return None
+
+
+def _soft_targets(content: str, extra_body: dict[str, Any] | None) -> TokenLogprobs | None:
+    """What the mock server sends for the content, read as a real teacher's answer would be."""
+    if not extra_body or extra_body.get("logprobs") is not True:
+        return None
+    entries = token_logprobs(content, int(extra_body.get("top_logprobs") or 0))
+    return parse_logprobs({"logprobs": {"content": entries}})

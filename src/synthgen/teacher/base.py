@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol, TypedDict
+from typing import Any, Protocol, TypedDict
 
 from synthgen.records import Completion
 
@@ -17,8 +17,11 @@ class Teacher(Protocol):
 
     ``sample_index`` distinguishes repeated requests with identical messages (the
     response cache keys on it; the mock teacher varies its answer with it).
+    ``extra_body`` holds fields added to the request body (e.g. ``response_format``).
     """
 
-    async def complete(self, messages: list[Message], *, sample_index: int) -> Completion: ...
+    async def complete(
+        self, messages: list[Message], *, sample_index: int, extra_body: dict[str, Any] | None = None
+    ) -> Completion: ...
 
     async def aclose(self) -> None: ...

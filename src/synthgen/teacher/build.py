@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from synthgen.config import TeacherOptions
 from synthgen.errors import ConfigError
@@ -77,13 +78,14 @@ def build_dispatcher(settings: TeacherOptions, meter: UsageMeter, kind: str) -> 
     }
     endpoints = [e.name for e in pool.endpoints]
 
-    def key(messages: list[Message], sample_index: int) -> str:
+    def key(messages: list[Message], sample_index: int, extra_body: dict[str, Any] | None) -> str:
         return cache_key(
             model=settings.model or "mock",
             endpoints=endpoints,
             messages=list(messages),
             sampling=sampling,
             sample_index=sample_index,
+            extra_body=extra_body,
         )
 
     def count_retry(_: Exception) -> None:

@@ -1,7 +1,8 @@
 """SQLite response cache: a rerun with the same configuration pays for nothing twice.
 
-Keyed by a hash of (model, endpoints, messages, sampling parameters and seed, sample index);
-the value is the whole :class:`Completion` (text, reasoning trace, finish reason, usage, ...).
+Keyed by a hash of (model, endpoints, messages, sampling parameters and seed, sample index, and
+the extra request-body fields when there are any, e.g. ``response_format``); the value is the
+whole :class:`Completion` (text, reasoning trace, finish reason, usage, ...).
 WAL mode lets several processes share one cache file safely. Never stores the API key
 (it is not part of the key material, and the stored value is the completion only).
 """
@@ -30,9 +31,15 @@ def default_cache_path() -> Path:
 
 
 def cache_key(
-    *, model: str, endpoints: list[str], messages: list[Any], sampling: dict[str, Any], sample_index: int
+    *,
+    model: str,
+    endpoints: list[str],
+    messages: list[Any],
+    sampling: dict[str, Any],
+    sample_index: int,
+    extra_body: dict[str, Any] | None = None,
 ) -> str:
-    material = {
+    material: dict[str, Any] = {
         "v": SCHEMA_VERSION,
         "model": model,
         "endpoints": sorted(endpoints),
@@ -40,6 +47,8 @@ def cache_key(
         "sampling": sampling,
         "sample_index": sample_index,
     }
+    if extra_body:  # absent otherwise, so the keys of plain requests stay what they were
+        material["extra_body"] = extra_body
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
 
 

@@ -16,6 +16,7 @@ retried request at the head of the line does not queue behind newer ones.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from synthgen.errors import TeacherError, TransientTeacherError
 from synthgen.records import Completion
@@ -48,7 +49,7 @@ class Dispatcher:
         budgets: Budgets,
         max_tokens: int,
         cache: ResponseCache | None = None,
-        cache_key: Callable[[list[Message], int], str] | None = None,
+        cache_key: Callable[[list[Message], int, dict[str, Any] | None], str] | None = None,
         rpm: TokenBucket | None = None,
         tpm: TokenBucket | None = None,
     ) -> None:
@@ -75,21 +76,25 @@ class Dispatcher:
         *,
         sample_index: int,
         validate: Callable[[Completion], None] = lambda c: None,
+        extra_body: dict[str, Any] | None = None,
     ) -> Completion:
         """The teacher's answer to ``messages`` (from the cache when possible).
 
         ``validate`` may raise TransientTeacherError to have an answer retried (e.g. one
         cut off before any task could be parsed); only validated answers are cached.
+        ``extra_body``: fields added to the request body (part of the cache key).
         Raises BudgetExhausted, TeacherError, or the last TransientTeacherError.
         """
         key = None
         if self.cache is not None and self.cache_key is not None:
-            key = self.cache_key(messages, sample_index)
+            key = self.cache_key(messages, sample_index, extra_body)
             hit = self.cache.get(key)
             if hit is not None:
                 return hit
         try:
-            completion = await self.policy.call(lambda: self._attempt(messages, sample_index, validate))
+            completion = await self.policy.call(
+                lambda: self._attempt(messages, sample_index, validate, extra_body)
+            )
         except CannotConnect as exc:
             if self.pool.unreachable(grace=False):  # gave up, and nothing ever answered: say why
                 raise TeacherError(str(exc)) from exc
@@ -99,7 +104,11 @@ class Dispatcher:
         return completion
 
     async def _attempt(
-        self, messages: list[Message], sample_index: int, validate: Callable[[Completion], None]
+        self,
+        messages: list[Message],
+        sample_index: int,
+        validate: Callable[[Completion], None],
+        extra_body: dict[str, Any] | None,
     ) -> Completion:
         await self.concurrency.acquire(priority=sample_index)
         self.meter.max_in_flight = max(self.meter.max_in_flight, self.concurrency.in_flight)
@@ -114,7 +123,7 @@ class Dispatcher:
             held = await self.budgets.reserve(
                 self.meter, self.budgets.worst_case(self.meter, prompt_bound, self.max_tokens)
             )
-            completion = await self._send(self.pool.pick(), messages, sample_index, held)
+            completion = await self._send(self.pool.pick(), messages, sample_index, extra_body, held)
             if self.tpm:
                 self.tpm.adjust(completion.usage.total_tokens - estimate)
             validate(completion)
@@ -124,14 +133,21 @@ class Dispatcher:
             await self.concurrency.release()
 
     async def _send(
-        self, endpoint: Endpoint, messages: list[Message], sample_index: int, held: Reservation
+        self,
+        endpoint: Endpoint,
+        messages: list[Message],
+        sample_index: int,
+        extra_body: dict[str, Any] | None,
+        held: Reservation,
     ) -> Completion:
         """One attempt at ``endpoint``; settles the reservation ``held`` however it ends."""
         endpoint.in_flight += 1
         endpoint.requests += 1
         spent_unknown = True  # cancelled in flight, or a bug: the server may have done the work
         try:
-            completion = await endpoint.teacher.complete(messages, sample_index=sample_index)
+            completion = await endpoint.teacher.complete(
+                messages, sample_index=sample_index, extra_body=extra_body
+            )
             self.meter.add(completion)
             spent_unknown = False
         except TransientTeacherError as exc:

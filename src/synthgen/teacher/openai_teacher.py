@@ -27,6 +27,7 @@ from yarl import URL
 from synthgen.errors import TeacherError, TransientTeacherError
 from synthgen.records import Completion, Usage
 from synthgen.teacher.base import Message
+from synthgen.teacher.logprobs import parse_logprobs
 from synthgen.teacher.wire import (
     CannotConnect,
     RequestTimeout,
@@ -87,9 +88,12 @@ class OpenAITeacher:
         )
         return self._session
 
-    async def complete(self, messages: list[Message], *, sample_index: int) -> Completion:
+    async def complete(
+        self, messages: list[Message], *, sample_index: int, extra_body: dict[str, Any] | None = None
+    ) -> Completion:
         session = self._session or self._open()
-        data = json.dumps(self._body(messages, sample_index), separators=(",", ":")).encode()
+        body = self._body(messages, sample_index, extra_body)
+        data = json.dumps(body, separators=(",", ":")).encode()
         try:
             # No redirects followed, as the SDK: a POST must not silently turn into a GET.
             async with session.post(self._url, data=data, allow_redirects=False, **self._proxy) as response:
@@ -107,8 +111,11 @@ class OpenAITeacher:
         except ValueError as exc:
             raise TransientTeacherError(f"malformed response from {self.base_url}: not JSON") from exc
 
-    def _body(self, messages: list[Message], sample_index: int) -> dict[str, object]:
-        """The chat-completions request body (OpenAI API reference: model, messages, sampling)."""
+    def _body(
+        self, messages: list[Message], sample_index: int, extra_body: dict[str, Any] | None = None
+    ) -> dict[str, object]:
+        """The chat-completions request body (OpenAI API reference: model, messages, sampling),
+        plus a recipe's ``extra_body`` fields (e.g. ``response_format``)."""
         body: dict[str, object] = {
             "model": self.model,
             "messages": messages,
@@ -118,6 +125,8 @@ class OpenAITeacher:
         }
         if self.sampling.seed is not None:
             body["seed"] = self.sampling.seed + sample_index
+        if extra_body:
+            body.update(extra_body)
         return body
 
     def _to_completion(self, body: Any) -> Completion:
@@ -140,6 +149,7 @@ class OpenAITeacher:
                 model=body.get("model") or self.model,
                 request_id=body.get("id") or "",
                 endpoint=self.base_url,
+                logprobs=parse_logprobs(choice),
             )
         except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
             raise TransientTeacherError(
