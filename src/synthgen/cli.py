@@ -242,6 +242,8 @@ def respond(
     verify_pattern: str | None = _opt(R, "verify_pattern", "--verify-pattern"),
     reference_field: str | None = _opt(R, "reference_field", "--reference-field"),
     keep: str | None = _opt(R, "keep", "--keep"),
+    logprobs: int | None = _opt(R, "logprobs", "--logprobs", metavar="K"),
+    min_confidence: float | None = _opt(R, "min_confidence", "--min-confidence"),
     output: Path | None = _opt(R, "output", "--output", "-o"),
     overwrite: bool | None = _opt(R, "overwrite", "--overwrite"),
     force: bool | None = _opt(R, "force", "--force"),

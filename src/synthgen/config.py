@@ -330,6 +330,12 @@ class RespondSettings(TeacherOptions, RunOutputOptions):
     max_consecutive_failures: int = Field(
         20, ge=1, description="Stop after this many failed requests in a row."
     )
+    logprobs: int | None = Field(
+        None, ge=1, le=20, description="Save the teacher's top-K token logprobs to OUT.logprobs.parquet."
+    )
+    min_confidence: float | None = Field(
+        None, le=0, description="With --logprobs: drop answers whose mean token logprob is below this."
+    )
 
 
 class CheckSettings(TeacherOptions):

@@ -41,10 +41,14 @@ def run_respond(settings: RespondSettings) -> SessionResult:
         verify=settings.verify,
         verify_pattern=settings.verify_pattern,
         keep=settings.keep,
+        logprobs=settings.logprobs or 0,
+        min_confidence=settings.min_confidence,
     )
     content = _content_fields(settings, kind, system)
 
     def make_recipe(existing: ExistingOutput) -> Respond:
+        if settings.logprobs and not settings.overwrite:
+            _check_soft_targets(settings.output, len(existing.records))
         return Respond(options, rows, existing.meta)
 
     job = teacher_job(
@@ -63,12 +67,38 @@ def run_respond(settings: RespondSettings) -> SessionResult:
 
 
 def _check_flags(settings: RespondSettings) -> None:
+    _check_logprobs_flags(settings)
     if settings.verify == "regex" and not settings.verify_pattern:
         return  # each row's reference is its pattern
     if settings.verify_pattern and settings.verify != "regex":
         raise UsageError("--verify-pattern needs --verify regex")
     if settings.keep != "all-correct" and settings.verify == "none":
         raise UsageError(f"--keep {settings.keep} needs --verify (math, exact, choice or regex)")
+
+
+def _check_logprobs_flags(settings: RespondSettings) -> None:
+    if settings.min_confidence is not None and not settings.logprobs:
+        raise UsageError("--min-confidence needs --logprobs K (the mean token logprob comes from them)")
+    if not settings.logprobs:
+        return
+    try:
+        import pyarrow.parquet  # noqa: F401
+    except ImportError as exc:
+        raise UsageError(
+            '--logprobs writes OUT.logprobs.parquet, which needs pyarrow: pip install "synthgen[parquet]"'
+        ) from exc
+
+
+def _check_soft_targets(output: Path, rows: int) -> None:
+    """A resumed output has soft targets for every row it already holds, or the run stops."""
+    from synthgen.io.logprobs_file import parquet_path, staged_answers
+
+    staged = staged_answers(output)
+    if staged != rows:
+        raise InputError(
+            f"{parquet_path(output)}: soft targets for {staged} of the {rows} rows of {output} "
+            "(made without --logprobs, or cut by a system crash); pass --overwrite to start afresh"
+        )
 
 
 def _system_text(system: str | None) -> str | None:
@@ -107,7 +137,7 @@ def _content_fields(settings: RespondSettings, kind: str, system: str | None) ->
     """Everything that decides what is written (a resumed run must match it)."""
     keys = (
         "model", "temperature", "top_p", "max_tokens", "seed", "samples", "prompt_field", "reasoning",
-        "format", "verify", "verify_pattern", "reference_field", "keep",
+        "format", "verify", "verify_pattern", "reference_field", "keep", "logprobs", "min_confidence",
     )  # fmt: skip
     data: dict[str, object] = {k: getattr(settings, k) for k in keys}
     data["teacher"] = kind

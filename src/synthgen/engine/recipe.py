@@ -19,7 +19,8 @@ How to write a recipe (``recipes/self_instruct.py`` is a complete example):
    ``limit`` rows to keep (JSON-ready dicts, written in order) and counted rejections. It
    must not raise for a bad answer: count it. Answers arrive strictly in request order.
    A verdict may also add fields to its rows' meta lines (``meta``), rows for side files
-   such as ``OUT.unsolved.jsonl`` (``side``), and figures summed into the report
+   such as ``OUT.unsolved.jsonl`` (``side``; written before the kept rows, so that a crash
+   never leaves a kept row without its side rows), and figures summed into the report
    (``metrics``, e.g. pass@k sums).
 4. ``expected_rows_per_request`` (an optimistic prior: the engine launches more requests
    once real answers show the true yield), ``validate(completion)`` (raise
@@ -36,7 +37,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from synthgen.records import Completion
+from synthgen.records import Completion, TokenLogprobs
 from synthgen.teacher.base import Message
 
 Row = dict[str, Any]
@@ -67,6 +68,7 @@ class Answer:
     finish_reason: str = "stop"
     reasoning: str | None = None
     payload: Any = None
+    logprobs: TokenLogprobs | None = None  # the teacher's soft targets, when the request asked
 
     @property
     def truncated(self) -> bool:

@@ -198,7 +198,14 @@ class Engine:
             self.failures_in_row = 0
             self.screening.append((request, outcome))
             self.screen.submit(
-                Answer(request.index, outcome.text, outcome.finish_reason, outcome.reasoning, request.payload)
+                Answer(
+                    request.index,
+                    outcome.text,
+                    outcome.finish_reason,
+                    outcome.reasoning,
+                    request.payload,
+                    outcome.logprobs,
+                )
             )
 
     # ---- verdicts, failures ---------------------------------------------------------------
@@ -210,6 +217,11 @@ class Engine:
         self.counts.add(verdict, cached=completion.cached)
         if verdict.after_target:
             return
+        # Side rows first: after a crash the resumed run re-asks from the request after the
+        # last kept row, so a side row of that request must already be on disk (the soft
+        # targets of a kept answer, a row's unsolved line under --keep all).
+        for name, row in verdict.side:
+            self.sink.append_side(name, row, request.index)
         if verdict.kept:
             meta = {
                 "request": request.index,
@@ -221,8 +233,6 @@ class Engine:
             }
             self.sink.append_many(verdict.kept, meta)
             self.recipe.observe(verdict.kept)
-        for name, row in verdict.side:
-            self.sink.append_side(name, row, request.index)
         if self.barren.update(verdict, completion.text) and self.stop is None:
             self.stop, self.error = StopReason.EXHAUSTED, self.barren.explain()
         target = self.options.target

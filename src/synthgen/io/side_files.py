@@ -3,6 +3,10 @@
 Each line is a row plus ``"_request"``, the request it came from, so that a resumed run can
 drop the lines of the requests it runs again (:func:`prune_side_files`) and never writes a
 line twice. Lines are appended and flushed as they come, like the dataset's.
+
+A side row named ``logprobs`` (a kept answer's soft targets) goes to the Parquet file
+``OUT.logprobs.parquet`` instead, through :mod:`synthgen.io.logprobs_file` (pyarrow, imported
+only when such a file is written or found).
 """
 
 from __future__ import annotations
@@ -16,6 +20,32 @@ from typing import IO, Any
 from synthgen.io.files import dumps_line, write_jsonl_atomic
 
 log = logging.getLogger("synthgen")
+
+TABLE_SIDE_FILES = ("logprobs",)  # side rows written to OUT.<name>.parquet, not JSONL
+
+
+def _logprobs_file() -> Any:
+    from synthgen.io import logprobs_file  # needs pyarrow: only when there are soft targets
+
+    return logprobs_file
+
+
+def _logprobs_paths(output: Path) -> list[Path]:
+    """The soft-target file and its staging stream (see :mod:`synthgen.io.logprobs_file`)."""
+    return [output.with_name(f"{output.name}.logprobs.{ext}") for ext in ("parquet", "arrows")]
+
+
+def _logprobs_files_found(output: Path) -> bool:
+    """Soft-target files beside ``output`` that this installation can maintain (with pyarrow)."""
+    stem = f"{output.name}.logprobs"
+    if not any(path.exists() for path in _logprobs_paths(output)):
+        return False
+    try:
+        _logprobs_file()
+    except ImportError:
+        log.warning("%s.*: left as they are (maintaining them needs pyarrow)", output.with_name(stem))
+        return False
+    return True
 
 
 def side_path(output: Path, name: str) -> Path:
@@ -33,8 +63,14 @@ class SideFiles:
         self.output = output
         self.overwrite = overwrite
         self._open: dict[str, IO[str]] = {}
+        self._logprobs: Any = None  # a logprobs_file.LogprobsFile once soft targets come
 
     def append(self, name: str, row: dict[str, Any], request: int) -> None:
+        if name in TABLE_SIDE_FILES:
+            if self._logprobs is None:
+                self._logprobs = _logprobs_file().LogprobsFile(self.output, overwrite=self.overwrite)
+            self._logprobs.append(row, request)
+            return
         handle = self._open.get(name)
         if handle is None:
             path = side_path(self.output, name)
@@ -48,12 +84,17 @@ class SideFiles:
     def sync(self) -> None:
         for handle in self._open.values():
             os.fsync(handle.fileno())
+        if self._logprobs is not None:
+            self._logprobs.sync()
 
     def close(self, *, complete: bool) -> None:
         """Close; in overwrite mode publish the twins if ``complete`` (and drop the side files of
         the replaced run that this one did not write), else discard them."""
         if self.overwrite and complete:
             written = {side_path(self.output, name) for name in self._open}
+            if self._logprobs is None:  # the replaced run's soft targets are stale too
+                for stale in _logprobs_paths(self.output):
+                    stale.unlink(missing_ok=True)
             for stale in set(side_file_paths(self.output)) - written:
                 stale.unlink(missing_ok=True)
         for name, handle in self._open.items():
@@ -64,6 +105,11 @@ class SideFiles:
                     os.replace(_temp_twin(final), final)
                 else:
                     _temp_twin(final).unlink(missing_ok=True)
+        if self._logprobs is None and not self.overwrite and _logprobs_files_found(self.output):
+            # a resumed run that kept nothing new still brings the Parquet file up to date
+            self._logprobs = _logprobs_file().LogprobsFile(self.output, overwrite=False)
+        if self._logprobs is not None:
+            self._logprobs.close(complete=complete)
 
 
 def side_file_paths(output: Path) -> list[Path]:
@@ -75,6 +121,8 @@ def side_file_paths(output: Path) -> list[Path]:
 
 def prune_side_files(output: Path, first_request: int) -> None:
     """Drop side-file lines of requests from ``first_request`` on (a resumed run asks again)."""
+    if _logprobs_files_found(output):
+        _logprobs_file().prune(output, first_request)
     for path in side_file_paths(output):
         # split("\n"), not splitlines(): a JSON line may hold U+2028, U+0085, ... unescaped
         lines = path.read_text(encoding="utf-8").split("\n")

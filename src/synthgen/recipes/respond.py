@@ -7,6 +7,12 @@ correct samples (``all-correct``), the first correct one (``first-correct``), or
 with a ``verified`` flag in the meta file (``all``). Once a row's last sample is judged, its
 pass@1 and pass@K (the unbiased estimator) join the report, and a row with no correct
 sample is written to ``OUT.unsolved.jsonl``.
+
+Soft targets (``--logprobs K``): every request asks for the top-K token logprobs; a kept
+answer's go to ``OUT.logprobs.parquet`` (a ``logprobs`` side row, written before the row). An
+answer without them is rejected (``no_logprobs``), and the run stops at once when an endpoint's
+first answer has none (it ignores the parameter). ``--min-confidence X`` rejects answers whose
+mean token logprob is below X (``low_confidence``), after verification.
 """
 
 from __future__ import annotations
@@ -16,10 +22,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from synthgen.engine.recipe import Answer, Request, Row, Verdict
+from synthgen.errors import TeacherError
 from synthgen.io.prompt_rows import PromptRow
 from synthgen.recipes.reasoning import format_inline, split_reasoning
 from synthgen.records import Completion
 from synthgen.teacher.base import Message
+from synthgen.teacher.logprobs import logprobs_request, no_logprobs_message
 from synthgen.teacher.tokens import count_tokens
 from synthgen.verify import Checker, as_reference, get_checker, pass_at_k
 
@@ -35,6 +43,8 @@ class RespondOptions:
     verify: str  # "none" or a checker name
     verify_pattern: str | None
     keep: Keep
+    logprobs: int = 0  # top-K asked for with every request; 0: none
+    min_confidence: float | None = None  # reject answers whose mean token logprob is lower
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,9 @@ class RespondScreen:
             verdict.unused_after_target = 1
         else:
             verdict.kept.append(row)
+            if answer.logprobs is not None and self.options.logprobs:
+                soft = {"row": info.row, "sample": info.sample, "logprobs": answer.logprobs}
+                verdict.side.append(("logprobs", soft))
             if correct:
                 self.solved_rows.add(info.row)
         if info.last:
@@ -78,6 +91,9 @@ class RespondScreen:
         """(rejection reason or None, the row to write, whether the answer was verified correct)."""
         if answer.truncated:
             return "cut_off", {}, False
+        if self.options.logprobs and answer.logprobs is None:
+            verdict.metrics["answers_without_logprobs"] += 1
+            return "no_logprobs", {}, False
         trace, text = split_reasoning(answer.text, answer.reasoning)
         if not text.strip():
             return "empty_output", {}, False
@@ -95,6 +111,13 @@ class RespondScreen:
                 return "already_solved", {}, False
         else:
             verdict.meta = {"row": info.row, "sample": info.sample}
+        if answer.logprobs is not None and self.options.logprobs:
+            mean = answer.logprobs.mean_logprob()
+            verdict.meta["mean_logprob"] = round(mean, 4)
+            minimum = self.options.min_confidence
+            if minimum is not None and mean < minimum:
+                return "low_confidence", {}, correct
+            verdict.metrics["soft_target_tokens"] += len(answer.logprobs.tokens)
         return None, self._row(info, trace, text), correct
 
     def _row(self, info: SampleInfo, trace: str | None, text: str) -> Row:
@@ -152,6 +175,8 @@ class Respond:
     ) -> None:
         self.options = options
         self.rows = rows
+        self._extra_body = logprobs_request(options.logprobs) if options.logprobs else None
+        self._endpoints_with_logprobs: set[str] = set()
         # first-correct on resume: rows whose correct sample is already written stay solved
         self.solved_rows = frozenset(
             m["row"] for m in existing_meta if isinstance(m.get("row"), int) and m.get("verified", True)
@@ -174,13 +199,23 @@ class Respond:
             row.source if last else None,
         )
         messages = [*_system(self.options.system, row.messages), *row.messages]
-        return Request(index, messages, payload=info, meta={"line": row.line}, sample=sample)
+        return Request(
+            index, messages, payload=info, meta={"line": row.line}, sample=sample, extra_body=self._extra_body
+        )
 
     def screen_factory(self) -> RespondScreenFactory:
         return RespondScreenFactory(self.options, self.solved_rows)
 
     def validate(self, completion: Completion) -> None:
-        return None  # a cut-off answer is rejected with a reason, not retried
+        """A cut-off answer is rejected with a reason, not retried. An endpoint whose first
+        answer has no logprobs ignores the parameter: stop before writing a row without them."""
+        if not self.options.logprobs:
+            return
+        endpoint = completion.endpoint or "the teacher"
+        if completion.logprobs is not None:
+            self._endpoints_with_logprobs.add(endpoint)
+        elif endpoint not in self._endpoints_with_logprobs:
+            raise TeacherError(no_logprobs_message(endpoint, self.options.logprobs))
 
     def observe(self, rows: list[Row]) -> None:
         return None
