@@ -424,6 +424,7 @@ def mock_teacher(
     malformed_rate: float | None = _opt(M, "malformed_rate", "--malformed-rate"),
     wrong_answer_rate: float | None = _opt(M, "wrong_answer_rate", "--wrong-answer-rate"),
     reasoning: str | None = _opt(M, "reasoning", "--reasoning"),
+    ignore_logprobs: bool | None = _opt(M, "ignore_logprobs", "--ignore-logprobs"),
     require_api_key: str | None = _opt(M, "require_api_key", "--require-api-key"),
     models: list[str] | None = _opt(M, "models", "--model", extra=" Repeatable.", metavar="NAME"),
     log_level: str | None = _opt(M, "log_level", "--log-level"),

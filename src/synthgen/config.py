@@ -430,6 +430,9 @@ class MockServerSettings(_Model):
     reasoning: Literal["none", "field", "inline"] = Field(
         "none", description="Reasoning trace: none; field (message.reasoning_content); inline (<think>)."
     )
+    ignore_logprobs: bool = Field(
+        False, description="Answer without logprobs even when asked, like a server without support."
+    )
     require_api_key: str | None = Field(None, description="Answer 401 unless this key is sent.")
     models: list[str] = Field(
         default_factory=list,

@@ -108,6 +108,8 @@ async def chat_completions(request: Request) -> Response:
     body = await _json_object(request)
     params = parse_params(body)
     top_logprobs = parse_logprobs(body)
+    if request.app.settings.ignore_logprobs:
+        top_logprobs = None  # a server that accepts the parameter and sends none
     _note_params(request, params)
     prompt = _chat_prompt(body.get("messages"))
     choices = generate(prompt, params, request.app.settings, _content_fault(request))
