@@ -4,6 +4,7 @@ cache, kill -9 and resume, --min-confidence, an endpoint that ignores the parame
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 import time
@@ -294,3 +295,28 @@ def test_answers_without_logprobs_after_the_first_are_counted_and_rejected() -> 
     kept = screen.screen(Answer(0, "hi", payload=request.payload, logprobs=soft), limit=10)
     assert kept.kept and kept.side == [("logprobs", {"row": 0, "sample": 0, "logprobs": soft})]
     assert _recipe(logprobs=0).plan(0).extra_body is None  # type: ignore[union-attr]
+
+
+def test_stats_shows_the_teachers_confidence_and_entropy_per_row(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    assert run_cli("respond", _source(tmp_path, 15), "--teacher", "mock", "-o", out, "-q",
+                   "--logprobs", "4").exit_code == 0  # fmt: skip
+    result = run_cli("stats", out, "--json")
+    assert result.exit_code == 0, result.output
+    soft = json.loads(result.stdout)["soft_targets"]
+    rows = _soft(out).to_pylist()
+    entropies, means = [], []
+    for row in rows:  # the plain formula, token by token
+        per_token = []
+        for top in row["top_logprobs"]:
+            p = [math.exp(lp) for lp in top]
+            rest = max(0.0, 1 - sum(p))
+            per_token.append(-sum(q * lp for q, lp in zip(p, top)) - (rest * math.log(rest) if rest else 0))
+        entropies.append(sum(per_token) / len(per_token))
+        means.append(sum(row["logprobs"]) / len(row["logprobs"]))
+    assert soft["rows"] == 15 and soft["matches_dataset"]
+    assert soft["entropy"]["mean"] == pytest.approx(sum(entropies) / 15, abs=1e-4)
+    assert soft["mean_logprob"]["mean"] == pytest.approx(sum(means) / 15, abs=1e-4)
+    assert sum(soft["entropy"]["histogram"]["counts"]) == 15
+    text = run_cli("stats", out).stdout
+    assert "teacher soft targets" in text and "entropy, nats/token" in text

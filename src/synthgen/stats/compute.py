@@ -2,8 +2,9 @@
 
 Keys of the result: ``file``, ``shape``, ``rows``, ``torn`` (the torn last line, or None),
 ``lengths`` (per field: words and estimated tokens), ``with_input``, ``verbs``,
-``similarity`` (``nearest_seed``, ``nearest_row``), ``duplicates`` and ``run`` (totals from
-the run report, or None). Every figure is documented where it is computed.
+``similarity`` (``nearest_seed``, ``nearest_row``), ``duplicates``, ``run`` (totals from
+the run report, or None) and ``soft_targets`` (the teacher's per-row confidence and entropy
+from ``FILE.logprobs.parquet``, or None). Every figure is documented where it is computed.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from synthgen.io.shapes import Triple, triple_of
 from synthgen.resources import default_seeds_path
 from synthgen.stats.run_report import load_report, summarize_runs
 from synthgen.stats.similarity import nearest_row, nearest_seed, start_duplicates
+from synthgen.stats.soft_targets import soft_target_figures
 from synthgen.stats.verbs import verb_objects
 from synthgen.teacher.tokens import count_tokens
 
@@ -58,6 +60,7 @@ def compute_stats(settings: StatsSettings) -> dict[str, Any]:
         },
         "duplicates": pending_duplicates.result(),
         "run": summarize_runs(report) if report else None,
+        "soft_targets": soft_target_figures(settings.input, len(triples)),
     }
 
 

@@ -62,7 +62,28 @@ def render_text(stats: dict[str, Any]) -> str:
     )
     if stats["run"]:
         out.extend(_run_lines(stats["run"]))
+    if stats.get("soft_targets"):
+        out.extend(_soft_target_lines(stats["soft_targets"]))
     return "\n".join(out)
+
+
+def _soft_target_lines(soft: dict[str, Any]) -> list[str]:
+    stale = "" if soft["matches_dataset"] else " (not the dataset's row count: rerun to bring it up to date)"
+    lines = [
+        f"teacher soft targets ({soft['file']}): {soft['rows']:,} rows, {soft['tokens']:,} tokens{stale}"
+    ]
+    for name, unit in (("mean_logprob", "mean token logprob"), ("entropy", "entropy, nats/token")):
+        s = soft[name]
+        if s["mean"] is None:
+            continue
+        counts = s["histogram"]["counts"]
+        bars = "".join(" ▁▂▃▄▅▆▇█"[round(8 * c / (max(counts) or 1))] for c in counts)
+        low, high = s["histogram"]["edges"][0], s["histogram"]["edges"][-1]
+        lines.append(
+            f"  per row, {unit:<20} mean {s['mean']:.3f}  median {s['median']:.3f}  "
+            f"{low:.2f} |{bars}| {high:.2f}"
+        )
+    return lines
 
 
 def _run_lines(run: dict[str, Any]) -> list[str]:
