@@ -311,7 +311,9 @@ def test_stats_shows_the_teachers_confidence_and_entropy_per_row(tmp_path: Path)
         for top in row["top_logprobs"]:
             p = [math.exp(lp) for lp in top]
             rest = max(0.0, 1 - sum(p))
-            per_token.append(-sum(q * lp for q, lp in zip(p, top)) - (rest * math.log(rest) if rest else 0))
+            per_token.append(
+                -sum(q * lp for q, lp in zip(p, top, strict=True)) - (rest * math.log(rest) if rest else 0)
+            )
         entropies.append(sum(per_token) / len(per_token))
         means.append(sum(row["logprobs"]) / len(row["logprobs"]))
     assert soft["rows"] == 15 and soft["matches_dataset"]
