@@ -158,7 +158,7 @@ class ScriptedTeacher:
     def __init__(self, script: list[Any]) -> None:
         self.script = script
 
-    async def complete(self, messages: Any, *, sample_index: int) -> Completion:
+    async def complete(self, messages: Any, *, sample_index: int, extra_body: Any = None) -> Completion:
         step = self.script.pop(0)
         if step == "hang":
             await asyncio.sleep(3600)
