@@ -322,3 +322,11 @@ def test_stats_shows_the_teachers_confidence_and_entropy_per_row(tmp_path: Path)
     assert sum(soft["entropy"]["histogram"]["counts"]) == 15
     text = run_cli("stats", out).stdout
     assert "teacher soft targets" in text and "entropy, nats/token" in text
+
+
+def test_overwriting_without_logprobs_drops_the_replaced_soft_targets(tmp_path: Path) -> None:
+    source, out = _source(tmp_path, 4), tmp_path / "out.jsonl"
+    assert run_cli("respond", source, "--teacher", "mock", "-o", out, "-q", "--logprobs", "2").exit_code == 0
+    assert _soft(out).num_rows == 4
+    assert run_cli("respond", source, "--teacher", "mock", "-o", out, "-q", "--overwrite").exit_code == 0
+    assert not out.with_name("out.jsonl.logprobs.parquet").exists() and not staging_path(out).exists()
