@@ -76,7 +76,13 @@ class GatedTeacher:
         return self.gates.setdefault(index, asyncio.Event())
 
     async def complete(
-        self, messages: list[Any], *, sample_index: int, validate: Any, extra_body: Any = None
+        self,
+        messages: list[Any],
+        *,
+        sample_index: int,
+        validate: Any,
+        extra_body: Any = None,
+        priority: Any = None,
     ) -> Completion:
         self.started.append(sample_index)
         self.meter.requests_sent += 1

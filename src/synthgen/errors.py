@@ -7,6 +7,8 @@
     │   └── LockHeldError    exit_code 2  another run holds the output's lock
     ├── InputError           exit_code 2  bad seed / dataset / template file (may list many problems)
     └── TeacherError         exit_code 1  the teacher failed for good (auth, model, too many failures)
+        └── TransientTeacherError         worth retrying (429, 5xx, timeout, ...)
+            └── UnusableAnswer            an answer the recipe cannot use (retried, then screened)
 
 Lower-level exceptions (the SDK's, OSError, pydantic's) are translated into these at
 the module boundary with ``raise ... from exc``. The codes come from the one table in
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING
 from synthgen.exit_codes import FAILURE, USAGE
 
 if TYPE_CHECKING:
-    from synthgen.records import Usage
+    from synthgen.records import Completion, Usage
 
 
 class SynthgenError(Exception):
@@ -81,3 +83,13 @@ class TransientTeacherError(TeacherError):
         self.retry_after = retry_after
         self.status = status
         self.usage = usage
+
+
+class UnusableAnswer(TransientTeacherError):
+    """An answer a recipe cannot use (e.g. a judge's answer with no score), raised by its
+    ``validate``: asked again at once, and when the retries are used up the last answer goes
+    to the screen anyway, which counts it (instead of failing the request)."""
+
+    def __init__(self, message: str, completion: Completion):
+        super().__init__(message, retry_after=0.0)
+        self.completion = completion

@@ -21,7 +21,9 @@ How to write a recipe (``recipes/self_instruct.py`` is a complete example):
    A verdict may also add fields to its rows' meta lines (``meta``), rows for side files
    such as ``OUT.unsolved.jsonl`` (``side``; written before the kept rows, so that a crash
    never leaves a kept row without its side rows), and figures summed into the report
-   (``metrics``, e.g. pass@k sums).
+   (``metrics``, e.g. pass@k sums). A verdict that keeps nothing from a good answer (a judge
+   scored the row below the bar) sets ``useful``, so that the engine does not take a run of
+   them for a teacher that stopped producing.
 4. ``expected_rows_per_request`` (an optimistic prior: the engine launches more requests
    once real answers show the true yield), ``validate(completion)`` (raise
    ``TransientTeacherError`` to have an unusable answer retried, e.g. cut off before any
@@ -91,6 +93,9 @@ class Verdict:
     meta: dict[str, Any] = field(default_factory=dict)  # added to the meta of this answer's rows
     side: list[tuple[str, Row]] = field(default_factory=list)  # (name, row) for OUT.<name>.jsonl
     metrics: Counter[str] = field(default_factory=Counter)  # summed into the report's counts
+    # The teacher did what was asked even though no row was kept (a judge's score below the
+    # bar, a group still being ranked): the answer does not count towards the "exhausted" stop.
+    useful: bool = False
 
 
 class Screen(Protocol):

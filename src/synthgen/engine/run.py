@@ -168,6 +168,7 @@ class Engine:
             sample_index=sample,
             validate=self.recipe.validate,
             extra_body=request.extra_body,
+            priority=request.index,  # the oldest request gets a freed slot first
         )
         task = asyncio.ensure_future(coro)
         self.in_flight[task] = (request, time.monotonic())

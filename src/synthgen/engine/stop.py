@@ -67,7 +67,7 @@ class BarrenStreak:
 
     def update(self, verdict: Verdict, text: str) -> bool:
         """Count one verdict; True once ``limit`` answers in a row kept nothing."""
-        if verdict.kept:
+        if verdict.kept or verdict.useful:
             self.answers, self.unparseable, self.duplicates = 0, 0, 0
             self.rejected.clear()
             return False

@@ -11,6 +11,9 @@ cache the validated answer
 A request holds its in-flight slot only while an attempt is on the wire: the retry policy waits
 outside :meth:`Dispatcher._attempt`. Slots go to the oldest request first (lowest index), so a
 retried request at the head of the line does not queue behind newer ones.
+
+An answer the recipe's ``validate`` calls unusable (:class:`UnusableAnswer`) is asked again at
+once; when the retries are used up it is returned anyway (not cached), for the screen to count.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from synthgen.errors import TeacherError, TransientTeacherError
+from synthgen.errors import TeacherError, TransientTeacherError, UnusableAnswer
 from synthgen.records import Completion
 from synthgen.teacher.base import Message
 from synthgen.teacher.budget import BudgetExhausted, Budgets, ModelUsage, Reservation, UsageMeter
@@ -77,12 +80,16 @@ class Dispatcher:
         sample_index: int,
         validate: Callable[[Completion], None] = lambda c: None,
         extra_body: dict[str, Any] | None = None,
+        priority: int | None = None,
     ) -> Completion:
         """The teacher's answer to ``messages`` (from the cache when possible).
 
         ``validate`` may raise TransientTeacherError to have an answer retried (e.g. one
         cut off before any task could be parsed); only validated answers are cached.
         ``extra_body``: fields added to the request body (part of the cache key).
+        ``priority``: the request's place in line for a free slot (its index; lower goes first),
+        ``sample_index`` when not given. Recipes reuse sample numbers (every ``judge`` request is
+        sample 0, ``respond`` counts samples per row), so only the index keeps the oldest first.
         Raises BudgetExhausted, TeacherError, or the last TransientTeacherError.
         """
         key = None
@@ -93,8 +100,16 @@ class Dispatcher:
                 return hit
         try:
             completion = await self.policy.call(
-                lambda: self._attempt(messages, sample_index, validate, extra_body)
+                lambda: self._attempt(
+                    messages,
+                    sample_index,
+                    validate,
+                    extra_body,
+                    sample_index if priority is None else priority,
+                )
             )
+        except UnusableAnswer as exc:
+            return exc.completion  # the screen counts it; not cached, so a rerun asks again
         except CannotConnect as exc:
             if self.pool.unreachable(grace=False):  # gave up, and nothing ever answered: say why
                 raise TeacherError(str(exc)) from exc
@@ -109,8 +124,9 @@ class Dispatcher:
         sample_index: int,
         validate: Callable[[Completion], None],
         extra_body: dict[str, Any] | None,
+        priority: int,
     ) -> Completion:
-        await self.concurrency.acquire(priority=sample_index)
+        await self.concurrency.acquire(priority=priority)
         self.meter.max_in_flight = max(self.meter.max_in_flight, self.concurrency.in_flight)
         try:
             estimate = 0
