@@ -110,3 +110,14 @@ class MessagesRecord(BaseModel):
     model_config = ConfigDict(extra="allow", strict=True)
 
     messages: list[ChatTurn] = Field(min_length=1)
+
+
+class PreferenceRecord(BaseModel):
+    """One line of a preference dataset as TRL's DPO trainer reads it: standard (three
+    strings) or conversational (the prompt's messages, and one assistant message each)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    prompt: str | list[ChatTurn]
+    chosen: str | list[ChatTurn]
+    rejected: str | list[ChatTurn]

@@ -61,33 +61,33 @@ def _row(
         raise ValueError("(record): expected a JSON object")
     reference = value.get(reference_field) if reference_field else None
     if prompt_field is not None:
-        text = _string(value, prompt_field)
-        return PromptRow(item.line, text, "", [_user(text)], reference, value)
+        text = string_field(value, prompt_field)
+        return PromptRow(item.line, text, "", [user_turn(text)], reference, value)
     if "messages" in value:
         return _chat_row(item.line, value, reference)
     if "instruction" in value:
-        instruction = _string(value, "instruction")
+        instruction = string_field(value, "instruction")
         if isinstance(value.get("instances"), list):  # a self-instruct seed
             first = value["instances"][0] if value["instances"] else {}
             input_text = first.get("input", "") if isinstance(first, dict) else ""
             if reference is None and isinstance(first, dict):
                 reference = first.get("output")
         else:
-            input_text = _string(value, "input", allow_empty=True) if "input" in value else ""
+            input_text = string_field(value, "input", allow_empty=True) if "input" in value else ""
             if reference is None and output_as_reference:
                 reference = value.get("output")
-        prompt = f"{instruction}\n\n{input_text}" if input_text else instruction
-        return PromptRow(item.line, instruction, input_text, [_user(prompt)], reference, value)
+        prompt = alpaca_prompt(instruction, input_text)
+        return PromptRow(item.line, instruction, input_text, [user_turn(prompt)], reference, value)
     if "prompt" in value:
-        text = _string(value, "prompt")
-        return PromptRow(item.line, text, "", [_user(text)], reference, value)
+        text = string_field(value, "prompt")
+        return PromptRow(item.line, text, "", [user_turn(text)], reference, value)
     raise ValueError(
         "(record): no prompt: expected 'instruction', 'prompt' or 'messages' (or pass --prompt-field)"
     )
 
 
-def _chat_row(line: int, value: dict[str, Any], reference: Any) -> PromptRow:
-    turns = value["messages"]
+def parse_turns(turns: Any) -> list[Message]:
+    """A row's ``messages`` as ``{role, content}`` turns; ValueError naming the bad turn."""
     if not isinstance(turns, list) or not turns:
         raise ValueError("messages: expected a non-empty list of {role, content}")
     messages: list[Message] = []
@@ -99,6 +99,11 @@ def _chat_row(line: int, value: dict[str, Any], reference: Any) -> PromptRow:
         ):
             raise ValueError(f"messages[{number}]: expected {{'role': str, 'content': str}}")
         messages.append({"role": turn["role"], "content": turn["content"]})
+    return messages
+
+
+def _chat_row(line: int, value: dict[str, Any], reference: Any) -> PromptRow:
+    messages = parse_turns(value["messages"])
     while messages and messages[-1]["role"] == "assistant":
         messages.pop()
     if not messages or messages[-1]["role"] != "user":
@@ -106,7 +111,8 @@ def _chat_row(line: int, value: dict[str, Any], reference: Any) -> PromptRow:
     return PromptRow(line, messages[-1]["content"], "", messages, reference, value)
 
 
-def _string(value: dict[str, Any], field: str, *, allow_empty: bool = False) -> str:
+def string_field(value: dict[str, Any], field: str, *, allow_empty: bool = False) -> str:
+    """``value[field]`` as a string; ValueError naming the field when missing, not a string or empty."""
     if field not in value:
         raise ValueError(f"{field}: field required")
     text = value[field]
@@ -117,5 +123,10 @@ def _string(value: dict[str, Any], field: str, *, allow_empty: bool = False) -> 
     return text
 
 
-def _user(text: str) -> Message:
+def alpaca_prompt(instruction: str, input_text: str) -> str:
+    """What an Alpaca row asks: the instruction, then a blank line and the input if any."""
+    return f"{instruction}\n\n{input_text}" if input_text else instruction
+
+
+def user_turn(text: str) -> Message:
     return {"role": "user", "content": text}

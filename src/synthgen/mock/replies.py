@@ -17,6 +17,7 @@ from typing import Literal, NamedTuple, TypeVar
 from synthgen.mock import vocab
 from synthgen.mock.answers import math_reply, math_trace, plain_trace, wrong_value
 from synthgen.mock.evolve import evolve_reply, is_evolve_prompt
+from synthgen.mock.judge import judge_reply, judged_answer
 from synthgen.mock.math_tasks import _MATH
 from synthgen.mock.prompt import _example_instructions, requested_task_count, wants_instructions_only
 from synthgen.mock.slots import _Slots
@@ -92,6 +93,7 @@ def mock_answer(
     sample_index: int = 0,
     wrong_answer_rate: float = 0.0,
     reasoning: ReasoningMode = "none",
+    json_mode: bool = False,
 ) -> MockAnswer:
     """:func:`mock_reply` with the options of a reasoning teacher that makes mistakes.
 
@@ -99,9 +101,13 @@ def mock_answer(
     per ``(prompt, seed, sample_index)`` by its own hash (so a higher rate keeps every answer a
     lower rate got wrong). ``reasoning``: ``"none"``; ``"field"``, a trace beside the content;
     ``"inline"``, the trace in a leading ``<think>`` block. The content besides the think block
-    is the same in every mode.
+    is the same in every mode. A judge request gets a grade (:mod:`synthgen.mock.judge`; JSON
+    with ``json_mode``) and no trace.
     """
     rng = random.Random(int.from_bytes(_digest(prompt, seed, sample_index), "big"))
+    judged = judged_answer(prompt)
+    if judged is not None:
+        return MockAnswer(judge_reply(judged, json_mode=json_mode, rng=rng))
     evolving = is_evolve_prompt(prompt)  # before the task count: "a brand-new task" asks for one
     count = None if evolving else requested_task_count(prompt)
     solution = solve_question(prompt) if count is None and not evolving else None

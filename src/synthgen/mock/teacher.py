@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from synthgen.mock.judge import wants_json
 from synthgen.mock.logprobs import token_logprobs
 from synthgen.mock.prompt import requested_task_count
 from synthgen.mock.replies import (
@@ -96,7 +97,8 @@ class MockTeacher:
     ) -> Completion:
         """The reply to the joined message contents; cut with ``finish_reason="length"``
         when it (trace included) exceeds ``max_tokens``. With ``logprobs: true`` in
-        ``extra_body``, the soft targets the mock server would send (:mod:`synthgen.mock.logprobs`)."""
+        ``extra_body``, the soft targets the mock server would send (:mod:`synthgen.mock.logprobs`);
+        with a ``response_format`` asking for JSON, a judge's grade comes as JSON."""
         prompt = "\n".join(m["content"] for m in messages)
         answer = mock_answer(
             prompt,
@@ -104,6 +106,7 @@ class MockTeacher:
             sample_index=sample_index,
             wrong_answer_rate=self.wrong_answer_rate,
             reasoning=self.reasoning,
+            json_mode=wants_json((extra_body or {}).get("response_format")),
         )
         cut = False
         if self.max_tokens is not None:

@@ -39,16 +39,21 @@ class PromptTemplate:
 
 def load_template(path: Path, required: tuple[str, ...] = REQUIRED_PLACEHOLDERS) -> PromptTemplate:
     """The template at ``path``; InputError when unreadable or lacking a ``required`` placeholder."""
+    return PromptTemplate(path=path, text=read_template(path, required, "prompt template"))
+
+
+def read_template(path: Path, placeholders: tuple[str, ...], what: str) -> str:
+    """The text of template file ``path``; InputError when unreadable or a placeholder is missing."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise InputError(f"{path}: prompt template not found") from exc
+        raise InputError(f"{path}: {what} not found") from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read prompt template: {exc}") from exc
-    missing = [p for p in required if p not in text]
+        raise InputError(f"{path}: cannot read {what}: {exc}") from exc
+    missing = [p for p in placeholders if p not in text]
     if missing:
-        raise InputError(f"{path}: prompt template lacks the placeholder {missing[0]}")
-    return PromptTemplate(path=path, text=text)
+        raise InputError(f"{path}: {what} lacks the placeholder {missing[0]}")
+    return text
 
 
 def format_example(number: int, example: Example) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from synthgen.config import MockServerSettings
+from synthgen.mock.judge import wants_json
 from synthgen.mock.logprobs import MAX_TOP_LOGPROBS
 from synthgen.mock.server.faults import APIError
 from synthgen.mock.teacher import MockAnswer, count_tokens, fit_answer, mock_answer
@@ -49,6 +50,7 @@ class Params:
     temperature: float | None
     stream: bool
     include_usage: bool
+    json_mode: bool = False  # response_format asks for JSON (the mock judge answers in JSON)
 
 
 def _int_param(body: dict[str, Any], name: str, low: int, high: int | None = None) -> int | None:
@@ -80,6 +82,7 @@ def parse_params(body: dict[str, Any]) -> Params:
         temperature=temperature,
         stream=bool(body.get("stream")),
         include_usage=isinstance(options, dict) and bool(options.get("include_usage")),
+        json_mode=wants_json(body.get("response_format")),
     )
 
 
@@ -115,6 +118,7 @@ def generate(
         answer = mock_answer(
             prompt, seed=seed, sample_index=index,
             wrong_answer_rate=settings.wrong_answer_rate, reasoning=reasoning,
+            json_mode=params.json_mode,
         )  # fmt: skip
         cut = False
         if fault == "malformed":

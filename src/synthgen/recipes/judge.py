@@ -1,0 +1,159 @@
+"""LLM-as-a-judge: the teacher grades every answer of a dataset (``synthgen judge``).
+
+Plan: row ``r`` is request ``r``: the judge prompt showing the row's prompt and answer (a
+leading reasoning trace is not shown), with ``response_format`` asking for a JSON grade when
+structured output is on. Every request is sample 0, so the same answer under the same judge
+prompt is one cache entry wherever it sits in a file (``pairs`` reuses a ``judge`` run's grades).
+Validate: a reply with no score is retried (:class:`UnusableAnswer`); after the retries it is
+screened anyway and counted as ``unjudged``.
+Screen: keep the row when its score reaches ``--min-score`` (score and reason in the meta
+file, and a ``score`` field in the messages format); write the others to
+``OUT.rejected.jsonl`` with the reason (``low_score`` or ``unjudged``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from synthgen.engine.recipe import Answer, Request, Row, Verdict
+from synthgen.errors import UnusableAnswer
+from synthgen.io.answer_rows import AnswerRow
+from synthgen.recipes.judgement import (
+    RESPONSE_FORMAT,
+    Judgement,
+    JudgeTemplate,
+    judged_text,
+    parse_judgement,
+)
+from synthgen.records import Completion
+from synthgen.teacher.base import Message
+
+RowFormat = Literal["alpaca", "messages"]
+
+
+@dataclass(frozen=True)
+class JudgeOptions:
+    min_score: int
+    format: RowFormat
+    structured: bool  # send RESPONSE_FORMAT with every request
+
+
+def judge_request(
+    index: int,
+    template: JudgeTemplate,
+    prompt: list[Message],
+    answer: str,
+    *,
+    structured: bool,
+    payload: Any,
+    meta: dict[str, Any],
+) -> Request:
+    """The request that grades ``answer`` to ``prompt`` (shared with ``pairs``)."""
+    return Request(
+        index,
+        template.messages(prompt, judged_text(answer)),
+        payload=payload,
+        meta=meta,
+        sample=0,
+        extra_body={"response_format": RESPONSE_FORMAT} if structured else None,
+    )
+
+
+def validate_judgement(completion: Completion) -> None:
+    """Have a reply without a valid score asked again (see the module docstring)."""
+    if parse_judgement(completion.text) is None:
+        raise UnusableAnswer("the judge's reply holds no score from 1 to 10", completion)
+
+
+def unjudged_note(answer: Answer) -> dict[str, Any]:
+    """What a rejected row says about a reply that held no score (its start, for a look)."""
+    return {"reason": "unjudged", "judge_reply": " ".join(answer.text.split())[:200]}
+
+
+def judge_metrics(verdict: Verdict, judgement: Judgement | None) -> None:
+    """Sum a grade into the report: how many were judged, their total, and the histogram."""
+    if judgement is None:
+        verdict.metrics["unjudged"] += 1
+        return
+    verdict.metrics["judged"] += 1
+    verdict.metrics["score_sum"] += judgement.score
+    verdict.metrics[f"score_{judgement.score}"] += 1
+
+
+def output_row(row: AnswerRow, row_format: RowFormat, score: int) -> Row:
+    """The row as written: an Alpaca record, or the conversation with a ``score`` field."""
+    if row_format == "alpaca":
+        instruction, input_text = row.alpaca or ("", "")
+        return {"instruction": instruction, "input": input_text, "output": row.answer}
+    if row.chat:
+        return {**row.source, "score": score}
+    return {"messages": [*row.prompt, {"role": "assistant", "content": row.answer}], "score": score}
+
+
+@dataclass
+class JudgeScreen:
+    options: JudgeOptions
+
+    def screen(self, answer: Answer, limit: int) -> Verdict:
+        row: AnswerRow = answer.payload
+        verdict = Verdict(candidates=1)
+        judgement = parse_judgement(answer.text)
+        judge_metrics(verdict, judgement)
+        if judgement is None:
+            verdict.rejected["unjudged"] += 1
+            verdict.side.append(("rejected", {**row.source, "_rejected": unjudged_note(answer)}))
+            return verdict
+        verdict.useful = True  # graded: a low score is the data's verdict, not a failing teacher
+        if judgement.score < self.options.min_score:
+            verdict.rejected["low_score"] += 1
+            note = {"reason": "low_score", "score": judgement.score, "judge_reason": judgement.reason}
+            verdict.side.append(("rejected", {**row.source, "_rejected": note}))
+        elif limit <= 0:
+            verdict.unused_after_target = 1
+        else:
+            verdict.kept.append(output_row(row, self.options.format, judgement.score))
+            verdict.meta = {"score": judgement.score, "reason": judgement.reason}
+        return verdict
+
+
+@dataclass(frozen=True)
+class JudgeScreenFactory:
+    options: JudgeOptions
+
+    def __call__(self) -> JudgeScreen:
+        return JudgeScreen(self.options)
+
+
+class Judge:
+    """The ``judge`` recipe; see the module docstring."""
+
+    expected_rows_per_request = 1.0
+
+    def __init__(self, options: JudgeOptions, template: JudgeTemplate, rows: list[AnswerRow]) -> None:
+        self.options = options
+        self.template = template
+        self.rows = rows
+
+    def plan(self, index: int) -> Request | None:
+        if index >= len(self.rows):
+            return None
+        row = self.rows[index]
+        return judge_request(
+            index,
+            self.template,
+            row.prompt,
+            row.answer,
+            structured=self.options.structured,
+            payload=row,
+            meta={"line": row.line},
+        )
+
+    def screen_factory(self) -> JudgeScreenFactory:
+        return JudgeScreenFactory(self.options)
+
+    def validate(self, completion: Completion) -> None:
+        validate_judgement(completion)
+
+    def observe(self, rows: list[Row]) -> None:
+        return None

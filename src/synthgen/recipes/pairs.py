@@ -1,0 +1,218 @@
+"""Preference pairs: for each prompt, its best and worst answer (``synthgen pairs``).
+
+Design: a pairs run is a judge run over answers grouped by prompt, whose screen closes each
+group when its last answer is graded. Answers are screened strictly in request order and a
+group's answers are consecutive requests, so the screen sees a group whole: it ranks the graded
+answers and writes one ``{"prompt", "chosen", "rejected"}`` row (TRL's preference format) or
+counts why the prompt gave none:
+
+* ``unjudged``: fewer than two answers got a score;
+* ``tie``: the best and the worst answer have the same score;
+* ``below_margin``: they differ by less than ``--min-margin``;
+* ``identical``: the two texts are the same.
+
+A pair is written at its group's last request, so a resumed run starts at the first answer of
+the next group, and a group is never split across runs. Grades are requested exactly as
+``judge`` requests them (same prompt, sample 0), so a ``judge`` run's cached grades are reused.
+
+With answers verified by ``respond --verify ... --keep all``, :func:`choose_verified` ranks by
+the ``verified`` flag instead, with no teacher at all (``commands/pairs.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from synthgen.engine.recipe import Answer, Request, Row, Verdict
+from synthgen.io.answer_rows import AnswerRow
+from synthgen.recipes.judge import judge_metrics, judge_request, validate_judgement
+from synthgen.recipes.judgement import Judgement, JudgeTemplate, parse_judgement, prompt_text
+from synthgen.records import Completion
+from synthgen.teacher.base import Message
+
+PairFormat = Literal["standard", "messages"]
+SKIP_REASONS = ("unjudged", "tie", "below_margin", "identical")
+
+
+@dataclass(frozen=True)
+class GroupAnswer:
+    """One answer to a group's prompt, and where it came from."""
+
+    row: AnswerRow
+    origin: str | None = None  # which model wrote it, when pairs generated it
+    verified: bool | None = None  # respond's verification flag, when the input had one
+
+
+@dataclass(frozen=True)
+class AnswerGroup:
+    prompt: list[Message]
+    answers: list[GroupAnswer]
+
+
+@dataclass(frozen=True)
+class PairsOptions:
+    format: PairFormat
+    min_margin: int
+    structured: bool
+
+
+def pair_prompt(prompt: list[Message], row_format: PairFormat) -> str | list[dict[str, str]]:
+    """The ``prompt`` field: the text (standard) or the conversation (conversational)."""
+    return prompt_text(prompt) if row_format == "standard" else [dict(turn) for turn in prompt]
+
+
+def preference_row(prompt: list[Message], chosen: str, rejected: str, row_format: PairFormat) -> Row:
+    """TRL's preference record: standard (strings) or conversational (lists of messages)."""
+    if row_format == "standard":
+        return {"prompt": pair_prompt(prompt, row_format), "chosen": chosen, "rejected": rejected}
+    return {
+        "prompt": pair_prompt(prompt, row_format),
+        "chosen": [{"role": "assistant", "content": chosen}],
+        "rejected": [{"role": "assistant", "content": rejected}],
+    }
+
+
+Graded = tuple[GroupAnswer, Judgement | None]
+
+
+def choose_judged(graded: list[Graded], min_margin: int) -> tuple[Graded, Graded] | str:
+    """``(best, worst)`` by score (the first of equals), or the reason there is no pair."""
+    scored = [(a, j) for a, j in graded if j is not None]
+    if len(scored) < 2:
+        return "unjudged"
+    best = max(scored, key=lambda item: item[1].score)  # type: ignore[union-attr]
+    worst = min(scored, key=lambda item: item[1].score)  # type: ignore[union-attr]
+    margin = best[1].score - worst[1].score  # type: ignore[union-attr]
+    if margin == 0:
+        return "tie"
+    if margin < min_margin:
+        return "below_margin"
+    if best[0].row.answer == worst[0].row.answer:
+        return "identical"
+    return best, worst
+
+
+def choose_verified(group: AnswerGroup) -> tuple[GroupAnswer, GroupAnswer] | str:
+    """The first verified-correct and the first wrong answer, or the reason there is no pair."""
+    right = [a for a in group.answers if a.verified]
+    wrong = [a for a in group.answers if a.verified is False]
+    if not right:
+        return "all_wrong"
+    if not wrong:
+        return "all_correct"
+    if right[0].row.answer == wrong[0].row.answer:
+        return "identical"
+    return right[0], wrong[0]
+
+
+def answer_note(answer: GroupAnswer, judgement: Judgement | None = None) -> dict[str, Any]:
+    """What the meta and rejected files say about one answer."""
+    note: dict[str, Any] = {"line": answer.row.line}
+    if answer.origin is not None:
+        note["origin"] = answer.origin
+    if answer.verified is not None:
+        note["verified"] = answer.verified
+    if judgement is not None:
+        note.update(score=judgement.score, reason=judgement.reason)
+    return note
+
+
+@dataclass(frozen=True)
+class Slot:
+    """The payload of one request: an answer, its group, and whether it closes the group."""
+
+    group: int
+    answer: GroupAnswer
+    last: bool
+    prompt: list[Message]
+
+
+@dataclass
+class PairsScreen:
+    options: PairsOptions
+    graded: list[Graded] = field(default_factory=list)  # the current group's answers so far
+
+    def screen(self, answer: Answer, limit: int) -> Verdict:
+        slot: Slot = answer.payload
+        judgement = parse_judgement(answer.text)
+        verdict = Verdict(useful=judgement is not None)
+        judge_metrics(verdict, judgement)
+        self.graded.append((slot.answer, judgement))
+        if slot.last:
+            self._close_group(slot, verdict, limit)
+            self.graded = []
+        return verdict
+
+    def _close_group(self, slot: Slot, verdict: Verdict, limit: int) -> None:
+        verdict.candidates = 1
+        choice = choose_judged(self.graded, self.options.min_margin)
+        if isinstance(choice, str):
+            verdict.rejected[choice] += 1
+            skipped = {
+                "prompt": pair_prompt(slot.prompt, self.options.format),
+                "answers": [{**answer_note(a, j), "answer": a.row.answer} for a, j in self.graded],
+                "_rejected": {"reason": choice},
+            }
+            verdict.side.append(("rejected", skipped))
+            return
+        if limit <= 0:
+            verdict.unused_after_target = 1
+            return
+        (chosen, chosen_grade), (rejected, rejected_grade) = choice
+        verdict.kept.append(
+            preference_row(slot.prompt, chosen.row.answer, rejected.row.answer, self.options.format)
+        )
+        verdict.meta = {
+            "group": slot.group,
+            "chosen": answer_note(chosen, chosen_grade),
+            "rejected": answer_note(rejected, rejected_grade),
+            "scores": [None if j is None else j.score for _, j in self.graded],
+        }
+
+
+@dataclass(frozen=True)
+class PairsScreenFactory:
+    options: PairsOptions
+
+    def __call__(self) -> PairsScreen:
+        return PairsScreen(self.options)
+
+
+class Pairs:
+    """The ``pairs`` recipe (judge ranking); see the module docstring."""
+
+    def __init__(self, options: PairsOptions, template: JudgeTemplate, groups: list[AnswerGroup]) -> None:
+        self.options = options
+        self.template = template
+        self.slots = [
+            Slot(number, answer, position == len(group.answers) - 1, group.prompt)
+            for number, group in enumerate(groups)
+            for position, answer in enumerate(group.answers)
+        ]
+        # a pair per group, at best; one request per answer
+        self.expected_rows_per_request = len(groups) / max(1, len(self.slots))
+
+    def plan(self, index: int) -> Request | None:
+        if index >= len(self.slots):
+            return None
+        slot = self.slots[index]
+        row = slot.answer.row
+        return judge_request(
+            index,
+            self.template,
+            row.prompt,
+            row.answer,
+            structured=self.options.structured,
+            payload=slot,
+            meta={},  # a pair's meta names the lines of both of its answers
+        )
+
+    def screen_factory(self) -> PairsScreenFactory:
+        return PairsScreenFactory(self.options)
+
+    def validate(self, completion: Completion) -> None:
+        validate_judgement(completion)
+
+    def observe(self, rows: list[Row]) -> None:
+        return None
