@@ -401,6 +401,75 @@ class EvolveSettings(FilterOptions, TeacherOptions, RunOutputOptions):
         return list(dict.fromkeys(value))
 
 
+class JudgeOptionsMixin(_Model):
+    """How answers are judged: shared by ``judge`` and ``pairs``."""
+
+    prompt: Path | None = Field(
+        None,
+        description="Judge prompt template file.",
+        json_schema_extra={"shown_default": "the bundled prompts/judge.txt"},
+    )
+    structured: bool = Field(
+        True,
+        description="Ask for a JSON grade (response_format with a JSON schema); off for servers without it.",
+    )
+
+
+class JudgeSettings(JudgeOptionsMixin, TeacherOptions, RunOutputOptions):
+    """Options of ``synthgen judge``: the teacher grades every answer of a dataset from 1 to 10."""
+
+    input: Path = Field(description="Dataset whose answers the teacher grades.")
+    output: Path = Field(Path("data/judged.jsonl"), description="Output JSONL file.")
+    min_score: int = Field(1, ge=1, le=10, description="Keep rows scored at least this (1-10).")
+    format: Literal["auto", "alpaca", "messages"] = Field(
+        "auto", description="Output row format (auto: alpaca if every row is one, else messages)."
+    )
+    temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature of the judge.")
+    max_tokens: int = Field(512, ge=1, description="Max tokens per grade.")
+
+
+class PairsSettings(JudgeOptionsMixin, TeacherOptions, RunOutputOptions):
+    """Options of ``synthgen pairs``: preference pairs (prompt, chosen, rejected) from ranked answers."""
+
+    input: Path = Field(description="Answers grouped by prompt (or prompts, with --samples).")
+    output: Path = Field(Path("data/pairs.jsonl"), description="Output JSONL file.")
+    format: Literal["standard", "messages"] = Field(
+        "standard", description="standard: prompt/chosen/rejected strings; messages: lists of messages."
+    )
+    rank: Literal["auto", "judge", "verified"] = Field(
+        "auto",
+        description="Rank answers by the judge, or by respond's verified flag (auto: the flag if present).",
+    )
+    min_margin: int = Field(
+        1, ge=1, le=9, description="Skip a prompt whose best and worst scores differ by less."
+    )
+    samples: int | None = Field(
+        None,
+        json_schema_extra={"shown_default": "none: IN holds the answers"},
+        ge=2,
+        le=64,
+        description="Generate this many answers per prompt here (IN is then a prompt dataset).",
+    )
+    rejected_model: str | None = Field(
+        None, description="With --samples: a weaker model that answers each prompt as many times too."
+    )
+    judge_model: str | None = Field(
+        None, description="The judge model.", json_schema_extra={"shown_default": "--model"}
+    )
+    judge_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature of the judge.")
+    judge_max_tokens: int = Field(512, ge=1, description="Max tokens per grade.")
+    max_tokens: int = Field(2048, ge=1, description="Max tokens per generated answer.")
+
+    def _check_budgets(self) -> None:
+        super()._check_budgets()
+        for name in (self.rejected_model, self.judge_model):
+            if self.max_cost is not None and name and name not in self.prices:
+                raise ValueError(
+                    f"--max-cost needs the price of model '{name}' too: add a [prices.\"{name}\"] "
+                    "table to the --config TOML file"
+                )
+
+
 class MockServerSettings(_Model):
     """Options of ``synthgen mock-teacher``."""
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
+from synthgen.commands.cards import write_run_card
 from synthgen.config import RunOutputOptions, TeacherOptions
 from synthgen.engine.recipe import Recipe
-from synthgen.engine.session import Job
+from synthgen.engine.session import Job, SessionResult, run_session
 from synthgen.io.writer import ExistingOutput
-from synthgen.teacher.build import build_dispatcher
+from synthgen.teacher.build import build_dispatcher, read_api_key
 from synthgen.teacher.dispatch import Dispatcher, UsageMeter
 
 
@@ -66,3 +69,28 @@ def teacher_job(
         "planned_rows": planned_rows,
     }
     return Job(**{**fields, **overrides})
+
+
+def teacher_kind(settings: TeacherOptions) -> str:
+    """ "mock" or "openai"; a missing API key fails now, before any file is read or made."""
+    kind = settings.teacher_kind()
+    if kind == "openai":
+        read_api_key(settings)
+    return kind
+
+
+def file_digest(path: Path) -> str:
+    """A short hash of a file's bytes (for the content config a resumed run must match)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def run_with_card(job: Job, settings: Any) -> SessionResult:
+    """Run ``job``; a run that finished gets its dataset card (``settings.card``)."""
+    outcome = run_session(job)
+    if outcome.exit_code == 0 and outcome.report:
+        write_run_card(settings.output, settings.card)
+    return outcome

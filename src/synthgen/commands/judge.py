@@ -1,0 +1,60 @@
+"""``synthgen judge``: the judge recipe, from its settings to an engine job."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from synthgen.commands.jobs import file_digest, run_with_card, teacher_job, teacher_kind, text_digest
+from synthgen.config import JudgeSettings
+from synthgen.engine.session import SessionResult
+from synthgen.errors import InputError
+from synthgen.io.answer_rows import AnswerRow, load_answer_rows
+from synthgen.io.writer import ExistingOutput
+from synthgen.recipes.judge import Judge, JudgeOptions, RowFormat
+from synthgen.recipes.judgement import load_judge_template
+from synthgen.records import AlpacaRecord, MessagesRecord
+
+
+def run_judge(settings: JudgeSettings) -> SessionResult:
+    """Run ``synthgen judge``. Raises SynthgenError for bad input, before any request."""
+    kind = teacher_kind(settings)
+    template = load_judge_template(settings.prompt)
+    rows = load_answer_rows(settings.input)
+    row_format = resolve_format(settings.format, rows, settings.input)
+    options = JudgeOptions(min_score=settings.min_score, format=row_format, structured=settings.structured)
+    keys = ("model", "temperature", "top_p", "max_tokens", "seed", "min_score", "structured")
+    content: dict[str, object] = {k: getattr(settings, k) for k in keys}
+    content.update(
+        teacher=kind, format=row_format, prompt=text_digest(template.text), input=file_digest(settings.input)
+    )
+
+    def make_recipe(existing: ExistingOutput) -> Judge:
+        return Judge(options, template, rows)
+
+    row_model: type[BaseModel] = AlpacaRecord if row_format == "alpaca" else MessagesRecord
+    job = teacher_job(
+        settings,
+        kind,
+        content=content,
+        make_recipe=make_recipe,
+        row_model=row_model,
+        rerun_last_request=False,  # at most one row per request: continue after the last
+        planned_rows=len(rows),
+    )
+    return run_with_card(job, settings)
+
+
+def resolve_format(wanted: str, rows: list[AnswerRow], path: object) -> RowFormat:
+    """``auto``: messages when any row is a conversation, else Alpaca. An explicit ``alpaca``
+    with a conversation that is more than one user turn and its answer is an InputError."""
+    if wanted == "auto":
+        return "messages" if any(row.chat for row in rows) else "alpaca"
+    if wanted == "messages":
+        return "messages"
+    misfits = [row for row in rows if row.alpaca is None]
+    if misfits:
+        raise InputError(
+            [f"{path}:{row.line}: messages: {len(row.prompt)} turns before the answer cannot be "
+             "written as an Alpaca row; use --format messages" for row in misfits[:20]]
+        )  # fmt: skip
+    return "alpaca"

@@ -1,0 +1,214 @@
+"""``synthgen pairs``: answers grouped by prompt -> TRL preference pairs.
+
+Stages, each a resumable engine session with its own file, report and lock (a rerun skips the
+finished ones: they have nothing left to ask):
+
+1. with ``--samples K``: ``respond`` answers each prompt K times with ``--model`` into
+   ``OUT-stem.answers.jsonl`` (and K times with ``--rejected-model`` into
+   ``OUT-stem.weak-answers.jsonl``);
+2. the ``pairs`` recipe (``recipes/pairs.py``): the judge grades every answer and each prompt's
+   best and worst answers become a pair, in ``OUT``.
+
+Answers belong to one prompt when their prompts are the same (so ``respond --samples``
+output, two models' outputs concatenated, or any file with repeated prompts all work). With
+``--rank verified`` (or ``auto`` and respond's ``verified`` flags in ``IN.meta.jsonl``) no
+teacher is asked: :func:`write_verified_pairs` pairs a correct answer with a wrong one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from synthgen.commands.jobs import file_digest, run_with_card, teacher_job, teacher_kind, text_digest
+from synthgen.commands.respond import run_respond
+from synthgen.commands.verified_pairs import write_verified_pairs
+from synthgen.config import PairsSettings, RespondSettings, RunOutputOptions, TeacherOptions
+from synthgen.engine.session import SessionResult
+from synthgen.errors import InputError, UsageError
+from synthgen.io.answer_rows import load_answer_meta, load_answer_rows
+from synthgen.io.writer import ExistingOutput, meta_path
+from synthgen.recipes.judgement import JudgeTemplate, load_judge_template
+from synthgen.recipes.pairs import (
+    AnswerGroup,
+    GroupAnswer,
+    Pairs,
+    PairsOptions,
+)
+from synthgen.records import PreferenceRecord
+
+log = logging.getLogger("synthgen")
+
+StageDone = Callable[[SessionResult, Path], None]
+
+
+def stage_path(output: Path, name: str) -> Path:
+    """``data/pairs.jsonl`` -> ``data/pairs.<name>.jsonl`` (not ``OUT.*.jsonl``: those are
+    the side files of OUT, which a resumed run prunes)."""
+    return output.with_name(f"{output.stem}.{name}{output.suffix or '.jsonl'}")
+
+
+def run_pairs(settings: PairsSettings, on_stage: StageDone) -> SessionResult:
+    """Run every stage; ``on_stage`` hears of each answering stage that finished well.
+
+    Returns the last run (an answering stage's when it did not finish: its report names its
+    output), or the verified ranking's. Raises SynthgenError for bad input before any request.
+    """
+    if settings.samples is None and settings.rejected_model:
+        raise UsageError("--rejected-model needs --samples K (the answers are generated here)")
+    if settings.samples is not None and settings.rank == "verified":
+        raise UsageError(
+            "--rank verified needs answers that respond verified; --samples makes unverified ones"
+        )
+    template = load_judge_template(settings.prompt)  # a bad --prompt fails before any stage
+    spent: list[dict[str, Any]] = []  # each finished stage's usage: the budgets cover them all
+    if settings.samples is None:
+        answers = _input_answers(settings)
+    else:
+        kind = teacher_kind(settings)
+        answers = []
+        for origin, model, name in _generators(settings):
+            out = stage_path(settings.output, name)
+            outcome = run_respond(_respond_settings(_left(settings, spent), kind, model, out))
+            if outcome.exit_code != 0:
+                return outcome
+            on_stage(outcome, out)
+            spent.append(outcome.report.get("last_run", {}).get("usage", {}))
+            answers += [GroupAnswer(row, origin) for row in load_answer_rows(out)]
+    groups = _groups(answers, settings)
+    if settings.samples is None and _rank(settings, answers) == "verified":
+        return write_verified_pairs(groups, settings)
+    return _run_judged(settings, template, groups, spent)
+
+
+def _left(settings: PairsSettings, spent: list[dict[str, Any]]) -> PairsSettings:
+    """``settings`` with the budgets less what the earlier stages used (each report then counts
+    its own stage, and the command as a whole stays within the budgets)."""
+    used = {
+        "max_requests": sum(u.get("requests_sent", 0) for u in spent),
+        "max_total_tokens": sum(u.get("total_tokens", 0) for u in spent),
+        "max_cost": sum(u.get("cost_usd") or 0 for u in spent),
+    }
+    update = {
+        k: max(0, getattr(settings, k) - v) for k, v in used.items() if getattr(settings, k) is not None
+    }
+    return settings.model_copy(update=update)
+
+
+def _generators(settings: PairsSettings) -> list[tuple[str, str | None, str]]:
+    """(origin, model, stage name) of each answering stage."""
+    stages: list[tuple[str, str | None, str]] = [("model", settings.model, "answers")]
+    if settings.rejected_model:
+        stages.append(("rejected_model", settings.rejected_model, "weak-answers"))
+    return stages
+
+
+def _respond_settings(settings: PairsSettings, kind: str, model: str | None, out: Path) -> RespondSettings:
+    shared = set(TeacherOptions.model_fields) | set(RunOutputOptions.model_fields)
+    values: dict[str, Any] = settings.model_dump(include=shared)
+    values.update(
+        teacher=kind,
+        model=model,
+        input=settings.input,
+        output=out,
+        samples=settings.samples,
+        format="alpaca" if settings.format == "standard" else "messages",
+        json_report=False,
+        card="none",  # an intermediate file; the pairs get the card
+    )
+    return RespondSettings.model_validate(values)
+
+
+def _input_answers(settings: PairsSettings) -> list[GroupAnswer]:
+    rows = load_answer_rows(settings.input)
+    meta = load_answer_meta(settings.input, len(rows)) or [{} for _ in rows]
+    return [GroupAnswer(row, None, _flag(line.get("verified"))) for row, line in zip(rows, meta, strict=True)]
+
+
+def _flag(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _rank(settings: PairsSettings, answers: list[GroupAnswer]) -> str:
+    flagged = all(a.verified is not None for a in answers)
+    if settings.rank == "verified" and not flagged:
+        raise InputError(
+            f"{meta_path(settings.input)}: --rank verified needs a 'verified' flag for every answer "
+            "(the meta file of respond --verify ... --keep all)"
+        )
+    if settings.rank == "auto":
+        return "verified" if flagged else "judge"
+    return settings.rank
+
+
+def _groups(answers: list[GroupAnswer], settings: PairsSettings) -> list[AnswerGroup]:
+    """Answers grouped by identical prompt, in order of first appearance; lone answers dropped."""
+    if settings.format == "standard":
+        _check_standard(answers, settings)
+    by_prompt: dict[str, list[GroupAnswer]] = {}
+    for answer in answers:
+        by_prompt.setdefault(json.dumps(answer.row.prompt, sort_keys=True), []).append(answer)
+    groups = [AnswerGroup(group[0].row.prompt, group) for group in by_prompt.values() if len(group) > 1]
+    lone = len(by_prompt) - len(groups)
+    if not groups:
+        raise InputError(
+            f"{settings.input}: no prompt has two answers to compare; pass --samples K to generate "
+            "them, or give respond --samples K --keep all output"
+        )
+    if lone:
+        log.warning("%d prompts have a single answer: no pair can come from them", lone)
+    return groups
+
+
+def _check_standard(answers: list[GroupAnswer], settings: PairsSettings) -> None:
+    """A standard (string) prompt holds a single user turn; longer ones need --format messages."""
+    misfits = [a.row for a in answers if a.row.alpaca is None]
+    if misfits:
+        raise InputError(
+            [f"{settings.input}:{row.line}: messages: a prompt of {len(row.prompt)} turns needs "
+             "--format messages (the standard format's prompt is one string)" for row in misfits[:20]]
+        )  # fmt: skip
+
+
+def _run_judged(
+    settings: PairsSettings, template: JudgeTemplate, groups: list[AnswerGroup], spent: list[dict[str, Any]]
+) -> SessionResult:
+    judge = _left(settings, spent).model_copy(
+        update={
+            "model": settings.judge_model or settings.model,
+            "temperature": settings.judge_temperature,
+            "max_tokens": settings.judge_max_tokens,
+        }
+    )
+    kind = teacher_kind(judge)
+    options = PairsOptions(
+        format=settings.format, min_margin=settings.min_margin, structured=settings.structured
+    )
+    keys = ("model", "temperature", "top_p", "max_tokens", "seed", "min_margin", "structured", "format")
+    content: dict[str, object] = {k: getattr(judge, k) for k in keys}
+    content.update(teacher=kind, prompt=text_digest(template.text), answers=_answers_digest(settings, groups))
+
+    def make_recipe(existing: ExistingOutput) -> Pairs:
+        return Pairs(options, template, groups)
+
+    job = teacher_job(
+        judge,
+        kind,
+        content=content,
+        make_recipe=make_recipe,
+        row_model=PreferenceRecord,
+        rerun_last_request=False,  # a pair is written at its group's last request: go on after it
+        planned_rows=len(groups),
+        config=settings.public_dict(),  # as given, not the judge's copy
+    )
+    return run_with_card(job, settings)
+
+
+def _answers_digest(settings: PairsSettings, groups: list[AnswerGroup]) -> str:
+    if settings.samples is None:
+        return file_digest(settings.input)
+    texts = [a.row.answer for g in groups for a in g.answers]
+    return text_digest(json.dumps(texts))

@@ -1,0 +1,95 @@
+"""``synthgen pairs`` ranked by respond's ``verified`` flags: no teacher, no engine.
+
+Each prompt's first verified-correct answer is chosen over its first wrong one
+(:func:`~synthgen.recipes.pairs.choose_verified`). The pass is deterministic and cheap, so a rerun
+rewrites its files whole (atomically) rather than resuming: OUT, its meta file, the skipped
+prompts in ``OUT.rejected.jsonl``, and a run report of the same form as an engine run's (so the
+summary, ``--json`` and the dataset card read it alike).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from synthgen.commands.cards import write_run_card
+from synthgen.commands.jobs import file_digest
+from synthgen.config import PairsSettings, TeacherOptions
+from synthgen.engine.report import Counts, build_report
+from synthgen.engine.run import RunResult
+from synthgen.engine.session import SessionResult
+from synthgen.engine.stop import StopReason
+from synthgen.errors import OutputError
+from synthgen.io.files import atomic_writer, write_jsonl_atomic
+from synthgen.io.side_files import side_path
+from synthgen.io.writer import meta_path, report_path
+from synthgen.recipes.pairs import AnswerGroup, answer_note, choose_verified, pair_prompt, preference_row
+from synthgen.teacher.dispatch import UsageMeter
+
+
+def write_verified_pairs(groups: list[AnswerGroup], settings: PairsSettings) -> SessionResult:
+    """Write the pairs of ``groups``; the result reads like a finished engine run's."""
+    started = time.time()
+    counts = Counts(candidates=len(groups))
+    rows: list[Any] = []
+    meta: list[Any] = []
+    skipped: list[Any] = []
+    for number, group in enumerate(groups):
+        choice = choose_verified(group)
+        if isinstance(choice, str):
+            counts.rejected[choice] += 1
+            notes = [{**answer_note(a), "answer": a.row.answer} for a in group.answers]
+            prompt = pair_prompt(group.prompt, settings.format)
+            # "_request" as the engine's side files have it, so that a later judged run on
+            # this output drops these lines rather than mixing them with its own
+            skipped.append(
+                {"prompt": prompt, "answers": notes, "_rejected": {"reason": choice}, "_request": number}
+            )
+            continue
+        chosen, rejected = choice
+        rows.append(preference_row(group.prompt, chosen.row.answer, rejected.row.answer, settings.format))
+        meta.append(
+            {
+                "index": len(meta),
+                "group": number,
+                "chosen": answer_note(chosen),
+                "rejected": answer_note(rejected),
+            }
+        )
+    counts.kept = len(rows)
+    content = {"rank": "verified", "format": settings.format, "input": file_digest(settings.input)}
+    report = build_report(
+        output=str(settings.output),
+        teacher={"kind": None, "model": None, "base_urls": []},  # the answers' teacher is in IN's report
+        config=settings.public_dict(),
+        counts=counts,
+        meter=UsageMeter(),
+        config_hash=TeacherOptions.hash_fields(content),
+        content_config=content,
+        started=started,
+        stop_reason=StopReason.PLAN_DONE.value,
+        exit_code=0,
+        total_examples=len(rows),
+        previous=None,
+    )
+    _write_all(settings.output, rows, meta, skipped, report)
+    if rows:
+        write_run_card(settings.output, settings.card)
+    return SessionResult(RunResult(StopReason.PLAN_DONE, counts), report, 0)
+
+
+def _write_all(
+    output: Path, rows: list[Any], meta: list[Any], skipped: list[Any], report: dict[str, Any]
+) -> None:
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        write_jsonl_atomic(side_path(output, "rejected"), skipped)
+        write_jsonl_atomic(meta_path(output), meta)
+        with atomic_writer(report_path(output)) as handle:
+            json.dump(report, handle, indent=2, ensure_ascii=False)
+            handle.write("\n")
+        write_jsonl_atomic(output, rows)
+    except OSError as exc:
+        raise OutputError(f"--output {output}: cannot write: {exc.strerror or exc}") from exc
