@@ -14,7 +14,19 @@ from conftest import run_cli, synthgen_cmd
 from synthgen import __version__
 from synthgen.teacher.cache import default_cache_path
 
-COMMANDS = ["generate", "respond", "evolve", "mock-teacher", "dedup", "filter", "stats", "convert", "card"]
+COMMANDS = [
+    "generate",
+    "respond",
+    "evolve",
+    "judge",
+    "pairs",
+    "mock-teacher",
+    "dedup",
+    "filter",
+    "stats",
+    "convert",
+    "card",
+]
 
 
 def _help(*command: str) -> str:
