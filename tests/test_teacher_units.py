@@ -94,13 +94,22 @@ def test_aimd_ignores_sparse_429s_but_halves_on_bursts_and_recovers() -> None:
     for i in range(200):  # 5% random 429s
         limit.record(throttled=i % 20 == 0)
     assert limit.limit == 64
-    for _ in range(20):  # a server at capacity
+    for _ in range(64):  # a server at capacity
         limit.record(throttled=True)
     assert limit.limit <= 32
     low = limit.limit
     for _ in range(2000):
         limit.record(throttled=False)
     assert limit.limit > low and limit.limit == 64
+
+
+def test_aimd_ignores_the_random_429s_of_one_burst_of_answers() -> None:
+    """A burst of 64 answers holding a few 429s close together is not a server at capacity."""
+    limit = AdaptiveConcurrency(64)
+    for _ in range(20):
+        for i in range(64):  # each burst: 7 of its answers in a row are 429s, the rest fine
+            limit.record(throttled=10 <= i < 17)
+    assert limit.limit == 64
 
 
 def test_adaptive_concurrency_bounds_in_flight() -> None:

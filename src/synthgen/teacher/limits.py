@@ -14,8 +14,9 @@ class AdaptiveConcurrency:
     """At most ``limit`` requests in flight; the limit adapts to throttling (AIMD).
 
     Additive increase: +1 after about ``limit`` successes. Multiplicative decrease: halve
-    when more than ``throttle_share`` of the last ``window`` outcomes were 429s, at most once
-    per window, so a few random 429s don't shrink it but a server at capacity does.
+    when more than ``throttle_share`` of the last ``window`` outcomes (at least ``maximum``
+    of them) were 429s, at most once per window, so a few random 429s don't shrink it but a
+    server at capacity does.
     (AIMD as in TCP congestion control, RFC 5681.)
 
     A freed slot goes to the waiter with the lowest ``priority`` (the request index): answers
@@ -33,7 +34,11 @@ class AdaptiveConcurrency:
         self.max_in_flight_seen = 0
         self._waiters: list[tuple[int, int, asyncio.Future[None]]] = []  # a heap
         self._arrivals = itertools.count()  # ties: first come, first served
-        self._recent: collections.deque[bool] = collections.deque(maxlen=window)
+        # The window spans at least one round of the full concurrency (as TCP reacts once per
+        # round trip): with a window smaller than the requests in flight, the few random 429s
+        # of one burst of answers (a real API's, or the mock's --error-rate-429) looked like
+        # throttling and halved the limit, measured here at -2 s on a 5 s run.
+        self._recent: collections.deque[bool] = collections.deque(maxlen=max(window, maximum))
         self._since_decrease = window
         self._throttle_share = throttle_share
 
