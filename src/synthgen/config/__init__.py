@@ -1,0 +1,64 @@
+"""Every option of every command, with its default, in one place.
+
+Precedence (highest first): command-line flag > TOML config file (``--config``) > default here.
+The API key is never an option: it is read from the environment variable named by
+``api_key_env`` when the teacher is built, and never stored in a config object.
+
+The models live in :mod:`synthgen.config.shared` (options several commands share),
+:mod:`synthgen.config.recipes` and :mod:`synthgen.config.tools` (one model per command);
+:mod:`synthgen.config.loading` merges a TOML file and the flags into one of them.
+"""
+
+from synthgen.config.loading import build_settings, format_validation_error, load_config_file
+from synthgen.config.recipes import (
+    EVOLVE_OPERATIONS,
+    EvolveSettings,
+    JudgeOptionsMixin,
+    JudgeSettings,
+    PairsSettings,
+    RespondSettings,
+    Settings,
+)
+from synthgen.config.shared import (
+    DEFAULT_BLOCKLIST,
+    FilterOptions,
+    Price,
+    RunOutputOptions,
+    SettingsModel,
+    TeacherOptions,
+)
+from synthgen.config.tools import (
+    CardSettings,
+    CheckSettings,
+    ConvertSettings,
+    DedupSettings,
+    FilterSettings,
+    MockServerSettings,
+    StatsSettings,
+)
+
+__all__ = [
+    "DEFAULT_BLOCKLIST",
+    "EVOLVE_OPERATIONS",
+    "CardSettings",
+    "CheckSettings",
+    "ConvertSettings",
+    "DedupSettings",
+    "EvolveSettings",
+    "FilterOptions",
+    "FilterSettings",
+    "JudgeOptionsMixin",
+    "JudgeSettings",
+    "MockServerSettings",
+    "PairsSettings",
+    "Price",
+    "RespondSettings",
+    "RunOutputOptions",
+    "Settings",
+    "SettingsModel",
+    "StatsSettings",
+    "TeacherOptions",
+    "build_settings",
+    "format_validation_error",
+    "load_config_file",
+]

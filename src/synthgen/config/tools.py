@@ -1,0 +1,140 @@
+"""Settings of the commands without a recipe: check, mock-teacher, dedup, filter, stats, convert, card."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Literal
+
+from pydantic import (
+    ConfigDict,
+    Field,
+)
+
+if sys.version_info >= (3, 11):
+    pass
+else:  # pragma: no cover - exercised on 3.10 only
+    pass
+
+from synthgen.config.shared import FilterOptions, SettingsModel, TeacherOptions
+
+
+class CheckSettings(TeacherOptions):
+    """Options of ``synthgen check``: the teacher's. A config file written for ``generate`` or
+    ``respond`` is accepted as is; its other keys are ignored."""
+
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+
+# Evol-Instruct's operations (Xu et al. 2023, WizardLM): five in-depth rewrites and one in-breadth.
+class MockServerSettings(SettingsModel):
+    """Options of ``synthgen mock-teacher``."""
+
+    host: str = Field("127.0.0.1", description="Address to listen on.")
+    port: int = Field(8000, ge=0, le=65535, description="Port to listen on (0 = any free port).")
+    seed: int = Field(0, description="Seed for content and for fault draws.")
+    latency_ms: float = Field(0, ge=0, description="Added latency per request.")
+    jitter_ms: float = Field(0, ge=0, description="Random extra latency, uniform in [0, jitter].")
+    capacity: int | None = Field(
+        None,
+        ge=1,
+        description="Concurrent requests served; more: 429.",
+        json_schema_extra={"shown_default": "no limit"},
+    )
+    retry_after: float = Field(1.0, ge=0, description="Retry-After seconds sent with 429s.")
+    error_rate_429: float = Field(0, ge=0, le=1, description="Share of requests answered 429.")
+    error_rate_500: float = Field(0, ge=0, le=1, description="Share of requests answered 500.")
+    error_rate_503: float = Field(0, ge=0, le=1, description="Share of requests answered 503.")
+    drop_rate: float = Field(0, ge=0, le=1, description="Share of connections closed unanswered.")
+    hang_rate: float = Field(0, ge=0, le=1, description="Share of requests answered very late.")
+    hang_seconds: float = Field(30.0, ge=0, description="How late a hung request is answered.")
+    truncate_rate: float = Field(0, ge=0, le=1, description="Share cut mid-list (finish=length).")
+    malformed_rate: float = Field(0, ge=0, le=1, description="Share answered with no list.")
+    wrong_answer_rate: float = Field(
+        0, ge=0, le=1, description="Share of arithmetic answers whose final value is wrong."
+    )
+    reasoning: Literal["none", "field", "inline"] = Field(
+        "none", description="Reasoning trace: none; field (message.reasoning_content); inline (<think>)."
+    )
+    ignore_logprobs: bool = Field(
+        False, description="Answer without logprobs even when asked, like a server without support."
+    )
+    require_api_key: str | None = Field(None, description="Answer 401 unless this key is sent.")
+    models: list[str] = Field(
+        default_factory=list,
+        description="Serve only these model names (404 for others); none: any name, listed as 'mock'.",
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "warning", description="debug logs one line per request; quiet by default."
+    )
+
+
+class DedupSettings(SettingsModel):
+    """Options of ``synthgen dedup``."""
+
+    input: Path
+    output: Path
+    threshold: float = Field(0.7, gt=0, le=1, description="ROUGE-L F above which a record is dropped.")
+    against: list[Path] = Field(default_factory=list, description="Files whose instructions seed the pool.")
+    dropped: Path | None = Field(None, description="Write dropped records (with match) here.")
+
+
+class FilterSettings(FilterOptions):
+    """Options of ``synthgen filter``."""
+
+    input: Path
+    output: Path
+    rejected: Path | None = Field(None, description="Write rejected records (with reason) here.")
+
+
+ShapeName = Literal["alpaca", "messages", "sharegpt", "dpo"]
+
+
+class StatsSettings(SettingsModel):
+    """Options of ``synthgen stats``."""
+
+    input: Path
+    html: Path | None = Field(None, description="Also write a self-contained HTML page with plots here.")
+    seeds: Path | None = Field(
+        None,
+        description="Seed tasks for the nearest-seed ROUGE-L (default: the run's, else the bundled ones).",
+    )
+    json_output: bool = Field(False, description="Print the statistics as JSON on stdout.")
+    threshold: float = Field(0.7, gt=0, le=1, description="ROUGE-L F above which a row is a near-duplicate.")
+    sample: int = Field(
+        1000, ge=0, description="Rows whose nearest other row is scored against all rows (0 = every row)."
+    )
+    seed: int = Field(0, description="Seed of that sample.")
+    parser: Literal["auto", "heuristic", "spacy"] = Field(
+        "auto",
+        description="Verb/object extraction: auto (spaCy if an English model is installed), heuristic or spacy.",
+    )
+
+
+class ConvertSettings(SettingsModel):
+    """Options of ``synthgen convert``."""
+
+    input: Path
+    output: Path
+    to: Literal["alpaca", "messages", "sharegpt", "dpo", "parquet", "hf"] = Field(
+        description="Target format; parquet needs pyarrow, hf needs datasets (optional extras)."
+    )
+    from_shape: ShapeName | None = Field(
+        None, description="Shape of the input rows; detected when not given."
+    )
+    shape: ShapeName | None = Field(
+        None, description="Row shape inside parquet/hf output; the input's when not given."
+    )
+    conversational: bool = Field(False, description="dpo: TRL's conversational form (lists of messages).")
+    order: Literal["keep", "curriculum", "shuffle"] = Field(
+        "keep", description="Row order: as read, easy to hard, or shuffled with --seed."
+    )
+    seed: int = Field(0, description="Seed of --order shuffle.")
+
+
+class CardSettings(SettingsModel):
+    """Options of ``synthgen card``."""
+
+    input: Path
+    output: Path | None = Field(None, description="Where to write the card; FILE.card.md when not given.")
+    language: list[str] = Field(default_factory=lambda: ["en"], description="Language codes of the data.")
