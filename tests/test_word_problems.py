@@ -13,7 +13,7 @@ import pytest
 
 from synthgen.mock import math_tasks
 from synthgen.mock.expressions import ExpressionError, evaluate
-from synthgen.mock.slots import _Slots
+from synthgen.mock.slots import Slots
 from synthgen.mock.word_problem_templates import TEMPLATES
 from synthgen.mock.word_problems import draw_problem, format_answer, show_number, solve_question
 from synthgen.verify import MathChecker
@@ -88,7 +88,7 @@ def test_the_mocks_generated_math_tasks_are_solved_like_their_own_worked_answers
     their generator wrote: the last number of its worked answer (computed there separately)."""
     rng = random.Random(7)
     for _ in range(30):
-        _, problem, worked = make(rng, _Slots(rng))
+        _, problem, worked = make(rng, Slots(rng))
         solved = solve_question(problem)
         assert solved is not None and solved.template == template, problem
         last_number = re.findall(r"-?\d+(?:\.\d+)?", worked)[-1]

@@ -28,7 +28,7 @@ import re
 from collections.abc import Callable
 
 from synthgen.mock import vocab
-from synthgen.mock.slots import _Slots
+from synthgen.mock.slots import Slots
 from synthgen.recipes.evolve_prompts import format_task, parse_evolved
 from synthgen.recipes.prompts import NO_INPUT
 
@@ -61,7 +61,7 @@ def evolve_reply(prompt: str, rng: random.Random, new_task: NewTask) -> str:
     instruction, input = parse_evolved(_LABEL_LINE.split(rest, maxsplit=1)[0])
     if rng.random() < FLAW_RATE:
         return _flawed(rng.choice(FLAW_KINDS), instruction, input, rng)
-    slots = _Slots(rng)
+    slots = Slots(rng)
     if operation == "breadth":
         fresh, shown_input, _ = new_task(rng)
         evolved = (fresh, "" if shown_input == NO_INPUT else shown_input)
@@ -75,7 +75,7 @@ def _operation(head: str) -> str:
     return next((op for op, marker in OPERATION_MARKERS if marker in text), "add-constraint")
 
 
-def _pick(pool: tuple[str, ...], slots: _Slots) -> str:
+def _pick(pool: tuple[str, ...], slots: Slots) -> str:
     """An entry of ``pool`` drawn with the item's generator, its fields filled from ``slots``."""
     return pool[int(slots.random() * len(pool))].format_map(slots)
 
@@ -84,30 +84,30 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _add_constraint(instruction: str, input: str, slots: _Slots) -> Task:
+def _add_constraint(instruction: str, input: str, slots: Slots) -> Task:
     return f"{instruction} {_pick(vocab.EVOLVE_CONSTRAINT, slots)}", input
 
 
-def _deepen(instruction: str, input: str, slots: _Slots) -> Task:
+def _deepen(instruction: str, input: str, slots: Slots) -> Task:
     lead, tail = _pick(vocab.EVOLVE_DEEPEN_LEAD, slots), _pick(vocab.EVOLVE_DEEPEN_TAIL, slots)
     return f"{lead} {_lower_first(instruction)} {tail}", input
 
 
-def _concretize(instruction: str, input: str, slots: _Slots) -> Task:
+def _concretize(instruction: str, input: str, slots: Slots) -> Task:
     return f"{instruction} {_pick(vocab.EVOLVE_CONCRETE, slots)}", input
 
 
-def _more_reasoning(instruction: str, input: str, slots: _Slots) -> Task:
+def _more_reasoning(instruction: str, input: str, slots: Slots) -> Task:
     return f"{instruction} {_pick(vocab.EVOLVE_REASONING, slots)}", input
 
 
-def _complicate_input(instruction: str, input: str, slots: _Slots) -> Task:
+def _complicate_input(instruction: str, input: str, slots: Slots) -> Task:
     data = _pick(vocab.EVOLVE_DATA, slots)
     richer = f"{input}\n\n{data}" if input else data
     return f"{instruction} {_pick(vocab.EVOLVE_INPUT_LEAD, slots)}", richer
 
 
-_EVOLVERS: dict[str, Callable[[str, str, _Slots], Task]] = {
+_EVOLVERS: dict[str, Callable[[str, str, Slots], Task]] = {
     "add-constraint": _add_constraint,
     "deepen": _deepen,
     "concretize": _concretize,

@@ -1,6 +1,6 @@
 """The mock teacher's arithmetic problems: generators of a problem and its worked answer.
 
-:data:`_MATH` lists the generators; each draws its numbers from the item's random generator
+:data:`MATH_TASKS` lists the generators; each draws its numbers from the item's random generator
 and its names, places and products from the item's slots.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from synthgen.mock.slots import _Slots
+from synthgen.mock.slots import Slots
 
 # --- arithmetic problems: (rng, slots) -> (subject, problem, worked answer) ----------------
 # The subject names the problem's particulars ("about a 20% discount on a desk lamp"), so
@@ -18,7 +18,7 @@ from synthgen.mock.slots import _Slots
 Problem = tuple[str, str, str]
 
 
-def _math_change(rng: random.Random, s: _Slots) -> Problem:
+def _math_change(rng: random.Random, s: Slots) -> Problem:
     qty, price = rng.randint(2, 9), rng.randint(2, 15)
     cost = qty * price
     note = next(n for n in (20, 50, 100, 200) if n > cost)
@@ -31,7 +31,7 @@ def _math_change(rng: random.Random, s: _Slots) -> Problem:
     return f"about {name}'s {qty} {items}", problem, answer
 
 
-def _math_travel(rng: random.Random, s: _Slots) -> Problem:
+def _math_travel(rng: random.Random, s: Slots) -> Problem:
     speed, halves = rng.choice((40, 50, 60, 70, 80, 90, 100, 120)), rng.randint(2, 14)
     distance = speed * halves // 2
     hours = f"{halves // 2}" + (".5" if halves % 2 else "")
@@ -43,7 +43,7 @@ def _math_travel(rng: random.Random, s: _Slots) -> Problem:
     return f"about a {distance} km coach trip from {s['place']}", problem, answer
 
 
-def _math_discount(rng: random.Random, s: _Slots) -> Problem:
+def _math_discount(rng: random.Random, s: Slots) -> Problem:
     price, pct = rng.randint(2, 60) * 5, rng.choice((10, 15, 20, 25, 30, 40, 50))
     saving = price * pct / 100
     problem = f"{s['Product']} costs {price} dollars and is on sale for {pct}% off. What is the sale price?"
@@ -54,7 +54,7 @@ def _math_discount(rng: random.Random, s: _Slots) -> Problem:
     return f"about {pct}% off {s['product']}", problem, answer
 
 
-def _math_share(rng: random.Random, s: _Slots) -> Problem:
+def _math_share(rng: random.Random, s: Slots) -> Problem:
     people, total = rng.randint(3, 9), rng.randint(20, 150)
     each, left = divmod(total, people)
     problem = (
@@ -67,7 +67,7 @@ def _math_share(rng: random.Random, s: _Slots) -> Problem:
     return f"about sharing {total} {s['item_plural']} among {people} people", problem, answer
 
 
-def _math_area(rng: random.Random, s: _Slots) -> Problem:
+def _math_area(rng: random.Random, s: Slots) -> Problem:
     width, length = rng.randint(2, 20), rng.randint(3, 30)
     problem = (
         f"A rectangular vegetable bed in {s['place']} is {width} m wide and {length} m long. "
@@ -80,7 +80,7 @@ def _math_area(rng: random.Random, s: _Slots) -> Problem:
     return f"about a {width} by {length} metre garden bed", problem, answer
 
 
-def _math_savings(rng: random.Random, s: _Slots) -> Problem:
+def _math_savings(rng: random.Random, s: Slots) -> Problem:
     weekly, target = rng.randint(5, 40), rng.randint(60, 900)
     weeks = -(-target // weekly)
     name = s["Name"]
@@ -92,7 +92,7 @@ def _math_savings(rng: random.Random, s: _Slots) -> Problem:
     return f"about {name} saving {weekly} dollars a week", problem, answer
 
 
-def _math_average(rng: random.Random, s: _Slots) -> Problem:
+def _math_average(rng: random.Random, s: Slots) -> Problem:
     scores = [rng.randint(40, 100) for _ in range(4)]
     total = sum(scores)
     listed = ", ".join(map(str, scores[:3])) + f" and {scores[3]}"
@@ -101,7 +101,7 @@ def _math_average(rng: random.Random, s: _Slots) -> Problem:
     return f"about the average of {listed}", problem, answer
 
 
-def _math_recipe(rng: random.Random, s: _Slots) -> Problem:
+def _math_recipe(rng: random.Random, s: Slots) -> Problem:
     serves, wanted, grams = rng.randint(2, 6), rng.randint(3, 12), rng.randint(1, 12) * 50
     needed = grams * wanted / serves
     problem = (
@@ -111,7 +111,7 @@ def _math_recipe(rng: random.Random, s: _Slots) -> Problem:
     return f"about scaling a recipe from {serves} to {wanted} people", problem, answer
 
 
-_MATH: tuple[Callable[[random.Random, _Slots], Problem], ...] = (
+MATH_TASKS: tuple[Callable[[random.Random, Slots], Problem], ...] = (
     _math_change,
     _math_travel,
     _math_discount,

@@ -1,7 +1,7 @@
 """Reading a prompt for the mock teacher: how many tasks it asks for, and its example tasks.
 
 :func:`requested_task_count` finds the requested count (or ``None`` for a prompt that asks for
-no tasks); :func:`_example_instructions` lists the instructions of the ``N. Instruction: ...``
+no tasks); :func:`example_instructions` lists the instructions of the ``N. Instruction: ...``
 example blocks, which the ``copy_example`` flaw copies.
 """
 
@@ -108,7 +108,7 @@ def _count_before(text: str, position: int) -> tuple[int, int | None] | None:
     return None
 
 
-def _example_instructions(prompt: str) -> list[str]:
+def example_instructions(prompt: str) -> list[str]:
     """The instructions of the ``N. Instruction: ...`` example blocks shown in ``prompt``."""
     return [m[1] for m in map(_EXAMPLE_LINE.match, prompt.splitlines()) if m]
 

@@ -18,9 +18,9 @@ from synthgen.mock import vocab
 from synthgen.mock.answers import math_reply, math_trace, plain_trace, wrong_value
 from synthgen.mock.evolve import evolve_reply, is_evolve_prompt
 from synthgen.mock.judge import judge_reply, judged_answer
-from synthgen.mock.math_tasks import _MATH
-from synthgen.mock.prompt import _example_instructions, requested_task_count, wants_instructions_only
-from synthgen.mock.slots import _Slots
+from synthgen.mock.math_tasks import MATH_TASKS
+from synthgen.mock.prompt import example_instructions, requested_task_count, wants_instructions_only
+from synthgen.mock.slots import Slots
 from synthgen.mock.word_problems import solve_question
 from synthgen.recipes.prompts import NO_INPUT  # the marker our prompt shows for an empty input
 from synthgen.recipes.reasoning import format_inline
@@ -104,7 +104,7 @@ def mock_answer(
     is the same in every mode. A judge request gets a grade (:mod:`synthgen.mock.judge`; JSON
     with ``json_mode``) and no trace.
     """
-    rng = random.Random(int.from_bytes(_digest(prompt, seed, sample_index), "big"))
+    rng = random.Random(int.from_bytes(reply_digest(prompt, seed, sample_index), "big"))
     judged = judged_answer(prompt)
     if judged is not None:
         return MockAnswer(judge_reply(judged, json_mode=json_mode, rng=rng))
@@ -147,7 +147,7 @@ def fit_answer(answer: MockAnswer, max_tokens: int) -> tuple[MockAnswer, bool]:
     return MockAnswer(content, answer.reasoning), True
 
 
-def _digest(prompt: str, seed: int, sample_index: int, salt: str = "") -> bytes:
+def reply_digest(prompt: str, seed: int, sample_index: int, salt: str = "") -> bytes:
     """Stable 8-byte hash of the arguments (the same in every process, unlike ``hash()``)."""
     h = hashlib.blake2b(f"{seed}\x00{sample_index}\x00{salt}".encode(), digest_size=8)
     h.update(prompt.encode("utf-8", "surrogatepass"))
@@ -156,11 +156,11 @@ def _digest(prompt: str, seed: int, sample_index: int, salt: str = "") -> bytes:
 
 def _unit_draw(prompt: str, seed: int, sample_index: int, salt: str) -> float:
     """A uniform draw in [0, 1) of its own, independent of the reply's other draws."""
-    return int.from_bytes(_digest(prompt, seed, sample_index, salt), "big") / 2**64
+    return int.from_bytes(reply_digest(prompt, seed, sample_index, salt), "big") / 2**64
 
 
 def _salted_rng(prompt: str, seed: int, sample_index: int, salt: str) -> random.Random:
-    return random.Random(int.from_bytes(_digest(prompt, seed, sample_index, salt), "big"))
+    return random.Random(int.from_bytes(reply_digest(prompt, seed, sample_index, salt), "big"))
 
 
 def _pick(rng: random.Random, pool: Sequence[T]) -> T:
@@ -175,9 +175,9 @@ def _clean_item(rng: random.Random) -> Item:
     """One well-formed task: a template or an arithmetic problem, sometimes with a sentence
     of context before the instruction and a requirement after it (more variety, as people
     write)."""
-    slots = _Slots(rng)
+    slots = Slots(rng)
     if rng.random() < _MATH_SHARE:
-        subject, shown_input, output = _pick(rng, _MATH)(rng, slots)
+        subject, shown_input, output = _pick(rng, MATH_TASKS)(rng, slots)
         lead = _pick(rng, vocab.MATH_LEAD).format_map(slots)
         tail = _pick(rng, vocab.MATH_TAIL).format_map(slots)
         instruction = f"{lead} {subject} {tail}."
@@ -200,7 +200,7 @@ def _clean_item(rng: random.Random) -> Item:
 def _flawed_item(kind: str, rng: random.Random, examples: list[str], earlier: list[str]) -> Item:
     """A clean item spoiled in the way ``kind`` names (see :data:`FLAW_KINDS`)."""
     instruction, shown_input, output = _clean_item(rng)
-    slots = _Slots(rng)
+    slots = Slots(rng)
     if kind == "copy_example" and examples:
         instruction = rng.choice(examples)
     elif kind == "near_duplicate" and earlier:
@@ -239,7 +239,7 @@ def _task_list(prompt: str, count: int, rng: random.Random) -> str:
         if rng.random() < FLAW_RATE:
             kind = rng.choice(FLAW_KINDS)
             if kind == "copy_example" and examples is None:
-                examples = _example_instructions(prompt)
+                examples = example_instructions(prompt)
             instruction, shown_input, output = _flawed_item(kind, rng, examples or [], earlier)
         else:
             instruction, shown_input, output = _clean_item(rng)

@@ -1,6 +1,6 @@
 """Slot filling for the mock teacher's templates: the vocabulary pools and one item's slot values.
 
-Every upper-case tuple of :mod:`synthgen.mock.vocab` is a pool; :class:`_Slots` draws a template
+Every upper-case tuple of :mod:`synthgen.mock.vocab` is a pool; :class:`Slots` draws a template
 field's value from its pool on first use, so one item's fields agree with each other.
 """
 
@@ -50,7 +50,7 @@ def _slot_pools() -> dict[str, tuple[tuple, int, bool, bool]]:
 _SLOT_POOLS = _slot_pools()
 
 
-class _Slots(dict):
+class Slots(dict):
     """Slot values of one item, drawn on first use: ``"{topic} and {topic2}".format_map(slots)``.
 
     ``{Topic}`` is ``{topic}`` capitalised; ``{topic2}`` is a second draw from the same pool,

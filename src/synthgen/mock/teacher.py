@@ -42,11 +42,11 @@ from synthgen.mock.replies import (
     FLAW_RATE,
     MockAnswer,
     ReasoningMode,
-    _digest,
     count_tokens,
     fit_answer,
     mock_answer,
     mock_reply,
+    reply_digest,
     truncate_to_tokens,
 )
 from synthgen.records import Completion, TokenLogprobs, Usage
@@ -115,7 +115,7 @@ class MockTeacher:
         if answer.reasoning:  # count_tokens("") is 1
             completion_tokens += count_tokens(answer.reasoning)
         usage = Usage(prompt_tokens=count_tokens(prompt), completion_tokens=completion_tokens)
-        request_id = "mock-" + _digest(prompt, self.seed, sample_index).hex()[:12]
+        request_id = "mock-" + reply_digest(prompt, self.seed, sample_index).hex()[:12]
         return Completion(
             text=answer.content,
             reasoning=answer.reasoning,

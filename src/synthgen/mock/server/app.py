@@ -19,15 +19,15 @@ from starlette.applications import Starlette
 from starlette.types import Message, Receive, Scope, Send
 
 from synthgen.config import MockServerSettings
-from synthgen.mock.server.faults import APIError, Draw, FaultPlan, Stats, _drawn_error, _retry_headers
+from synthgen.mock.server.faults import APIError, Draw, FaultPlan, Stats, drawn_error, retry_headers
 from synthgen.mock.server.received import RECEIVED, ReceivedLog
 from synthgen.mock.server.routes import (
-    _CONTENT_FAULT,
+    CONTENT_FAULT,
     ROUTES,
-    _api_error,
-    _method_not_allowed,
-    _not_found,
-    _random_id,
+    api_error,
+    method_not_allowed,
+    not_found,
+    random_id,
 )
 
 # The package's logger, one debug line per request; serving.serve() configures it.
@@ -45,7 +45,7 @@ class _Exchange:
 
     def __init__(self, send: Send) -> None:
         self.raw_send = send
-        self.request_id = f"req_{_random_id()}".encode()
+        self.request_id = f"req_{random_id()}".encode()
         self.status = "disconnected"  # until a response starts
 
     async def send(self, message: Message) -> None:
@@ -125,7 +125,7 @@ class MockTeacherApp(Starlette):
     def __init__(self, settings: MockServerSettings) -> None:
         super().__init__(
             routes=ROUTES,
-            exception_handlers={APIError: _api_error, 404: _not_found, 405: _method_not_allowed},
+            exception_handlers={APIError: api_error, 404: not_found, 405: method_not_allowed},
         )
         self.settings = settings
         self.stats = Stats()
@@ -171,7 +171,7 @@ class MockTeacherApp(Starlette):
             self.stats.faults["capacity"] += 1
             error = APIError(
                 429, f"mock-teacher is at its capacity of {capacity} concurrent requests.", "requests",
-                code="rate_limit_exceeded", headers=_retry_headers(self.settings.retry_after),
+                code="rate_limit_exceeded", headers=retry_headers(self.settings.retry_after),
             )  # fmt: skip
             await error.response()(scope, receive, exchange.send)
             return
@@ -185,9 +185,7 @@ class MockTeacherApp(Starlette):
         if draw.fault:
             self.stats.faults[draw.fault] += 1
         if draw.fault in ("429", "500", "503"):
-            await _drawn_error(draw.fault, self.settings.retry_after).response()(
-                scope, receive, exchange.send
-            )
+            await drawn_error(draw.fault, self.settings.retry_after).response()(scope, receive, exchange.send)
             return
         # Read before a drop too: closing a socket with unread bytes sends a reset instead of a
         # clean EOF, and which of the two a client saw would then depend on timing.
@@ -203,7 +201,7 @@ class MockTeacherApp(Starlette):
         if draw.delay > 0 and not await _pause(draw.delay, receive):
             return
         if draw.content:
-            scope[_CONTENT_FAULT] = draw.content
+            scope[CONTENT_FAULT] = draw.content
         await super().__call__(scope, _replay(body, receive), exchange.send)
 
     def _auth_error(self, scope: Scope) -> APIError | None:

@@ -1,6 +1,6 @@
 """What goes wrong and what gets counted: OpenAI-shaped errors, the seeded fault plan, ``/stats``.
 
-:class:`APIError` answers as OpenAI does, in a :class:`JSONResponse` rendered by :func:`_dumps`;
+:class:`APIError` answers as OpenAI does, in a :class:`JSONResponse` rendered by :func:`dumps`;
 :class:`FaultPlan` draws each ``/v1`` request's fate (a :class:`Draw`) from one
 ``random.Random(--seed)``; :class:`Stats` holds the counters served at ``GET /stats``.
 """
@@ -20,16 +20,16 @@ from synthgen.config import MockServerSettings
 from synthgen.errors import UsageError
 
 
-def _dumps(data: Any) -> bytes:
+def dumps(data: Any) -> bytes:
     # ASCII escapes: CPython's encoder is a third faster on that path than with ensure_ascii=False.
     return json.dumps(data, separators=(",", ":")).encode()
 
 
 class JSONResponse(StarletteJSONResponse):
-    """Starlette's JSON response, rendered by :func:`_dumps` (it is on every request's path)."""
+    """Starlette's JSON response, rendered by :func:`dumps` (it is on every request's path)."""
 
     def render(self, content: Any) -> bytes:
-        return _dumps(content)
+        return dumps(content)
 
 
 class APIError(Exception):
@@ -55,18 +55,18 @@ class APIError(Exception):
         return JSONResponse({"error": error}, self.status, headers=self.headers)
 
 
-def _retry_headers(seconds: float) -> dict[str, str]:
+def retry_headers(seconds: float) -> dict[str, str]:
     # Retry-After must be whole seconds (RFC 9110); the openai SDK reads the exact value from
     # retry-after-ms when present.
     return {"retry-after": str(math.ceil(seconds)), "retry-after-ms": str(round(seconds * 1000))}
 
 
-def _drawn_error(status: str, retry_after: float) -> APIError:
+def drawn_error(status: str, retry_after: float) -> APIError:
     """The response for a drawn --error-rate-* fault."""
     if status == "429":
         return APIError(
             429, "Rate limit reached for requests (mock-teacher --error-rate-429).", "requests",
-            code="rate_limit_exceeded", headers=_retry_headers(retry_after),
+            code="rate_limit_exceeded", headers=retry_headers(retry_after),
         )  # fmt: skip
     if status == "500":
         return APIError(500, "The server had an error while processing your request.", "server_error")

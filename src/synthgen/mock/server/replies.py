@@ -138,7 +138,7 @@ def _tokens(answer: MockAnswer) -> int:
     return count_tokens(answer.content) + (count_tokens(answer.reasoning) if answer.reasoning else 0)
 
 
-def _usage(prompt_tokens: int, choices: list[Choice]) -> dict[str, Any]:
+def usage_of(prompt_tokens: int, choices: list[Choice]) -> dict[str, Any]:
     """OpenAI's usage object; reasoning tokens are part of the completion tokens, and are also
     counted in ``completion_tokens_details`` when there are any (as OpenAI and DeepSeek do)."""
     reasoning = sum(count_tokens(c.reasoning) for c in choices if c.reasoning)
@@ -162,14 +162,14 @@ def _message_text(content: Any) -> str:
     return ""
 
 
-def _chat_prompt(messages: Any) -> str:
+def chat_prompt(messages: Any) -> str:
     if not isinstance(messages, list) or not messages or not all(isinstance(m, dict) for m in messages):
         raise APIError(400, "'messages' must be a non-empty array of message objects.", param="messages")
     # Joined as the in-process MockTeacher joins them, so both ways in see the same prompt.
     return "\n".join(_message_text(m.get("content")) for m in messages)
 
 
-def _text_prompts(prompt: Any) -> list[str]:
+def text_prompts(prompt: Any) -> list[str]:
     if isinstance(prompt, str):
         return [prompt]
     if isinstance(prompt, list) and prompt and all(isinstance(p, str) for p in prompt):

@@ -19,26 +19,26 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from synthgen.mock.logprobs import token_logprobs, tokenize
-from synthgen.mock.server.faults import APIError, JSONResponse, Stats, _dumps
+from synthgen.mock.server.faults import APIError, JSONResponse, Stats, dumps
 from synthgen.mock.server.received import RECEIVED
 from synthgen.mock.server.replies import (
     MODEL_ID,
     Choice,
     Params,
-    _chat_prompt,
-    _text_prompts,
-    _usage,
+    chat_prompt,
     generate,
     parse_logprobs,
     parse_params,
+    text_prompts,
+    usage_of,
 )
 from synthgen.mock.teacher import count_tokens
 
 FINGERPRINT = "fp_synthgen_mock"
-_CONTENT_FAULT = "synthgen.content_fault"  # scope key: the gate tells the route which fault was drawn
+CONTENT_FAULT = "synthgen.content_fault"  # scope key: the gate tells the route which fault was drawn
 
 
-def _random_id() -> str:
+def random_id() -> str:
     return os.urandom(12).hex()  # a tenth of uuid4's cost, and ids need nothing more
 
 
@@ -50,7 +50,7 @@ def _pieces(text: str) -> list[str]:
 
 async def _sse(events: Iterator[dict[str, Any]]) -> AsyncIterator[bytes]:
     for event in events:
-        yield b"data: " + _dumps(event) + b"\n\n"
+        yield b"data: " + dumps(event) + b"\n\n"
     yield b"data: [DONE]\n\n"
 
 
@@ -72,7 +72,7 @@ async def _json_object(request: Request) -> dict[str, Any]:
 
 def _served(request: Request, prompt_tokens: int, choices: list[Choice]) -> dict[str, Any]:
     """Count the tokens served and return the ``usage`` object."""
-    usage = _usage(prompt_tokens, choices)
+    usage = usage_of(prompt_tokens, choices)
     stats: Stats = request.app.stats
     stats.prompt_tokens += usage["prompt_tokens"]
     stats.completion_tokens += usage["completion_tokens"]
@@ -97,7 +97,7 @@ def _must_serve(request: Request, model: str) -> None:
 
 
 def _content_fault(request: Request) -> str | None:
-    fault = request.scope.get(_CONTENT_FAULT)
+    fault = request.scope.get(CONTENT_FAULT)
     if fault:
         request.app.stats.faults[fault] += 1
     return fault
@@ -111,11 +111,11 @@ async def chat_completions(request: Request) -> Response:
     if request.app.settings.ignore_logprobs:
         top_logprobs = None  # a server that accepts the parameter and sends none
     _note_params(request, params)
-    prompt = _chat_prompt(body.get("messages"))
+    prompt = chat_prompt(body.get("messages"))
     choices = generate(prompt, params, request.app.settings, _content_fault(request))
     usage = _served(request, count_tokens(prompt), choices)
     head = {
-        "id": f"chatcmpl-{_random_id()}",
+        "id": f"chatcmpl-{random_id()}",
         "object": "chat.completion",
         "created": int(time.time()),
         "model": params.model,
@@ -184,13 +184,13 @@ async def completions(request: Request) -> Response:
     body = await _json_object(request)
     params = parse_params(body)
     _note_params(request, params)
-    prompts = _text_prompts(body.get("prompt"))
+    prompts = text_prompts(body.get("prompt"))
     fault = _content_fault(request)
     settings = request.app.settings
     choices = [c for p in prompts for c in generate(p, params, settings, fault, chat=False)]
     usage = _served(request, sum(count_tokens(p) for p in prompts), choices)
     head = {
-        "id": f"cmpl-{_random_id()}",
+        "id": f"cmpl-{random_id()}",
         "object": "text_completion",
         "created": int(time.time()),
         "model": params.model,
@@ -259,18 +259,18 @@ async def received_requests(request: Request) -> Response:
     return JSONResponse(request.app.received.snapshot())
 
 
-async def _api_error(request: Request, exc: Exception) -> Response:
+async def api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, APIError)
     return exc.response()
 
 
-async def _not_found(request: Request, exc: Exception) -> Response:
+async def not_found(request: Request, exc: Exception) -> Response:
     return APIError(
         404, f"Unknown endpoint {request.method} {request.url.path}.", code="unknown_url"
     ).response()
 
 
-async def _method_not_allowed(request: Request, exc: Exception) -> Response:
+async def method_not_allowed(request: Request, exc: Exception) -> Response:
     return APIError(405, f"Method {request.method} is not allowed on {request.url.path}.").response()
 
 
