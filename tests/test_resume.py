@@ -211,3 +211,23 @@ def test_ctrl_c_at_a_terminal_reaches_the_worker_too_and_still_stops_cleanly(
     report = _report(out)
     assert report["last_run"]["stop_reason"] == "interrupted"
     assert report["examples"] == len(_valid_unique(out)) > 0
+
+
+def test_a_killed_runs_history_entry_is_corrected_on_the_next_start(tmp_path: Path, mock_server: Any) -> None:
+    server = mock_server("--latency-ms", "40")
+    out, cache = tmp_path / "a.jsonl", tmp_path / "cache.sqlite3"
+    proc = _start(server.url, out, cache, "--num", 400)
+    deadline = time.time() + 30
+    while (not out.exists() or len(out.read_text().splitlines()) < 20) and time.time() < deadline:
+        time.sleep(0.05)
+    proc.kill()
+    proc.wait()
+    rows_after_kill = out.read_text().count("\n")  # complete lines: a torn last one is cut on resume
+    killed = json.loads(out.with_name("a.jsonl.report.json").read_text())
+    assert killed["last_run"]["stop_reason"] == "running"  # what a kill -9 leaves
+    done = _run(server.url, out, cache, "--num", 400)
+    assert done.returncode == 0, done.stderr
+    runs = json.loads(out.with_name("a.jsonl.report.json").read_text())["runs"]
+    assert [r["stop_reason"] for r in runs] == ["killed", "target"]
+    assert runs[0]["counts"]["kept"] == rows_after_kill
+    assert rows_after_kill + runs[1]["counts"]["kept"] == 400

@@ -69,6 +69,23 @@ def _cpu_seconds() -> dict[str, float]:
     }
 
 
+def correct_killed_run(previous: dict[str, Any] | None, rows_now: int) -> dict[str, Any] | None:
+    """The previous report, its last run marked ``killed`` if it never finished.
+
+    A run writes a ``running`` report when it starts and its final one when it ends; a run
+    killed in between (kill -9, power loss) leaves ``running`` with nothing counted. What it
+    kept is known from the file: the rows now, less the rows when it started.
+    """
+    if not previous or (previous.get("last_run") or {}).get("stop_reason") != "running":
+        return previous
+    killed = dict(previous["last_run"])
+    counts = dict(killed.get("counts") or {})
+    counts["kept"] = max(0, rows_now - int(previous.get("examples") or 0))
+    killed.update(stop_reason="killed", exit_code=None, counts=counts)
+    runs = [*previous.get("runs", [])[:-1], killed]
+    return {**previous, "examples": rows_now, "last_run": killed, "runs": runs}
+
+
 def build_report(
     *,
     output: str,

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from synthgen.engine.progress import ProgressReporter, setup_logging
 from synthgen.engine.recipe import Recipe
-from synthgen.engine.report import Counts, build_report
+from synthgen.engine.report import Counts, build_report, correct_killed_run
 from synthgen.engine.run import Engine, EngineOptions, RunResult
 from synthgen.engine.stop import StopReason
 from synthgen.exit_codes import exit_code_for
@@ -111,6 +111,11 @@ async def _run(job: Job) -> SessionResult:
         log.info("%s already has %d examples (target %d); nothing to do", job.output, have, target)
         result = RunResult(StopReason.NOTHING_TO_DO, Counts())
         return SessionResult(result, {}, exit_code_for(result, target_reached=True))
+    previous = correct_killed_run(existing.report, have)
+    if previous is not existing.report:
+        log.info(
+            "%s: the previous run was killed before it finished; its history entry is corrected", job.output
+        )
     recipe = job.make_recipe(existing)
     writer = DatasetWriter(job.output, overwrite=job.overwrite, first_index=have)
 
@@ -127,7 +132,7 @@ async def _run(job: Job) -> SessionResult:
             stop_reason=stop,
             exit_code=exit_code,
             total_examples=writer.count,
-            previous=existing.report,
+            previous=previous,
             run_info=job.run_info,
         )
         writer.write_report(data)

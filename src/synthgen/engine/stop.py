@@ -42,6 +42,7 @@ STOP_MESSAGES = {
     "exhausted": "the teacher stopped producing new examples",
     "interrupted": "interrupted",
     "running": "still running",
+    "killed": "killed before it could finish (the next run corrected this entry)",
 }
 
 # Reasons after which nothing in flight is worth waiting for: cancel it at once.
