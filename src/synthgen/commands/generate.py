@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from synthgen.commands.cards import write_run_card
-from synthgen.commands.jobs import teacher_job
+from synthgen.commands.jobs import run_with_card, teacher_job
 from synthgen.config import FilterOptions, Settings
-from synthgen.engine.session import SessionResult, run_session
+from synthgen.engine.session import SessionResult
 from synthgen.io.seeds import load_seeds, seeds_digest
 from synthgen.io.writer import ExistingOutput
 from synthgen.recipes.prompts import load_template
@@ -52,7 +51,4 @@ def run_generate(settings: Settings) -> SessionResult:
         # requests fly; the in-process mock has no network wait to overlap with.
         screen_in_worker=kind != "mock",
     )
-    outcome = run_session(job)
-    if outcome.exit_code == 0 and outcome.report:
-        write_run_card(settings.output, settings.card)
-    return outcome
+    return run_with_card(job, settings)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from synthgen.commands.cards import write_run_card
-from synthgen.commands.jobs import teacher_job
+from synthgen.commands.jobs import run_with_card, teacher_job
 from synthgen.config import RespondSettings
-from synthgen.engine.session import SessionResult, run_session
+from synthgen.engine.session import SessionResult
 from synthgen.errors import InputError, UsageError
 from synthgen.io.prompt_rows import PromptRow, load_prompt_rows
 from synthgen.io.writer import ExistingOutput
@@ -60,10 +59,7 @@ def run_respond(settings: RespondSettings) -> SessionResult:
         rerun_last_request=False,  # at most one row per request: continue after the last
         planned_rows=len(rows) * settings.samples,
     )
-    outcome = run_session(job)
-    if outcome.exit_code == 0 and outcome.report:
-        write_run_card(settings.output, settings.card)
-    return outcome
+    return run_with_card(job, settings)
 
 
 def _check_flags(settings: RespondSettings) -> None:
