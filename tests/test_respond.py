@@ -275,3 +275,13 @@ def test_two_stage_self_instruct_instructions_then_answers(tmp_path: Path, mock_
     answered = read_jsonl(answers)
     assert [r["instruction"] for r in answered] == [r["instruction"] for r in rows]
     assert all(r["output"].strip() for r in answered)
+
+
+def test_the_summary_shows_verification_and_no_dedup_line(tmp_path: Path) -> None:
+    source = _write(tmp_path / "math.jsonl", read_jsonl(MATH)[:5])
+    result = run_cli(
+        "respond", source, "--teacher", "mock", "-o", tmp_path / "o.jsonl", "-k", "2", "--verify", "math"
+    )
+    assert result.exit_code == 0, result.output
+    assert "verified: 5 rows, pass@1 1.000, pass@2 1.000; 0 rows with no correct answer" in result.stderr
+    assert "duplicates:" not in result.stderr  # respond does not deduplicate

@@ -166,8 +166,33 @@ def summary_text(report: dict[str, Any], *, output: str) -> str:
         f"  tokens: {tokens_in:,} in, {tokens_out:,} out{cost}",
         f"  candidates: {c['candidates']} parsed ({c['unparseable_responses']} responses unparseable, "
         f"{c['truncated_dropped']} cut off); rejected: {rejected}",
-        f"  duplicates: {c['duplicates_exact']} exact, {c['duplicates_similar']} similar (ROUGE-L); "
-        f"{c['unused_after_target']} left unused once the target was met",
-        f"  stopped: {STOP_MESSAGES.get(run['stop_reason'], run['stop_reason'])}",
     ]
+    if c["duplicates_exact"] or c["duplicates_similar"] or c["unused_after_target"]:
+        lines.append(
+            f"  duplicates: {c['duplicates_exact']} exact, {c['duplicates_similar']} similar (ROUGE-L); "
+            f"{c['unused_after_target']} left unused once the target was met"
+        )
+    lines += _metric_lines(c.get("metrics") or {})
+    lines.append(f"  stopped: {STOP_MESSAGES.get(run['stop_reason'], run['stop_reason'])}")
     return "\n".join(lines)
+
+
+def _metric_lines(metrics: dict[str, float]) -> list[str]:
+    """Recipe figures worth a line: verification (pass@k) and reasoning tokens."""
+    lines = []
+    rows = metrics.get("rows_verified")
+    if rows:
+        passes = sorted((k for k in metrics if k.startswith("pass@") and k.endswith("_sum")), key=_pass_k)
+        rates = ", ".join(f"{k[: -len('_sum')]} {metrics[k] / rows:.3f}" for k in passes)
+        unsolved = int(metrics.get("rows_unsolved", 0))
+        lines.append(f"  verified: {int(rows)} rows, {rates}; {unsolved} rows with no correct answer")
+    if metrics.get("reasoning_tokens"):
+        lines.append(
+            f"  reasoning: ~{int(metrics['reasoning_tokens']):,} trace tokens, "
+            f"~{int(metrics.get('answer_tokens', 0)):,} answer tokens (estimated)"
+        )
+    return lines
+
+
+def _pass_k(name: str) -> int:
+    return int(name[len("pass@") : -len("_sum")])
