@@ -9,33 +9,36 @@ The models live in :mod:`synthgen.config.shared` (options several commands share
 :mod:`synthgen.config.loading` merges a TOML file and the flags into one of them.
 """
 
-from synthgen.config.loading import build_settings, format_validation_error, load_config_file
-from synthgen.config.recipes import (
-    EVOLVE_OPERATIONS,
-    EvolveSettings,
-    JudgeOptionsMixin,
-    JudgeSettings,
-    PairsSettings,
-    RespondSettings,
-    Settings,
-)
-from synthgen.config.shared import (
-    DEFAULT_BLOCKLIST,
-    FilterOptions,
-    Price,
-    RunOutputOptions,
-    SettingsModel,
-    TeacherOptions,
-)
-from synthgen.config.tools import (
-    CardSettings,
-    CheckSettings,
-    ConvertSettings,
-    DedupSettings,
-    FilterSettings,
-    MockServerSettings,
-    StatsSettings,
-)
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from synthgen.config.loading import build_settings, format_validation_error, load_config_file
+    from synthgen.config.recipes import (
+        EVOLVE_OPERATIONS,
+        EvolveSettings,
+        JudgeOptionsMixin,
+        JudgeSettings,
+        PairsSettings,
+        RespondSettings,
+        Settings,
+    )
+    from synthgen.config.shared import (
+        DEFAULT_BLOCKLIST,
+        FilterOptions,
+        Price,
+        RunOutputOptions,
+        SettingsModel,
+        TeacherOptions,
+    )
+    from synthgen.config.tools import (
+        CardSettings,
+        CheckSettings,
+        ConvertSettings,
+        DedupSettings,
+        FilterSettings,
+        MockServerSettings,
+        StatsSettings,
+    )
 
 __all__ = [
     "DEFAULT_BLOCKLIST",
@@ -62,3 +65,39 @@ __all__ = [
     "format_validation_error",
     "load_config_file",
 ]
+
+# Each name is loaded from its module on first use: a process that needs one model (the
+# screening worker needs FilterOptions) does not build every command's settings (~0.1 s).
+_WHERE = {
+    "build_settings": "loading",
+    "format_validation_error": "loading",
+    "load_config_file": "loading",
+    "EVOLVE_OPERATIONS": "recipes",
+    "EvolveSettings": "recipes",
+    "JudgeOptionsMixin": "recipes",
+    "JudgeSettings": "recipes",
+    "PairsSettings": "recipes",
+    "RespondSettings": "recipes",
+    "Settings": "recipes",
+    "DEFAULT_BLOCKLIST": "shared",
+    "FilterOptions": "shared",
+    "Price": "shared",
+    "RunOutputOptions": "shared",
+    "SettingsModel": "shared",
+    "TeacherOptions": "shared",
+    "CardSettings": "tools",
+    "CheckSettings": "tools",
+    "ConvertSettings": "tools",
+    "DedupSettings": "tools",
+    "FilterSettings": "tools",
+    "MockServerSettings": "tools",
+    "StatsSettings": "tools",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        import importlib
+
+        return getattr(importlib.import_module(f"synthgen.config.{_WHERE[name]}"), name)
+    raise AttributeError(f"module 'synthgen.config' has no attribute {name!r}")

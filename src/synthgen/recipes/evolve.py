@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from synthgen.config import FilterOptions
+from synthgen.config.shared import FilterOptions
 from synthgen.dedup.exact import ExactIndex, normalize_key
 from synthgen.engine.recipe import Answer, Request, Row, Verdict
 from synthgen.recipes.evolve_prompts import EvolvePrompt, parse_evolved

@@ -23,7 +23,7 @@ import re
 import string
 from collections.abc import Callable, Sequence
 
-from synthgen.config import FilterOptions
+from synthgen.config.shared import FilterOptions
 from synthgen.records import Candidate
 
 __all__ = [

@@ -17,7 +17,7 @@ import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from synthgen.config import FilterOptions
+from synthgen.config.shared import FilterOptions
 from synthgen.dedup.exact import ExactIndex, normalize_key
 from synthgen.engine.recipe import Answer, Request, Row, Verdict
 from synthgen.errors import TransientTeacherError
