@@ -14,9 +14,9 @@ from typing import Any
 
 from synthgen.config import ConvertSettings
 from synthgen.curriculum import difficulties, ordered
-from synthgen.errors import InputError, OutputError, UsageError
+from synthgen.errors import InputError, UsageError
 from synthgen.io.dataset_files import load_rows
-from synthgen.io.files import write_jsonl_atomic
+from synthgen.io.files import output_errors, write_jsonl_atomic
 from synthgen.io.formats import ConversionError, from_example, to_example
 from synthgen.io.readers import Located
 from synthgen.io.shapes import Shape
@@ -54,15 +54,13 @@ def run_convert(settings: ConvertSettings) -> ConvertReport:
         rows = [item.value for item in items]
     else:
         rows = [_convert(loaded.path, loaded.shape, item, target, settings.conversational) for item in items]
-    try:
+    with output_errors(settings.output):
         if container == "parquet":
             write_parquet(settings.output, rows)
         elif container == "hf":
             write_saved_dataset(settings.output, rows)
         else:
             write_jsonl_atomic(settings.output, rows)
-    except OSError as exc:
-        raise OutputError(f"{settings.output}: cannot write: {exc.strerror or exc}") from exc
     label = f"{settings.to} ({target} rows)" if container else target
     return ConvertReport(settings.input, settings.output, loaded.shape, label, len(rows), settings.order)
 

@@ -21,8 +21,7 @@ from synthgen.engine.report import Counts, build_report
 from synthgen.engine.run import RunResult
 from synthgen.engine.session import SessionResult
 from synthgen.engine.stop import StopReason
-from synthgen.errors import OutputError
-from synthgen.io.files import atomic_writer, write_jsonl_atomic
+from synthgen.io.files import atomic_writer, output_errors, write_jsonl_atomic
 from synthgen.io.side_files import side_path
 from synthgen.io.writer import meta_path, report_path
 from synthgen.recipes.pairs import AnswerGroup, answer_note, choose_verified, pair_prompt, preference_row
@@ -83,7 +82,7 @@ def write_verified_pairs(groups: list[AnswerGroup], settings: PairsSettings) -> 
 def _write_all(
     output: Path, rows: list[Any], meta: list[Any], skipped: list[Any], report: dict[str, Any]
 ) -> None:
-    try:
+    with output_errors(output, flag="--output"):
         output.parent.mkdir(parents=True, exist_ok=True)
         write_jsonl_atomic(side_path(output, "rejected"), skipped)
         write_jsonl_atomic(meta_path(output), meta)
@@ -91,5 +90,3 @@ def _write_all(
             json.dump(report, handle, indent=2, ensure_ascii=False)
             handle.write("\n")
         write_jsonl_atomic(output, rows)
-    except OSError as exc:
-        raise OutputError(f"--output {output}: cannot write: {exc.strerror or exc}") from exc

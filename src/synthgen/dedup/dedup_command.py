@@ -39,8 +39,8 @@ from typing import Any
 
 from synthgen.config import DedupSettings
 from synthgen.dedup import ExactIndex, RougeIndex, normalize_key
-from synthgen.errors import OutputError, UsageError
-from synthgen.io.files import write_jsonl_atomic
+from synthgen.errors import UsageError
+from synthgen.io.files import output_errors, write_jsonl_atomic
 from synthgen.io.readers import Located, load_alpaca_records
 
 __all__ = ["DedupReport", "run_dedup"]
@@ -154,7 +154,6 @@ def run_dedup(settings: DedupSettings) -> DedupReport:
 
 
 def _write(path: Path, records: list[dict[str, Any]]) -> None:
-    try:
+    """Write atomically; an OS failure becomes one user-facing line (the old file stays)."""
+    with output_errors(path):
         write_jsonl_atomic(path, records)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from synthgen.config import FilterSettings
-from synthgen.errors import OutputError, UsageError
-from synthgen.io.files import write_jsonl_atomic
+from synthgen.errors import UsageError
+from synthgen.io.files import output_errors, write_jsonl_atomic
 from synthgen.io.readers import Located, load_alpaca_records
 from synthgen.recipes.filters import REASONS, Filter, default_filters, first_rejection
 from synthgen.records import Candidate
@@ -97,7 +97,5 @@ def _candidate(record: dict[str, Any]) -> Candidate:
 
 def _write(path: Path, records: list[dict[str, Any]]) -> None:
     """Write atomically; an OS failure becomes one user-facing line (the old file stays)."""
-    try:
+    with output_errors(path):
         write_jsonl_atomic(path, records)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc

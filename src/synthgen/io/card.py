@@ -16,8 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from synthgen import __version__
-from synthgen.errors import OutputError
-from synthgen.io.files import atomic_writer
+from synthgen.io.files import atomic_writer, output_errors
 
 # The Hub's size_categories values (huggingface_hub's DatasetCardData documents them).
 _SIZE_BUCKETS = (
@@ -148,8 +147,5 @@ Configuration (no secrets):
 def write_card(path: Path, info: CardInfo) -> None:
     """Write the card for ``info`` to ``path`` atomically."""
     text = render_card(info)
-    try:
-        with atomic_writer(path) as handle:
-            handle.write(text)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    with output_errors(path), atomic_writer(path) as handle:
+        handle.write(text)

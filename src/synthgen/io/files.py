@@ -10,6 +10,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from synthgen.errors import OutputError
+
 # One encoder for every line: json.dumps() with options builds a new encoder per call,
 # which was most of the cost of writing an answer's examples.
 _LINE_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -26,19 +28,20 @@ def atomic_writer(path: Path) -> Iterator[IO[str]]:
 
     A failure (or a crash) leaves the old file untouched and no half-written one.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = _create_temp_beside(path)
+    with atomic_path(path) as temporary, temporary.open("w", encoding="utf-8", newline="\n") as handle:
+        yield handle
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+@contextlib.contextmanager
+def output_errors(path: Path, *, flag: str = "") -> Iterator[None]:
+    """Turn an OS failure while writing ``path`` into the one-line OutputError every command uses."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
-    fsync_dir(path.parent)
+        yield
+    except OSError as exc:
+        where = f"{flag} {path}" if flag else str(path)
+        raise OutputError(f"{where}: cannot write: {exc.strerror or exc}") from exc
 
 
 def _create_temp_beside(path: Path) -> tuple[int, str]:

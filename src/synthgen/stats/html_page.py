@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from synthgen import __version__
-from synthgen.errors import OutputError, UsageError
-from synthgen.io.files import atomic_writer
+from synthgen.errors import UsageError
+from synthgen.io.files import atomic_writer, output_errors
 from synthgen.stats.text_view import render_text
 
 _STYLE = """
@@ -139,11 +139,8 @@ def render_html(stats: dict[str, Any]) -> str:
 def write_html(path: Path, stats: dict[str, Any]) -> None:
     """Write the page atomically."""
     page = render_html(stats)
-    try:
-        with atomic_writer(path) as handle:
-            handle.write(page)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    with output_errors(path), atomic_writer(path) as handle:
+        handle.write(page)
 
 
 def require_matplotlib() -> None:
