@@ -100,8 +100,11 @@ class ListSink:
     def __init__(self) -> None:
         self.rows: list[tuple[Row, dict[str, Any]]] = []
 
-    def append_many(self, rows: list[Row], meta: dict[str, Any]) -> None:
-        self.rows.extend((row, meta) for row in rows)
+    def append_many(
+        self, rows: list[Row], meta: dict[str, Any], row_meta: list[dict[str, Any]] | None = None
+    ) -> None:
+        own = row_meta or [{} for _ in rows]
+        self.rows.extend((row, {**meta, **extra}) for row, extra in zip(rows, own, strict=True))
 
 
 class Silent:

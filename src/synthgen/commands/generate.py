@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from synthgen.commands.inline_judging import inline_judging, shared_budgets
 from synthgen.commands.jobs import run_with_card, teacher_job
 from synthgen.config import FilterOptions, Settings
 from synthgen.engine.session import SessionResult
 from synthgen.io.seeds import load_seeds, seeds_digest
+from synthgen.io.side_files import read_side_rows
 from synthgen.io.writer import ExistingOutput
+from synthgen.recipes.inline_judge import REJECTED
 from synthgen.recipes.prompts import load_template
 from synthgen.recipes.self_instruct import SelfInstruct, SelfInstructOptions
 from synthgen.records import AlpacaRecord
@@ -35,8 +38,18 @@ def run_generate(settings: Settings) -> SessionResult:
         mode=settings.mode,
     )
 
+    budgets = shared_budgets(settings)
+    judging = inline_judging(settings, kind, budgets)
+
     def make_recipe(existing: ExistingOutput) -> SelfInstruct:
-        return SelfInstruct(options, seeds=seeds, template=template, existing=existing.records)
+        # Called once the resume point is found and the side files pruned to it.
+        turned_away = []
+        if judging is not None and not settings.overwrite:
+            rows = read_side_rows(settings.output, REJECTED)
+            turned_away = [(r.get("instruction", ""), r.get("input", "")) for r in rows]
+        return SelfInstruct(
+            options, seeds=seeds, template=template, existing=existing.records, turned_away=turned_away
+        )
 
     job = teacher_job(
         settings,
@@ -50,5 +63,7 @@ def run_generate(settings: Settings) -> SessionResult:
         # Over HTTP the screen's CPU work runs in a worker process (the second core) while
         # requests fly; the in-process mock has no network wait to overlap with.
         screen_in_worker=kind != "mock",
+        budgets=budgets,
+        judging=judging,
     )
     return run_with_card(job, settings)

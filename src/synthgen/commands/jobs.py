@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -15,7 +15,10 @@ from synthgen.engine.recipe import Recipe
 from synthgen.engine.session import Job, SessionResult, run_session
 from synthgen.io.writer import ExistingOutput
 from synthgen.teacher.build import build_dispatcher, read_api_key
-from synthgen.teacher.dispatch import Dispatcher, UsageMeter
+from synthgen.teacher.dispatch import Budgets, Dispatcher, UsageMeter
+
+if TYPE_CHECKING:
+    from synthgen.commands.inline_judging import InlineJudging
 
 
 def new_meter(settings: TeacherOptions) -> UsageMeter:
@@ -35,16 +38,22 @@ def teacher_job(
     add: int | None = None,
     screen_in_worker: bool = False,
     planned_rows: int | None = None,
+    budgets: Budgets | None = None,
+    judging: InlineJudging | None = None,
     **overrides: Any,
 ) -> Job:
     """The engine job of a command whose settings are TeacherOptions and RunOutputOptions.
 
+    ``budgets``: shared with the inline judge (``judging``), when there is one.
     ``overrides`` replace fields computed here (e.g. ``meter``, ``overwrite``, ``config``).
     """
     assert isinstance(settings, TeacherOptions) and isinstance(settings, RunOutputOptions)
 
     async def make_teacher(meter: UsageMeter) -> Dispatcher:
-        return build_dispatcher(settings, meter, kind)
+        return build_dispatcher(settings, meter, kind, budgets)
+
+    if judging is not None:
+        content = {**content, **judging.content}
 
     fields: dict[str, Any] = {
         "output": settings.output,
@@ -67,6 +76,8 @@ def teacher_job(
         "make_teacher": make_teacher,
         "meter": new_meter(settings),
         "planned_rows": planned_rows,
+        "make_reviewer": judging and judging.make_reviewer,
+        "review_meter": judging and judging.meter,
     }
     return Job(**{**fields, **overrides})
 

@@ -22,7 +22,79 @@ else:  # pragma: no cover - exercised on 3.10 only
 from synthgen.config.shared import FilterOptions, RunOutputOptions, SettingsModel, TeacherOptions
 
 
-class Settings(FilterOptions, TeacherOptions, RunOutputOptions):
+class InlineJudgeOptions(SettingsModel):
+    """A judge model grading every row as it is kept (``generate`` and ``respond``)."""
+
+    judge_model: str | None = Field(
+        None, description="Grade every kept row with this judge model (inline judging)."
+    )
+    min_score: int | None = Field(
+        None,
+        ge=1,
+        le=10,
+        description="With --judge-model: write only rows scored at least this (1-10).",
+        json_schema_extra={"shown_default": "keep every graded row"},
+    )
+    judge_base_url: list[str] = Field(
+        default_factory=list,
+        description="The judge's endpoint(s).",
+        json_schema_extra={"shown_default": "--base-url"},
+    )
+    judge_api_key_env: str | None = Field(
+        None,
+        description="Environment variable holding the judge's key.",
+        json_schema_extra={"shown_default": "--api-key-env"},
+    )
+    judge_concurrency: int | None = Field(
+        None,
+        ge=1,
+        le=4096,
+        description="Max grade requests in flight.",
+        json_schema_extra={"shown_default": "--concurrency"},
+    )
+    judge_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature of the judge.")
+    judge_max_tokens: int = Field(512, ge=1, description="Max tokens per grade.")
+    judge_prompt: Path | None = Field(
+        None,
+        description="Judge prompt template file.",
+        json_schema_extra={"shown_default": "the bundled prompts/judge.txt"},
+    )
+    judge_structured: bool = Field(
+        True, description="Ask the judge for a JSON grade (off for servers without response_format)."
+    )
+
+    @field_validator("judge_base_url")
+    @classmethod
+    def _judge_urls(cls, urls: list[str]) -> list[str]:
+        return TeacherOptions._http_urls(urls)
+
+    @model_validator(mode="after")
+    def _judge_needed(self) -> InlineJudgeOptions:
+        if self.judge_model is None:
+            given = [f for f in ("min_score", "judge_base_url", "judge_prompt") if getattr(self, f)]
+            if given:
+                flag = "--" + given[0].replace("_", "-")
+                raise ValueError(f"{flag} needs --judge-model (the model that grades the rows)")
+        elif (
+            isinstance(self, TeacherOptions)
+            and self.max_cost is not None
+            and self.judge_model not in self.prices
+        ):
+            raise ValueError(
+                f"--max-cost needs the price of judge model '{self.judge_model}' too: add a "
+                f'[prices."{self.judge_model}"] table to the --config TOML file'
+            )
+        return self
+
+    def judge_content(self, prompt_digest: str) -> dict[str, Any]:
+        """What decides the grades (a resumed run must match it); empty without a judge."""
+        if self.judge_model is None:
+            return {}
+        keys = ("judge_model", "min_score", "judge_temperature", "judge_max_tokens", "judge_structured")
+        return {**{k: getattr(self, k) for k in keys}, "judge_prompt": prompt_digest}
+
+
+class Settings(InlineJudgeOptions, FilterOptions, TeacherOptions, RunOutputOptions):
     """Options of ``synthgen generate``."""
 
     # prompt
@@ -71,6 +143,11 @@ class Settings(FilterOptions, TeacherOptions, RunOutputOptions):
                 f"--mix-generated ({self.mix_generated}) is above --examples-per-prompt "
                 f"({self.examples_per_prompt}): it says how many of the examples shown are generated ones"
             )
+        if self.judge_model is not None and self.mode == "instructions":
+            raise ValueError(
+                "--judge-model grades answers, and --mode instructions writes none: judge them "
+                "after `synthgen respond --judge-model ...` instead"
+            )
         return self
 
     def content_fields(self, *, kind: str, prompt_text: str, seeds_digest: str) -> dict[str, Any]:
@@ -89,7 +166,7 @@ class Settings(FilterOptions, TeacherOptions, RunOutputOptions):
         return data
 
 
-class RespondSettings(TeacherOptions, RunOutputOptions):
+class RespondSettings(InlineJudgeOptions, TeacherOptions, RunOutputOptions):
     """Options of ``synthgen respond``: the teacher answers every row of a dataset."""
 
     input: Path = Field(description="Dataset whose rows the teacher answers.")

@@ -91,6 +91,8 @@ class Verdict:
     unused_after_target: int = 0  # candidates not judged: the target was met before them
     after_target: bool = False  # the whole answer arrived once the target was met
     meta: dict[str, Any] = field(default_factory=dict)  # added to the meta of this answer's rows
+    # Fields for one row's meta line each (a grade per row), beside ``meta``; empty: none.
+    row_meta: list[dict[str, Any]] = field(default_factory=list)
     side: list[tuple[str, Row]] = field(default_factory=list)  # (name, row) for OUT.<name>.jsonl
     metrics: Counter[str] = field(default_factory=Counter)  # summed into the report's counts
     # The teacher did what was asked even though no row was kept (a judge's score below the

@@ -101,10 +101,12 @@ def build_report(
     total_examples: int,
     previous: dict[str, Any] | None,
     run_info: dict[str, Any] | None = None,
+    review_meter: UsageMeter | None = None,
 ) -> dict[str, Any]:
     """The report as JSON-ready data; earlier runs on the same output are kept in ``runs``.
 
-    ``run_info`` labels this run in the history (e.g. evolve's round).
+    ``run_info`` labels this run in the history (e.g. evolve's round); ``review_meter`` is the
+    usage of an inline judge (``judge_usage``).
     """
     this_run = {
         **(run_info or {}),
@@ -114,6 +116,7 @@ def build_report(
         "exit_code": exit_code,
         "counts": {**asdict(counts), "rejected": dict(counts.rejected), "metrics": dict(counts.metrics)},
         "usage": _usage(meter),
+        **({"judge_usage": _usage(review_meter)} if review_meter is not None else {}),
         "cpu_seconds": _cpu_seconds(),
         "synthgen_version": __version__,
     }
@@ -173,6 +176,8 @@ def summary_text(report: dict[str, Any], *, output: str) -> str:
             f"{c['unused_after_target']} left unused once the target was met"
         )
     lines += _metric_lines(c.get("metrics") or {})
+    if "judge_usage" in run:
+        lines.append(_judge_usage_line(run["judge_usage"]))
     lines.append(f"  stopped: {STOP_MESSAGES.get(run['stop_reason'], run['stop_reason'])}")
     return "\n".join(lines)
 
@@ -186,12 +191,28 @@ def _metric_lines(metrics: dict[str, float]) -> list[str]:
         rates = ", ".join(f"{k[: -len('_sum')]} {metrics[k] / rows:.3f}" for k in passes)
         unsolved = int(metrics.get("rows_unsolved", 0))
         lines.append(f"  verified: {int(rows)} rows, {rates}; {unsolved} rows with no correct answer")
+    graded = int(metrics.get("judged", 0))
+    if graded or metrics.get("unjudged"):
+        mean = f", mean score {metrics.get('score_sum', 0) / graded:.2f}" if graded else ""
+        lines.append(
+            f"  graded: {graded} rows{mean}; {int(metrics.get('unjudged', 0))} replies held no score"
+        )
     if metrics.get("reasoning_tokens"):
         lines.append(
             f"  reasoning: ~{int(metrics['reasoning_tokens']):,} trace tokens, "
             f"~{int(metrics.get('answer_tokens', 0)):,} answer tokens (estimated)"
         )
     return lines
+
+
+def _judge_usage_line(usage: dict[str, Any]) -> str:
+    tokens_in = sum(m["prompt_tokens"] for m in usage["by_model"].values())
+    tokens_out = sum(m["completion_tokens"] for m in usage["by_model"].values())
+    cost = "" if usage["cost_usd"] is None else f", cost ${usage['cost_usd']:.4f}"
+    return (
+        f"  judge: {usage['requests_sent']} requests sent, {usage['retries']} retries; "
+        f"tokens: {tokens_in:,} in, {tokens_out:,} out{cost}"
+    )
 
 
 def _pass_k(name: str) -> int:

@@ -3,7 +3,8 @@
 A request's life, one container per stage::
 
     recipe.plan(i) -> in_flight (the teacher is answering) -> in_order (waits for earlier
-    answers) -> screening (the screen is judging it) -> sink (kept rows) + counts
+    answers) -> screening (the screen is judging it) [-> review (a second teacher grades the
+    kept rows, see engine.review)] -> sink (kept rows) + counts
 
 Answers are screened strictly in request order, so a run's decisions do not depend on which
 answer happened to arrive first: the same ``--seed`` gives the same file, and a resumed run
@@ -26,6 +27,7 @@ from synthgen.engine.ordered import InOrder
 from synthgen.engine.progress import Snapshot
 from synthgen.engine.recipe import Answer, Recipe, Request, Row, Verdict
 from synthgen.engine.report import Counts
+from synthgen.engine.review import Review, ReviewStage
 from synthgen.engine.screening import LocalScreening, WorkerScreening
 from synthgen.engine.signals import GracefulStop
 from synthgen.engine.stop import CANCEL_IN_FLIGHT, BarrenStreak, StopReason
@@ -61,7 +63,9 @@ class RunResult:
 
 
 class Sink(Protocol):
-    def append_many(self, rows: list[Row], meta: dict[str, object]) -> None: ...
+    def append_many(
+        self, rows: list[Row], meta: dict[str, object], row_meta: list[dict[str, object]] | None
+    ) -> None: ...
 
     def append_side(self, name: str, row: Row, request: int) -> None: ...
 
@@ -70,8 +74,14 @@ class Progress(Protocol):
     def offer(self, snapshot: Callable[[], Snapshot]) -> None: ...
 
 
+MakeReviewer = Callable[[], Awaitable[tuple[Review, Dispatcher]]]
+
+
 class Engine:
-    """One run; see the module docstring. Use :meth:`run` once."""
+    """One run; see the module docstring. Use :meth:`run` once.
+
+    ``make_reviewer``: the review of kept rows and its own teacher, when the run has one.
+    """
 
     def __init__(
         self,
@@ -80,9 +90,12 @@ class Engine:
         sink: Sink,
         options: EngineOptions,
         progress: Progress,
+        make_reviewer: MakeReviewer | None = None,
     ) -> None:
         self.recipe = recipe
         self.make_teacher = make_teacher
+        self.make_reviewer = make_reviewer
+        self.review: ReviewStage | None = None
         self.sink = sink
         self.options = options
         self.progress = progress
@@ -104,14 +117,20 @@ class Engine:
         # The screening worker starts first: it builds its pools on the other core while this
         # process builds the teacher (importing an HTTP stack takes a while).
         screen_class = WorkerScreening if self.options.screen_in_worker else LocalScreening
+        # With a review the target is counted after it (rows it turns away leave room).
+        wanted = None if self.make_reviewer else self.options.target
         self.screen = screen_class(
-            self.recipe.screen_factory(), self.options.target, self._on_verdict, self._on_screen_error
+            self.recipe.screen_factory(), wanted, self._on_screened, self._on_screen_error
         )
         try:
             self.teacher = await self.make_teacher()
+            if self.make_reviewer is not None:
+                self.review = self._review_stage(*await self.make_reviewer())
             await self.screen.start()
         except BaseException:
             await self.screen.aclose()
+            if self.review is not None:
+                await self.review.aclose()
             raise
         self.wake = asyncio.Event()
         self.signals.install()
@@ -131,11 +150,14 @@ class Engine:
                 raise self.fatal
             if self.stop is None:
                 self._launch_more()
-            if not self.in_flight and not (self.screening and self.signals.count < 2):
+            waiting = bool(self.screening or self.review)
+            if not self.in_flight and not (waiting and self.signals.count < 2):
                 break  # nothing in flight, and the answers already paid for are screened
             await self.wake.wait()
             self.wake.clear()
             self._submit_in_order()
+            if self.review is not None:
+                self.review.pump()
             self.progress.offer(self._snapshot)
             if self.stop in CANCEL_IN_FLIGHT:
                 self._cancel_in_flight()
@@ -148,7 +170,7 @@ class Engine:
             remaining_rows=None if self.options.target is None else self.options.target - self.counts.kept,
             judged=self.counts.requests,
             kept=self.counts.kept,
-            in_hand=len(self.in_order) + len(self.screening),
+            in_hand=len(self.in_order) + len(self.screening) + len(self.review or ()),
             in_flight=len(self.in_flight),
         )
         if self.in_order.full:
@@ -211,10 +233,34 @@ class Engine:
 
     # ---- verdicts, failures ---------------------------------------------------------------
 
-    def _on_verdict(self, verdict: Verdict) -> None:
-        """The screen's verdict on the oldest answer handed over: write what it kept."""
+    def _review_stage(self, review: Review, teacher: Dispatcher) -> ReviewStage:
+        def dropped() -> None:
+            self.counts.answers_unscreened += 1
+
+        return ReviewStage(
+            review,
+            teacher,
+            self.options.target,
+            wake=self.wake_up,
+            on_reviewed=self._on_verdict,
+            on_failure=self._on_failure,
+            on_dropped=dropped,
+        )
+
+    def wake_up(self) -> None:
+        self.wake.set()
+
+    def _on_screened(self, verdict: Verdict) -> None:
+        """The screen's verdict on the oldest answer handed over: on to the review, or written."""
         request, completion = self.screening.popleft()
         self.wake.set()
+        if self.review is not None:
+            self.review.submit(request, completion, verdict, grade=self.stop is None)
+        else:
+            self._on_verdict(request, completion, verdict)
+
+    def _on_verdict(self, request: Request, completion: Completion, verdict: Verdict) -> None:
+        """An answer's final verdict, in request order: write what it kept, count the rest."""
         self.counts.add(verdict, cached=completion.cached)
         if verdict.after_target:
             return
@@ -232,7 +278,7 @@ class Engine:
                 **request.meta,
                 **verdict.meta,
             }
-            self.sink.append_many(verdict.kept, meta)
+            self.sink.append_many(verdict.kept, meta, verdict.row_meta or None)
             self.recipe.observe(verdict.kept)
         if self.barren.update(verdict, completion.text) and self.stop is None:
             self.stop, self.error = StopReason.EXHAUSTED, self.barren.explain()
@@ -293,6 +339,8 @@ class Engine:
     def _cancel_in_flight(self) -> None:
         for task in self.in_flight:
             task.cancel()
+        if self.review is not None:
+            self.review.cancel()
 
     async def _shutdown(self) -> None:
         self._cancel_in_flight()
@@ -301,3 +349,5 @@ class Engine:
         self.signals.remove()
         await self.teacher.aclose()
         await self.screen.aclose()
+        if self.review is not None:
+            await self.review.aclose()

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from synthgen.engine.progress import ProgressReporter, setup_logging
 from synthgen.engine.recipe import Recipe
 from synthgen.engine.report import Counts, build_report, correct_killed_run
-from synthgen.engine.run import Engine, EngineOptions, RunResult
+from synthgen.engine.run import Engine, EngineOptions, MakeReviewer, RunResult
 from synthgen.engine.stop import StopReason
 from synthgen.exit_codes import exit_code_for
 from synthgen.io.lock import OutputLock
@@ -59,6 +59,8 @@ class Job:
     # first request, even when the last row kept so far came from an earlier request.
     min_first_request: int = 0
     run_info: dict[str, Any] = field(default_factory=dict)  # added to this run's report entry
+    make_reviewer: MakeReviewer | None = None  # a second teacher grading kept rows (engine.review)
+    review_meter: UsageMeter | None = None  # its usage, reported apart
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,7 @@ async def _run(job: Job) -> SessionResult:
             total_examples=writer.count,
             previous=previous,
             run_info=job.run_info,
+            review_meter=job.review_meter,
         )
         writer.write_report(data)
         return data
@@ -147,7 +150,7 @@ async def _run(job: Job) -> SessionResult:
     )
     total = target if target is not None else job.planned_rows
     progress = ProgressReporter(total=total, quiet=job.quiet, log_format=job.log_format)
-    engine = Engine(recipe, lambda: job.make_teacher(job.meter), writer, options, progress)
+    engine = Engine(recipe, lambda: job.make_teacher(job.meter), writer, options, progress, job.make_reviewer)
     report("running", None)
     try:
         result = await engine.run()

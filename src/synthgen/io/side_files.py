@@ -119,23 +119,36 @@ def side_file_paths(output: Path) -> list[Path]:
     ]
 
 
+def read_side_rows(output: Path, name: str) -> list[dict[str, Any]]:
+    """The rows of side file ``OUT.<name>.jsonl`` (none when there is no such file)."""
+    path = side_path(output, name)
+    return _read_rows(path)[0] if path.exists() else []
+
+
+def _read_rows(path: Path) -> tuple[list[dict[str, Any]], int]:
+    """A side file's rows (a torn last line aside), and how many lines it has."""
+    # split("\n"), not splitlines(): a JSON line may hold U+2028, U+0085, ... unescaped
+    lines = path.read_text(encoding="utf-8").split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    rows = []
+    for line in lines:
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # a torn last line
+        if isinstance(row, dict):
+            rows.append(row)
+    return rows, len(lines)
+
+
 def prune_side_files(output: Path, first_request: int) -> None:
     """Drop side-file lines of requests from ``first_request`` on (a resumed run asks again)."""
     if _logprobs_files_found(output):
         _logprobs_file().prune(output, first_request)
     for path in side_file_paths(output):
-        # split("\n"), not splitlines(): a JSON line may hold U+2028, U+0085, ... unescaped
-        lines = path.read_text(encoding="utf-8").split("\n")
-        if lines[-1] == "":
-            lines.pop()
-        kept = []
-        for line in lines:
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # a torn last line
-            if isinstance(row, dict) and row.get("_request", -1) < first_request:
-                kept.append(row)
-        if len(kept) != len(lines):
-            log.info("%s: dropped %d lines that this run will write again", path, len(lines) - len(kept))
+        rows, lines = _read_rows(path)
+        kept = [row for row in rows if row.get("_request", -1) < first_request]
+        if len(kept) != lines:
+            log.info("%s: dropped %d lines that this run will write again", path, lines - len(kept))
             write_jsonl_atomic(path, kept)

@@ -156,8 +156,14 @@ class DatasetWriter:
         self._side = SideFiles(output, overwrite=overwrite)
         self._last_sync = time.monotonic()
 
-    def append_many(self, records: list[dict[str, Any]], meta: dict[str, Any]) -> None:
-        """Append the rows kept from one answer (they share ``meta``, e.g. its request).
+    def append_many(
+        self,
+        records: list[dict[str, Any]],
+        meta: dict[str, Any],
+        row_meta: list[dict[str, Any]] | None = None,
+    ) -> None:
+        """Append the rows kept from one answer (they share ``meta``, e.g. its request;
+        ``row_meta``, one per row, adds fields of that row's own, e.g. its grade).
 
         Meta lines are flushed before data lines, so a data line never reaches the disk
         without its meta line; one flush per answer rather than per example (two system
@@ -168,9 +174,13 @@ class DatasetWriter:
         first = self.count
         # The shared fields are encoded once and each line gets its index in front: the
         # same bytes as dumps_line({"index": i, **meta}), at a fraction of the cost.
-        shared = dumps_line(meta)[1:]
-        head = '{"index":%d' + ("," if shared != "}\n" else "")
-        self._meta.write("".join((head % (first + i)) + shared for i in range(len(records))))
+        if row_meta:
+            lines = (dumps_line({"index": first + i, **meta, **own}) for i, own in enumerate(row_meta))
+            self._meta.write("".join(lines))
+        else:
+            shared = dumps_line(meta)[1:]
+            head = '{"index":%d' + ("," if shared != "}\n" else "")
+            self._meta.write("".join((head % (first + i)) + shared for i in range(len(records))))
         self._meta.flush()
         self._data.write("".join(dumps_line(record) for record in records))
         self._data.flush()

@@ -14,6 +14,7 @@ numbered list of new instructions (no inputs, no answers), kept with an empty ``
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -129,11 +130,15 @@ class SelfInstruct:
         seeds: list[SeedTask],
         template: PromptTemplate,
         existing: list[AlpacaRecord],
+        turned_away: Sequence[tuple[str, str]] = (),
     ) -> None:
+        """``turned_away``: (instruction, input) of rows the screen kept and an inline judge
+        turned away in earlier runs; they stay in the pools, as in the run that judged them."""
         self.options = options
         self.seeds = seeds
         self.template = template
         self.existing = existing
+        self.turned_away = list(turned_away)
         # Only filled when mix_generated asks for it: kept rows shown as examples.
         self.generated: list[AlpacaRecord] = list(existing) if options.mix_generated else []
         # Optimistic on purpose: the engine launches more once answers show the real yield,
@@ -159,8 +164,11 @@ class SelfInstruct:
         return SelfInstructScreenFactory(
             threshold=self.options.similarity_threshold,
             filters=self.options.filters,
-            pool=[seed.instruction for seed in self.seeds] + [r.instruction for r in self.existing],
-            keys=[normalize_key(r.instruction, r.input) for r in self.existing],
+            pool=[seed.instruction for seed in self.seeds]
+            + [r.instruction for r in self.existing]
+            + [instruction for instruction, _ in self.turned_away],
+            keys=[normalize_key(r.instruction, r.input) for r in self.existing]
+            + [normalize_key(*pair) for pair in self.turned_away],
             instructions_only=self.options.mode == "instructions",
         )
 

@@ -124,7 +124,11 @@ class Reservation:
 
 
 class Budgets:
-    """Limits on requests, tokens and cost, checked against usage plus open reservations."""
+    """Limits on requests, tokens and cost, checked against usage plus open reservations.
+
+    One Budgets may serve several teachers (a run's teacher and its judge), each with its own
+    meter: the limits hold for what all of them use together.
+    """
 
     def __init__(
         self,
@@ -139,6 +143,7 @@ class Budgets:
         self.reserved_tokens = 0
         self.reserved_cost = 0.0
         self._settled = asyncio.Event()
+        self._meters: list[UsageMeter] = []  # every meter that reserved here
 
     def worst_case(self, meter: UsageMeter, prompt_tokens: int, max_tokens: int) -> Reservation:
         """The most an attempt with this prompt bound and ``max_tokens`` can use and cost."""
@@ -149,6 +154,8 @@ class Budgets:
     async def reserve(self, meter: UsageMeter, wanted: Reservation) -> Reservation:
         """Hold ``wanted`` and count one request sent; waits while attempts in flight may free
         room. Raises BudgetExhausted when it cannot fit even with nothing in flight."""
+        if not any(known is meter for known in self._meters):
+            self._meters.append(meter)
         while (refusal := self._refusal(meter, wanted)) is not None:
             # Requests sent never come back; tokens and dollars may, as attempts settle.
             if self.open == 0 or refusal.which == "max_requests":
@@ -176,18 +183,18 @@ class Budgets:
         self._settled = asyncio.Event()
 
     def _refusal(self, meter: UsageMeter, wanted: Reservation) -> BudgetExhausted | None:
-        if self.max_requests is not None and meter.requests_sent >= self.max_requests:
-            return BudgetExhausted(
-                "max_requests", used=meter.requests_sent, limit=self.max_requests, needed=1
-            )
+        meters = self._meters
+        sent = sum(m.requests_sent for m in meters)
+        if self.max_requests is not None and sent >= self.max_requests:
+            return BudgetExhausted("max_requests", used=sent, limit=self.max_requests, needed=1)
         if self.max_total_tokens is not None:
-            used = meter.total_tokens + meter.unsettled_tokens
+            used = sum(m.total_tokens + m.unsettled_tokens for m in meters)
             if used + self.reserved_tokens + wanted.tokens > self.max_total_tokens:
                 return BudgetExhausted(
                     "max_total_tokens", used=used, limit=self.max_total_tokens, needed=wanted.tokens
                 )
         if self.max_cost is not None:
-            used_cost = (meter.cost() or 0.0) + meter.unsettled_cost
+            used_cost = sum((m.cost() or 0.0) + m.unsettled_cost for m in meters)
             if used_cost + self.reserved_cost + wanted.cost > self.max_cost:
                 return BudgetExhausted("max_cost", used=used_cost, limit=self.max_cost, needed=wanted.cost)
         return None

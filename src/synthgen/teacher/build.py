@@ -60,8 +60,13 @@ def build_endpoints(settings: TeacherOptions, kind: str) -> EndpointPool:
     return EndpointPool(endpoints)
 
 
-def build_dispatcher(settings: TeacherOptions, meter: UsageMeter, kind: str) -> Dispatcher:
-    """The teacher stack for ``kind`` ("mock" or "openai", resolved once by the caller)."""
+def build_dispatcher(
+    settings: TeacherOptions, meter: UsageMeter, kind: str, budgets: Budgets | None = None
+) -> Dispatcher:
+    """The teacher stack for ``kind`` ("mock" or "openai", resolved once by the caller).
+
+    ``budgets``: limits shared with another teacher of the run (default: the settings' own).
+    """
     pool = build_endpoints(settings, kind)
     # Prices are given for the model as named in the requests (config.py checks one exists
     # when --max-cost is set); servers may answer with another name for it.
@@ -98,7 +103,7 @@ def build_dispatcher(settings: TeacherOptions, meter: UsageMeter, kind: str) -> 
         ),
         concurrency=AdaptiveConcurrency(settings.concurrency),
         meter=meter,
-        budgets=Budgets(settings.max_requests, settings.max_total_tokens, settings.max_cost),
+        budgets=budgets or Budgets(settings.max_requests, settings.max_total_tokens, settings.max_cost),
         max_tokens=settings.max_tokens,
         cache=cache,
         cache_key=key,

@@ -1,0 +1,65 @@
+"""``--judge-model``: the judge of ``generate`` and ``respond``, built from their settings.
+
+The judge is a second teacher: its own model, endpoints, key and concurrency, its own usage
+in the report (``judge_usage``). The budgets (``--max-requests``, ``--max-total-tokens``,
+``--max-cost``) hold for both teachers together: one :class:`Budgets` is shared, so the run
+never spends more than asked, whichever of the two spends it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from synthgen.commands.jobs import text_digest
+from synthgen.config import TeacherOptions
+from synthgen.config.recipes import InlineJudgeOptions
+from synthgen.engine.run import MakeReviewer
+from synthgen.recipes.inline_judge import InlineJudge
+from synthgen.recipes.judgement import load_judge_template
+from synthgen.teacher.build import build_dispatcher, read_api_key
+from synthgen.teacher.dispatch import Budgets, UsageMeter
+
+
+@dataclass(frozen=True)
+class InlineJudging:
+    """What a command adds to its engine job when rows are judged as they are kept."""
+
+    make_reviewer: MakeReviewer
+    meter: UsageMeter
+    content: dict[str, Any]  # the judge's part of the content config
+
+
+def shared_budgets(settings: TeacherOptions) -> Budgets:
+    return Budgets(settings.max_requests, settings.max_total_tokens, settings.max_cost)
+
+
+def inline_judging(settings: Any, kind: str, budgets: Budgets) -> InlineJudging | None:
+    """The judge of a run, or None without ``--judge-model``. Bad input fails here, before any
+    request (an unreadable prompt, a missing key)."""
+    assert isinstance(settings, InlineJudgeOptions) and isinstance(settings, TeacherOptions)
+    if settings.judge_model is None:
+        return None
+    template = load_judge_template(settings.judge_prompt)
+    judge_kind = "openai" if settings.judge_base_url else kind
+    judge_settings = settings.model_copy(
+        update={
+            "teacher": judge_kind,
+            "model": settings.judge_model,
+            "base_url": settings.judge_base_url or settings.base_url,
+            "api_key_env": settings.judge_api_key_env or settings.api_key_env,
+            "concurrency": settings.judge_concurrency or settings.concurrency,
+            "temperature": settings.judge_temperature,
+            "top_p": 1.0,
+            "max_tokens": settings.judge_max_tokens,
+        }
+    )
+    if judge_kind == "openai":
+        read_api_key(judge_settings)  # a missing key fails now, not after the first answers
+    meter = UsageMeter(prices={m: (p.input, p.output) for m, p in settings.prices.items()})
+    review = InlineJudge(template, settings.min_score, settings.judge_structured)
+
+    async def make_reviewer() -> tuple[InlineJudge, Any]:
+        return review, build_dispatcher(judge_settings, meter, judge_kind, budgets)
+
+    return InlineJudging(make_reviewer, meter, settings.judge_content(text_digest(template.text)))
