@@ -174,3 +174,18 @@ def test_a_judge_that_refuses_the_key_stops_the_run_with_exit_1(tmp_path: Path, 
     assert result.exit_code == 1, result.output
     assert "401" in result.output or "key" in result.output
     assert not out.exists() or out.read_text() == ""  # nothing ungraded was written
+
+
+def test_curriculum_order_uses_the_inline_grades_from_the_meta_file(tmp_path: Path) -> None:
+    out, ordered = tmp_path / "a.jsonl", tmp_path / "ordered.jsonl"
+    assert (
+        run_cli("generate", "--teacher", "mock", "--num", "30", "--judge-model", "mock", "-o", out).exit_code
+        == 0
+    )
+    result = run_cli("convert", out, "-o", ordered, "--to", "alpaca", "--order", "curriculum")
+    assert result.exit_code == 0, result.output
+    score_of = {
+        json.dumps(r, sort_keys=True): m["score"] for r, m in zip(read_jsonl(out), _meta(out), strict=True)
+    }
+    scores = [score_of[json.dumps(r, sort_keys=True)] for r in read_jsonl(ordered)]
+    assert scores == sorted(scores) and len(set(scores)) > 1
