@@ -189,3 +189,22 @@ def test_curriculum_order_uses_the_inline_grades_from_the_meta_file(tmp_path: Pa
     }
     scores = [score_of[json.dumps(r, sort_keys=True)] for r in read_jsonl(ordered)]
     assert scores == sorted(scores) and len(set(scores)) > 1
+
+
+def test_respond_over_http_grades_chat_rows_with_a_judge_of_its_own(tmp_path: Path, mock_server: Any) -> None:
+    teacher, judge = mock_server(), mock_server("--model", "grader")
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"messages": [{"role": "user", "content": f"Describe city {i}."}]})
+                              + "\n" for i in range(10)))  # fmt: skip
+    out = tmp_path / "chat.jsonl"
+    result = run_cli("respond", source, "--base-url", teacher.url, "--model", "mock", "--format", "messages",
+                     "--judge-model", "grader", "--judge-base-url", judge.url, "--min-score", "3",
+                     "-o", out, "--cache-path", tmp_path / "c.sqlite3")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows, rejected = read_jsonl(out), _side(out)
+    assert len(rows) + len(rejected) == 10
+    for row, meta in zip(rows, _meta(out), strict=True):
+        assert row["messages"][-1]["role"] == "assistant"
+        assert meta["score"] == _expected_score(row["messages"][-1]["content"]) >= 3
+    assert judge.stats()["requests_total"] == 10  # every grade went to the judge's own server
+    assert teacher.stats()["requests_total"] == 10
