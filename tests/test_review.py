@@ -101,3 +101,12 @@ def test_a_grade_that_cannot_be_had_stops_the_run_and_writes_nothing_after_it() 
     assert result.stop_reason is StopReason.MAX_REQUESTS
     assert [row["index"] for row, _ in sink.rows] == [0, 2, 4, 6, 8]
     assert result.counts.answers_unscreened > 0  # answers behind the failed grade: asked again on resume
+
+
+def test_a_judge_that_turns_every_row_away_ends_the_run_naming_the_judge() -> None:
+    recipe, teacher, sink = EchoRecipe(size=10_000), GatedTeacher(), ListSink()
+    judge = GatedTeacher(answers=lambda i: "drop")
+    result = asyncio.run(_engine(recipe, teacher, judge, sink, target=10).run())
+    assert result.stop_reason is StopReason.EXHAUSTED
+    assert result.error is not None and "judge" in result.error and "--min-score" in result.error
+    assert sink.rows == []

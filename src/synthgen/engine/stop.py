@@ -51,6 +51,9 @@ CANCEL_IN_FLIGHT = frozenset(
 )
 
 
+JUDGE_REASONS = ("low_score", "unjudged", "judge_failed")  # an inline judge's (recipes.inline_judge)
+
+
 @dataclass
 class BarrenStreak:
     """Answers in a row that brought no new row, and what became of their candidates.
@@ -91,6 +94,11 @@ class BarrenStreak:
         rejected = sum(self.rejected.values())
         if rejected >= self.duplicates:
             top = ", ".join(f"{reason} {n}" for reason, n in self.rejected.most_common(3))
+            if self.rejected.most_common(1)[0][0] in JUDGE_REASONS:
+                return (
+                    f"{head}: the judge turned their rows away (top reasons: {top}); lower "
+                    "--min-score, or look at the grades in OUT.rejected.jsonl"
+                )
             return (
                 f"{head}: their tasks were filtered out (top reasons: {top}); "
                 "check the filter options (--min-instruction-words, --blocklist, ...)"
