@@ -70,6 +70,9 @@ class Snapshot:
     rejected: Counter[str] = field(default_factory=Counter)
     duplicates_exact: int = 0
     duplicates_similar: int = 0
+    # with an inline judge: grade requests sent, and answers whose rows await their grades
+    judge_requests: int | None = None
+    under_review: int = 0
 
     def plain_figures(self) -> dict[str, object]:
         figures: dict[str, object] = {
@@ -81,6 +84,9 @@ class Snapshot:
         }
         if self.cost is not None:
             figures["cost"] = f"${self.cost:.4f}"
+        if self.judge_requests is not None:
+            figures["judge_requests"] = self.judge_requests
+            figures["under_review"] = self.under_review
         return figures
 
 
@@ -159,6 +165,10 @@ class _LivePanel:
             f"{shot.requests} sent  {shot.retries} retried  {shot.failed} failed  {shot.cached} cached",
         )
         table.add_row("tokens", f"{shot.tokens:,}{cost}")
+        if shot.judge_requests is not None:
+            table.add_row(
+                "judge", f"{shot.judge_requests} grades asked  {shot.under_review} answers awaiting grades"
+            )
         rejected = ", ".join(f"{k} {v}" for k, v in shot.rejected.most_common(6)) or "none"
         table.add_row("rejected", rejected)
         table.add_row("duplicates", f"{shot.duplicates_exact} exact, {shot.duplicates_similar} similar")

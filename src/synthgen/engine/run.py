@@ -324,6 +324,8 @@ class Engine:
             rejected=counts.rejected,
             duplicates_exact=counts.duplicates_exact,
             duplicates_similar=counts.duplicates_similar,
+            judge_requests=None if self.review is None else self.review.teacher.meter.requests_sent,
+            under_review=len(self.review or ()),
         )
 
     def _tick(self) -> None:
