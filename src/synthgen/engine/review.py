@@ -31,6 +31,8 @@ from synthgen.records import Completion
 from synthgen.teacher.dispatch import BudgetExhausted, Dispatcher
 
 Grade = Completion | TransientTeacherError
+# Floor of the pass-rate estimate: at most 1 / MIN_PASS_RATE rows are graded per row wanted.
+MIN_PASS_RATE = 0.2
 
 
 class Review(Protocol):
@@ -67,10 +69,10 @@ OnReviewed = Callable[[Request, Completion, Verdict], None]
 class ReviewStage:
     """Verdicts under review, handed on in request order as their grades complete.
 
-    Grades are asked only while the rows being graded ahead are fewer than the rows still
-    wanted: once they might meet the target, later verdicts wait, and are graded only if
-    rows ahead are turned away (past the target they are never graded: nothing is paid for
-    rows that cannot be used).
+    Grades are asked only while the rows being graded ahead are expected (at the pass rate
+    seen so far) to keep fewer rows than are still wanted: once they are expected to meet the
+    target, later verdicts wait, and are graded only if too many rows ahead are turned away.
+    Past the target they are never graded: nothing is paid for rows that cannot be used.
 
     ``on_reviewed`` gets each reviewed verdict (the target already applied); ``on_failure``
     gets every failed grade (to count it, or to stop the run); ``on_dropped`` is called once
@@ -97,6 +99,8 @@ class ReviewStage:
         self._on_dropped = on_dropped
         self._queue: collections.deque[_UnderReview] = collections.deque()
         self._rows_in_grading = 0  # kept rows of the queued verdicts whose grades were asked
+        self._graded = 0  # rows whose grades came back, and how many of them the review kept
+        self._passed = 0
         self.broken = False  # a grade could not be had: nothing later is written
 
     def __len__(self) -> int:
@@ -128,8 +132,8 @@ class ReviewStage:
         for item in self._queue:
             if item.grades is not None or item.dropped:
                 continue
-            if self._rows_in_grading >= self.countdown.wanted:
-                return  # enough rows ahead may meet the target: wait for their grades
+            if self._rows_in_grading * self._pass_rate() >= self.countdown.wanted:
+                return  # the rows ahead are expected to meet the target: wait for their grades
             item.grades = self._ask(item.verdict, item.request)
             self._rows_in_grading += len(item.grades)
 
@@ -146,7 +150,16 @@ class ReviewStage:
         verdict = item.verdict
         if grades:
             verdict = self.review.decide(verdict, [g for g in outcomes if g is not None])
+            self._graded += len(grades)
+            self._passed += len(verdict.kept)
         self._on_reviewed(item.request, item.completion, self.countdown.apply(verdict))
+
+    def _pass_rate(self) -> float:
+        """Share of graded rows kept so far; optimistic (1) before any grade, and never below
+        MIN_PASS_RATE, so that a bad start does not grade far ahead of the target."""
+        if not self._graded:
+            return 1.0
+        return max(MIN_PASS_RATE, self._passed / self._graded)
 
     def _ask(self, verdict: Verdict, request: Request) -> list[asyncio.Future[Completion]]:
         grades = []
