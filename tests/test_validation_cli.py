@@ -106,3 +106,16 @@ def test_a_seed_task_longer_than_a_context_is_warned_about(tmp_path: Path) -> No
     assert len(warnings) == 1
     assert f"{seeds}:1: seed task 'seed_task_1' is about 150,014 tokens" in warnings[0]
     assert "more than a model's context could take (131,072 tokens" in warnings[0]
+
+
+@pytest.mark.parametrize("flag", ["--base-url", "--judge-base-url"])
+def test_a_password_in_a_url_is_refused_without_being_echoed(tmp_path: Path, flag: str) -> None:
+    out = tmp_path / "a.jsonl"
+    judge = ["--judge-model", "m"] if flag == "--judge-base-url" else []
+    result = run_cli(
+        "generate", "--model", "m", *judge, flag, "http://user:hunter2@127.0.0.1:9/v1", "-o", out
+    )
+    assert result.exit_code == 2
+    assert "remove the user:password@ part" in result.output and flag in result.output
+    assert "hunter2" not in result.output
+    assert not out.exists()

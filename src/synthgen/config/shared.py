@@ -152,6 +152,16 @@ class TeacherOptions(SettingsModel):
                     "'{url}' is not an http(s) URL: did you mean http://{guess}?",
                     {"url": url, "guess": host_and_path},
                 )
+            authority = rest.split("/", 1)[0]
+            if "@" in authority:
+                # A password in the URL would be recorded with the config (report, card); the
+                # key travels in the Authorization header from --api-key-env instead.
+                raise PydanticCustomError(
+                    "url_credentials",
+                    "'{url}': remove the user:password@ part; synthgen sends the key from "
+                    "--api-key-env as a bearer token",
+                    {"url": f"{scheme}://...@{authority.rsplit('@', 1)[1]}"},
+                )
         return [u.rstrip("/") for u in urls]
 
     @model_validator(mode="after")
