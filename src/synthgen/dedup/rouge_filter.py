@@ -13,14 +13,13 @@ from bisect import bisect_left
 
 import numpy as np
 
-from synthgen.dedup.rouge_bounds import ANY_END, PACK_LIMIT, RougeBounds
+from synthgen.dedup.rouge_bounds import PACK_LIMIT, RougeBounds
 from synthgen.dedup.rouge_entries import (
     LENGTH_SHIFT,
     MEMBER_MASK,
     MEMBER_MASK_U64,
     REACH,
     REACH_U64,
-    SLICE_FROM,
     as_words,
 )
 
@@ -53,20 +52,16 @@ class RougeCandidateFilter(RougeBounds):
         = popcount(candidate & member) + (len(ranks) - popcount(candidate)). A hash
         collision can only hide a missing element, never invent one: the bound holds.
         """
-        found, ends, sizes = self._candidates(ranks, unknown, len_a)
+        found = self._candidates(ranks, unknown, len_a)
         if not found:
             return []
         count = bits.bit_count()
         collided = len(ranks) - count
-        low = self._partners(len_a)[0] << 48
         if len(found) < self._numpy_from:
-            return self._survivors_few(found, ends, sizes, low, len_a, bits, collided)
+            return self._survivors_few(found, len_a, bits, collided)
         entries = np.frombuffer(found, dtype=np.uint64)
-        # Length range and reach first: they need no memory but the entries themselves.
-        keep = entries >= np.uint64(low)
-        keep &= entries < np.repeat(np.array(ends, dtype=np.uint64), sizes)
-        keep &= (entries & REACH_U64) >= np.uint64(len_a << 32)
-        entries = entries[keep]
+        # Only the reach is left to test: every entry gathered is within the length range.
+        entries = entries[(entries & REACH_U64) >= np.uint64(len_a << 32)]
         if not entries.size:
             return []
         members = (entries & MEMBER_MASK_U64).astype(np.intp)
@@ -74,7 +69,8 @@ class RougeCandidateFilter(RougeBounds):
         np.bitwise_and(shared_bits, as_words(bits), out=shared_bits)
         per_word = np.bitwise_count(shared_bits)  # uint8: sums below 256 fit
         if count < 256:
-            shared = per_word[:, 0] + per_word[:, 1] + per_word[:, 2] + per_word[:, 3]
+            # The 4 byte counts of a row summed in one multiply: byte 3 of bytes * 0x01010101.
+            shared = (per_word.view(np.uint32)[:, 0] * np.uint32(0x01010101)) >> np.uint32(24)
         else:
             shared = per_word.sum(axis=1, dtype=np.intp)
         # need[lb] - collided: shared elements the bits must show for a member of length lb
@@ -82,26 +78,10 @@ class RougeCandidateFilter(RougeBounds):
         keep = shared >= need[(entries >> LENGTH_SHIFT).astype(np.intp)]
         return list(set(members[keep].tolist()))
 
-    def _survivors_few(
-        self,
-        found: array[int],
-        ends: list[int],
-        sizes: list[int],
-        low: int,
-        len_a: int,
-        bits: int,
-        collided: int,
-    ) -> list[int]:
+    def _survivors_few(self, found: array[int], len_a: int, bits: int, collided: int) -> list[int]:
         """:meth:`_survivors` in plain Python, faster than numpy's per-call cost for few entries."""
         reach = len_a << 32
-        members: set[int] = set()
-        start = 0
-        for end, size in zip(ends, sizes, strict=True):
-            stop = start + size
-            members.update(
-                [e & MEMBER_MASK for e in found[start:stop] if low <= e < end and e & REACH >= reach]
-            )
-            start = stop
+        members = {e & MEMBER_MASK for e in found if e & REACH >= reach}
         need = self._required_list(len_a)
         bits <<= 16  # aligned with the packed masks, whose low 16 bits hold the length
         masks = self._mask_ints
@@ -129,9 +109,7 @@ class RougeCandidateFilter(RougeBounds):
             row = self._required_rows[len_a] = np.array(values, dtype=np.intp)
         return row
 
-    def _candidates(
-        self, ranks: list[int], unknown: int, len_a: int
-    ) -> tuple[array[int], list[int], list[int]]:
+    def _candidates(self, ranks: list[int], unknown: int, len_a: int) -> array[int]:
         """Index entries of every member that may share enough elements (a superset).
 
         Filter (the l-prefix scheme of Wang, Li and Feng, "Can we beat the prefix
@@ -164,16 +142,13 @@ class RougeCandidateFilter(RougeBounds):
         ``ranks`` are the candidate's known elements in order; the ``unknown`` others count
         as placed before them (no member has them).
 
-        Returns the entries in chunks (one per list or pair looked up) with each chunk's
-        entry range end and size. Entries may repeat a member, and still need the length
-        range and reach tests, done for all at once in numpy by :meth:`_survivors` (only
-        long lists are sliced here, where a bisection saves copying).
+        Returns the entries found, each within the length range (every list and pair is sorted,
+        so its range is one slice). Entries may repeat a member, and still need the reach
+        test, done for all at once by :meth:`_survivors`.
         """
         low = self._partners(len_a)[0] << 48
         highs = self._high(len_a)[unknown:]
         found: array[int] = array("Q")
-        ends: list[int] = []  # per gathered chunk: its entry range end (candidate side)
-        sizes: list[int] = []  # per gathered chunk: its number of entries
         commons: list[tuple[int, int]] = []  # (id, entry range end) of common elements
         lists_get, common_after = self._lists.get, self._common_after
         for rank, high in zip(ranks, highs, strict=False):  # as far as the shorter goes
@@ -182,31 +157,23 @@ class RougeCandidateFilter(RougeBounds):
                 continue
             if len(listed) >= common_after:  # a full list: the element is common
                 commons.append((self._common[rank], high))
-                if self._late and (late := self._late_entries(rank, len_a)):
-                    found += late
-                    ends.append(ANY_END)
-                    sizes.append(len(late))
-            if len(listed) > SLICE_FROM:  # sorted by length first: slice the length range
-                listed = listed[bisect_left(listed, low) : bisect_left(listed, high)]
-            found += listed
-            ends.append(high)
-            sizes.append(len(listed))
+                if self._late:
+                    found += self._late_entries(rank, len_a)
+            # sorted by length first: the length range is one slice
+            found += listed[bisect_left(listed, low) : bisect_left(listed, high)]
         pairs_get = self._pairs.get
         for i, (first, _) in enumerate(commons):
             for second, high in commons[i + 1 :]:
                 entries = pairs_get(first << 32 | second)
                 if entries is not None:
-                    if len(entries) > SLICE_FROM:
-                        entries = entries[bisect_left(entries, low) : bisect_left(entries, high)]
-                    found += entries
-                    ends.append(high)
-                    sizes.append(len(entries))
-        return found, ends, sizes
+                    found += entries[bisect_left(entries, low) : bisect_left(entries, high)]
+        return found
 
     def _late_entries(self, rank: int, len_a: int) -> array[int]:
         """Members in _late under ``rank`` whose length needs one shared element (r = 1).
 
-        As index entries with the largest reach (the r = 1 bound is checked here).
+        As index entries with the largest reach (the r = 1 bound, hence the length range, is
+        checked here).
         """
         return array(
             "Q",

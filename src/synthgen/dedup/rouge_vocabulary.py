@@ -53,22 +53,17 @@ class RougeVocabulary:
         """Codes, sorted ranks of known elements, and how many elements the pool has never seen."""
         vocab_get = self._vocab.get
         infos = list(map(vocab_get, tokens))
-        if len(set(tokens)) == len(tokens):  # no repeated token: the usual, quick case
-            codes = [_UNKNOWN if info is None else info[0] for info in infos]
-            ranks = sorted([info[1] for info in infos if info is not None])
-            return self._pack(codes), ranks, len(tokens) - len(ranks)
-        codes = []
-        ranks = []
-        occurrences: dict[str, int] = {}
-        for tok, info in zip(tokens, infos, strict=True):
-            if info is None:
-                codes.append(_UNKNOWN)
-                continue
-            codes.append(info[0])
-            k = occurrences.get(tok, 0) + 1
-            occurrences[tok] = k
-            if k < len(info):
-                ranks.append(info[k])
+        codes = [_UNKNOWN if info is None else info[0] for info in infos]
+        if len(set(tokens)) == len(tokens):  # no repeated token: each known one's first element
+            ranks = [info[1] for info in infos if info is not None]
+        else:  # the k-th occurrence of a token is its element k, when the pool has one
+            ranks = []
+            occurrences: dict[str, int] = {}
+            for tok, info in zip(tokens, infos, strict=True):
+                if info is not None:
+                    k = occurrences[tok] = occurrences.get(tok, 0) + 1
+                    if k < len(info):
+                        ranks.append(info[k])
         ranks.sort()
         return self._pack(codes), ranks, len(tokens) - len(ranks)
 
