@@ -69,7 +69,9 @@ def replay(instruct: SelfInstruct, frames: list[bytes]) -> tuple[float, str, int
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=0, help="the mock teacher's seed")
     parser.add_argument("--repeat", type=int, default=3, help="replays; the fastest is printed")
@@ -80,12 +82,9 @@ def main() -> None:
     runs = [replay(instruct, frames) for _ in range(args.repeat)]
     seconds, digest, kept = min(runs)
     pool = len(instruct.seeds) + kept
-    print(
-        json.dumps(
-            {"answers": len(frames), "ms_per_answer": round(1000 * seconds / len(frames), 3),
-             "pool_reached": pool, "kept": kept, "decisions_digest": digest}  # fmt: skip
-        )
-    )
+    result = {"answers": len(frames), "ms_per_answer": round(1000 * seconds / len(frames), 3)}
+    result |= {"pool_reached": pool, "kept": kept, "decisions_digest": digest}
+    print(json.dumps(result))
     if args.profile:
         profiler = cProfile.Profile()
         profiler.runcall(replay, instruct, frames)

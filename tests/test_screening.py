@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
+import types
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from synthgen.config import FilterOptions
 from synthgen.engine.recipe import Answer, Verdict
@@ -154,3 +159,41 @@ async def _close_unstarted() -> tuple[bool, int | None]:
 def test_a_worker_never_started_still_ends_on_close() -> None:
     alive, exitcode = asyncio.run(_close_unstarted())
     assert not alive and exitcode == 0
+
+
+def test_the_worker_does_not_rerun_a_console_script(tmp_path: Path) -> None:
+    """Started from a script with a path (the `synthgen` console script), the worker must not
+    run it again (it imports the whole CLI): spawn is given no main script to re-run."""
+    from multiprocessing import spawn
+
+    from synthgen.engine.screening import _main_not_rerun
+
+    script = types.ModuleType("__main__")
+    script.__file__ = str(tmp_path / "synthgen")  # as a console script: a path, no __spec__
+    script.__spec__ = None
+    real = sys.modules["__main__"]
+    sys.modules["__main__"] = script
+    try:
+        assert "init_main_from_path" in spawn.get_preparation_data("synthgen-screen")
+        with _main_not_rerun():
+            data = spawn.get_preparation_data("synthgen-screen")
+            assert "init_main_from_path" not in data and "init_main_from_name" not in data
+        assert sys.modules["__main__"] is script
+    finally:
+        sys.modules["__main__"] = real
+
+
+def test_a_worker_started_from_a_console_script_screens(tmp_path: Path, mock_server: Any) -> None:
+    """The same, end to end: `synthgen generate` over HTTP through a console-script launcher."""
+    launcher = tmp_path / "synthgen"
+    launcher.write_text(
+        "import sys\nfrom synthgen.cli import main\nif __name__ == '__main__':\n    sys.exit(main())\n"
+    )
+    out = tmp_path / "out.jsonl"
+    done = subprocess.run(
+        [sys.executable, str(launcher), "generate", "--base-url", mock_server().url, "--model", "mock",
+         "--num", "30", "-o", str(out), "--no-cache", "--quiet"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert len(out.read_text().splitlines()) == 30

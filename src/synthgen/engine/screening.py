@@ -24,34 +24,12 @@ import socket
 import struct
 import sys
 import threading
+import types
 from collections.abc import Callable, Iterator
-from multiprocessing.connection import Connection
 
-from synthgen.engine.recipe import Answer, Screen, ScreenFactory, Verdict
+from synthgen.engine.recipe import Answer, ScreenFactory, Verdict
+from synthgen.engine.screen_worker import STOP_SIGNALS, Countdown, worker_main
 from synthgen.errors import SynthgenError
-
-
-class _Countdown:
-    """Counts down the rows still wanted around a recipe's screen.
-
-    With answers queued in the pipe, only the screening side knows how many rows were kept
-    before the answer it is judging, so the countdown lives here, not in the engine.
-    """
-
-    def __init__(self, factory: ScreenFactory, wanted: int | None) -> None:
-        self.screen_: Screen = factory()
-        self.wanted = wanted
-
-    def screen(self, answer: Answer) -> Verdict:
-        if self.wanted is None:
-            return self.screen_.screen(answer, sys.maxsize)
-        # Past the target the answer is still screened with limit 0, so that every candidate
-        # it holds is counted (as unused) in the report.
-        verdict = self.screen_.screen(answer, max(0, self.wanted))
-        verdict.after_target = self.wanted <= 0
-        self.wanted -= len(verdict.kept)
-        return verdict
-
 
 OnResult = Callable[[Verdict], None]
 OnError = Callable[[BaseException], None]
@@ -63,7 +41,7 @@ class LocalScreening:
     def __init__(
         self, factory: ScreenFactory, wanted: int | None, on_result: OnResult, on_error: OnError
     ) -> None:
-        self._screen = _Countdown(factory, wanted)
+        self._screen = Countdown(factory, wanted)
         self._on_result = on_result
 
     async def start(self) -> None:
@@ -76,39 +54,40 @@ class LocalScreening:
         return None
 
 
-def _worker_main(conn: Connection, factory: ScreenFactory, wanted: int | None) -> None:
-    """Child process: screen each answer sent until told to stop (or orphaned)."""
-    # A terminal's Ctrl-C (and a `kill` of the process group) reaches this process too. The
-    # parent owns stopping: it finishes what is in flight, then closes the pipe, which ends
-    # this loop (EOF) even if the parent itself was killed.
-    for sig in _STOP_SIGNALS:
-        signal.signal(sig, signal.SIG_IGN)
-    screen = _Countdown(factory, wanted)
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):  # the parent is gone
-            return
-        if job is None:
-            return
-        conn.send(screen.screen(job))
-
-
-_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-
-
 @contextlib.contextmanager
 def _signals_ignored() -> Iterator[None]:
     """Ignore SIGINT/SIGTERM for a moment (while the worker is spawned), then restore."""
     if threading.current_thread() is not threading.main_thread():
         yield  # only the main thread may change signal handlers; the worker ignores them itself
         return
-    previous = [signal.signal(sig, signal.SIG_IGN) for sig in _STOP_SIGNALS]
+    previous = [signal.signal(sig, signal.SIG_IGN) for sig in STOP_SIGNALS]
     try:
         yield
     finally:
-        for sig, handler in zip(_STOP_SIGNALS, previous, strict=True):
+        for sig, handler in zip(STOP_SIGNALS, previous, strict=True):
             signal.signal(sig, handler)
+
+
+@contextlib.contextmanager
+def _main_not_rerun() -> Iterator[None]:
+    """Keep the spawned worker from running this process's main script again.
+
+    multiprocessing's spawn re-runs the parent's ``__main__`` in the child (as
+    ``__mp_main__``) when it was started as a script with a path, which the ``synthgen``
+    console script is: the worker then imported the whole CLI (~0.09 s of CPU). Under
+    ``python -m synthgen`` spawn already skips it (a package's ``__main__``). The worker's
+    target and arguments live in synthgen's modules, so it needs nothing from the script;
+    while the child is started, ``__main__`` is a bare module with no path to re-run.
+    """
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None:
+        yield  # started with -m (or embedded): nothing is re-run
+        return
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
 
 
 # multiprocessing.Connection's framing (Connection._send_bytes): a signed 32-bit big-endian
@@ -140,9 +119,10 @@ class WorkerScreening:
         context = multiprocessing.get_context("spawn")  # nothing inherited from this process
         parent, child = context.Pipe()  # duplex: a Unix socket pair
         self._process = context.Process(
-            target=_worker_main, args=(child, factory, wanted), name="synthgen-screen", daemon=True
+            target=worker_main, args=(child, factory, wanted), name="synthgen-screen", daemon=True
         )
-        with _signals_ignored():  # inherited through exec: the child ignores them from birth
+        # Signals ignored: inherited through exec, the child ignores them from birth.
+        with _signals_ignored(), _main_not_rerun():
             self._process.start()
         child.close()
         self._sock = socket.socket(fileno=os.dup(parent.fileno()))

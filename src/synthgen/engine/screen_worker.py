@@ -1,0 +1,59 @@
+"""What runs in the screening worker process: the countdown around a screen, and its loop.
+
+Kept apart from :mod:`synthgen.engine.screening` (the parent's side: asyncio streams, the
+process itself) so that the worker imports only this, the recipe's screen and what that
+needs, not asyncio or the CLI.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+    from synthgen.engine.recipe import Answer, Screen, ScreenFactory, Verdict
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class Countdown:
+    """Counts down the rows still wanted around a recipe's screen.
+
+    With answers queued in the pipe, only the screening side knows how many rows were kept
+    before the answer it is judging, so the countdown lives here, not in the engine.
+    """
+
+    def __init__(self, factory: ScreenFactory, wanted: int | None) -> None:
+        self.screen_: Screen = factory()
+        self.wanted = wanted
+
+    def screen(self, answer: Answer) -> Verdict:
+        if self.wanted is None:
+            return self.screen_.screen(answer, sys.maxsize)
+        # Past the target the answer is still screened with limit 0, so that every candidate
+        # it holds is counted (as unused) in the report.
+        verdict = self.screen_.screen(answer, max(0, self.wanted))
+        verdict.after_target = self.wanted <= 0
+        self.wanted -= len(verdict.kept)
+        return verdict
+
+
+def worker_main(conn: Connection, factory: ScreenFactory, wanted: int | None) -> None:
+    """Child process: screen each answer sent until told to stop (or orphaned)."""
+    # A terminal's Ctrl-C (and a `kill` of the process group) reaches this process too. The
+    # parent owns stopping: it finishes what is in flight, then closes the pipe, which ends
+    # this loop (EOF) even if the parent itself was killed.
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
+    screen = Countdown(factory, wanted)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):  # the parent is gone
+            return
+        if job is None:
+            return
+        conn.send(screen.screen(job))
