@@ -6,6 +6,7 @@ examples, and prints
 
     efficiency = ideal / wall,  ideal = ceil(requests / 64) * 0.3 s
     client CPU per request = (user + sys seconds of the generate process) / requests
+    first request = its arrival at the server (server clock) - the time generate was started
 
 plus, with faults, whether any example was lost or duplicated. Then, unless ``--no-floor``,
 it runs the floors against fresh servers, each sending the same number of requests and doing
@@ -128,6 +129,7 @@ def main() -> None:
                    "--no-cache", "--quiet", "--max-requests", str(args.requests), "--max-tokens", "4000",
                    "--max-retries", "10", *args.extra]  # fmt: skip
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started_at = time.time()  # the server logs arrivals on this clock
             start = time.perf_counter()
             result = subprocess.run(cmd, capture_output=True, text=True)
             wall = time.perf_counter() - start
@@ -135,6 +137,7 @@ def main() -> None:
             report = json.loads(out.with_name(out.name + ".report.json").read_text())
             rows = [json.loads(line) for line in out.read_text().splitlines()]
         stats = httpx.get(url.rsplit("/v1", 1)[0] + "/stats").json()
+        received = httpx.get(url.rsplit("/v1", 1)[0] + "/debug/requests").json()["requests"]
     finally:
         server.terminate()
         server.wait()
@@ -153,6 +156,8 @@ def main() -> None:
     print(
         f"wall                 {wall:.2f} s (process start included; the run itself {run['wall_seconds']:.2f} s)"
     )
+    first = min(r["received_at"] for r in received if r["path"] == "/v1/chat/completions")
+    print(f"first request        {first - started_at:.3f} s after the process was started")
     print(f"ideal                {ideal:.2f} s = ceil({answered} / {args.concurrency}) x 0.3 s")
     print(f"efficiency           {ideal / wall:.3f} (run only: {ideal / run['wall_seconds']:.3f})")
     print(f"client CPU/request   {1000 * cpu / max(requests, 1):.2f} ms (user+sys {cpu:.2f} s)")

@@ -373,8 +373,10 @@ def test_readiness_probes_never_meet_a_fault_nor_shift_the_draws() -> None:
 def test_health_and_request_log_are_not_counted(plain: Server) -> None:
     plain.reset()
     assert httpx.get(f"{plain.root}/health").json() == {"status": "ok"}
+    before = time.time()
     chat(plain.client(api_key="sk-never-logged"), seed=11)
     logged = httpx.get(f"{plain.root}/debug/requests").json()["requests"]
+    assert before <= logged[0]["received_at"] <= time.time()  # when it arrived (server clock)
     assert [(r["path"], r["seed"], r["model"]) for r in logged] == [("/v1/chat/completions", 11, "mock")]
     assert logged[0]["headers"]["authorization"] == "Bearer" and "sk-never-logged" not in str(logged)
     assert plain.stats()["requests"] == {"/v1/chat/completions": {"200": 1}}

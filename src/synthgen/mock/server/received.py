@@ -1,5 +1,8 @@
 """What the mock server received: the last requests' headers and seeds, for wire tests.
 
+Each record also has ``received_at``, the server's clock (``time.time()``) when the request
+arrived, so that a benchmark can tell when a client sent its first request.
+
 Served at ``GET /debug/requests`` (cleared by ``POST /stats/reset``). The API key never lands
 here: ``Authorization`` is kept as its scheme only (``Bearer``), so a test can tell that a key
 was sent, and how, without the log ever holding one.
@@ -7,6 +10,7 @@ was sent, and how, without the log ever holding one.
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from typing import Any
 
@@ -30,7 +34,12 @@ class ReceivedLog:
             if name == "authorization":
                 value = value.split(" ", 1)[0]  # the scheme only
             headers[name] = f"{headers[name]}, {value}" if name in headers else value
-        record = {"method": scope["method"], "path": scope["path"], "headers": headers}
+        record = {
+            "method": scope["method"],
+            "path": scope["path"],
+            "headers": headers,
+            "received_at": time.time(),
+        }
         self.records.append(record)
         return record
 
