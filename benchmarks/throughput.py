@@ -156,8 +156,11 @@ def main() -> None:
     print(
         f"wall                 {wall:.2f} s (process start included; the run itself {run['wall_seconds']:.2f} s)"
     )
-    first = min(r["received_at"] for r in received if r["path"] == "/v1/chat/completions")
-    print(f"first request        {first - started_at:.3f} s after the process was started")
+    arrivals = [
+        r["received_at"] for r in received if r["path"] == "/v1/chat/completions" and "received_at" in r
+    ]
+    if arrivals:  # (a server older than the arrival log has none)
+        print(f"first request        {min(arrivals) - started_at:.3f} s after the process was started")
     print(f"ideal                {ideal:.2f} s = ceil({answered} / {args.concurrency}) x 0.3 s")
     print(f"efficiency           {ideal / wall:.3f} (run only: {ideal / run['wall_seconds']:.3f})")
     print(f"client CPU/request   {1000 * cpu / max(requests, 1):.2f} ms (user+sys {cpu:.2f} s)")
