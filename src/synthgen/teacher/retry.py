@@ -69,6 +69,23 @@ class RetryPolicy:
 
     async def call(self, func: Callable[[], Awaitable[T]]) -> T:
         """Run ``func`` until it succeeds or the policy gives up (re-raising its last error)."""
+        # The first attempt runs without tenacity: most calls succeed at once, and setting
+        # up the retry loop cost ~0.1-0.2 ms of CPU per call (its coroutine checks). When it
+        # fails, the loop starts with that failure as its own first attempt (replayed), so
+        # the waits, counts and stops are the same as if it had run it.
+        try:
+            return await func()
+        except TransientTeacherError as exc:
+            failed: list[TransientTeacherError] = [exc]
+
+        async def replay_then_call() -> T:
+            if failed:
+                raise failed.pop()
+            return await func()
+
+        return await self._retrying(replay_then_call)
+
+    async def _retrying(self, func: Callable[[], Awaitable[T]]) -> T:
         kwargs = {"sleep": self._sleep} if self._sleep else {}
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(TransientTeacherError),
