@@ -5,9 +5,10 @@ seed file -> SeedTask -> (prompt) -> Completion -> Candidate -> AlpacaRecord
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from pydantic import BaseModel, ConfigDict, Field
+
+# Re-exported: it lives apart from pydantic, for the screening worker (see synthgen.candidate).
+from synthgen.candidate import Candidate as Candidate
 
 
 class Instance(BaseModel):
@@ -72,19 +73,6 @@ class Completion(BaseModel):
     endpoint: str = ""
     cached: bool = False
     logprobs: TokenLogprobs | None = None  # when asked for and the server sent them
-
-
-class Candidate(NamedTuple):
-    """A task parsed from a completion, not yet filtered or deduplicated.
-
-    A plain named tuple, not a model: the parser makes only strings, and ~20 of these per
-    answer cross from the screening worker to the main process, where pickling a tuple is
-    ~5x cheaper than a pydantic model.
-    """
-
-    instruction: str
-    input: str = ""
-    output: str = ""
 
 
 class AlpacaRecord(BaseModel):

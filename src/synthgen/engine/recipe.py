@@ -37,10 +37,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from synthgen.records import Completion, TokenLogprobs
-from synthgen.teacher.base import Message
+if TYPE_CHECKING:  # the screening worker imports this module: no pydantic there
+    from synthgen.records import Completion, TokenLogprobs
+    from synthgen.teacher.base import Message
 
 Row = dict[str, Any]
 

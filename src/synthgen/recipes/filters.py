@@ -22,13 +22,16 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
-from synthgen.config.shared import FilterOptions
-from synthgen.records import Candidate
+from synthgen.candidate import Candidate
 
 __all__ = [
     "REASONS",
     "Filter",
+    "FilterRules",
+    "FilterSettings",
     "bad_start",
     "blocklist_filter",
     "default_filters",
@@ -133,7 +136,32 @@ def first_rejection(candidate: Candidate, filters: Sequence[Filter]) -> str | No
     return None
 
 
-def default_filters(options: FilterOptions) -> list[Filter]:
+class FilterSettings(Protocol):
+    """What the filters read of their options: config's FilterOptions, or FilterRules."""
+
+    @property
+    def min_instruction_words(self) -> int: ...
+    @property
+    def max_instruction_words(self) -> int: ...
+    @property
+    def blocklist(self) -> Sequence[str]: ...
+
+
+@dataclass(frozen=True)
+class FilterRules:
+    """The filter options as plain data: what a screen factory carries to the screening
+    worker, which then needs no pydantic (FilterOptions is a settings model)."""
+
+    min_instruction_words: int
+    max_instruction_words: int
+    blocklist: tuple[str, ...]
+
+    @classmethod
+    def of(cls, options: FilterSettings) -> FilterRules:
+        return cls(options.min_instruction_words, options.max_instruction_words, tuple(options.blocklist))
+
+
+def default_filters(options: FilterSettings) -> list[Filter]:
     """The filters of ``generate`` and ``filter``, in the order of :data:`REASONS`."""
     filters: list[Filter] = [refusal, empty_output]
     filters += length_filters(options.min_instruction_words, options.max_instruction_words)

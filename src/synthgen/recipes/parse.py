@@ -70,10 +70,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from synthgen.candidate import Candidate
 from synthgen.recipes.parse_lines import Label, Line, Style, plain_line_breaks, scan
 from synthgen.recipes.parse_styles import AnswerStyle, survey
 from synthgen.recipes.parse_trailing import without_trailing_prose
-from synthgen.records import Candidate
 
 __all__ = ["ParseResult", "parse_numbered_tasks"]
 

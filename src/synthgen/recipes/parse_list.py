@@ -37,9 +37,9 @@ from __future__ import annotations
 
 import re
 
+from synthgen.candidate import Candidate
 from synthgen.recipes.parse import ParseResult
 from synthgen.recipes.parse_lines import plain_line_breaks, read_label
-from synthgen.records import Candidate
 
 __all__ = ["MAX_SKIP", "parse_instruction_list"]
 
