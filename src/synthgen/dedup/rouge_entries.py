@@ -7,18 +7,21 @@ length first, so a length range is one slice of a sorted array.
 
 from __future__ import annotations
 
+import sys
 from array import array
 from bisect import insort
 from collections.abc import Iterable
 
 import numpy as np
 
-# Field masks and the length shift of an entry.
+# Field masks of an entry.
 MEMBER_MASK = (1 << 32) - 1
 REACH = 0xFFFF << 32
-MEMBER_MASK_U64 = np.uint64(MEMBER_MASK)
-REACH_U64 = np.uint64(REACH)
-LENGTH_SHIFT = np.uint64(48)
+# Where the fields sit in a (native-endian) uint64 entry viewed as uint16s or uint32s: the
+# length is uint16 number LENGTH_FIELD of 4, the reach REACH_FIELD, the member uint32
+# number MEMBER_FIELD of 2.
+_LITTLE = sys.byteorder == "little"
+LENGTH_FIELD, REACH_FIELD, MEMBER_FIELD = (3, 2, 0) if _LITTLE else (0, 1, 1)
 # Each member's elements hashed (rank mod 256) into 256 bits, stored as 4 uint64 words.
 MASK_WORDS = 4
 

@@ -15,12 +15,12 @@ import numpy as np
 
 from synthgen.dedup.rouge_bounds import PACK_LIMIT, RougeBounds
 from synthgen.dedup.rouge_entries import (
-    LENGTH_SHIFT,
+    LENGTH_FIELD,
+    MASK_WORDS,
+    MEMBER_FIELD,
     MEMBER_MASK,
-    MEMBER_MASK_U64,
     REACH,
-    REACH_U64,
-    as_words,
+    REACH_FIELD,
 )
 
 
@@ -60,14 +60,19 @@ class RougeCandidateFilter(RougeBounds):
         if len(found) < self._numpy_from:
             return self._survivors_few(found, len_a, bits, collided)
         entries = np.frombuffer(found, dtype=np.uint64)
-        # Only the reach is left to test: every entry gathered is within the length range.
-        entries = entries[(entries & REACH_U64) >= np.uint64(len_a << 32)]
+        # The fields are read through views of the entries' bytes (no shift or mask per
+        # entry; numpy's per-call cost is most of this function's time). Only the reach is
+        # left to test: every entry gathered is within the length range.
+        entries = entries[entries.view(np.uint16)[REACH_FIELD::4] >= len_a]
         if not entries.size:
             return []
-        members = (entries & MEMBER_MASK_U64).astype(np.intp)
-        shared_bits = self._mask_rows.take(members, axis=0)
-        np.bitwise_and(shared_bits, as_words(bits), out=shared_bits)
-        per_word = np.bitwise_count(shared_bits)  # uint8: sums below 256 fit
+        members = entries.view(np.uint32)[MEMBER_FIELD::2]
+        shared_bits = self._mask_rows.take(members, axis=0).reshape(-1)
+        # AND with the candidate's words repeated per row: a flat AND is ~5x faster than
+        # broadcasting 4 words over the rows, and repeating bytes costs next to nothing.
+        repeated = np.frombuffer(bits.to_bytes(8 * MASK_WORDS, "little") * len(members), dtype="<u8")
+        np.bitwise_and(shared_bits, repeated, out=shared_bits)
+        per_word = np.bitwise_count(shared_bits).reshape(-1, MASK_WORDS)  # uint8
         if count < 256:
             # The 4 byte counts of a row summed in one multiply: byte 3 of bytes * 0x01010101.
             shared = (per_word.view(np.uint32)[:, 0] * np.uint32(0x01010101)) >> np.uint32(24)
@@ -75,7 +80,7 @@ class RougeCandidateFilter(RougeBounds):
             shared = per_word.sum(axis=1, dtype=np.intp)
         # need[lb] - collided: shared elements the bits must show for a member of length lb
         need = self._required_row(len_a) - collided
-        keep = shared >= need[(entries >> LENGTH_SHIFT).astype(np.intp)]
+        keep = shared >= need.take(entries.view(np.uint16)[LENGTH_FIELD::4])
         return list(set(members[keep].tolist()))
 
     def _survivors_few(self, found: array[int], len_a: int, bits: int, collided: int) -> list[int]:
