@@ -8,7 +8,6 @@ length first, so a length range is one slice of a sorted array.
 from __future__ import annotations
 
 import sys
-from array import array
 from bisect import insort
 from collections.abc import Iterable
 
@@ -39,11 +38,9 @@ def as_words(bits: int) -> np.ndarray:
     return np.frombuffer(bits.to_bytes(8 * MASK_WORDS, "little"), dtype="<u8")
 
 
-def add_entry(entries: array[int], entry: int) -> None:
-    """Add an index entry, keeping the array sorted (RougeIndex._candidates bisects every one).
-
-    Sorted even while short: then every list and pair looked up is cut to the candidate's
-    length range by bisection, and the filters after it need not test the range per entry
-    (measured on the mock's text, that saved more than the sorted inserts cost).
-    """
-    insort(entries, entry)
+# Adding an index entry keeps the array sorted (RougeIndex._candidates bisects every one):
+# even while short, so that every list and pair looked up is cut to the candidate's length
+# range by bisection and the filters after it need not test the range per entry (measured
+# on the mock's text, that saved more than the sorted inserts cost). bisect's own insort,
+# not a wrapper: this runs ~15 times per member added.
+add_entry = insort

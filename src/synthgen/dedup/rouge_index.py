@@ -183,15 +183,16 @@ class RougeIndex(RougeCandidateFilter, RougeVocabulary):
             return index_of
         late = self._required(1, length) == 1
         commons: list[tuple[int, int]] = []  # (entry, id) of common prefix elements
-        for position, reach in enumerate(self._reach(length)):
-            rank = ranks[position]
-            entry = length << 48 | reach << 32 | index_of
-            listed = self._lists.get(rank)
+        lists, common_after = self._lists, self._common_after
+        packed = length << 48 | index_of
+        for rank, reach in zip(ranks, self._reach(length), strict=False):  # the prefix
+            entry = packed | reach << 32
+            listed = lists.get(rank)
             if listed is None:
-                listed = self._lists[rank] = array("Q")
-            if len(listed) < self._common_after:
+                listed = lists[rank] = array("Q")
+            if len(listed) < common_after:
                 add_entry(listed, entry)
-                if len(listed) == self._common_after:  # full: the element becomes common
+                if len(listed) == common_after:  # full: the element becomes common
                     self._common[rank] = len(self._common)
             else:
                 commons.append((entry, self._common[rank]))
