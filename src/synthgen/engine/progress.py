@@ -15,19 +15,10 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from rich.console import Console, Group
-from rich.live import Live
-from rich.panel import Panel
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.table import Table
+if TYPE_CHECKING:
+    from synthgen.engine.progress_panel import LivePanel
 
 log = logging.getLogger("synthgen")
 
@@ -99,10 +90,13 @@ class ProgressReporter:
         self._start = time.monotonic()
         self._last = self._start  # first line after one interval, not at once
         self._mode = "off" if quiet else log_format
-        self._live: _LivePanel | None = None
+        self._live: LivePanel | None = None
         if self._mode == "text" and sys.stderr.isatty():
+            # rich (~30 ms to import) only for the panel: not with --quiet, logs or a pipe
+            from synthgen.engine.progress_panel import LivePanel
+
             self._mode = "panel"
-            self._live = _LivePanel(total)
+            self._live = LivePanel(total)
             self.interval = 0.2
 
     def offer(self, snapshot: Callable[[], Snapshot]) -> None:
@@ -131,54 +125,3 @@ class ProgressReporter:
     def close(self, kept: int) -> None:
         if self._live is not None:
             self._live.close(kept)
-
-
-class _LivePanel:
-    """The terminal view: a bar with ETA and a table of what the run is doing."""
-
-    def __init__(self, total: int | None) -> None:
-        self.console = Console(stderr=True)
-        self.bar = Progress(
-            TextColumn("[bold]kept"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
-            console=self.console,
-        )
-        self.task = self.bar.add_task("kept", total=total)
-        self.table = Table.grid(padding=(0, 2))
-        self.live = Live(
-            self._render(Snapshot(kept=0)), console=self.console, auto_refresh=False, transient=False
-        )
-        self.live.start()
-
-    def _render(self, shot: Snapshot) -> Panel:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="dim")
-        table.add_column()
-        cost = "" if shot.cost is None else f"  cost ${shot.cost:.4f}"
-        table.add_row(
-            "requests",
-            f"{shot.in_flight} in flight (limit {shot.concurrency_limit:.0f}, oldest {shot.oldest_seconds:.0f}s)  "
-            f"{shot.requests} sent  {shot.retries} retried  {shot.failed} failed  {shot.cached} cached",
-        )
-        table.add_row("tokens", f"{shot.tokens:,}{cost}")
-        if shot.judge_requests is not None:
-            table.add_row(
-                "judge", f"{shot.judge_requests} grades asked  {shot.under_review} answers awaiting grades"
-            )
-        rejected = ", ".join(f"{k} {v}" for k, v in shot.rejected.most_common(6)) or "none"
-        table.add_row("rejected", rejected)
-        table.add_row("duplicates", f"{shot.duplicates_exact} exact, {shot.duplicates_similar} similar")
-        return Panel(Group(self.bar, table), title="synthgen", expand=False)
-
-    def update(self, shot: Snapshot) -> None:
-        self.bar.update(self.task, completed=shot.kept)
-        self.live.update(self._render(shot), refresh=True)
-
-    def close(self, kept: int) -> None:
-        self.bar.update(self.task, completed=kept)
-        self.live.refresh()
-        self.live.stop()
