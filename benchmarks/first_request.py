@@ -54,14 +54,20 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--server-url", help="a running mock server's /v1 URL (e.g. to time an older client against it)"
+    )
     args = parser.parse_args()
     launchers = {"python -m synthgen": [sys.executable, "-m", "synthgen"]}
-    script = shutil.which("synthgen")
+    # The console script beside this interpreter (a version manager's shim on PATH would add
+    # its own start-up to the figure).
+    beside = Path(sys.executable).with_name("synthgen")
+    script = str(beside) if beside.exists() else shutil.which("synthgen")
     if script:
         launchers["synthgen (console script)"] = [script]
     baseline = min(_seconds([sys.executable, "-c", "pass"]) for _ in range(args.runs))
     print(f"{'python -c pass':<28}{baseline:.3f} s (interpreter start-up, for scale)")
-    server, url = start_server()
+    server, url = (None, args.server_url) if args.server_url else start_server()
     try:
         for name, launcher in launchers.items():
             times = [first_request_after(launcher, url) for _ in range(args.runs)]
@@ -70,8 +76,9 @@ def main() -> None:
                 f"(min {min(times):.3f}, max {max(times):.3f}, {args.runs} runs)"
             )
     finally:
-        server.terminate()
-        server.wait()
+        if server is not None:
+            server.terminate()
+            server.wait()
 
 
 def _seconds(command: list[str]) -> float:
