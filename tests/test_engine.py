@@ -287,3 +287,20 @@ def test_budget_stop_says_how_much_of_what_was_used(tmp_path: Path, mock_server:
     )
     usage = json.loads(out.with_name("a.jsonl.report.json").read_text())["last_run"]["usage"]
     assert usage["total_tokens"] + usage["unsettled_tokens"] <= 20000
+
+
+def test_stop_rules_keep_the_first_reason_but_a_fatal_error_takes_over() -> None:
+    from synthgen.engine.stop import StopRules
+    from synthgen.errors import TeacherError, TransientTeacherError
+    from synthgen.teacher.dispatch import BudgetExhausted
+
+    rules = StopRules(target=2, barren_limit=50, max_consecutive_failures=2)
+    assert rules.on_failure(TransientTeacherError("timeout")) is True
+    rules.on_answer()  # an answer breaks the run of failures
+    assert rules.on_failure(TransientTeacherError("timeout")) is True and rules.reason is None
+    assert rules.on_failure(TransientTeacherError("timeout")) is True
+    assert rules.reason is StopReason.FAILURE_LIMIT and "2 requests in a row" in (rules.error or "")
+    assert rules.on_failure(BudgetExhausted("max_requests", used=5, limit=5)) is False
+    assert rules.reason is StopReason.FAILURE_LIMIT  # the first reason stays
+    rules.on_failure(TeacherError("401: bad key"))
+    assert rules.reason is StopReason.TEACHER_ERROR and rules.error == "401: bad key"

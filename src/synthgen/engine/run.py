@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -30,12 +29,9 @@ from synthgen.engine.report import Counts
 from synthgen.engine.review import Review, ReviewStage
 from synthgen.engine.screening import LocalScreening, WorkerScreening
 from synthgen.engine.signals import GracefulStop
-from synthgen.engine.stop import CANCEL_IN_FLIGHT, BarrenStreak, StopReason
-from synthgen.errors import TeacherError, TransientTeacherError
+from synthgen.engine.stop import CANCEL_IN_FLIGHT, StopReason, StopRules
 from synthgen.records import Completion
-from synthgen.teacher.dispatch import BudgetExhausted, Dispatcher
-
-log = logging.getLogger("synthgen")
+from synthgen.teacher.dispatch import Dispatcher
 
 TICK_SECONDS = 1.0  # the loop wakes at least this often, so progress shows while nothing completes
 
@@ -101,12 +97,13 @@ class Engine:
         self.progress = progress
         self.counts = Counts()
         self.policy = LaunchPolicy(options.concurrency, recipe.expected_rows_per_request)
-        self.barren = BarrenStreak(options.barren_limit)
-        self.stop: StopReason | None = None
-        self.error: str | None = None
+        self.rules = StopRules(
+            target=options.target,
+            barren_limit=options.barren_limit,
+            max_consecutive_failures=options.max_consecutive_failures,
+        )
         self.signals = GracefulStop(self._on_signal, self._cancel_in_flight, options.grace_seconds)
         self.fatal: BaseException | None = None
-        self.failures_in_row = 0
         self.next_index = options.first_index
         self.plan_done = False
         self.in_flight: dict[asyncio.Future[Completion], tuple[Request, float]] = {}
@@ -140,7 +137,13 @@ class Engine:
         finally:
             self._ticker.cancel()
             await self._shutdown()
-        return RunResult(self.stop or StopReason.PLAN_DONE, self.counts, self.signals.received, self.error)
+        stop = self.stop or StopReason.PLAN_DONE
+        return RunResult(stop, self.counts, self.signals.received, self.rules.error)
+
+    @property
+    def stop(self) -> StopReason | None:
+        """Why the run is stopping (None: it goes on); see :class:`StopRules`."""
+        return self.rules.reason
 
     # ---- the loop ---------------------------------------------------------------------
 
@@ -161,8 +164,8 @@ class Engine:
             self.progress.offer(self._snapshot)
             if self.stop in CANCEL_IN_FLIGHT:
                 self._cancel_in_flight()
-        if self.stop is None and self.plan_done:
-            self.stop = StopReason.PLAN_DONE
+        if self.plan_done:
+            self.rules.plan_done()
         self.counts.answers_unscreened += len(self.in_order)  # behind a cancelled request
 
     def _launch_more(self) -> None:
@@ -218,7 +221,7 @@ class Engine:
             if isinstance(outcome, BaseException):
                 self._on_failure(outcome)
                 continue
-            self.failures_in_row = 0
+            self.rules.on_answer()
             self.screening.append((request, outcome))
             self.screen.submit(
                 Answer(
@@ -280,31 +283,14 @@ class Engine:
             }
             self.sink.append_many(verdict.kept, meta, verdict.row_meta or None)
             self.recipe.observe(verdict.kept)
-        if self.barren.update(verdict, completion.text) and self.stop is None:
-            self.stop, self.error = StopReason.EXHAUSTED, self.barren.explain()
-        target = self.options.target
-        if target is not None and self.counts.kept >= target and self.stop is None:
-            self.stop = StopReason.TARGET
+        self.rules.on_verdict(verdict, completion.text, self.counts.kept)
 
     def _on_screen_error(self, exc: BaseException) -> None:
         self.fatal = exc
         self.wake.set()
 
     def _on_failure(self, exc: BaseException) -> None:
-        if isinstance(exc, BudgetExhausted):
-            if self.stop is None:  # the first one says how much of what was used
-                self.stop, self.error = StopReason(exc.which), str(exc)
-        elif isinstance(exc, TransientTeacherError):
-            self.counts.failed_requests += 1
-            self.failures_in_row += 1
-            log.warning("request failed after retries: %s", exc)
-            if self.failures_in_row >= self.options.max_consecutive_failures and self.stop is None:
-                self.stop = StopReason.FAILURE_LIMIT
-                self.error = f"{self.failures_in_row} requests in a row failed; last error: {exc}"
-        elif isinstance(exc, TeacherError):
-            self.stop, self.error = StopReason.TEACHER_ERROR, str(exc)
-        else:
-            raise exc  # a bug: let it surface
+        self.counts.failed_requests += self.rules.on_failure(exc)
 
     def _snapshot(self) -> Snapshot:
         now = time.monotonic()
@@ -335,7 +321,7 @@ class Engine:
     # ---- stopping ---------------------------------------------------------------------
 
     def _on_signal(self) -> None:
-        self.stop = StopReason.INTERRUPTED
+        self.rules.interrupted()
         self.wake.set()
 
     def _cancel_in_flight(self) -> None:

@@ -7,10 +7,15 @@ exit code (one table, in ``cli.py``) and to a message (:data:`STOP_MESSAGES`).
 from __future__ import annotations
 
 import enum
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
 from synthgen.engine.recipe import Verdict
+from synthgen.errors import TeacherError, TransientTeacherError
+from synthgen.teacher.budget import BudgetExhausted
+
+log = logging.getLogger("synthgen")
 
 
 class StopReason(str, enum.Enum):
@@ -107,3 +112,57 @@ class BarrenStreak:
             f"{head}: {self.duplicates} tasks were duplicates of kept ones; "
             "try other seeds, a higher --temperature or a higher --similarity-threshold"
         )
+
+
+class StopRules:
+    """Whether the run should stop, and why: the first reason found wins (except a fatal
+    teacher error and a signal, which always take over), with its one-line explanation."""
+
+    def __init__(self, *, target: int | None, barren_limit: int, max_consecutive_failures: int) -> None:
+        self.reason: StopReason | None = None
+        self.error: str | None = None
+        self.target = target
+        self.barren = BarrenStreak(barren_limit)
+        self.max_failures = max_consecutive_failures
+        self.failures_in_row = 0
+
+    def _first(self, reason: StopReason, error: str | None = None) -> None:
+        if self.reason is None:
+            self.reason, self.error = reason, error
+
+    def on_answer(self) -> None:
+        """An answer came back: a run of failures is broken."""
+        self.failures_in_row = 0
+
+    def on_verdict(self, verdict: Verdict, text: str, kept_so_far: int) -> None:
+        """A final verdict, in request order (``kept_so_far`` counts it)."""
+        if self.barren.update(verdict, text):
+            self._first(StopReason.EXHAUSTED, self.barren.explain())
+        if self.target is not None and kept_so_far >= self.target:
+            self._first(StopReason.TARGET)
+
+    def on_failure(self, exc: BaseException) -> bool:
+        """A request (or a grade) that failed for good; True when it counts as a failed request.
+        Anything but a teacher's failure is a bug, and is raised again."""
+        if isinstance(exc, BudgetExhausted):
+            self._first(StopReason(exc.which), str(exc))  # the first says how much of what was used
+            return False
+        if isinstance(exc, TransientTeacherError):
+            self.failures_in_row += 1
+            log.warning("request failed after retries: %s", exc)
+            if self.failures_in_row >= self.max_failures:
+                self._first(
+                    StopReason.FAILURE_LIMIT,
+                    f"{self.failures_in_row} requests in a row failed; last error: {exc}",
+                )
+            return True
+        if isinstance(exc, TeacherError):
+            self.reason, self.error = StopReason.TEACHER_ERROR, str(exc)
+            return False
+        raise exc  # a bug: let it surface
+
+    def interrupted(self) -> None:
+        self.reason = StopReason.INTERRUPTED
+
+    def plan_done(self) -> None:
+        self._first(StopReason.PLAN_DONE)
