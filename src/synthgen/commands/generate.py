@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from synthgen.commands.inline_judging import inline_judging, shared_budgets
+from synthgen.commands.inline_judging import inline_judging
 from synthgen.commands.jobs import run_with_card, teacher_job
 from synthgen.config import FilterOptions, Settings
 from synthgen.engine.session import SessionResult
@@ -38,8 +38,7 @@ def run_generate(settings: Settings) -> SessionResult:
         mode=settings.mode,
     )
 
-    budgets = shared_budgets(settings)
-    judging = inline_judging(settings, kind, budgets)
+    judging = inline_judging(settings, kind)
 
     def make_recipe(existing: ExistingOutput) -> SelfInstruct:
         # Called once the resume point is found and the side files pruned to it.
@@ -63,7 +62,6 @@ def run_generate(settings: Settings) -> SessionResult:
         # Over HTTP the screen's CPU work runs in a worker process (the second core) while
         # requests fly; the in-process mock has no network wait to overlap with.
         screen_in_worker=kind != "mock",
-        budgets=budgets,
         judging=judging,
     )
     return run_with_card(job, settings)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from synthgen.commands.jobs import text_digest
+from synthgen.commands.jobs import new_meter, text_digest
 from synthgen.config import TeacherOptions
 from synthgen.config.recipes import InlineJudgeOptions
 from synthgen.engine.run import MakeReviewer
@@ -28,13 +28,10 @@ class InlineJudging:
     make_reviewer: MakeReviewer
     meter: UsageMeter
     content: dict[str, Any]  # the judge's part of the content config
+    budgets: Budgets  # shared with the run's teacher
 
 
-def shared_budgets(settings: TeacherOptions) -> Budgets:
-    return Budgets(settings.max_requests, settings.max_total_tokens, settings.max_cost)
-
-
-def inline_judging(settings: Any, kind: str, budgets: Budgets) -> InlineJudging | None:
+def inline_judging(settings: Any, kind: str) -> InlineJudging | None:
     """The judge of a run, or None without ``--judge-model``. Bad input fails here, before any
     request (an unreadable prompt, a missing key)."""
     assert isinstance(settings, InlineJudgeOptions) and isinstance(settings, TeacherOptions)
@@ -56,10 +53,11 @@ def inline_judging(settings: Any, kind: str, budgets: Budgets) -> InlineJudging 
     )
     if judge_kind == "openai":
         read_api_key(judge_settings)  # a missing key fails now, not after the first answers
-    meter = UsageMeter(prices={m: (p.input, p.output) for m, p in settings.prices.items()})
+    meter = new_meter(settings)
+    budgets = Budgets(settings.max_requests, settings.max_total_tokens, settings.max_cost)
     review = InlineJudge(template, settings.min_score, settings.judge_structured)
 
     async def make_reviewer() -> tuple[InlineJudge, Any]:
         return review, build_dispatcher(judge_settings, meter, judge_kind, budgets)
 
-    return InlineJudging(make_reviewer, meter, settings.judge_content(text_digest(template.text)))
+    return InlineJudging(make_reviewer, meter, settings.judge_content(text_digest(template.text)), budgets)

@@ -15,7 +15,7 @@ from synthgen.engine.recipe import Recipe
 from synthgen.engine.session import Job, SessionResult, run_session
 from synthgen.io.writer import ExistingOutput
 from synthgen.teacher.build import build_dispatcher, read_api_key
-from synthgen.teacher.dispatch import Budgets, Dispatcher, UsageMeter
+from synthgen.teacher.dispatch import Dispatcher, UsageMeter
 
 if TYPE_CHECKING:
     from synthgen.commands.inline_judging import InlineJudging
@@ -38,19 +38,18 @@ def teacher_job(
     add: int | None = None,
     screen_in_worker: bool = False,
     planned_rows: int | None = None,
-    budgets: Budgets | None = None,
     judging: InlineJudging | None = None,
     **overrides: Any,
 ) -> Job:
     """The engine job of a command whose settings are TeacherOptions and RunOutputOptions.
 
-    ``budgets``: shared with the inline judge (``judging``), when there is one.
+    ``judging``: the inline judge, whose budgets the teacher shares.
     ``overrides`` replace fields computed here (e.g. ``meter``, ``overwrite``, ``config``).
     """
     assert isinstance(settings, TeacherOptions) and isinstance(settings, RunOutputOptions)
 
     async def make_teacher(meter: UsageMeter) -> Dispatcher:
-        return build_dispatcher(settings, meter, kind, budgets)
+        return build_dispatcher(settings, meter, kind, judging and judging.budgets)
 
     if judging is not None:
         content = {**content, **judging.content}

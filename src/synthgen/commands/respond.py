@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from synthgen.commands.inline_judging import inline_judging, shared_budgets
+from synthgen.commands.inline_judging import inline_judging
 from synthgen.commands.jobs import run_with_card, teacher_job
 from synthgen.config import RespondSettings
 from synthgen.engine.session import SessionResult
@@ -45,8 +45,7 @@ def run_respond(settings: RespondSettings) -> SessionResult:
         min_confidence=settings.min_confidence,
     )
     content = _content_fields(settings, kind, system)
-    budgets = shared_budgets(settings)
-    judging = inline_judging(settings, kind, budgets)
+    judging = inline_judging(settings, kind)
 
     def make_recipe(existing: ExistingOutput) -> Respond:
         if settings.logprobs and not settings.overwrite:
@@ -61,7 +60,6 @@ def run_respond(settings: RespondSettings) -> SessionResult:
         row_model=AlpacaRecord if settings.format == "alpaca" else MessagesRecord,
         rerun_last_request=False,  # at most one row per request: continue after the last
         planned_rows=len(rows) * settings.samples,
-        budgets=budgets,
         judging=judging,
     )
     return run_with_card(job, settings)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import sys
 from pathlib import Path
 from typing import Any, Literal
 
@@ -13,11 +12,6 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-
-if sys.version_info >= (3, 11):
-    pass
-else:  # pragma: no cover - exercised on 3.10 only
-    pass
 
 from synthgen.config.shared import FilterOptions, RunOutputOptions, SettingsModel, TeacherOptions
 

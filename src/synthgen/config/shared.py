@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,12 +17,6 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from synthgen.errors import ConfigError
-
-if sys.version_info >= (3, 11):
-    pass
-else:  # pragma: no cover - exercised on 3.10 only
-    pass
-
 
 # Words marking tasks a text-only model cannot do; self-instruct filters the same kind
 # of keywords (images, graphs, files, ...). Matched as whole words, plurals included.

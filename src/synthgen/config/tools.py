@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Literal
 
@@ -10,11 +9,6 @@ from pydantic import (
     ConfigDict,
     Field,
 )
-
-if sys.version_info >= (3, 11):
-    pass
-else:  # pragma: no cover - exercised on 3.10 only
-    pass
 
 from synthgen.config.shared import FilterOptions, SettingsModel, TeacherOptions
 
