@@ -17,14 +17,20 @@ from dataclasses import dataclass
 from synthgen.engine.recipe import Request, Row, Verdict
 from synthgen.errors import TransientTeacherError
 from synthgen.io.prompt_rows import alpaca_prompt, user_turn
-from synthgen.recipes.judge import judge_metrics, judge_request, validate_judgement
+from synthgen.recipes.judge import (
+    NOTE_CHARS,
+    judge_metrics,
+    judge_request,
+    low_score_note,
+    unjudged_note,
+    validate_judgement,
+)
 from synthgen.recipes.judgement import Judgement, JudgeTemplate, parse_judgement
 from synthgen.records import Completion
 from synthgen.teacher.base import Message
 
 REJECTED = "rejected"  # the side file of rows turned away: OUT.rejected.jsonl
 SOFT_TARGETS = "logprobs"  # respond's side rows of a kept answer (see recipes.respond)
-NOTE_CHARS = 200  # how much of an unusable reply or error a rejected row keeps
 
 
 def prompt_and_answer(row: Row) -> tuple[list[Message], str]:
@@ -98,7 +104,7 @@ class InlineJudge:
 def _note(reason: str, judgement: Judgement | None, grade: Completion | TransientTeacherError) -> dict:
     """Why a row was turned away, as its ``_rejected`` field says it."""
     if judgement is not None:
-        return {"reason": reason, "score": judgement.score, "judge_reason": judgement.reason}
-    text = grade.text if isinstance(grade, Completion) else str(grade)
-    key = "judge_reply" if isinstance(grade, Completion) else "error"
-    return {"reason": reason, key: " ".join(text.split())[:NOTE_CHARS]}
+        return low_score_note(judgement)
+    if isinstance(grade, Completion):
+        return unjudged_note(grade.text)
+    return {"reason": reason, "error": " ".join(str(grade).split())[:NOTE_CHARS]}

@@ -66,9 +66,17 @@ def validate_judgement(completion: Completion) -> None:
         raise UnusableAnswer("the judge's reply holds no score from 1 to 10", completion)
 
 
-def unjudged_note(answer: Answer) -> dict[str, Any]:
+NOTE_CHARS = 200  # how much of an unusable reply or error a rejected row keeps
+
+
+def unjudged_note(reply: str) -> dict[str, Any]:
     """What a rejected row says about a reply that held no score (its start, for a look)."""
-    return {"reason": "unjudged", "judge_reply": " ".join(answer.text.split())[:200]}
+    return {"reason": "unjudged", "judge_reply": " ".join(reply.split())[:NOTE_CHARS]}
+
+
+def low_score_note(judgement: Judgement) -> dict[str, Any]:
+    """What a rejected row says about a grade below ``--min-score``."""
+    return {"reason": "low_score", "score": judgement.score, "judge_reason": judgement.reason}
 
 
 def judge_metrics(verdict: Verdict, judgement: Judgement | None) -> None:
@@ -102,13 +110,12 @@ class JudgeScreen:
         judge_metrics(verdict, judgement)
         if judgement is None:
             verdict.rejected["unjudged"] += 1
-            verdict.side.append(("rejected", {**row.source, "_rejected": unjudged_note(answer)}))
+            verdict.side.append(("rejected", {**row.source, "_rejected": unjudged_note(answer.text)}))
             return verdict
         verdict.useful = True  # graded: a low score is the data's verdict, not a failing teacher
         if judgement.score < self.options.min_score:
             verdict.rejected["low_score"] += 1
-            note = {"reason": "low_score", "score": judgement.score, "judge_reason": judgement.reason}
-            verdict.side.append(("rejected", {**row.source, "_rejected": note}))
+            verdict.side.append(("rejected", {**row.source, "_rejected": low_score_note(judgement)}))
         elif limit <= 0:
             verdict.unused_after_target = 1
         else:
