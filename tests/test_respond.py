@@ -285,3 +285,32 @@ def test_the_summary_shows_verification_and_no_dedup_line(tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     assert "verified: 5 rows, pass@1 1.000, pass@2 1.000; 0 rows with no correct answer" in result.stderr
     assert "duplicates:" not in result.stderr  # respond does not deduplicate
+
+
+def _pass_at_k(n: int, c: int, k: int) -> float:
+    """The HumanEval estimator written out with binomials (independent of verify/passk.py)."""
+    from math import comb
+
+    return 1.0 - comb(n - c, k) / comb(n, k)
+
+
+def test_pass_at_k_in_the_report_is_recomputed_from_the_meta_file(tmp_path: Path, mock_server: Any) -> None:
+    server = mock_server("--wrong-answer-rate", "0.4", "--seed", "3")
+    source = _write(tmp_path / "math.jsonl", read_jsonl(MATH)[:30])
+    for samples in (1, 3):
+        out = tmp_path / f"k{samples}.jsonl"
+        result = run_cli(
+            "respond", source, "--base-url", server.url, "--model", "m", "-o", out, "-q", "--no-cache",
+            "--samples", samples, "--verify", "math", "--keep", "all",
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        correct: dict[int, int] = {}
+        for line in read_jsonl(out.with_name(out.name + ".meta.jsonl")):
+            correct[line["row"]] = correct.get(line["row"], 0) + line["verified"]
+        assert len(correct) == 30
+        metrics = _report(out)["last_run"]["counts"]["metrics"]
+        assert metrics["rows_verified"] == 30
+        for k in {1, samples}:
+            expected = sum(_pass_at_k(samples, c, k) for c in correct.values())
+            assert abs(metrics[f"pass@{k}_sum"] - expected) < 1e-9, (samples, k)
+        assert 0 < metrics["pass@1_sum"] / 30 < 1  # some right, some wrong: never above 1

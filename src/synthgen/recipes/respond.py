@@ -138,8 +138,8 @@ class RespondScreen:
             return
         n, c = self.options.samples, self.correct_in_row.pop(info.row, 0)
         verdict.metrics["rows_verified"] += 1
-        verdict.metrics["pass@1_sum"] += pass_at_k(n, c, 1)
-        verdict.metrics[f"pass@{n}_sum"] += pass_at_k(n, c, n)
+        for k in sorted({1, n}):  # one key when n == 1 (pass@1 was summed twice)
+            verdict.metrics[f"pass@{k}_sum"] += pass_at_k(n, c, k)
         if c == 0:
             verdict.metrics["rows_unsolved"] += 1
             verdict.side.append(
