@@ -24,8 +24,8 @@ from synthgen.teacher.dispatch import Dispatcher
 from synthgen.teacher.endpoints import Endpoint, EndpointPool
 from synthgen.teacher.limits import AdaptiveConcurrency
 from synthgen.teacher.retry import RetryPolicy
-from synthgen.teacher.tokens import prompt_tokens_bound
 from synthgen.teacher.wire import CannotConnect
+from synthgen.tokens import prompt_tokens_bound
 
 MAX_TOKENS = 2000
 

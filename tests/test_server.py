@@ -508,7 +508,7 @@ def test_signal_stops_cleanly_and_debug_logs_each_request(sig: int) -> None:
 def test_listening_socket_is_tcp_so_asyncio_disables_nagle() -> None:
     # asyncio sets TCP_NODELAY on accepted sockets only when their proto is IPPROTO_TCP; with
     # proto 0 every answer waited ~40 ms for the client's delayed ACK (measured before the fix).
-    from synthgen.mock.server.serving import _listen
+    from synthgen.commands.mock_teacher import _listen
 
     sock = _listen("127.0.0.1", 0)
     try:

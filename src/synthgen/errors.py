@@ -1,4 +1,5 @@
-"""User-facing errors. ``cli.py`` catches :class:`SynthgenError`, prints one line, exits.
+"""User-facing errors. The CLI (:func:`synthgen.cli.app.user_errors`) catches :class:`SynthgenError`,
+prints one line and exits.
 
     SynthgenError            exit_code 1
     ├── UsageError           exit_code 2  bad flag / option combination

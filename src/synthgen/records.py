@@ -1,14 +1,23 @@
 """The records that flow between stages.
 
-seed file -> SeedTask -> (prompt) -> Completion -> Candidate -> AlpacaRecord
+seed file -> SeedTask -> (prompt: Messages) -> Completion -> Candidate -> AlpacaRecord
 """
 
 from __future__ import annotations
+
+from typing import TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field
 
 # Re-exported: it lives apart from pydantic, for the screening worker (see synthgen.candidate).
 from synthgen.candidate import Candidate as Candidate
+
+
+class Message(TypedDict):
+    """One chat message of a request to a teacher."""
+
+    role: str
+    content: str
 
 
 class Instance(BaseModel):

@@ -60,7 +60,7 @@ def check(
         if settings.teacher_kind() == "mock":
             typer.echo("ok: the mock teacher needs no connection")
             return
-        from synthgen.teacher.preflight import check_teacher
+        from synthgen.commands.check import check_teacher
 
         for result in check_teacher(settings):
             typer.echo(result.summary())
@@ -101,7 +101,7 @@ def mock_teacher(
     """Serve the mock teacher as an OpenAI-compatible HTTP API (for CI and fault drills)."""
     with user_errors():
         settings = build_settings(MockServerSettings, dict(locals()))
-        from synthgen.mock.server.serving import serve
+        from synthgen.commands.mock_teacher import serve
 
         serve(settings)
 
@@ -123,7 +123,7 @@ def dedup(
     """Drop near-duplicate instructions (ROUGE-L, as self-instruct) from an existing dataset."""
     with user_errors():
         settings = build_settings(DedupSettings, dict(locals()))
-        from synthgen.dedup.dedup_command import run_dedup
+        from synthgen.commands.dedup import run_dedup
 
         report = run_dedup(settings)
         typer.echo(report.summary(), err=True)
@@ -148,7 +148,7 @@ def filter_command(
     """Apply the generate pipeline's heuristic filters to an existing dataset."""
     with user_errors():
         settings = build_settings(FilterSettings, dict(locals()))
-        from synthgen.dedup.filter_command import run_filter
+        from synthgen.commands.filter import run_filter
 
         report = run_filter(settings)
         typer.echo(report.summary(), err=True)
@@ -175,7 +175,7 @@ def stats(
     """Lengths, leading verbs, ROUGE-L similarity, duplicates and run totals of a dataset."""
     with user_errors():
         settings = build_settings(StatsSettings, dict(locals()))
-        from synthgen.stats import run_stats
+        from synthgen.commands.stats import run_stats
         from synthgen.stats.text_view import render_text
 
         figures = run_stats(settings)
@@ -213,7 +213,7 @@ def convert(
     """Rewrite a dataset as alpaca, messages, sharegpt or dpo JSONL, Parquet or a HF dataset."""
     with user_errors():
         settings = build_settings(ConvertSettings, dict(locals()))
-        from synthgen.convert import run_convert
+        from synthgen.commands.convert import run_convert
 
         typer.echo(run_convert(settings).summary(), err=True)
 
@@ -229,6 +229,6 @@ def card(
     """Write a Hugging Face style dataset card (README.md) for an existing dataset."""
     with user_errors():
         settings = build_settings(CardSettings, dict(locals()))
-        from synthgen.stats.card_command import run_card
+        from synthgen.commands.card import run_card
 
         typer.echo(f"wrote {run_card(settings)}", err=True)

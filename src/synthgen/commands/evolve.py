@@ -15,10 +15,11 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from synthgen.commands.cards import write_run_card
+from synthgen.commands.card import write_run_card
 from synthgen.commands.evolve_budget import BUDGET_STOPS, remaining_budgets, spent_line
 from synthgen.commands.evolve_progress import EvolveProgress, read_progress
-from synthgen.commands.jobs import new_meter, teacher_job
+from synthgen.commands.jobs import teacher_job
+from synthgen.commands.teachers import new_meter
 from synthgen.config import EvolveSettings, FilterOptions, TeacherOptions
 from synthgen.engine.session import Job, SessionResult, output_lock, run_session
 from synthgen.errors import InputError

@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from synthgen.commands.jobs import new_meter, text_digest
+from synthgen.commands.teachers import build_teacher, new_meter
 from synthgen.config import TeacherOptions
 from synthgen.config.recipes import InlineJudgeOptions
 from synthgen.engine.run import MakeReviewer
+from synthgen.io.files import text_digest
 from synthgen.recipes.inline_judge import InlineJudge
 from synthgen.recipes.judgement import load_judge_template
-from synthgen.teacher.build import build_dispatcher, read_api_key
+from synthgen.teacher.build import read_api_key
 from synthgen.teacher.dispatch import Budgets, UsageMeter
 
 
@@ -58,6 +59,6 @@ def inline_judging(settings: Any, kind: str) -> InlineJudging | None:
     review = InlineJudge(template, settings.min_score, settings.judge_structured)
 
     async def make_reviewer() -> tuple[InlineJudge, Any]:
-        return review, build_dispatcher(judge_settings, meter, judge_kind, budgets)
+        return review, build_teacher(judge_settings, meter, judge_kind, budgets)
 
     return InlineJudging(make_reviewer, meter, settings.judge_content(text_digest(template.text)), budgets)

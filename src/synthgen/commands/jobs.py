@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from synthgen.commands.cards import write_run_card
+from synthgen.commands.card import write_run_card
+from synthgen.commands.teachers import build_teacher, new_meter
 from synthgen.config import RunOutputOptions, TeacherOptions
 from synthgen.engine.recipe import Recipe
 from synthgen.engine.session import Job, SessionResult, run_session
 from synthgen.io.writer import ExistingOutput
-from synthgen.teacher.build import build_dispatcher, read_api_key
 from synthgen.teacher.dispatch import Dispatcher, UsageMeter
 
 if TYPE_CHECKING:
     from synthgen.commands.inline_judging import InlineJudging
-
-
-def new_meter(settings: TeacherOptions) -> UsageMeter:
-    """A usage meter that knows the configured prices."""
-    return UsageMeter(prices={m: (p.input, p.output) for m, p in settings.prices.items()})
 
 
 def teacher_job(
@@ -49,7 +42,7 @@ def teacher_job(
     assert isinstance(settings, TeacherOptions) and isinstance(settings, RunOutputOptions)
 
     async def make_teacher(meter: UsageMeter) -> Dispatcher:
-        return build_dispatcher(settings, meter, kind, judging and judging.budgets)
+        return build_teacher(settings, meter, kind, judging and judging.budgets)
 
     if judging is not None:
         content = {**content, **judging.content}
@@ -79,23 +72,6 @@ def teacher_job(
         "review_meter": judging and judging.meter,
     }
     return Job(**{**fields, **overrides})
-
-
-def teacher_kind(settings: TeacherOptions) -> str:
-    """ "mock" or "openai"; a missing API key fails now, before any file is read or made."""
-    kind = settings.teacher_kind()
-    if kind == "openai":
-        read_api_key(settings)
-    return kind
-
-
-def file_digest(path: Path) -> str:
-    """A short hash of a file's bytes (for the content config a resumed run must match)."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-
-
-def text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def run_with_card(job: Job, settings: Any) -> SessionResult:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from synthgen.commands.jobs import file_digest, run_with_card, teacher_job, teacher_kind, text_digest
+from synthgen.commands.jobs import run_with_card, teacher_job
+from synthgen.commands.teachers import teacher_kind
 from synthgen.config import JudgeSettings
 from synthgen.engine.session import SessionResult
 from synthgen.errors import InputError
 from synthgen.io.answer_rows import AnswerRow, load_answer_rows
+from synthgen.io.files import file_digest, text_digest
 from synthgen.io.writer import ExistingOutput
 from synthgen.recipes.judge import Judge, JudgeOptions, RowFormat
 from synthgen.recipes.judgement import load_judge_template

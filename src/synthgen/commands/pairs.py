@@ -23,13 +23,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from synthgen.commands.jobs import file_digest, run_with_card, teacher_job, teacher_kind, text_digest
+from synthgen.commands.jobs import run_with_card, teacher_job
 from synthgen.commands.respond import run_respond
+from synthgen.commands.teachers import teacher_kind
 from synthgen.commands.verified_pairs import write_verified_pairs
 from synthgen.config import PairsSettings, RespondSettings, RunOutputOptions, TeacherOptions
 from synthgen.engine.session import SessionResult
 from synthgen.errors import InputError, UsageError
 from synthgen.io.answer_rows import load_answer_meta, load_answer_rows
+from synthgen.io.files import file_digest, text_digest
 from synthgen.io.writer import ExistingOutput, meta_path
 from synthgen.recipes.judgement import JudgeTemplate, load_judge_template
 from synthgen.recipes.pairs import (

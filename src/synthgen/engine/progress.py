@@ -12,10 +12,10 @@ import json
 import logging
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from synthgen.engine.snapshot import Snapshot
 
 if TYPE_CHECKING:
     from synthgen.engine.progress_panel import LivePanel
@@ -42,43 +42,6 @@ def setup_logging(log_format: str) -> None:
     log.handlers[:] = [handler]
     log.setLevel(logging.INFO)
     log.propagate = False
-
-
-@dataclass
-class Snapshot:
-    """The figures of a running run, as shown."""
-
-    kept: int
-    requests: int = 0
-    in_flight: int = 0
-    oldest_seconds: float = 0.0
-    retries: int = 0
-    failed: int = 0
-    cached: int = 0
-    tokens: int = 0
-    cost: float | None = None
-    concurrency_limit: float = 0.0
-    rejected: Counter[str] = field(default_factory=Counter)
-    duplicates_exact: int = 0
-    duplicates_similar: int = 0
-    # with an inline judge: grade requests sent, and answers whose rows await their grades
-    judge_requests: int | None = None
-    under_review: int = 0
-
-    def plain_figures(self) -> dict[str, object]:
-        figures: dict[str, object] = {
-            "requests": self.requests,
-            "cached": self.cached,
-            "tokens": self.tokens,
-            "in_flight": self.in_flight,
-            "oldest": f"{self.oldest_seconds:.0f}s",
-        }
-        if self.cost is not None:
-            figures["cost"] = f"${self.cost:.4f}"
-        if self.judge_requests is not None:
-            figures["judge_requests"] = self.judge_requests
-            figures["under_review"] = self.under_review
-        return figures
 
 
 class ProgressReporter:

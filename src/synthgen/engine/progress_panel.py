@@ -19,7 +19,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from synthgen.engine.progress import Snapshot
+from synthgen.engine.snapshot import Snapshot
 
 
 class LivePanel:

@@ -23,12 +23,12 @@ from typing import Protocol
 
 from synthgen.engine.launch import LaunchPolicy
 from synthgen.engine.ordered import InOrder
-from synthgen.engine.progress import Snapshot
 from synthgen.engine.recipe import Answer, Recipe, Request, Row, Verdict
 from synthgen.engine.report import Counts
 from synthgen.engine.review import Review, ReviewStage
 from synthgen.engine.screening import LocalScreening, WorkerScreening
 from synthgen.engine.signals import GracefulStop
+from synthgen.engine.snapshot import Snapshot
 from synthgen.engine.stop import CANCEL_IN_FLIGHT, StopReason, StopRules
 from synthgen.records import Completion
 from synthgen.teacher.dispatch import Dispatcher

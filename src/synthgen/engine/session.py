@@ -22,7 +22,7 @@ from synthgen.engine.recipe import Recipe
 from synthgen.engine.report import Counts, build_report, correct_killed_run
 from synthgen.engine.run import Engine, EngineOptions, MakeReviewer, RunResult
 from synthgen.engine.stop import StopReason
-from synthgen.exit_codes import exit_code_for
+from synthgen.exit_codes import FAILURE, OK, PARTIAL, SIGNAL_EXIT
 from synthgen.io.lock import OutputLock
 from synthgen.io.resume import check_output_path, find_start
 from synthgen.io.writer import DatasetWriter, ExistingOutput, lock_path
@@ -68,6 +68,17 @@ class SessionResult:
     result: RunResult
     report: dict[str, Any]
     exit_code: int
+
+
+def exit_code_for(result: RunResult, *, target_reached: bool) -> int:
+    """The exit code of a finished run."""
+    if result.signal is not None:
+        return SIGNAL_EXIT.get(result.signal, 128 + result.signal)
+    if target_reached:
+        return OK
+    if result.stop_reason is StopReason.TEACHER_ERROR:
+        return FAILURE
+    return PARTIAL
 
 
 @contextlib.contextmanager

@@ -1,7 +1,7 @@
 """Why a run stopped, and the rules that stop it early.
 
 The reason's value is what the run report stores (``stop_reason``); the CLI maps it to an
-exit code (one table, in ``cli.py``) and to a message (:data:`STOP_MESSAGES`).
+exit code (one table, :mod:`synthgen.exit_codes`) and to a message (:data:`STOP_MESSAGES`).
 """
 
 from __future__ import annotations

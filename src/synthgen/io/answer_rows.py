@@ -22,7 +22,7 @@ from synthgen.errors import InputError
 from synthgen.io.prompt_rows import alpaca_prompt, parse_turns, string_field, user_turn
 from synthgen.io.readers import Located, read_json_values
 from synthgen.io.writer import meta_path
-from synthgen.teacher.base import Message
+from synthgen.records import Message
 
 
 @dataclass(frozen=True)

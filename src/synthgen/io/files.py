@@ -1,8 +1,9 @@
-"""Small file helpers shared by every writer: atomic replacement and JSON lines."""
+"""Small file helpers shared by every writer: atomic replacement, JSON lines, short digests."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import secrets
@@ -15,6 +16,16 @@ from synthgen.errors import OutputError
 # One encoder for every line: json.dumps() with options builds a new encoder per call,
 # which was most of the cost of writing an answer's examples.
 _LINE_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def file_digest(path: Path) -> str:
+    """A short hash of a file's bytes (for the content config a resumed run must match)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def text_digest(text: str) -> str:
+    """A short hash of a text (for the content config a resumed run must match)."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def dumps_line(record: Any) -> str:

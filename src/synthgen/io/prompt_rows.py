@@ -22,7 +22,7 @@ from typing import Any
 
 from synthgen.errors import InputError
 from synthgen.io.readers import Located, read_json_values
-from synthgen.teacher.base import Message
+from synthgen.records import Message
 
 
 @dataclass(frozen=True)

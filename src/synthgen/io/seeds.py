@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from synthgen.errors import InputError
 from synthgen.io.readers import read_json_values, validation_problems
 from synthgen.records import SeedTask
-from synthgen.teacher.tokens import CONTEXT_TOKENS, count_tokens
+from synthgen.tokens import CONTEXT_TOKENS, count_tokens
 
 log = logging.getLogger("synthgen")
 

@@ -3,7 +3,7 @@
 Real servers return, per generated token, its logprob and the ``top_logprobs`` most likely
 alternatives (OpenAI's chat ``logprobs`` shape). The mock makes them up reproducibly from the
 answer text: tokens are 4-character pieces of each line (the mock's tokens, see
-:func:`~synthgen.teacher.tokens.count_tokens`); one candidate gets a probability from 0.35 to
+:func:`~synthgen.tokens.count_tokens`); one candidate gets a probability from 0.35 to
 0.995 and each other one a share of what is left, so the k probabilities (sorted, most likely
 first) sum to less than 1 (the rest lies outside the top k). The
 sampled token is the most likely one, or (about one token in eight, as sampling at temperature

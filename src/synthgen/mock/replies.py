@@ -24,7 +24,7 @@ from synthgen.mock.slots import Slots
 from synthgen.mock.word_problems import solve_question
 from synthgen.recipes.prompts import NO_INPUT  # the marker our prompt shows for an empty input
 from synthgen.recipes.reasoning import format_inline
-from synthgen.teacher.tokens import CHARS_PER_TOKEN, count_tokens
+from synthgen.tokens import CHARS_PER_TOKEN, count_tokens
 
 T = TypeVar("T")
 ReasoningMode = Literal["none", "field", "inline"]

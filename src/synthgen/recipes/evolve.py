@@ -74,7 +74,7 @@ class Evolution:
 
 @dataclass(frozen=True)
 class EvolveOptions:
-    """The options of ``evolve`` this recipe reads (one source: config.py)."""
+    """The options of ``evolve`` this recipe reads (one source: synthgen.config)."""
 
     seed: int
     operations: tuple[str, ...]

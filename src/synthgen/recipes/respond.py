@@ -28,7 +28,7 @@ from synthgen.recipes.reasoning import format_inline, split_reasoning
 from synthgen.records import Completion
 from synthgen.teacher.base import Message
 from synthgen.teacher.logprobs import logprobs_request, no_logprobs_message
-from synthgen.teacher.tokens import count_tokens
+from synthgen.tokens import count_tokens
 from synthgen.verify import Checker, as_reference, get_checker, pass_at_k
 
 Keep = Literal["all-correct", "first-correct", "all"]

@@ -34,7 +34,7 @@ __all__ = ["SelfInstruct", "SelfInstructOptions", "SelfInstructScreen", "SelfIns
 
 @dataclass(frozen=True)
 class SelfInstructOptions:
-    """The options of ``generate`` this recipe reads (named, typed: one source, config.py)."""
+    """The options of ``generate`` this recipe reads (named, typed: one source, synthgen.config)."""
 
     seed: int
     examples_per_prompt: int

@@ -26,7 +26,7 @@ from synthgen.stats.run_report import load_report, summarize_runs
 from synthgen.stats.similarity import nearest_row, nearest_seed, start_duplicates
 from synthgen.stats.soft_targets import soft_target_figures
 from synthgen.stats.verbs import verb_objects
-from synthgen.teacher.tokens import count_tokens
+from synthgen.tokens import count_tokens
 
 TOP_VERBS = 20  # Alpaca's chart: the 20 most common root verbs ...
 OBJECTS_PER_VERB = 4  # ... and each one's 4 most common direct objects

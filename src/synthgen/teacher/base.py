@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol, TypedDict
+from typing import Any, Protocol
 
-from synthgen.records import Completion
+from synthgen.records import Completion, Message
 
-
-class Message(TypedDict):
-    role: str
-    content: str
+__all__ = ["Message", "Teacher"]
 
 
 class Teacher(Protocol):

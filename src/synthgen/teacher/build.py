@@ -1,4 +1,7 @@
-"""Build the teacher stack (endpoints, retries, limits, cache) from the settings."""
+"""Build the teacher stack (endpoints, retries, limits, cache) from the settings.
+
+The mock teacher is not built here: the command layer hands it in (:mod:`synthgen.commands.teachers`).
+"""
 
 from __future__ import annotations
 
@@ -28,13 +31,8 @@ def read_api_key(settings: TeacherOptions) -> str:
     )
 
 
-def build_endpoints(settings: TeacherOptions, kind: str) -> EndpointPool:
-    if kind == "mock":
-        from synthgen.mock.teacher import MockTeacher  # the mock is a teacher too, built on demand
-
-        teacher = MockTeacher(seed=settings.seed, max_tokens=settings.max_tokens)
-        return EndpointPool([Endpoint("mock", teacher)])
-
+def openai_endpoints(settings: TeacherOptions) -> EndpointPool:
+    """One OpenAI-compatible teacher per ``--base-url`` (OpenAI's own when none)."""
     from synthgen.teacher.openai_teacher import OpenAITeacher, Sampling
 
     key = read_api_key(settings)
@@ -61,20 +59,24 @@ def build_endpoints(settings: TeacherOptions, kind: str) -> EndpointPool:
 
 
 def build_dispatcher(
-    settings: TeacherOptions, meter: UsageMeter, kind: str, budgets: Budgets | None = None
+    settings: TeacherOptions,
+    meter: UsageMeter,
+    pool: EndpointPool,
+    budgets: Budgets | None = None,
+    *,
+    cache: bool,
 ) -> Dispatcher:
-    """The teacher stack for ``kind`` ("mock" or "openai", resolved once by the caller).
+    """The teacher stack over ``pool`` (built by the caller: the mock, or :func:`openai_endpoints`).
 
     ``budgets``: limits shared with another teacher of the run (default: the settings' own).
+    ``cache``: keep answers in the response cache (when ``settings.cache`` allows it).
     """
-    pool = build_endpoints(settings, kind)
-    # Prices are given for the model as named in the requests (config.py checks one exists
+    # Prices are given for the model as named in the requests (synthgen.config checks one exists
     # when --max-cost is set); servers may answer with another name for it.
     meter.requested_model = settings.priced_model()
-    cache = None
-    use_cache = settings.cache and kind == "openai"  # the mock costs nothing
-    if use_cache:
-        cache = ResponseCache(settings.cache_path or default_cache_path())
+    answers = None
+    if cache and settings.cache:
+        answers = ResponseCache(settings.cache_path or default_cache_path())
     sampling = {
         "temperature": settings.temperature,
         "top_p": settings.top_p,
@@ -105,7 +107,7 @@ def build_dispatcher(
         meter=meter,
         budgets=budgets or Budgets(settings.max_requests, settings.max_total_tokens, settings.max_cost),
         max_tokens=settings.max_tokens,
-        cache=cache,
+        cache=answers,
         cache_key=key,
         rpm=TokenBucket(settings.rpm) if settings.rpm else None,
         tpm=TokenBucket(settings.tpm) if settings.tpm else None,

@@ -29,8 +29,8 @@ from synthgen.teacher.cache import ResponseCache
 from synthgen.teacher.endpoints import Endpoint, EndpointPool
 from synthgen.teacher.limits import AdaptiveConcurrency, TokenBucket
 from synthgen.teacher.retry import RetryPolicy
-from synthgen.teacher.tokens import count_tokens, prompt_tokens_bound
 from synthgen.teacher.wire import CannotConnect, RequestTimeout
+from synthgen.tokens import count_tokens, prompt_tokens_bound
 
 # Re-exported: the engine and the report know them from here.
 __all__ = ["BudgetExhausted", "Budgets", "Dispatcher", "ModelUsage", "UsageMeter", "failure_kind"]

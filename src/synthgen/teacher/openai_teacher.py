@@ -5,7 +5,7 @@ and the SDK's request machinery (options, headers, its httpx-compatible layer ov
 several times what one aiohttp POST does (figures in benchmarks/RESULTS.md). So this one module
 sends exactly what the SDK sends for ``chat.completions.create`` (:func:`~synthgen.teacher.wire.
 request_headers`, the same path and JSON body) and maps failures the same way; the SDK stays for
-control-plane calls (:mod:`synthgen.teacher.preflight`). Callers see only the plain
+control-plane calls (:mod:`synthgen.commands.check`). Callers see only the plain
 :class:`~synthgen.teacher.base.Teacher` interface.
 
 Retrying is *not* done here: every failure is translated into :class:`TransientTeacherError`

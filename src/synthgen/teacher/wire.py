@@ -1,7 +1,7 @@
 """What goes over the wire to an OpenAI-compatible server, and what its failures mean.
 
 Shared by the chat-completions hot path (:mod:`synthgen.teacher.openai_teacher`, raw aiohttp)
-and the control-plane preflight (:mod:`synthgen.teacher.preflight`, the openai SDK), so both
+and the control-plane preflight (:mod:`synthgen.commands.check`, the openai SDK), so both
 send the same headers and tell a user the same thing about the same failure.
 """
 

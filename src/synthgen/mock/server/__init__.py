@@ -16,15 +16,15 @@ The text does not depend on arrival order: it is a function of the request and `
 ``/debug/requests`` skip all of this and are not counted. Every ``/v1`` request's headers (the
 key reduced to its scheme) and body seed are kept for ``/debug/requests``.
 
-Its modules, in the order a request meets them: :mod:`~synthgen.mock.server.serving` (uvicorn, the
-socket, signals), :mod:`~synthgen.mock.server.app` (the gate), :mod:`~synthgen.mock.server.faults` (the
-fault plan, OpenAI-shaped errors and the ``/stats`` counters), :mod:`~synthgen.mock.server.routes`
-(the OpenAI routes and response shapes), :mod:`~synthgen.mock.server.replies` (the text and usage)
-and :mod:`~synthgen.mock.server.received` (the request log).
+Its modules, in the order a request meets them: :mod:`~synthgen.mock.server.app` (the gate),
+:mod:`~synthgen.mock.server.faults` (the fault plan, OpenAI-shaped errors and the ``/stats``
+counters), :mod:`~synthgen.mock.server.routes` (the OpenAI routes and response shapes),
+:mod:`~synthgen.mock.server.replies` (the text and usage) and :mod:`~synthgen.mock.server.received`
+(the request log). ``synthgen mock-teacher`` (:mod:`synthgen.commands.mock_teacher`) serves it
+on uvicorn.
 """
 
 from synthgen.mock.server.app import MockTeacherApp, create_app
 from synthgen.mock.server.replies import MALFORMED_REPLY
-from synthgen.mock.server.serving import serve
 
-__all__ = ["MALFORMED_REPLY", "MockTeacherApp", "create_app", "serve"]
+__all__ = ["MALFORMED_REPLY", "MockTeacherApp", "create_app"]

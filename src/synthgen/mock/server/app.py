@@ -30,7 +30,7 @@ from synthgen.mock.server.routes import (
     random_id,
 )
 
-# The package's logger, one debug line per request; serving.serve() configures it.
+# The package's logger, one debug line per request; ``synthgen mock-teacher`` configures it.
 logger = logging.getLogger("synthgen.mock.server")
 
 # Answered by the routes alone: not counted, not recorded, no auth, no faults.

@@ -1,4 +1,4 @@
-"""The dataset card written beside a finished run's output (``--card``)."""
+"""Dataset cards: ``synthgen card FILE``, and the card written beside a finished run (``--card``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,26 @@ import shlex
 import sys
 from pathlib import Path
 
+from synthgen.config import CardSettings
+
+__all__ = ["card_path", "run_card", "write_run_card"]
+
 log = logging.getLogger("synthgen")
+
+
+def card_path(dataset: Path) -> Path:
+    """Where a dataset's card goes by default: ``<FILE>.card.md``."""
+    return dataset.with_name(dataset.name + ".card.md")
+
+
+def run_card(settings: CardSettings) -> Path:
+    """Write the card of ``settings.input``; returns where it went."""
+    from synthgen.io.card import write_card
+    from synthgen.stats.card_figures import card_info
+
+    path = settings.output or card_path(settings.input)
+    write_card(path, card_info(settings.input, settings.language))
+    return path
 
 
 def write_run_card(output: Path, where: str) -> Path | None:
@@ -16,7 +35,7 @@ def write_run_card(output: Path, where: str) -> Path | None:
         return None
     # Imported here: the statistics code is only needed once the run is over (start-up time).
     from synthgen.io.card import write_card
-    from synthgen.stats.card_command import card_info, card_path
+    from synthgen.stats.card_figures import card_info
 
     path = output.parent / "README.md" if where == "readme" else card_path(output)
     try:

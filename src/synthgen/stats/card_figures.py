@@ -1,4 +1,4 @@
-"""``synthgen card FILE``: the dataset card of an existing dataset, from its rows and run report."""
+"""What a dataset card says: headline figures from the rows, provenance from the run report."""
 
 from __future__ import annotations
 
@@ -6,19 +6,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from synthgen.config import CardSettings
-from synthgen.io.card import CardInfo, write_card
+from synthgen.io.card import CardInfo
 from synthgen.io.dataset_files import load_rows
 from synthgen.io.shapes import triple_of
 from synthgen.stats.compute import length_figures, verb_figures
 from synthgen.stats.run_report import load_report, summarize_runs
 
-__all__ = ["card_info", "card_path", "run_card"]
-
-
-def card_path(dataset: Path) -> Path:
-    """Where a dataset's card goes by default: ``<FILE>.card.md``."""
-    return dataset.with_name(dataset.name + ".card.md")
+__all__ = ["card_info", "headline_stats"]
 
 
 def card_info(dataset: Path, language: list[str]) -> CardInfo:
@@ -74,10 +68,3 @@ def _add_provenance(info: CardInfo, report: dict[str, Any]) -> None:
     info.stats["near/exact duplicates dropped"] = (
         f"{runs['duplicates_similar']:,} / {runs['duplicates_exact']:,}"
     )
-
-
-def run_card(settings: CardSettings) -> Path:
-    """Write the card of ``settings.input``; returns where it went."""
-    path = settings.output or card_path(settings.input)
-    write_card(path, card_info(settings.input, settings.language))
-    return path

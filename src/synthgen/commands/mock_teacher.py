@@ -1,4 +1,4 @@
-"""Serving the app on uvicorn: the listening socket, the startup line, logging and signals."""
+"""``synthgen mock-teacher``: the mock server's app on uvicorn (socket, startup line, logging, signals)."""
 
 from __future__ import annotations
 
