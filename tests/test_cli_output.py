@@ -12,7 +12,7 @@ import pytest
 
 from conftest import run_cli, synthgen_cmd
 from synthgen import __version__
-from synthgen.teacher.cache import default_cache_path
+from synthgen.resources import default_cache_path
 
 COMMANDS = [
     "generate",

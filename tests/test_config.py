@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from synthgen.config import Settings, build_settings
+from synthgen.config.markers import digest
 from synthgen.errors import ConfigError
 
 
@@ -52,13 +53,31 @@ def test_teacher_resolution_never_falls_back_to_the_mock() -> None:
 
 def test_content_hash_ignores_speed_options_but_not_content_options() -> None:
     base = Settings(teacher="mock")
-    fields = base.content_fields(kind="mock", prompt_text="p", seeds_digest="s")
-    same = Settings(teacher="mock", concurrency=3, num=5).content_fields(
-        kind="mock", prompt_text="p", seeds_digest="s"
+    fields = base.fingerprint(teacher="mock", prompt="p", seeds="s")
+    same = Settings(teacher="mock", concurrency=3, num=5).fingerprint(teacher="mock", prompt="p", seeds="s")
+    other = Settings(teacher="mock", similarity_threshold=0.6).fingerprint(
+        teacher="mock", prompt="p", seeds="s"
     )
-    other = Settings(teacher="mock", similarity_threshold=0.6).content_fields(
-        kind="mock", prompt_text="p", seeds_digest="s"
+    assert digest(fields) == digest(same)
+    assert digest(fields) != digest(other)
+    assert fields != base.fingerprint(teacher="mock", prompt="q", seeds="s")
+
+
+def test_the_fingerprint_of_generate_is_the_one_outputs_were_made_with() -> None:
+    """Outputs made before options were declared once still resume: same keys, same digest."""
+    fields = Settings(teacher="mock").fingerprint(teacher="mock", prompt="148de9c5a7a44d19", seeds="s")
+    assert sorted(fields) == sorted(
+        ["model", "temperature", "top_p", "max_tokens", "seed", "examples_per_prompt", "mix_generated",
+         "tasks_per_request", "similarity_threshold", "min_instruction_words", "max_instruction_words",
+         "blocklist", "teacher", "prompt", "seeds"]
+    )  # fmt: skip
+    assert digest(fields) == "753b1674e7416c5d"
+    instructions = Settings(teacher="mock", mode="instructions").fingerprint(
+        teacher="mock", prompt="p", seeds="s"
     )
-    assert Settings.hash_fields(fields) == Settings.hash_fields(same)
-    assert Settings.hash_fields(fields) != Settings.hash_fields(other)
-    assert fields != base.content_fields(kind="mock", prompt_text="q", seeds_digest="s")
+    assert instructions["mode"] == "instructions"  # "tasks", the default, is left out
+
+
+def test_a_field_resolved_by_the_command_must_be_given() -> None:
+    with pytest.raises(TypeError, match="seeds must be given resolved"):
+        Settings(teacher="mock").fingerprint(teacher="mock", prompt="p")

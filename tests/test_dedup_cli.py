@@ -63,9 +63,19 @@ def test_threshold_flag(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     # At 0.95 the near dup (score ~0.93) survives; identical instructions (1.0) still go.
     assert score(RECORDS[3]["instruction"], RECORDS[0]["instruction"]) < 0.95
+    result = invoke(source, "-o", out, "--similarity-threshold", "0.95")
+    assert result.exit_code == 0, result.output
+    assert [r["output"] for r in read_jsonl(out)] == [RECORDS[i]["output"] for i in (0, 1, 3, 4, 5, 7)]
+
+
+def test_the_old_threshold_flag_still_works_for_a_release(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "data.jsonl", RECORDS)
+    out = tmp_path / "out.jsonl"
     result = invoke(source, "-o", out, "--threshold", "0.95")
     assert result.exit_code == 0, result.output
     assert [r["output"] for r in read_jsonl(out)] == [RECORDS[i]["output"] for i in (0, 1, 3, 4, 5, 7)]
+    assert "warning: --threshold is now --similarity-threshold" in result.stderr
+    assert "--threshold" not in CliRunner().invoke(app, ["dedup", "--help"]).output  # hidden
 
 
 def test_against_files_seed_the_pool_and_are_not_written(tmp_path: Path) -> None:
@@ -169,8 +179,9 @@ def test_missing_input_file_exits_2(tmp_path: Path) -> None:
 
 def test_threshold_out_of_range_is_a_usage_error(tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "data.jsonl", RECORDS)
-    result = invoke(source, "-o", tmp_path / "out.jsonl", "--threshold", "1.5")
+    result = invoke(source, "-o", tmp_path / "out.jsonl", "--similarity-threshold", "1.5")
     assert result.exit_code == 2
+    assert result.stderr.startswith("synthgen: error: --similarity-threshold: ")
     assert not (tmp_path / "out.jsonl").exists()
 
 

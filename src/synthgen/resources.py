@@ -1,4 +1,5 @@
-"""Find the bundled prompt templates and seed files, installed or in a checkout."""
+"""Where things are: the bundled prompt templates and seed files (installed or in a checkout),
+and the response cache's default place."""
 
 from __future__ import annotations
 
@@ -31,3 +32,10 @@ def default_seeds_path() -> Path:
 def default_evolve_prompt_dir() -> Path:
     """The bundled prompts of ``synthgen evolve``, one ``<operation>.txt`` each."""
     return data_dir("prompts") / "evolve"
+
+
+def default_cache_path() -> Path:
+    """The response cache of ``--cache-path``'s default: in the user's cache folder."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("synthgen")) / "responses.sqlite3"

@@ -10,28 +10,21 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
 from synthgen import __version__
 from synthgen.cli.help import echo_error
-from synthgen.config import (
-    RunOutputOptions,
-    build_settings,
-)
+from synthgen.config import RunOutputOptions
 from synthgen.errors import SynthgenError
 from synthgen.logjson import json_log_line
 
 if TYPE_CHECKING:
     from synthgen.engine.session import SessionResult
-
-_Run = TypeVar("_Run", bound=RunOutputOptions)
-_Outcome = TypeVar("_Outcome")
-
 
 app = typer.Typer(
     name="synthgen",
@@ -86,31 +79,14 @@ def _root(
     """Turn seed tasks into an Alpaca-format instruction dataset with a teacher LLM."""
 
 
-def run_engine_command(
-    model: type[_Run], flags: dict[str, Any], config: Path | None, run: Callable[[_Run], SessionResult]
-) -> NoReturn:
-    """Settings from flags and config, the run, its end printed, its exit code."""
-    settings, outcome = settings_and_run(model, flags, config, run)
+def finish_run(settings: RunOutputOptions, outcome: SessionResult) -> NoReturn:
+    """A run's end printed (its error, its summary, --json: its report) and its exit code."""
     # the run's own output: a command of several stages may have stopped at an earlier one
     output = Path(outcome.report.get("output") or settings.output)
     print_run_end(outcome, output=output, quiet=settings.quiet, log_format=settings.log_format)
     if settings.json_report and outcome.report:
         typer.echo(json.dumps(outcome.report, indent=2))
     raise typer.Exit(outcome.exit_code)
-
-
-def settings_and_run(
-    model: type[_Run], flags: dict[str, Any], config: Path | None, run: Callable[[_Run], _Outcome]
-) -> tuple[_Run, _Outcome]:
-    """Settings from flags and config, and the run's outcome (errors: one line and their exit code)."""
-    errors = ErrorOutput(as_json=flags.get("log_format") == "json")
-    with user_errors(errors):
-        settings = build_settings(model, flags, config)
-        errors.as_json = settings.log_format == "json"  # the config file may ask for it
-        from synthgen.engine.progress import setup_logging
-
-        setup_logging(settings.log_format)  # before the inputs are read: they may warn
-        return settings, run(settings)
 
 
 def print_run_end(outcome: SessionResult, *, output: Path, quiet: bool, log_format: str) -> None:

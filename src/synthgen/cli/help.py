@@ -6,66 +6,41 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from typing import Any, Literal, get_args, get_origin
+from typing import Any
 
 import typer
 from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
 from typer.core import TyperCommand
 
+from synthgen.config.markers import Flag, marker
 from synthgen.logjson import json_log_line
 
 
-def option_help(model: type[BaseModel], field: str, extra: str = "", shown: str | None = None) -> str:
+def option_help(model: type[BaseModel], field: str, extra: str = "") -> str:
     """Help text with the default the settings model really applies (defaults live there).
 
-    ``shown`` (or the field's ``shown_default``) replaces a default that is only decided at
-    run time (the bundled seeds, OpenAI's URL...); a field without one shows none.
+    A field's ``Flag(shown=...)`` replaces a default that is only decided at run time (the
+    bundled seeds, OpenAI's URL...); a field without a default shows none.
     """
     info = model.model_fields[field]
-    default = info.get_default(call_default_factory=True)
-    notes = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-    shown = shown or notes.get("shown_default")  # type: ignore[assignment]
+    flag = marker(model, field, Flag)
+    shown = flag.shown if flag else None
+    if callable(shown):
+        shown = shown()
     if shown is None:
-        shown = _default_text(default)
+        shown = _default_text(info.get_default(call_default_factory=True))
     text = f"{info.description or ''}{extra}"
     return f"{text} [default: {shown}]" if shown is not None else text
 
 
 def _default_text(default: Any) -> str | None:
     """A default as help shows it; None for no default and for a flag that is off."""
-    if default is None or default is False or default == []:
+    if default is None or default is False or default == [] or default is PydanticUndefined:
         return None
     if default is True:
         return "on"
     return ", ".join(map(str, default)) if isinstance(default, list) else str(default)
-
-
-def option(
-    model: type[BaseModel],
-    field: str,
-    *flags: str,
-    extra: str = "",
-    shown: str | None = None,
-    metavar: str | None = None,
-) -> Any:
-    """A typer option whose value is None unless given (so the config file can fill it).
-
-    A field limited to a few values shows them (``<text|json>``); the value is checked by
-    the settings model, whose error is one line naming the flag.
-    """
-    help_text = option_help(model, field, extra, shown)
-    metavar = metavar or _choices(model.model_fields[field].annotation)
-    return typer.Option(None, *flags, help=help_text, show_default=False, metavar=metavar)
-
-
-def _choices(annotation: Any) -> str | None:
-    """``<a|b>`` for a ``Literal["a", "b"]`` field (optional or not), else None."""
-    if get_origin(annotation) is Literal:
-        return "<" + "|".join(map(str, get_args(annotation))) + ">"
-    for member in get_args(annotation):  # Literal[...] | None
-        if get_origin(member) is Literal:
-            return _choices(member)
-    return None
 
 
 def wants_json_logs(args: Sequence[str]) -> bool:
@@ -86,7 +61,35 @@ def echo_error(message: str, *, as_json: bool) -> None:
 
 
 class Command(TyperCommand):
-    """A typer command whose usage errors are JSON lines when ``--log-format json`` is given."""
+    """A typer command whose options are listed by section, whose epilog's examples are shown
+    as written, and whose usage errors are JSON lines when ``--log-format json`` is given."""
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        sections: dict[str, list[tuple[str, str]]] = {"Arguments": []}
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            title = "Arguments" if param.param_type_name == "argument" else None
+            title = title or getattr(param, "rich_help_panel", None) or "Options"
+            sections.setdefault(title, []).append(record)
+        for title, records in sections.items():
+            if records:
+                with formatter.section(title):
+                    formatter.write_dl(records)
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        """Indented paragraphs (examples) as written; the others wrapped like the help."""
+        if not self.epilog:
+            return
+        for paragraph in self.epilog.strip("\n").split("\n\n"):
+            formatter.write_paragraph()
+            with formatter.indentation():
+                if paragraph[:1].isspace():
+                    for line in paragraph.splitlines():
+                        formatter.write(f"{'':>{formatter.current_indent}}{line}\n")
+                else:
+                    formatter.write_text(" ".join(paragraph.split()))
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         as_json = wants_json_logs(args)

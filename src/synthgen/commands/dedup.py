@@ -115,9 +115,9 @@ def run_dedup(settings: DedupSettings) -> DedupReport:
         raise UsageError("--dropped and --output are the same file: give two different paths")
     against = [(path, load_alpaca_records(path)) for path in settings.against]
     records = load_alpaca_records(settings.input)
-    report = DedupReport(settings.input, settings.output, settings.threshold, read=len(records))
+    report = DedupReport(settings.input, settings.output, settings.similarity_threshold, read=len(records))
 
-    pool = _Pool(RougeIndex(settings.threshold))
+    pool = _Pool(RougeIndex(settings.similarity_threshold))
     # Ranking tokens by their frequency over everything up front keeps lookups fast.
     everything = itertools.chain(*(items for _, items in against), records)
     pool.rouge.prime(item.value["instruction"] for item in everything)

@@ -11,7 +11,6 @@ gets what the earlier ones left.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,10 +19,12 @@ from synthgen.commands.evolve_budget import BUDGET_STOPS, remaining_budgets, spe
 from synthgen.commands.evolve_progress import EvolveProgress, read_progress
 from synthgen.commands.jobs import teacher_job
 from synthgen.commands.teachers import new_meter
-from synthgen.config import EvolveSettings, FilterOptions, TeacherOptions
+from synthgen.config import EvolveSettings, FilterOptions
+from synthgen.config.markers import digest
 from synthgen.engine.session import Job, SessionResult, output_lock, run_session
 from synthgen.errors import InputError
 from synthgen.exit_codes import OK, PARTIAL
+from synthgen.io.files import file_digest, text_digest
 from synthgen.io.prompt_rows import PromptRow, load_prompt_rows
 from synthgen.io.resume import check_output_path, check_same_config
 from synthgen.io.writer import ExistingOutput
@@ -63,7 +64,8 @@ class _Setup:
     prompts: dict[str, EvolvePrompt]
     input_pool: list[tuple[str, str]]
     input_positions: dict[int, int]  # input line -> place among the input rows
-    content: dict[str, Any]
+    resolved: dict[str, Any]  # the fingerprint's values resolved here (digests)
+    content: dict[str, Any]  # the fingerprint
     config_hash: str
 
 
@@ -74,7 +76,8 @@ def run_evolve(settings: EvolveSettings) -> EvolveResult:
         read_api_key(settings)  # a missing key fails now: the teacher is built after the files
     rows = _load_rows(settings)
     prompts = load_evolve_prompts(settings.prompt_dir, list(settings.operations))
-    content = _content_fields(settings, kind, prompts)
+    resolved = {"prompts": _prompts_digest(prompts), "input": file_digest(settings.input)}
+    content = settings.fingerprint(teacher=kind, **resolved)
     setup = _Setup(
         settings,
         kind,
@@ -90,8 +93,9 @@ def run_evolve(settings: EvolveSettings) -> EvolveResult:
         prompts,
         [(row.instruction, row.input) for row in rows],
         {row.line: i for i, row in enumerate(rows)},
+        resolved,
         content,
-        TeacherOptions.hash_fields(content),
+        digest(content),
     )
     check_output_path(settings.output)
     # One lock across every round (and the reading of what an earlier run left).
@@ -175,7 +179,7 @@ def _job(
     return teacher_job(
         settings,
         setup.kind,
-        content=setup.content,
+        resolved=setup.resolved,
         make_recipe=make_recipe,
         row_model=AlpacaRecord,
         rerun_last_request=False,  # at most one row per request: continue after the last
@@ -204,16 +208,5 @@ def _load_rows(settings: EvolveSettings) -> list[PromptRow]:
     return rows
 
 
-def _content_fields(settings: EvolveSettings, kind: str, prompts: dict[str, EvolvePrompt]) -> dict[str, Any]:
-    """Everything that decides what is written (a resumed run must match it); not --rounds."""
-    keys = (
-        "model", "temperature", "top_p", "max_tokens", "seed", "operations", "prompt_field",
-        "similarity_threshold", "min_new_words", "retry_failed", "min_instruction_words",
-        "max_instruction_words", "blocklist",
-    )  # fmt: skip
-    data: dict[str, Any] = {k: getattr(settings, k) for k in keys}
-    data["teacher"] = kind
-    joined = "\0".join(f"{op}\0{prompt.text}" for op, prompt in prompts.items())
-    data["prompts"] = hashlib.sha256(joined.encode()).hexdigest()[:16]
-    data["input"] = hashlib.sha256(settings.input.read_bytes()).hexdigest()[:16]
-    return data
+def _prompts_digest(prompts: dict[str, EvolvePrompt]) -> str:
+    return text_digest("\0".join(f"{op}\0{prompt.text}" for op, prompt in prompts.items()))

@@ -6,6 +6,7 @@ from synthgen.commands.inline_judging import inline_judging
 from synthgen.commands.jobs import run_with_card, teacher_job
 from synthgen.config import FilterOptions, Settings
 from synthgen.engine.session import SessionResult
+from synthgen.io.files import text_digest
 from synthgen.io.seeds import load_seeds, seeds_digest
 from synthgen.io.side_files import read_side_rows
 from synthgen.io.writer import ExistingOutput
@@ -25,9 +26,7 @@ def run_generate(settings: Settings) -> SessionResult:
     seeds_path = settings.seeds or default_seeds_path()
     seeds = load_seeds(seeds_path, max_tokens=settings.max_tokens)
     template = load_template(settings.prompt or default_prompt_path(settings.mode))
-    content = settings.content_fields(
-        kind=kind, prompt_text=template.text, seeds_digest=seeds_digest(seeds_path)
-    )
+    resolved = {"prompt": text_digest(template.text), "seeds": seeds_digest(seeds_path)}
     options = SelfInstructOptions(
         seed=settings.seed,
         examples_per_prompt=settings.examples_per_prompt,
@@ -53,7 +52,7 @@ def run_generate(settings: Settings) -> SessionResult:
     job = teacher_job(
         settings,
         kind,
-        content=content,
+        resolved=resolved,
         make_recipe=make_recipe,
         row_model=AlpacaRecord,
         rerun_last_request=True,  # its later items are judged again (see io.resume)

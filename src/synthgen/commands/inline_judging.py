@@ -28,7 +28,7 @@ class InlineJudging:
 
     make_reviewer: MakeReviewer
     meter: UsageMeter
-    content: dict[str, Any]  # the judge's part of the content config
+    resolved: dict[str, Any]  # the judge's part of the fingerprint the settings cannot give
     budgets: Budgets  # shared with the run's teacher
 
 
@@ -61,4 +61,4 @@ def inline_judging(settings: Any, kind: str) -> InlineJudging | None:
     async def make_reviewer() -> tuple[InlineJudge, Any]:
         return review, build_teacher(judge_settings, meter, judge_kind, budgets)
 
-    return InlineJudging(make_reviewer, meter, settings.judge_content(text_digest(template.text)), budgets)
+    return InlineJudging(make_reviewer, meter, {"judge_prompt": text_digest(template.text)}, budgets)

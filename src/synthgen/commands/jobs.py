@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from synthgen.commands.card import write_run_card
 from synthgen.commands.teachers import build_teacher, new_meter
 from synthgen.config import RunOutputOptions, TeacherOptions
+from synthgen.config.markers import digest
 from synthgen.engine.recipe import Recipe
 from synthgen.engine.session import Job, SessionResult, run_session
 from synthgen.io.writer import ExistingOutput
@@ -23,7 +24,7 @@ def teacher_job(
     settings: Any,
     kind: str,
     *,
-    content: dict[str, Any],
+    resolved: dict[str, Any],
     make_recipe: Callable[[ExistingOutput], Recipe],
     row_model: type[BaseModel],
     rerun_last_request: bool,
@@ -36,7 +37,8 @@ def teacher_job(
 ) -> Job:
     """The engine job of a command whose settings are TeacherOptions and RunOutputOptions.
 
-    ``judging``: the inline judge, whose budgets the teacher shares.
+    ``resolved``: the fingerprint's values the command resolved (file digests...), beside the
+    teacher kind. ``judging``: the inline judge, whose budgets the teacher shares.
     ``overrides`` replace fields computed here (e.g. ``meter``, ``overwrite``, ``config``).
     """
     assert isinstance(settings, TeacherOptions) and isinstance(settings, RunOutputOptions)
@@ -44,8 +46,7 @@ def teacher_job(
     async def make_teacher(meter: UsageMeter) -> Dispatcher:
         return build_teacher(settings, meter, kind, judging and judging.budgets)
 
-    if judging is not None:
-        content = {**content, **judging.content}
+    content = settings.fingerprint(teacher=kind, **resolved, **(judging.resolved if judging else {}))
 
     fields: dict[str, Any] = {
         "output": settings.output,
@@ -61,7 +62,7 @@ def teacher_job(
         "teacher_info": {"kind": kind, "model": settings.model or "mock", "base_urls": settings.base_url},
         "config": settings.public_dict(),
         "content_config": content,
-        "config_hash": TeacherOptions.hash_fields(content),
+        "config_hash": digest(content),
         "make_recipe": make_recipe,
         "row_model": row_model,
         "rerun_last_request": rerun_last_request,

@@ -24,11 +24,11 @@ def run_judge(settings: JudgeSettings) -> SessionResult:
     rows = load_answer_rows(settings.input)
     row_format = resolve_format(settings.format, rows, settings.input)
     options = JudgeOptions(min_score=settings.min_score, format=row_format, structured=settings.structured)
-    keys = ("model", "temperature", "top_p", "max_tokens", "seed", "min_score", "structured")
-    content: dict[str, object] = {k: getattr(settings, k) for k in keys}
-    content.update(
-        teacher=kind, format=row_format, prompt=text_digest(template.text), input=file_digest(settings.input)
-    )
+    resolved = {
+        "format": row_format,
+        "prompt": text_digest(template.text),
+        "input": file_digest(settings.input),
+    }
 
     def make_recipe(existing: ExistingOutput) -> Judge:
         return Judge(options, template, rows)
@@ -37,7 +37,7 @@ def run_judge(settings: JudgeSettings) -> SessionResult:
     job = teacher_job(
         settings,
         kind,
-        content=content,
+        resolved=resolved,
         make_recipe=make_recipe,
         row_model=row_model,
         rerun_last_request=False,  # at most one row per request: continue after the last

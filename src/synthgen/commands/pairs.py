@@ -189,9 +189,7 @@ def _run_judged(
     options = PairsOptions(
         format=settings.format, min_margin=settings.min_margin, structured=settings.structured
     )
-    keys = ("model", "temperature", "top_p", "max_tokens", "seed", "min_margin", "structured", "format")
-    content: dict[str, object] = {k: getattr(judge, k) for k in keys}
-    content.update(teacher=kind, prompt=text_digest(template.text), answers=_answers_digest(settings, groups))
+    resolved = {"prompt": text_digest(template.text), "answers": _answers_digest(settings, groups)}
 
     def make_recipe(existing: ExistingOutput) -> Pairs:
         return Pairs(options, template, groups)
@@ -199,7 +197,7 @@ def _run_judged(
     job = teacher_job(
         judge,
         kind,
-        content=content,
+        resolved=resolved,
         make_recipe=make_recipe,
         row_model=PreferenceRecord,
         rerun_last_request=False,  # a pair is written at its group's last request: go on after it

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from synthgen.commands.inline_judging import inline_judging
@@ -10,6 +9,7 @@ from synthgen.commands.jobs import run_with_card, teacher_job
 from synthgen.config import RespondSettings
 from synthgen.engine.session import SessionResult
 from synthgen.errors import InputError, UsageError
+from synthgen.io.files import file_digest, text_digest
 from synthgen.io.prompt_rows import PromptRow, load_prompt_rows
 from synthgen.io.writer import ExistingOutput
 from synthgen.recipes.respond import Respond, RespondOptions
@@ -44,7 +44,7 @@ def run_respond(settings: RespondSettings) -> SessionResult:
         logprobs=settings.logprobs or 0,
         min_confidence=settings.min_confidence,
     )
-    content = _content_fields(settings, kind, system)
+    resolved = {"system": text_digest(system or ""), "input": file_digest(settings.input)}
     judging = inline_judging(settings, kind)
 
     def make_recipe(existing: ExistingOutput) -> Respond:
@@ -55,7 +55,7 @@ def run_respond(settings: RespondSettings) -> SessionResult:
     job = teacher_job(
         settings,
         kind,
-        content=content,
+        resolved=resolved,
         make_recipe=make_recipe,
         row_model=AlpacaRecord if settings.format == "alpaca" else MessagesRecord,
         rerun_last_request=False,  # at most one row per request: continue after the last
@@ -130,16 +130,3 @@ def _check_references(settings: RespondSettings, rows: list[PromptRow]) -> None:
         raise InputError(
             problems[:20] + ([f"... and {len(problems) - 20} more"] if len(problems) > 20 else [])
         )
-
-
-def _content_fields(settings: RespondSettings, kind: str, system: str | None) -> dict[str, object]:
-    """Everything that decides what is written (a resumed run must match it)."""
-    keys = (
-        "model", "temperature", "top_p", "max_tokens", "seed", "samples", "prompt_field", "reasoning",
-        "format", "verify", "verify_pattern", "reference_field", "keep", "logprobs", "min_confidence",
-    )  # fmt: skip
-    data: dict[str, object] = {k: getattr(settings, k) for k in keys}
-    data["teacher"] = kind
-    data["system"] = hashlib.sha256((system or "").encode()).hexdigest()[:16]
-    data["input"] = hashlib.sha256(settings.input.read_bytes()).hexdigest()[:16]
-    return data

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from synthgen.commands.card import write_run_card
-from synthgen.config import PairsSettings, TeacherOptions
+from synthgen.config import PairsSettings
+from synthgen.config.markers import digest
 from synthgen.engine.report import Counts, build_report
 from synthgen.engine.run import RunResult
 from synthgen.engine.session import SessionResult
@@ -64,7 +65,7 @@ def write_verified_pairs(groups: list[AnswerGroup], settings: PairsSettings) -> 
         config=settings.public_dict(),
         counts=counts,
         meter=UsageMeter(),
-        config_hash=TeacherOptions.hash_fields(content),
+        config_hash=digest(content),
         content_config=content,
         started=started,
         stop_reason=StopReason.PLAN_DONE.value,

@@ -11,6 +11,7 @@ from pydantic import (
     ValidationError,
 )
 
+from synthgen.config.markers import long_flag
 from synthgen.errors import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -52,15 +53,11 @@ def build_settings(model: type[_M], overrides: dict[str, Any], config_path: Path
         return model.model_validate(merged, context={"flags": set(flags)})
     except ValidationError as exc:
         source = str(config_path) if config_path else "options"
-        raise ConfigError(format_validation_error(exc, source)) from exc
+        raise ConfigError(format_validation_error(exc, source, model)) from exc
 
 
-# Settings fields whose flag is not their name with "-" for "_" ("from" is a Python keyword).
-_FLAG_NAMES = {"from_shape": "from"}
-
-
-def format_validation_error(exc: ValidationError, source: str) -> str:
-    """One line per problem: ``source: field: message``."""
+def format_validation_error(exc: ValidationError, source: str, model: type[BaseModel] | None = None) -> str:
+    """One line per problem: ``--flag: message`` for flags, ``source: key: message`` for a file."""
     lines = []
     for err in exc.errors():
         if not err["loc"] and err["type"] == "value_error":
@@ -68,7 +65,11 @@ def format_validation_error(exc: ValidationError, source: str) -> str:
             continue
         field = ".".join(str(p) for p in err["loc"]) or "(root)"
         msg = "unknown option" if err["type"] == "extra_forbidden" else err["msg"]
-        name = _FLAG_NAMES.get(field, field.replace("_", "-"))
         # A flag is named as typed (--num); a config-file key with its file.
-        lines.append(f"--{name}: {msg}" if source == "options" else f"{source}: {name}: {msg}")
+        if source != "options":
+            lines.append(f"{source}: {field.replace('_', '-')}: {msg}")
+        elif model is not None and field in model.model_fields:
+            lines.append(f"{long_flag(model, field)}: {msg}")
+        else:
+            lines.append(f"--{field.replace('_', '-')}: {msg}")
     return "\n".join(lines)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     Field,
@@ -13,47 +12,59 @@ from pydantic import (
     model_validator,
 )
 
-from synthgen.config.shared import FilterOptions, RunOutputOptions, SettingsModel, TeacherOptions
+from synthgen.config.markers import FINGERPRINT, Fingerprint, Flag
+from synthgen.config.shared import (
+    SIMILARITY_THRESHOLD,
+    FilterOptions,
+    RunOutputOptions,
+    SettingsModel,
+    SimilarityThreshold,
+    TeacherOptions,
+)
+
+# A judge grades with little randomness and a short reply (a reason and a score).
+JUDGE_TEMPERATURE = 0.0
+JUDGE_MAX_TOKENS = 512
+_JUDGED = Fingerprint(when="judge_model")  # an inline judge's options count only with a judge
 
 
-class InlineJudgeOptions(SettingsModel):
+class MinScoreOption(SettingsModel):
+    """``--min-score``: one meaning in ``judge`` and in inline judging (``--judge-model``)."""
+
+    min_score: Annotated[int, _JUDGED] = Field(
+        1, ge=1, le=10, description="Keep rows the judge scored at least this (1-10; 1: every graded row)."
+    )
+
+
+class InlineJudgeOptions(MinScoreOption):
     """A judge model grading every row as it is kept (``generate`` and ``respond``)."""
 
-    judge_model: str | None = Field(
+    help_section: ClassVar[str] = "Judging inline"
+
+    judge_model: Annotated[str | None, _JUDGED] = Field(
         None, description="Grade every kept row with this judge model (inline judging)."
     )
-    min_score: int | None = Field(
-        None,
-        ge=1,
-        le=10,
-        description="With --judge-model: write only rows scored at least this (1-10).",
-        json_schema_extra={"shown_default": "keep every graded row"},
+    judge_base_url: Annotated[list[str], Flag(metavar="URL", shown="--base-url")] = Field(
+        default_factory=list, description="The judge's endpoint(s)."
     )
-    judge_base_url: list[str] = Field(
-        default_factory=list,
-        description="The judge's endpoint(s).",
-        json_schema_extra={"shown_default": "--base-url"},
+    judge_api_key_env: Annotated[str | None, Flag(shown="--api-key-env")] = Field(
+        None, description="Environment variable holding the judge's key."
     )
-    judge_api_key_env: str | None = Field(
-        None,
-        description="Environment variable holding the judge's key.",
-        json_schema_extra={"shown_default": "--api-key-env"},
+    judge_concurrency: Annotated[int | None, Flag(shown="--concurrency")] = Field(
+        None, ge=1, le=4096, description="Max grade requests in flight."
     )
-    judge_concurrency: int | None = Field(
-        None,
-        ge=1,
-        le=4096,
-        description="Max grade requests in flight.",
-        json_schema_extra={"shown_default": "--concurrency"},
+    judge_temperature: Annotated[float, _JUDGED] = Field(
+        JUDGE_TEMPERATURE, ge=0, le=2, description="Sampling temperature of the judge."
     )
-    judge_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature of the judge.")
-    judge_max_tokens: int = Field(512, ge=1, description="Max tokens per grade.")
-    judge_prompt: Path | None = Field(
-        None,
-        description="Judge prompt template file.",
-        json_schema_extra={"shown_default": "the bundled prompts/judge.txt"},
+    judge_max_tokens: Annotated[int, _JUDGED] = Field(
+        JUDGE_MAX_TOKENS, ge=1, description="Max tokens per grade."
     )
-    judge_structured: bool = Field(
+    judge_prompt: Annotated[
+        Path | None,
+        Fingerprint(resolved=True, when="judge_model"),
+        Flag(shown="the bundled prompts/judge.txt"),
+    ] = Field(None, description="Judge prompt template file.")
+    judge_structured: Annotated[bool, _JUDGED] = Field(
         True, description="Ask the judge for a JSON grade (off for servers without response_format)."
     )
 
@@ -65,7 +76,11 @@ class InlineJudgeOptions(SettingsModel):
     @model_validator(mode="after")
     def _judge_needed(self) -> InlineJudgeOptions:
         if self.judge_model is None:
-            given = [f for f in ("min_score", "judge_base_url", "judge_prompt") if getattr(self, f)]
+            given = [
+                f
+                for f in ("min_score", "judge_base_url", "judge_prompt")
+                if f in self.model_fields_set and getattr(self, f)
+            ]
             if given:
                 flag = "--" + given[0].replace("_", "-")
                 raise ValueError(f"{flag} needs --judge-model (the model that grades the rows)")
@@ -80,45 +95,43 @@ class InlineJudgeOptions(SettingsModel):
             )
         return self
 
-    def judge_content(self, prompt_digest: str) -> dict[str, Any]:
-        """What decides the grades (a resumed run must match it); empty without a judge."""
-        if self.judge_model is None:
-            return {}
-        keys = ("judge_model", "min_score", "judge_temperature", "judge_max_tokens", "judge_structured")
-        return {**{k: getattr(self, k) for k in keys}, "judge_prompt": prompt_digest}
-
 
 class Settings(InlineJudgeOptions, FilterOptions, TeacherOptions, RunOutputOptions):
     """Options of ``synthgen generate``."""
 
     # prompt
-    mode: Literal["tasks", "instructions"] = Field(
+    mode: Annotated[
+        Literal["tasks", "instructions"],
+        Fingerprint(omit_default=True),  # added later: outputs made before it still resume
+    ] = Field(
         "tasks", description="tasks: instruction, input and output; instructions: new instructions only."
     )
-    seeds: Path | None = Field(
-        None,
-        description="Seed tasks file (.jsonl or .json).",
-        json_schema_extra={"shown_default": "the bundled seed tasks"},
+    seeds: Annotated[Path | None, Fingerprint(resolved=True), Flag(shown="the bundled seed tasks")] = Field(
+        None, description="Seed tasks file (.jsonl or .json)."
     )
-    prompt: Path | None = Field(
-        None,
-        description="Prompt template file.",
-        json_schema_extra={"shown_default": "the bundled template for --mode"},
+    prompt: Annotated[
+        Path | None, Fingerprint(resolved=True), Flag(shown="the bundled template for --mode")
+    ] = Field(None, description="Prompt template file.")
+    examples_per_prompt: Annotated[int, FINGERPRINT] = Field(
+        3, ge=1, le=20, description="Examples shown per request."
     )
-    examples_per_prompt: int = Field(3, ge=1, le=20, description="Examples shown per request.")
-    mix_generated: int = Field(
+    mix_generated: Annotated[int, FINGERPRINT] = Field(
         0, ge=0, description="How many of the examples come from generated ones (once available)."
     )
-    tasks_per_request: int = Field(20, ge=1, le=100, description="Tasks asked per request.")
+    tasks_per_request: Annotated[int, FINGERPRINT] = Field(
+        20, ge=1, le=100, description="Tasks asked per request."
+    )
 
     # dedup
-    similarity_threshold: float = Field(
-        0.7, gt=0, le=1, description="Drop if ROUGE-L F vs any kept instruction is above this."
+    similarity_threshold: Annotated[SimilarityThreshold, FINGERPRINT] = Field(
+        SIMILARITY_THRESHOLD, description="Drop if ROUGE-L F vs any kept instruction is above this."
     )
 
     # output
-    num: int = Field(100, ge=1, description="Target number of examples in the output.")
-    add: int | None = Field(None, ge=1, description="Grow an existing output by N examples.")
+    num: Annotated[int, Flag("-n")] = Field(100, ge=1, description="Target number of examples in the output.")
+    add: Annotated[int | None, Flag(metavar="N")] = Field(
+        None, ge=1, description="Grow an existing output by N examples."
+    )
 
     @model_validator(mode="after")
     def _compatible_options(self, info: ValidationInfo) -> Settings:
@@ -144,54 +157,46 @@ class Settings(InlineJudgeOptions, FilterOptions, TeacherOptions, RunOutputOptio
             )
         return self
 
-    def content_fields(self, *, kind: str, prompt_text: str, seeds_digest: str) -> dict[str, Any]:
-        """Everything that decides *what* is generated (not how fast, where, or how much)."""
-        keys = (
-            "model", "temperature", "top_p", "max_tokens", "seed",
-            "examples_per_prompt", "mix_generated", "tasks_per_request", "similarity_threshold",
-            "min_instruction_words", "max_instruction_words", "blocklist",
-        )  # fmt: skip
-        data: dict[str, Any] = {k: getattr(self, k) for k in keys}
-        data["teacher"] = kind
-        if self.mode != "tasks":  # only when set, so files made before the option still resume
-            data["mode"] = self.mode
-        data["prompt"] = hashlib.sha256(prompt_text.encode()).hexdigest()[:16]
-        data["seeds"] = seeds_digest
-        return data
-
 
 class RespondSettings(InlineJudgeOptions, TeacherOptions, RunOutputOptions):
     """Options of ``synthgen respond``: the teacher answers every row of a dataset."""
 
-    input: Path = Field(description="Dataset whose rows the teacher answers.")
-    output: Path = Field(Path("data/responses.jsonl"), description="Output JSONL file.")
-    prompt_field: str | None = Field(
-        None,
-        description="Field holding the prompt.",
-        json_schema_extra={"shown_default": "instruction+input, prompt or messages"},
+    input: Annotated[Path, Fingerprint(resolved=True), Flag(argument=True, metavar="INPUT")] = Field(
+        description="Dataset to answer: Alpaca, seeds, {prompt} or {messages} JSONL/JSON."
     )
-    system: str | None = Field(None, description="System message: text, or @FILE to read it from a file.")
-    samples: int = Field(1, ge=1, le=64, description="Answers asked per row (seeds --seed + sample).")
-    reasoning: Literal["inline", "drop"] = Field(
+    output: Path = Field(Path("data/responses.jsonl"), description="Output JSONL file.")
+    prompt_field: Annotated[str | None, FINGERPRINT, Flag(shown="instruction+input, prompt or messages")] = (
+        Field(None, description="Field holding the prompt.")
+    )
+    system: Annotated[str | None, Fingerprint(resolved=True)] = Field(
+        None, description="System message: text, or @FILE to read it from a file."
+    )
+    samples: Annotated[int, FINGERPRINT, Flag("-k")] = Field(
+        1, ge=1, le=64, description="Answers asked per row (seeds --seed + sample)."
+    )
+    reasoning: Annotated[Literal["inline", "drop"], FINGERPRINT] = Field(
         "inline", description="A reasoning trace: kept in <think> before the answer, or dropped."
     )
-    format: Literal["alpaca", "messages"] = Field("alpaca", description="Output row format.")
-    verify: Literal["none", "math", "exact", "choice", "regex"] = Field(
+    format: Annotated[Literal["alpaca", "messages"], FINGERPRINT] = Field(
+        "alpaca", description="Output row format."
+    )
+    verify: Annotated[Literal["none", "math", "exact", "choice", "regex"], FINGERPRINT] = Field(
         "none", description="Check each answer against the row's reference answer."
     )
-    verify_pattern: str | None = Field(None, description="--verify regex: one pattern for every row.")
-    reference_field: str = Field("answer", description="Field holding the reference answer.")
-    keep: Literal["all-correct", "first-correct", "all"] = Field(
+    verify_pattern: Annotated[str | None, FINGERPRINT] = Field(
+        None, description="--verify regex: one pattern for every row."
+    )
+    reference_field: Annotated[str, FINGERPRINT] = Field(
+        "answer", description="Field holding the reference answer."
+    )
+    keep: Annotated[Literal["all-correct", "first-correct", "all"], FINGERPRINT] = Field(
         "all-correct", description="With --verify: which samples to write (all: with a verified flag)."
     )
     max_tokens: int = Field(2048, ge=1, description="Max tokens per answer.")
-    max_consecutive_failures: int = Field(
-        20, ge=1, description="Stop after this many failed requests in a row."
-    )
-    logprobs: int | None = Field(
+    logprobs: Annotated[int | None, FINGERPRINT, Flag(metavar="K")] = Field(
         None, ge=1, le=20, description="Save the teacher's top-K token logprobs to OUT.logprobs.parquet."
     )
-    min_confidence: float | None = Field(
+    min_confidence: Annotated[float | None, FINGERPRINT] = Field(
         None, le=0, description="With --logprobs: drop answers whose mean token logprob is below this."
     )
 
@@ -205,31 +210,36 @@ EvolveOperation = Literal[
 
 
 class EvolveSettings(FilterOptions, TeacherOptions, RunOutputOptions):
-    """Options of ``synthgen evolve``: rounds of Evol-Instruct over a dataset's instructions."""
+    """Options of ``synthgen evolve``: rounds of Evol-Instruct over a dataset's instructions.
 
-    input: Path = Field(description="Dataset whose instructions are evolved.")
+    Its fingerprint also holds the digest of the prompts used (``prompts``); not ``--rounds``.
+    """
+
+    input: Annotated[Path, Fingerprint(resolved=True), Flag(argument=True, metavar="INPUT")] = Field(
+        description="Dataset whose instructions to evolve: Alpaca, seeds or {prompt} JSONL/JSON."
+    )
     output: Path = Field(Path("data/evolved.jsonl"), description="Output JSONL file.")
-    rounds: int = Field(3, ge=1, le=100, description="Rounds; each evolves the previous round's survivors.")
-    operations: list[EvolveOperation] = Field(
+    rounds: Annotated[int, Flag("-r")] = Field(
+        3, ge=1, le=100, description="Rounds; each evolves the previous round's survivors."
+    )
+    operations: Annotated[list[EvolveOperation], FINGERPRINT, Flag(metavar="NAME[,NAME...]")] = Field(
         default_factory=lambda: list(EVOLVE_OPERATIONS),
         description="Operations drawn from, one per parent and round (comma-separated or repeated).",
     )
-    prompt_dir: Path | None = Field(
+    prompt_dir: Annotated[Path | None, Flag(shown="prompts/evolve")] = Field(
         None, description="Directory of <operation>.txt prompts (an operation without one: bundled)."
     )
-    prompt_field: str | None = Field(
+    prompt_field: Annotated[str | None, FINGERPRINT] = Field(
         None, description="Field holding the task (default: instruction and input, or prompt)."
     )
-    similarity_threshold: float = Field(
-        0.7,
-        gt=0,
-        le=1,
+    similarity_threshold: Annotated[SimilarityThreshold, FINGERPRINT] = Field(
+        SIMILARITY_THRESHOLD,
         description="Drop if ROUGE-L F vs the pool (input, kept rows; not the parent) is above this.",
     )
-    min_new_words: int = Field(
+    min_new_words: Annotated[int, FINGERPRINT] = Field(
         3, ge=0, description="Drop an evolved task bringing fewer words its parent lacks (stop words aside)."
     )
-    retry_failed: bool = Field(
+    retry_failed: Annotated[bool, FINGERPRINT] = Field(
         False, description="Evolve a parent whose evolution failed again next round (as WizardLM does)."
     )
     max_tokens: int = Field(1024, ge=1, description="Max tokens per evolved task.")
@@ -254,48 +264,56 @@ class EvolveSettings(FilterOptions, TeacherOptions, RunOutputOptions):
 class JudgeOptionsMixin(SettingsModel):
     """How answers are judged: shared by ``judge`` and ``pairs``."""
 
-    prompt: Path | None = Field(
-        None,
-        description="Judge prompt template file.",
-        json_schema_extra={"shown_default": "the bundled prompts/judge.txt"},
-    )
-    structured: bool = Field(
+    prompt: Annotated[
+        Path | None, Fingerprint(resolved=True), Flag(shown="the bundled prompts/judge.txt")
+    ] = Field(None, description="Judge prompt template file.")
+    structured: Annotated[bool, FINGERPRINT] = Field(
         True,
         description="Ask for a JSON grade (response_format with a JSON schema); off for servers without it.",
     )
 
 
-class JudgeSettings(JudgeOptionsMixin, TeacherOptions, RunOutputOptions):
+class JudgeSettings(JudgeOptionsMixin, MinScoreOption, TeacherOptions, RunOutputOptions):
     """Options of ``synthgen judge``: the teacher grades every answer of a dataset from 1 to 10."""
 
-    input: Path = Field(description="Dataset whose answers the teacher grades.")
-    output: Path = Field(Path("data/judged.jsonl"), description="Output JSONL file.")
-    min_score: int = Field(1, ge=1, le=10, description="Keep rows scored at least this (1-10).")
-    format: Literal["auto", "alpaca", "messages"] = Field(
-        "auto", description="Output row format (auto: alpaca if every row is one, else messages)."
+    input: Annotated[Path, Fingerprint(resolved=True), Flag(argument=True, metavar="INPUT")] = Field(
+        description="Dataset to grade: Alpaca (instruction, input, output) or {messages}."
     )
-    temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature of the judge.")
-    max_tokens: int = Field(512, ge=1, description="Max tokens per grade.")
+    output: Path = Field(Path("data/judged.jsonl"), description="Output JSONL file.")
+    format: Annotated[
+        Literal["auto", "alpaca", "messages"],
+        Fingerprint(resolved=True),  # the format auto chose
+    ] = Field("auto", description="Output row format (auto: alpaca if every row is one, else messages).")
+    temperature: float = Field(
+        JUDGE_TEMPERATURE, ge=0, le=2, description="Sampling temperature of the judge."
+    )
+    max_tokens: int = Field(JUDGE_MAX_TOKENS, ge=1, description="Max tokens per grade.")
 
 
 class PairsSettings(JudgeOptionsMixin, TeacherOptions, RunOutputOptions):
-    """Options of ``synthgen pairs``: preference pairs (prompt, chosen, rejected) from ranked answers."""
+    """Options of ``synthgen pairs``: preference pairs (prompt, chosen, rejected) from ranked answers.
 
-    input: Path = Field(description="Answers grouped by prompt (or prompts, with --samples).")
+    The judged stage's fingerprint is that of the judge's settings (``--judge-model``,
+    ``--judge-temperature`` and ``--judge-max-tokens`` in place of the teacher's), with the
+    digest of the answers it grades (``answers``).
+    """
+
+    input: Annotated[Path, Flag(argument=True, metavar="INPUT")] = Field(
+        description="Answers (several per prompt), or prompts with --samples."
+    )
     output: Path = Field(Path("data/pairs.jsonl"), description="Output JSONL file.")
-    format: Literal["standard", "messages"] = Field(
+    format: Annotated[Literal["standard", "messages"], FINGERPRINT] = Field(
         "standard", description="standard: prompt/chosen/rejected strings; messages: lists of messages."
     )
     rank: Literal["auto", "judge", "verified"] = Field(
         "auto",
         description="Rank answers by the judge, or by respond's verified flag (auto: the flag if present).",
     )
-    min_margin: int = Field(
+    min_margin: Annotated[int, FINGERPRINT] = Field(
         1, ge=1, le=9, description="Skip a prompt whose best and worst scores differ by less."
     )
-    samples: int | None = Field(
+    samples: Annotated[int | None, Flag("-k", shown="none: IN holds the answers")] = Field(
         None,
-        json_schema_extra={"shown_default": "none: IN holds the answers"},
         ge=2,
         le=64,
         description="Generate this many answers per prompt here (IN is then a prompt dataset).",
@@ -303,11 +321,11 @@ class PairsSettings(JudgeOptionsMixin, TeacherOptions, RunOutputOptions):
     rejected_model: str | None = Field(
         None, description="With --samples: a weaker model that answers each prompt as many times too."
     )
-    judge_model: str | None = Field(
-        None, description="The judge model.", json_schema_extra={"shown_default": "--model"}
+    judge_model: Annotated[str | None, Flag(shown="--model")] = Field(None, description="The judge model.")
+    judge_temperature: float = Field(
+        JUDGE_TEMPERATURE, ge=0, le=2, description="Sampling temperature of the judge."
     )
-    judge_temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature of the judge.")
-    judge_max_tokens: int = Field(512, ge=1, description="Max tokens per grade.")
+    judge_max_tokens: int = Field(JUDGE_MAX_TOKENS, ge=1, description="Max tokens per grade.")
     max_tokens: int = Field(2048, ge=1, description="Max tokens per generated answer.")
 
     def _check_budgets(self) -> None:

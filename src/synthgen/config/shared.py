@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -16,7 +15,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from synthgen.config.markers import CONFIG_ONLY, FINGERPRINT, Fingerprint, Flag, fingerprint
 from synthgen.errors import ConfigError
+from synthgen.resources import default_cache_path
 
 # Words marking tasks a text-only model cannot do; self-instruct filters the same kind
 # of keywords (images, graphs, files, ...). Matched as whole words, plurals included.
@@ -26,16 +27,36 @@ DEFAULT_BLOCKLIST: tuple[str, ...] = (
 )  # fmt: skip
 
 
+# Self-instruct drops an instruction whose ROUGE-L F against the pool is above 0.7.
+SIMILARITY_THRESHOLD = 0.7
+SimilarityThreshold = Annotated[float, Field(gt=0, le=1)]
+
+
 class SettingsModel(BaseModel):
+    """A command's settings: each field is an option (see :mod:`synthgen.config.markers`)."""
+
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    help_section: ClassVar[str] = "Options"  # where --help lists the fields declared here
+    command_line: ClassVar[tuple[str, ...] | None] = None  # the fields with a flag (None: all)
+
+    def fingerprint(self, **resolved: Any) -> dict[str, Any]:
+        """What decides what a run writes (a resumed run must match it): the fields marked
+        :class:`Fingerprint`, with the values the command resolved for those marked so."""
+        return fingerprint(self, resolved)
 
 
 class FilterOptions(SettingsModel):
-    """Options of the heuristic filters, shared by ``generate`` and ``filter``."""
+    """Options of the heuristic filters, shared by ``generate``, ``evolve`` and ``filter``."""
 
-    min_instruction_words: int = Field(4, ge=1, description="Drop instructions with fewer words.")
-    max_instruction_words: int = Field(150, ge=1, description="Drop instructions with more words.")
-    blocklist: list[str] = Field(
+    help_section: ClassVar[str] = "Filters"
+
+    min_instruction_words: Annotated[int, FINGERPRINT] = Field(
+        4, ge=1, description="Drop instructions with fewer words."
+    )
+    max_instruction_words: Annotated[int, FINGERPRINT] = Field(
+        150, ge=1, description="Drop instructions with more words."
+    )
+    blocklist: Annotated[list[str], FINGERPRINT, Flag(metavar="WORD")] = Field(
         default_factory=lambda: list(DEFAULT_BLOCKLIST),
         description="Drop instructions containing one of these words (plurals too).",
     )
@@ -58,76 +79,80 @@ class Price(SettingsModel):
     output: float = Field(ge=0)
 
 
-class TeacherOptions(SettingsModel):
-    """How to call the teacher: shared by every command that asks one."""
+class TeacherSampling(SettingsModel):
+    """Which teacher, and how it samples: shared by every command that asks one."""
 
-    teacher: Literal["openai", "mock"] | None = Field(
-        None,
-        description="'mock' for the built-in offline teacher; 'openai' for an HTTP endpoint.",
-        json_schema_extra={"shown_default": "openai when --model or --base-url is given"},
+    help_section: ClassVar[str] = "Teacher"
+
+    teacher: Annotated[
+        Literal["openai", "mock"] | None,
+        Fingerprint(resolved=True),  # the kind the run resolved (--model alone means openai)
+        Flag(shown="openai when --model or --base-url is given"),
+    ] = Field(None, description="'mock' for the built-in offline teacher; 'openai' for an HTTP endpoint.")
+    model: Annotated[str | None, FINGERPRINT, Flag("-m")] = Field(
+        None, description="Teacher model name, e.g. gpt-4o-mini."
     )
-    model: str | None = Field(None, description="Teacher model name, e.g. gpt-4o-mini.")
-    base_url: list[str] = Field(
+    base_url: Annotated[list[str], Flag(metavar="URL", shown="https://api.openai.com/v1")] = Field(
         default_factory=list,
         description="OpenAI-compatible endpoint(s); repeat the flag to spread load over replicas.",
-        json_schema_extra={"shown_default": "https://api.openai.com/v1"},
     )
     api_key_env: str = Field("OPENAI_API_KEY", description="Environment variable holding the key.")
-    temperature: float = Field(1.0, ge=0, le=2, description="Sampling temperature.")
-    top_p: float = Field(1.0, gt=0, le=1, description="Nucleus sampling probability mass.")
-    max_tokens: int = Field(3072, ge=1, description="Max tokens per completion.")
-    seed: int = Field(
+    temperature: Annotated[float, FINGERPRINT] = Field(1.0, ge=0, le=2, description="Sampling temperature.")
+    top_p: Annotated[float, FINGERPRINT] = Field(
+        1.0, gt=0, le=1, description="Nucleus sampling probability mass."
+    )
+    max_tokens: Annotated[int, FINGERPRINT] = Field(3072, ge=1, description="Max tokens per completion.")
+    seed: Annotated[int, FINGERPRINT] = Field(
         0, description="Seed for prompt sampling and the mock teacher; sent as seed + request number."
     )
 
-    concurrency: int = Field(32, ge=1, le=4096, description="Max requests in flight.")
+
+class TeacherOptions(TeacherSampling):
+    """How to call the teacher: requests, retries, limits, cache and budgets."""
+
+    help_section: ClassVar[str] = "Requests, cache and budgets"
+
+    concurrency: Annotated[int, Flag("-j")] = Field(32, ge=1, le=4096, description="Max requests in flight.")
     max_retries: int = Field(
         6, ge=0, description="Retries of a request after a transient error (6: up to 7 attempts)."
     )
     retry_max_wait: float = Field(60.0, gt=0, description="Max seconds of waiting per request.")
     request_timeout: float = Field(120.0, gt=0, description="Seconds before a request is retried.")
-    rpm: int | None = Field(
+    rpm: Annotated[int | None, Flag(shown="no limit")] = Field(
         None,
         ge=1,
         description="Client-side requests-per-minute limit.",
-        json_schema_extra={"shown_default": "no limit"},
     )
-    tpm: int | None = Field(
+    tpm: Annotated[int | None, Flag(shown="no limit")] = Field(
         None,
         ge=1,
         description="Client-side tokens-per-minute limit.",
-        json_schema_extra={"shown_default": "no limit"},
     )
     max_consecutive_failures: int = Field(
         20, ge=1, description="Stop after this many failed requests in a row."
     )
     cache: bool = Field(True, description="Use the response cache.")
-    cache_path: Path | None = Field(
-        None,
-        description="SQLite response cache file (private to you).",
-        json_schema_extra={"shown_default": "in the user cache folder"},
+    cache_path: Annotated[Path | None, Flag(shown=lambda: str(default_cache_path()))] = Field(
+        None, description="SQLite response cache file (private to you)."
     )
 
     # budgets
-    max_requests: int | None = Field(
+    max_requests: Annotated[int | None, Flag(shown="no limit")] = Field(
         None,
         ge=1,
         description="Send at most this many requests (retries count).",
-        json_schema_extra={"shown_default": "no limit"},
     )
-    max_total_tokens: int | None = Field(
+    max_total_tokens: Annotated[int | None, Flag(shown="no limit")] = Field(
         None,
         ge=1,
         description="Never use more tokens than this (hard limit).",
-        json_schema_extra={"shown_default": "no limit"},
     )
-    max_cost: float | None = Field(
+    max_cost: Annotated[float | None, Flag(shown="no limit")] = Field(
         None,
         gt=0,
         description="Never spend more US dollars than this (needs prices).",
-        json_schema_extra={"shown_default": "no limit"},
     )
-    prices: dict[str, Price] = Field(
+    prices: Annotated[dict[str, Price], CONFIG_ONLY] = Field(
         default_factory=dict, description="Model -> price per million tokens (config file)."
     )
 
@@ -210,21 +235,20 @@ class TeacherOptions(SettingsModel):
         """The resolved config as JSON-ready data (holds no secret by construction)."""
         return json.loads(self.model_dump_json())
 
-    @staticmethod
-    def hash_fields(fields: dict[str, Any]) -> str:
-        blob = json.dumps(fields, sort_keys=True, default=str).encode()
-        return hashlib.sha256(blob).hexdigest()[:16]
-
 
 class RunOutputOptions(SettingsModel):
     """Where a run writes and what it shows: shared by every command that runs the engine."""
 
-    output: Path = Field(Path("data/alpaca.jsonl"), description="Output JSONL file.")
+    help_section: ClassVar[str] = "Output"
+
+    output: Annotated[Path, Flag("-o")] = Field(Path("data/alpaca.jsonl"), description="Output JSONL file.")
     overwrite: bool = Field(False, description="Start afresh; old file replaced at the end.")
     force: bool = Field(False, description="Resume even if the config changed.")
-    quiet: bool = Field(False, description="No progress output.")
+    quiet: Annotated[bool, Flag("-q")] = Field(False, description="No progress output.")
     log_format: Literal["text", "json"] = Field("text", description="Progress/log line format.")
-    json_report: bool = Field(False, description="Print the run report as JSON on stdout.")
+    json_report: Annotated[bool, Flag(name="--json")] = Field(
+        False, description="Print the run report as JSON on stdout."
+    )
     card: Literal["beside", "readme", "none"] = Field(
         "beside", description="Dataset card: OUT.card.md, README.md in the output folder, or none."
     )

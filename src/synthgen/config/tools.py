@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import (
     ConfigDict,
     Field,
 )
 
-from synthgen.config.shared import FilterOptions, SettingsModel, TeacherOptions
+from synthgen.config.markers import Flag
+from synthgen.config.shared import (
+    SIMILARITY_THRESHOLD,
+    FilterOptions,
+    SettingsModel,
+    SimilarityThreshold,
+    TeacherOptions,
+)
+
+# The threshold's old name in dedup and stats, accepted for one release.
+_OLD_THRESHOLD = Flag(aliases=("--threshold",))
 
 
 class CheckSettings(TeacherOptions):
@@ -18,9 +28,12 @@ class CheckSettings(TeacherOptions):
     ``respond`` is accepted as is; its other keys are ignored."""
 
     model_config = ConfigDict(extra="ignore", validate_assignment=True)
+    # flags for what a check uses; the rest may come from the config file
+    command_line: ClassVar[tuple[str, ...] | None] = (
+        "teacher", "model", "base_url", "api_key_env", "request_timeout",
+    )  # fmt: skip
 
 
-# Evol-Instruct's operations (Xu et al. 2023, WizardLM): five in-depth rewrites and one in-breadth.
 class MockServerSettings(SettingsModel):
     """Options of ``synthgen mock-teacher``."""
 
@@ -29,11 +42,8 @@ class MockServerSettings(SettingsModel):
     seed: int = Field(0, description="Seed for content and for fault draws.")
     latency_ms: float = Field(0, ge=0, description="Added latency per request.")
     jitter_ms: float = Field(0, ge=0, description="Random extra latency, uniform in [0, jitter].")
-    capacity: int | None = Field(
-        None,
-        ge=1,
-        description="Concurrent requests served; more: 429.",
-        json_schema_extra={"shown_default": "no limit"},
+    capacity: Annotated[int | None, Flag(shown="no limit")] = Field(
+        None, ge=1, description="Concurrent requests served; more: 429."
     )
     retry_after: float = Field(1.0, ge=0, description="Retry-After seconds sent with 429s.")
     error_rate_429: float = Field(0, ge=0, le=1, description="Share of requests answered 429.")
@@ -54,7 +64,7 @@ class MockServerSettings(SettingsModel):
         False, description="Answer without logprobs even when asked, like a server without support."
     )
     require_api_key: str | None = Field(None, description="Answer 401 unless this key is sent.")
-    models: list[str] = Field(
+    models: Annotated[list[str], Flag(name="--model", metavar="NAME")] = Field(
         default_factory=list,
         description="Serve only these model names (404 for others); none: any name, listed as 'mock'.",
     )
@@ -66,18 +76,26 @@ class MockServerSettings(SettingsModel):
 class DedupSettings(SettingsModel):
     """Options of ``synthgen dedup``."""
 
-    input: Path
-    output: Path
-    threshold: float = Field(0.7, gt=0, le=1, description="ROUGE-L F above which a record is dropped.")
-    against: list[Path] = Field(default_factory=list, description="Files whose instructions seed the pool.")
+    input: Annotated[Path, Flag(argument=True, metavar="INPUT")] = Field(
+        description="Alpaca JSON or JSONL file."
+    )
+    output: Annotated[Path, Flag("-o")] = Field(description="Where to write the kept records.")
+    similarity_threshold: Annotated[SimilarityThreshold, _OLD_THRESHOLD] = Field(
+        SIMILARITY_THRESHOLD, description="ROUGE-L F above which a record is dropped."
+    )
+    against: Annotated[list[Path], Flag(metavar="FILE")] = Field(
+        default_factory=list, description="Files whose instructions seed the pool."
+    )
     dropped: Path | None = Field(None, description="Write dropped records (with match) here.")
 
 
 class FilterSettings(FilterOptions):
     """Options of ``synthgen filter``."""
 
-    input: Path
-    output: Path
+    input: Annotated[Path, Flag(argument=True, metavar="INPUT")] = Field(
+        description="Alpaca JSON or JSONL file."
+    )
+    output: Annotated[Path, Flag("-o")] = Field(description="Where to write the kept records.")
     rejected: Path | None = Field(None, description="Write rejected records (with reason) here.")
 
 
@@ -87,14 +105,20 @@ ShapeName = Literal["alpaca", "messages", "sharegpt", "dpo"]
 class StatsSettings(SettingsModel):
     """Options of ``synthgen stats``."""
 
-    input: Path
+    input: Annotated[Path, Flag(argument=True, metavar="INPUT")] = Field(
+        description="Dataset: alpaca, messages, ShareGPT or DPO rows (JSONL/JSON)."
+    )
     html: Path | None = Field(None, description="Also write a self-contained HTML page with plots here.")
     seeds: Path | None = Field(
         None,
         description="Seed tasks for the nearest-seed ROUGE-L (default: the run's, else the bundled ones).",
     )
-    json_output: bool = Field(False, description="Print the statistics as JSON on stdout.")
-    threshold: float = Field(0.7, gt=0, le=1, description="ROUGE-L F above which a row is a near-duplicate.")
+    json_output: Annotated[bool, Flag(name="--json")] = Field(
+        False, description="Print the statistics as JSON on stdout."
+    )
+    similarity_threshold: Annotated[SimilarityThreshold, _OLD_THRESHOLD] = Field(
+        SIMILARITY_THRESHOLD, description="ROUGE-L F above which a row is a near-duplicate."
+    )
     sample: int = Field(
         1000, ge=0, description="Rows whose nearest other row is scored against all rows (0 = every row)."
     )
@@ -108,12 +132,14 @@ class StatsSettings(SettingsModel):
 class ConvertSettings(SettingsModel):
     """Options of ``synthgen convert``."""
 
-    input: Path
-    output: Path
+    input: Annotated[Path, Flag(argument=True, metavar="INPUT")] = Field(
+        description="Dataset file (JSONL, JSON array, .parquet) or saved dataset folder."
+    )
+    output: Annotated[Path, Flag("-o")] = Field(description="Where to write the converted dataset.")
     to: Literal["alpaca", "messages", "sharegpt", "dpo", "parquet", "hf"] = Field(
         description="Target format; parquet needs pyarrow, hf needs datasets (optional extras)."
     )
-    from_shape: ShapeName | None = Field(
+    from_shape: Annotated[ShapeName | None, Flag(name="--from")] = Field(
         None, description="Shape of the input rows; detected when not given."
     )
     shape: ShapeName | None = Field(
@@ -129,6 +155,12 @@ class ConvertSettings(SettingsModel):
 class CardSettings(SettingsModel):
     """Options of ``synthgen card``."""
 
-    input: Path
-    output: Path | None = Field(None, description="Where to write the card; FILE.card.md when not given.")
-    language: list[str] = Field(default_factory=lambda: ["en"], description="Language codes of the data.")
+    input: Annotated[Path, Flag(argument=True, metavar="INPUT")] = Field(
+        description="Dataset file; its run report is read when it exists."
+    )
+    output: Annotated[Path | None, Flag("-o")] = Field(
+        None, description="Where to write the card; FILE.card.md when not given."
+    )
+    language: Annotated[list[str], Flag(metavar="CODE")] = Field(
+        default_factory=lambda: ["en"], description="Language codes of the data."
+    )

@@ -38,12 +38,14 @@ def compute_stats(settings: StatsSettings) -> dict[str, Any]:
     loaded = load_rows(settings.input, allow_torn=True)
     triples = [triple_of(loaded.shape, value) for value in loaded.values]
     instructions = [t.instruction for t in triples]
-    pending_duplicates = start_duplicates([(t.instruction, t.input) for t in triples], settings.threshold)
+    pending_duplicates = start_duplicates(
+        [(t.instruction, t.input) for t in triples], settings.similarity_threshold
+    )
     report = load_report(settings.input)
     seeds_file, seeds = _seed_instructions(settings.seeds, report)
     codes = TokenCodes()
     coded = codes.encode(instructions)
-    nearest_seed_figures = nearest_seed(coded, seeds, codes, settings.threshold)
+    nearest_seed_figures = nearest_seed(coded, seeds, codes, settings.similarity_threshold)
     nearest_seed_figures["seeds_file"] = str(seeds_file)
     return {
         "file": str(settings.input),
@@ -54,9 +56,9 @@ def compute_stats(settings: StatsSettings) -> dict[str, Any]:
         "with_input": _share(sum(1 for t in triples if t.input.strip()), len(triples)),
         "verbs": verb_figures(instructions, settings.parser),
         "similarity": {
-            "threshold": settings.threshold,
+            "threshold": settings.similarity_threshold,
             "nearest_seed": nearest_seed_figures,
-            "nearest_row": nearest_row(coded, settings.sample, settings.seed, settings.threshold),
+            "nearest_row": nearest_row(coded, settings.sample, settings.seed, settings.similarity_threshold),
         },
         "duplicates": pending_duplicates.result(),
         "run": summarize_runs(report) if report else None,

@@ -10,8 +10,9 @@ from typing import Any
 
 from synthgen.config import TeacherOptions
 from synthgen.errors import ConfigError
+from synthgen.resources import default_cache_path
 from synthgen.teacher.base import Message
-from synthgen.teacher.cache import ResponseCache, cache_key, default_cache_path
+from synthgen.teacher.cache import ResponseCache, cache_key
 from synthgen.teacher.dispatch import Budgets, Dispatcher, UsageMeter
 from synthgen.teacher.endpoints import Endpoint, EndpointPool
 from synthgen.teacher.limits import AdaptiveConcurrency, TokenBucket

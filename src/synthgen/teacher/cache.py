@@ -17,17 +17,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from platformdirs import user_cache_dir
-
 from synthgen.errors import UsageError
 from synthgen.records import Completion
 
 SCHEMA_VERSION = 1
 LOCK_WAIT_SECONDS = 30.0
-
-
-def default_cache_path() -> Path:
-    return Path(user_cache_dir("synthgen")) / "responses.sqlite3"
 
 
 def cache_key(
