@@ -13,7 +13,7 @@ from typing import Any
 
 from synthgen.commands.teachers import build_teacher, new_meter
 from synthgen.config import TeacherOptions
-from synthgen.config.recipes import InlineJudgeOptions
+from synthgen.config.judging import InlineJudgeOptions
 from synthgen.engine.run import MakeReviewer
 from synthgen.io.files import text_digest
 from synthgen.recipes.inline_judge import InlineJudge

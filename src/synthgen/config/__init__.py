@@ -5,23 +5,17 @@ The API key is never an option: it is read from the environment variable named b
 ``api_key_env`` when the teacher is built, and never stored in a config object.
 
 The models live in :mod:`synthgen.config.shared` (options several commands share),
-:mod:`synthgen.config.recipes` and :mod:`synthgen.config.tools` (one model per command);
+:mod:`synthgen.config.recipes`, :mod:`synthgen.config.judging` and :mod:`synthgen.config.tools`
+(one model per command); :mod:`synthgen.config.markers` says how a field is declared;
 :mod:`synthgen.config.loading` merges a TOML file and the flags into one of them.
 """
 
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from synthgen.config.judging import InlineJudgeOptions, JudgeOptionsMixin, JudgeSettings, PairsSettings
     from synthgen.config.loading import build_settings, format_validation_error, load_config_file
-    from synthgen.config.recipes import (
-        EVOLVE_OPERATIONS,
-        EvolveSettings,
-        JudgeOptionsMixin,
-        JudgeSettings,
-        PairsSettings,
-        RespondSettings,
-        Settings,
-    )
+    from synthgen.config.recipes import EVOLVE_OPERATIONS, EvolveSettings, RespondSettings, Settings
     from synthgen.config.shared import (
         DEFAULT_BLOCKLIST,
         FilterOptions,
@@ -50,6 +44,7 @@ __all__ = [
     "EvolveSettings",
     "FilterOptions",
     "FilterSettings",
+    "InlineJudgeOptions",
     "JudgeOptionsMixin",
     "JudgeSettings",
     "MockServerSettings",
@@ -74,9 +69,10 @@ _WHERE = {
     "load_config_file": "loading",
     "EVOLVE_OPERATIONS": "recipes",
     "EvolveSettings": "recipes",
-    "JudgeOptionsMixin": "recipes",
-    "JudgeSettings": "recipes",
-    "PairsSettings": "recipes",
+    "InlineJudgeOptions": "judging",
+    "JudgeOptionsMixin": "judging",
+    "JudgeSettings": "judging",
+    "PairsSettings": "judging",
     "RespondSettings": "recipes",
     "Settings": "recipes",
     "DEFAULT_BLOCKLIST": "shared",
