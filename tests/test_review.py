@@ -7,6 +7,7 @@ import asyncio
 from typing import Any
 
 from synthgen.engine.recipe import Request, Verdict
+from synthgen.engine.review import TeacherGrader
 from synthgen.engine.run import Engine
 from synthgen.engine.stop import StopReason
 from synthgen.errors import TransientTeacherError
@@ -25,7 +26,9 @@ class EvenReview:
     def validate(self, completion: Completion) -> None:
         return None
 
-    def decide(self, verdict: Verdict, grades: list[Completion | TransientTeacherError]) -> Verdict:
+    def decide(
+        self, verdict: Verdict, grades: list[Completion | TransientTeacherError], request: Request
+    ) -> Verdict:
         rows, verdict.kept = verdict.kept, []
         for row, grade in zip(rows, grades, strict=True):
             if isinstance(grade, Completion) and grade.text == "keep":
@@ -45,7 +48,8 @@ def _engine(recipe: EchoRecipe, teacher: Any, judge: Any, sink: ListSink, target
         return teacher
 
     async def make_reviewer() -> Any:
-        return EvenReview(), judge
+        review = EvenReview()
+        return review, TeacherGrader(judge, review.validate)
 
     return Engine(recipe, make_teacher, sink, _options(target), Silent(), make_reviewer)
 

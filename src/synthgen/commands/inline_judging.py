@@ -14,6 +14,7 @@ from typing import Any
 from synthgen.commands.teachers import build_teacher, new_meter
 from synthgen.config import TeacherOptions
 from synthgen.config.judging import InlineJudgeOptions
+from synthgen.engine.review import TeacherGrader
 from synthgen.engine.run import MakeReviewer
 from synthgen.io.files import text_digest
 from synthgen.recipes.inline_judge import InlineJudge
@@ -58,7 +59,9 @@ def inline_judging(settings: Any, kind: str) -> InlineJudging | None:
     budgets = Budgets(settings.max_requests, settings.max_total_tokens, settings.max_cost)
     review = InlineJudge(template, settings.min_score, settings.judge_structured)
 
-    async def make_reviewer() -> tuple[InlineJudge, Any]:
-        return review, build_teacher(judge_settings, meter, judge_kind, budgets)
+    async def make_reviewer() -> tuple[InlineJudge, TeacherGrader]:
+        return review, TeacherGrader(
+            build_teacher(judge_settings, meter, judge_kind, budgets), review.validate
+        )
 
     return InlineJudging(make_reviewer, meter, {"judge_prompt": text_digest(template.text)}, budgets)

@@ -54,10 +54,8 @@ class LivePanel:
             f"{shot.requests} sent  {shot.retries} retried  {shot.failed} failed  {shot.cached} cached",
         )
         table.add_row("tokens", f"{shot.tokens:,}{cost}")
-        if shot.judge_requests is not None:
-            table.add_row(
-                "judge", f"{shot.judge_requests} grades asked  {shot.under_review} answers awaiting grades"
-            )
+        if shot.review is not None:
+            table.add_row(shot.review.label, shot.review.line)
         rejected = ", ".join(f"{k} {v}" for k, v in shot.rejected.most_common(6)) or "none"
         table.add_row("rejected", rejected)
         table.add_row("duplicates", f"{shot.duplicates_exact} exact, {shot.duplicates_similar} similar")

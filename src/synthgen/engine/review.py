@@ -1,9 +1,15 @@
-"""An optional second look at the rows a screen kept, by a second teacher (e.g. a judge's grade).
+"""An optional second look at the rows a screen kept: a judge's grade from a second teacher,
+or the result of running the row's code in the sandbox.
 
 With a review, a verdict goes one step further before its rows are written::
 
-    screen -> Verdict -> one request per kept row (second teacher, concurrently)
+    screen -> Verdict -> one grade request per kept row (to the grader, concurrently)
            -> Review.decide(verdict, grades) -> Verdict (rows turned away counted) -> target -> sink
+
+A :class:`Grader` answers grade requests: :class:`TeacherGrader` asks a teacher (the inline
+judge); the code review's grader runs programs (``recipes.respond_code``). Verdicts with no
+kept row are handed to ``decide`` too (with no grade), in their turn, so that a review can
+keep per-row figures (pass@k) over every answer.
 
 Many answers are under review at once, but their verdicts are handed on strictly in request
 order, like answers to the screen, so that a run's decisions do not depend on which grade
@@ -21,16 +27,17 @@ from __future__ import annotations
 import asyncio
 import collections
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from synthgen.engine.recipe import Request, Verdict
+from synthgen.engine.snapshot import ReviewFigures
 from synthgen.errors import TeacherError, TransientTeacherError
 from synthgen.records import Completion
 from synthgen.teacher.dispatch import BudgetExhausted, Dispatcher
 
-Grade = Completion | TransientTeacherError
+Grade = Any  # what a grader returns: a Completion (or the TransientTeacherError it failed with)
 # Floor of the pass-rate estimate: at most 1 / MIN_PASS_RATE rows are graded per row wanted.
 MIN_PASS_RATE = 0.2
 
@@ -38,17 +45,51 @@ MIN_PASS_RATE = 0.2
 class Review(Protocol):
     """What a recipe's review says: what to ask about each kept row, and what to keep."""
 
-    def requests(self, verdict: Verdict, request: Request) -> list[Request]:
-        """One request per row of ``verdict.kept`` (``request`` is the answer's own)."""
+    def requests(self, verdict: Verdict, request: Request) -> list[Any]:
+        """One grade request per row of ``verdict.kept`` (``request`` is the answer's own)."""
         ...
 
-    def validate(self, completion: Completion) -> None:
-        """Raise TransientTeacherError to have an unusable grade asked again."""
+    def decide(self, verdict: Verdict, grades: list[Grade], request: Request) -> Verdict:
+        """``verdict`` with the rows its grades turn away moved to ``rejected`` (``request``
+        is the answer's own)."""
         ...
 
-    def decide(self, verdict: Verdict, grades: list[Grade]) -> Verdict:
-        """``verdict`` with the rows its grades turn away moved to ``rejected``."""
+
+class Grader(Protocol):
+    """Answers a review's grade requests; the oldest answer's (lowest ``priority``) first."""
+
+    def grade(self, request: Any, priority: int) -> Awaitable[Grade]: ...
+
+    def figures(self, waiting: int) -> ReviewFigures:
+        """What progress shows (``waiting``: answers whose rows await their grades)."""
         ...
+
+    async def aclose(self) -> None: ...
+
+
+class TeacherGrader:
+    """Grades from a second teacher: each grade request is a :class:`Request` to it."""
+
+    def __init__(self, teacher: Dispatcher, validate: Callable[[Completion], None]) -> None:
+        self.teacher = teacher
+        self._validate = validate  # raise TransientTeacherError to have a grade asked again
+
+    def grade(self, request: Request, priority: int) -> Awaitable[Completion]:
+        return self.teacher.complete(
+            request.messages,
+            sample_index=request.sample or 0,
+            validate=self._validate,
+            extra_body=request.extra_body,
+            priority=priority,
+        )
+
+    def figures(self, waiting: int) -> ReviewFigures:
+        asked = self.teacher.meter.requests_sent
+        line = f"{asked} grades asked  {waiting} answers awaiting grades"
+        return ReviewFigures("judge", line, {"judge_requests": asked, "under_review": waiting})
+
+    async def aclose(self) -> None:
+        await self.teacher.aclose()
 
 
 @dataclass
@@ -56,7 +97,7 @@ class _UnderReview:
     request: Request
     completion: Completion
     verdict: Verdict
-    grades: list[asyncio.Future[Completion]] | None = None  # None: not asked yet
+    grades: list[asyncio.Future[Grade]] | None = None  # None: not asked yet
     dropped: bool = False  # rows that will not be graded: never written
 
     def ready(self) -> bool:
@@ -82,7 +123,7 @@ class ReviewStage:
     def __init__(
         self,
         review: Review,
-        teacher: Dispatcher,
+        grader: Grader,
         target: int | None,
         *,
         wake: Callable[[], None],
@@ -91,7 +132,7 @@ class ReviewStage:
         on_dropped: Callable[[], None],
     ) -> None:
         self.review = review
-        self.teacher = teacher
+        self.grader = grader
         self.countdown = TargetCountdown(target)
         self._wake = wake
         self._on_reviewed = on_reviewed
@@ -149,9 +190,11 @@ class ReviewStage:
             return
         verdict = item.verdict
         if grades:
-            verdict = self.review.decide(verdict, [g for g in outcomes if g is not None])
+            verdict = self.review.decide(verdict, [g for g in outcomes if g is not None], item.request)
             self._graded += len(grades)
             self._passed += len(verdict.kept)
+        elif not verdict.kept:  # nothing to grade: the review still sees it, in its turn
+            verdict = self.review.decide(verdict, [], item.request)
         self._on_reviewed(item.request, item.completion, self.countdown.apply(verdict))
 
     def _pass_rate(self) -> float:
@@ -161,22 +204,16 @@ class ReviewStage:
             return 1.0
         return max(MIN_PASS_RATE, self._passed / self._graded)
 
-    def _ask(self, verdict: Verdict, request: Request) -> list[asyncio.Future[Completion]]:
+    def _ask(self, verdict: Verdict, request: Request) -> list[asyncio.Future[Grade]]:
         grades = []
         for grade_request in self.review.requests(verdict, request):
-            coro = self.teacher.complete(
-                grade_request.messages,
-                sample_index=grade_request.sample or 0,
-                validate=self.review.validate,
-                extra_body=grade_request.extra_body,
-                priority=request.index,  # the oldest answer's grades go first
-            )
-            future = asyncio.ensure_future(coro)
+            # the oldest answer's grades go first
+            future = asyncio.ensure_future(self.grader.grade(grade_request, request.index))
             future.add_done_callback(lambda _: self._wake())
             grades.append(future)
         return grades
 
-    def _outcome(self, grade: asyncio.Future[Completion]) -> Grade | None:
+    def _outcome(self, grade: asyncio.Future[Grade]) -> Grade | None:
         """The grade, or the error it failed with after its retries; None breaks the line."""
         if grade.cancelled():
             self.broken = True
@@ -198,7 +235,7 @@ class ReviewStage:
                 grade.cancel()
 
     async def aclose(self) -> None:
-        """Cancel what is still being graded, count it as never written, close the teacher."""
+        """Cancel what is still being graded, count it as never written, close the grader."""
         self.cancel()
         grades = [grade for item in self._queue for grade in item.grades or ()]
         if grades:
@@ -206,7 +243,7 @@ class ReviewStage:
         for _ in self._queue:
             self._on_dropped()
         self._queue.clear()
-        await self.teacher.aclose()
+        await self.grader.aclose()
 
 
 class TargetCountdown:

@@ -4,7 +4,7 @@ A request's life, one container per stage::
 
     recipe.plan(i) -> in_flight (the teacher is answering) -> in_order (waits for earlier
     answers) -> screening (the screen is judging it) [-> review (a second teacher grades the
-    kept rows, see engine.review)] -> sink (kept rows) + counts
+    kept rows, or their code runs; see engine.review)] -> sink (kept rows) + counts
 
 Answers are screened strictly in request order, so a run's decisions do not depend on which
 answer happened to arrive first: the same ``--seed`` gives the same file, and a resumed run
@@ -25,7 +25,7 @@ from synthgen.engine.launch import LaunchPolicy
 from synthgen.engine.ordered import InOrder
 from synthgen.engine.recipe import Answer, Recipe, Request, Row, Verdict
 from synthgen.engine.report import Counts
-from synthgen.engine.review import Review, ReviewStage
+from synthgen.engine.review import Grader, Review, ReviewStage
 from synthgen.engine.screening import LocalScreening, WorkerScreening
 from synthgen.engine.signals import GracefulStop
 from synthgen.engine.snapshot import Snapshot
@@ -70,13 +70,13 @@ class Progress(Protocol):
     def offer(self, snapshot: Callable[[], Snapshot]) -> None: ...
 
 
-MakeReviewer = Callable[[], Awaitable[tuple[Review, Dispatcher]]]
+MakeReviewer = Callable[[], Awaitable[tuple[Review, Grader]]]
 
 
 class Engine:
     """One run; see the module docstring. Use :meth:`run` once.
 
-    ``make_reviewer``: the review of kept rows and its own teacher, when the run has one.
+    ``make_reviewer``: the review of kept rows and its grader, when the run has one.
     """
 
     def __init__(
@@ -236,13 +236,13 @@ class Engine:
 
     # ---- verdicts, failures ---------------------------------------------------------------
 
-    def _review_stage(self, review: Review, teacher: Dispatcher) -> ReviewStage:
+    def _review_stage(self, review: Review, grader: Grader) -> ReviewStage:
         def dropped() -> None:
             self.counts.answers_unscreened += 1
 
         return ReviewStage(
             review,
-            teacher,
+            grader,
             self.options.target,
             wake=self.wake_up,
             on_reviewed=self._on_verdict,
@@ -310,8 +310,7 @@ class Engine:
             rejected=counts.rejected,
             duplicates_exact=counts.duplicates_exact,
             duplicates_similar=counts.duplicates_similar,
-            judge_requests=None if self.review is None else self.review.teacher.meter.requests_sent,
-            under_review=len(self.review or ()),
+            review=None if self.review is None else self.review.grader.figures(len(self.review)),
         )
 
     def _tick(self) -> None:

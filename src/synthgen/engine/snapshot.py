@@ -6,6 +6,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 
+@dataclass(frozen=True)
+class ReviewFigures:
+    """A review's row in the progress panel (``label``, ``line``) and its log fields (``plain``)."""
+
+    label: str
+    line: str
+    plain: dict[str, object]
+
+
 @dataclass
 class Snapshot:
     """The figures of a running run, as shown."""
@@ -23,9 +32,8 @@ class Snapshot:
     rejected: Counter[str] = field(default_factory=Counter)
     duplicates_exact: int = 0
     duplicates_similar: int = 0
-    # with an inline judge: grade requests sent, and answers whose rows await their grades
-    judge_requests: int | None = None
-    under_review: int = 0
+    # with a review of kept rows (an inline judge, code execution): what it is doing
+    review: ReviewFigures | None = None
 
     def plain_figures(self) -> dict[str, object]:
         figures: dict[str, object] = {
@@ -37,7 +45,6 @@ class Snapshot:
         }
         if self.cost is not None:
             figures["cost"] = f"${self.cost:.4f}"
-        if self.judge_requests is not None:
-            figures["judge_requests"] = self.judge_requests
-            figures["under_review"] = self.under_review
+        if self.review is not None:
+            figures.update(self.review.plain)
         return figures

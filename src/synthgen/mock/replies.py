@@ -12,10 +12,12 @@ import hashlib
 import random
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Literal, NamedTuple, TypeVar
 
 from synthgen.mock import vocab
 from synthgen.mock.answers import math_reply, math_trace, plain_trace, wrong_value
+from synthgen.mock.code import CodeFaults, code_reply, find_problem
 from synthgen.mock.evolve import evolve_reply, is_evolve_prompt
 from synthgen.mock.judge import judge_reply, judged_answer
 from synthgen.mock.math_tasks import MATH_TASKS
@@ -94,6 +96,7 @@ def mock_answer(
     wrong_answer_rate: float = 0.0,
     reasoning: ReasoningMode = "none",
     json_mode: bool = False,
+    code_faults: CodeFaults | None = None,
 ) -> MockAnswer:
     """:func:`mock_reply` with the options of a reasoning teacher that makes mistakes.
 
@@ -102,7 +105,8 @@ def mock_answer(
     lower rate got wrong). ``reasoning``: ``"none"``; ``"field"``, a trace beside the content;
     ``"inline"``, the trace in a leading ``<think>`` block. The content besides the think block
     is the same in every mode. A judge request gets a grade (:mod:`synthgen.mock.judge`; JSON
-    with ``json_mode``) and no trace.
+    with ``json_mode``) and no trace. A coding prompt (:mod:`synthgen.mock.code`) gets code,
+    wrong at ``wrong_answer_rate`` and faulty at the other rates of ``code_faults``.
     """
     rng = random.Random(int.from_bytes(reply_digest(prompt, seed, sample_index), "big"))
     judged = judged_answer(prompt)
@@ -110,12 +114,16 @@ def mock_answer(
         return MockAnswer(judge_reply(judged, json_mode=json_mode, rng=rng))
     evolving = is_evolve_prompt(prompt)  # before the task count: "a brand-new task" asks for one
     count = None if evolving else requested_task_count(prompt)
-    solution = solve_question(prompt) if count is None and not evolving else None
+    problem = find_problem(prompt) if count is None and not evolving else None
+    solution = solve_question(prompt) if count is None and not evolving and problem is None else None
     trace = None
     if evolving:
         content = evolve_reply(prompt, rng, _clean_item)
     elif count is not None:
         content = _task_list(prompt, count, rng)
+    elif problem is not None:
+        faults = replace(code_faults or CodeFaults(), wrong=wrong_answer_rate)
+        content = code_reply(problem, faults, _unit_draw(prompt, seed, sample_index, "code"), rng)
     elif solution is None:
         content = _plain_answer(prompt, rng)
     else:

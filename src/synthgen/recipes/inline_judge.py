@@ -69,7 +69,9 @@ class InlineJudge:
     def validate(self, completion: Completion) -> None:
         validate_judgement(completion)
 
-    def decide(self, verdict: Verdict, grades: list[Completion | TransientTeacherError]) -> Verdict:
+    def decide(
+        self, verdict: Verdict, grades: list[Completion | TransientTeacherError], request: Request
+    ) -> Verdict:
         rows, verdict.kept = verdict.kept, []
         own_meta = verdict.row_meta or [{} for _ in rows]
         verdict.row_meta = []

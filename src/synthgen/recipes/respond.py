@@ -17,21 +17,21 @@ mean token logprob is below X (``low_confidence``), after verification.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from synthgen.engine.recipe import Answer, Request, Row, Verdict
 from synthgen.errors import TeacherError
 from synthgen.io.prompt_rows import PromptRow
 from synthgen.recipes.reasoning import format_inline, split_reasoning
+from synthgen.recipes.respond_tally import Keep, SampleTally
 from synthgen.records import Completion
 from synthgen.teacher.base import Message
 from synthgen.teacher.logprobs import logprobs_request, no_logprobs_message
 from synthgen.tokens import count_tokens
-from synthgen.verify import Checker, as_reference, get_checker, pass_at_k
+from synthgen.verify import Checker, as_reference, get_checker
 
-Keep = Literal["all-correct", "first-correct", "all"]
+CODE = "code"  # --verify code: the answer's code runs in the sandbox (recipes.respond_code)
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class RespondOptions:
     system: str | None
     reasoning: Literal["inline", "drop"]
     format: Literal["alpaca", "messages"]
-    verify: str  # "none" or a checker name
+    verify: str  # "none", a checker name, or "code"
     verify_pattern: str | None
     keep: Keep
     logprobs: int = 0  # top-K asked for with every request; 0: none
@@ -63,10 +63,12 @@ class SampleInfo:
 
 @dataclass
 class RespondScreen:
+    """Judges each answer; with ``checker``, verifies it and counts it in ``tally``. (With
+    ``--verify code`` there is no checker here: the code review verifies the kept rows.)"""
+
     options: RespondOptions
     checker: Checker | None
-    solved_rows: set[int]  # rows that already have a kept correct sample (first-correct)
-    correct_in_row: Counter[int] = field(default_factory=Counter)
+    tally: SampleTally
 
     def screen(self, answer: Answer, limit: int) -> Verdict:
         info: SampleInfo = answer.payload
@@ -81,10 +83,9 @@ class RespondScreen:
             if answer.logprobs is not None and self.options.logprobs:
                 soft = {"row": info.row, "sample": info.sample, "logprobs": answer.logprobs}
                 verdict.side.append(("logprobs", soft))
-            if correct:
-                self.solved_rows.add(info.row)
-        if info.last:
-            self._finish_row(info, verdict)
+            self.tally.kept(info, correct)
+        if info.last and self.checker is not None:
+            self.tally.finish_row(info, verdict)
         return verdict
 
     def _judge(self, answer: Answer, info: SampleInfo, verdict: Verdict) -> tuple[str | None, Row, bool]:
@@ -101,16 +102,12 @@ class RespondScreen:
         if trace:
             verdict.metrics["reasoning_tokens"] += count_tokens(trace)
         correct = False
+        verdict.meta = {"row": info.row, "sample": info.sample}
         if self.checker is not None:
             correct = self.checker.check(text, as_reference(info.reference))
-            self.correct_in_row[info.row] += correct
-            verdict.meta = {"row": info.row, "sample": info.sample, "verified": correct}
-            if self.options.keep != "all" and not correct:
-                return "wrong_answer", {}, False
-            if self.options.keep == "first-correct" and info.row in self.solved_rows:
-                return "already_solved", {}, False
-        else:
-            verdict.meta = {"row": info.row, "sample": info.sample}
+            reason = self.tally.judge(info, correct, verdict)
+            if reason is not None:
+                return reason, {}, False
         if answer.logprobs is not None and self.options.logprobs:
             mean = answer.logprobs.mean_logprob()
             verdict.meta["mean_logprob"] = round(mean, 4)
@@ -133,19 +130,6 @@ class RespondScreen:
             assistant["reasoning"] = kept_trace
         return {"messages": [*_system(self.options.system, info.messages), *info.messages, assistant]}
 
-    def _finish_row(self, info: SampleInfo, verdict: Verdict) -> None:
-        if self.checker is None:
-            return
-        n, c = self.options.samples, self.correct_in_row.pop(info.row, 0)
-        verdict.metrics["rows_verified"] += 1
-        for k in sorted({1, n}):  # one key when n == 1 (pass@1 was summed twice)
-            verdict.metrics[f"pass@{k}_sum"] += pass_at_k(n, c, k)
-        if c == 0:
-            verdict.metrics["rows_unsolved"] += 1
-            verdict.side.append(
-                ("unsolved", info.source or {"instruction": info.instruction, "input": info.input})
-            )
-
 
 def _system(system: str | None, messages: list[Message]) -> list[Message]:
     if system is None or (messages and messages[0]["role"] == "system"):
@@ -160,9 +144,10 @@ class RespondScreenFactory:
 
     def __call__(self) -> RespondScreen:
         checker = None
-        if self.options.verify != "none":
+        if self.options.verify not in ("none", CODE):
             checker = get_checker(self.options.verify, pattern=self.options.verify_pattern)
-        return RespondScreen(self.options, checker, set(self.solved_rows))
+        tally = SampleTally(self.options.keep, self.options.samples, set(self.solved_rows))
+        return RespondScreen(self.options, checker, tally)
 
 
 class Respond:
