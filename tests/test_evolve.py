@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
 from rouge_score import rouge_scorer
 
-from conftest import read_jsonl, run_cli, synthgen_cmd
+from conftest import read_jsonl, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds" / "seed_tasks.jsonl"
@@ -208,26 +206,15 @@ def test_bad_input_is_one_line_and_exit_2_before_any_request(tmp_path: Path) -> 
         assert not out.exists()
 
 
-def test_killed_and_resumed_over_http_writes_the_same_files(tmp_path: Path, mock_server: Any) -> None:
-    server = mock_server("--latency-ms", "50")
+def test_killed_and_resumed_over_http_writes_the_same_files(tmp_path: Path, kill_and_resume: Any) -> None:
     source = _write(tmp_path / "in.jsonl", _seed_rows())
-    common = ["--base-url", server.url, "--model", "m", "--rounds", "3", "-j", "4", "-q"]
-    reference = tmp_path / "ref.jsonl"
-    done = subprocess.run(
-        synthgen_cmd("evolve", source, "-o", reference, "--cache-path", tmp_path / "ref.sqlite3", *common),
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    out, cache = tmp_path / "out.jsonl", tmp_path / "cache.sqlite3"
-    proc = subprocess.Popen(synthgen_cmd("evolve", source, "-o", out, "--cache-path", cache, *common))
-    _wait_for_round(_side(out, "meta.jsonl"), 2, proc)
-    proc.kill()
-    proc.wait()
-    again = subprocess.run(
-        synthgen_cmd("evolve", source, "-o", out, "--cache-path", cache, *common),
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert again.returncode == 0, again.stderr
+    drill = kill_and_resume("evolve", source, "--model", "m", "--rounds", "3", "-j", "4", "-q")
+    reference = drill.reference()
+    first_round = len(_seed_rows())  # one request per seed task
+    out = drill.output("out")
+    # Killed inside round 2: a row of it is written, the round's answers are not all in.
+    drill.kill_after(first_round + 12, then=lambda: _in_round(_side(out, "meta.jsonl"), 2))
+    drill.resume()
     assert out.read_bytes() == reference.read_bytes()
     for name in ("rejected.jsonl",):
         assert _side(out, name).read_bytes() == _side(reference, name).read_bytes()
@@ -240,11 +227,6 @@ def test_killed_and_resumed_over_http_writes_the_same_files(tmp_path: Path, mock
     assert [run["round"] >= 2 for run in runs if run["stop_reason"] == "killed"] == [True]
 
 
-def _wait_for_round(meta: Path, round: int, proc: subprocess.Popen[bytes]) -> None:
-    """Until the meta file has a row of ``round`` (the run is then inside that round)."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None:
-        if meta.exists() and f'"round":{round},' in meta.read_text(encoding="utf-8"):
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"round {round} never started (exit {proc.poll()})")
+def _in_round(meta: Path, round: int) -> bool:
+    """Whether the meta file has a row of ``round`` (the run is then inside that round)."""
+    return meta.exists() and f'"round":{round},' in meta.read_text(encoding="utf-8")
