@@ -13,6 +13,7 @@ from synthgen.verify import (
     ChoiceChecker,
     ExactChecker,
     MathChecker,
+    NeedsSymbolic,
     RegexChecker,
     as_reference,
     get_checker,
@@ -47,6 +48,34 @@ NUMERIC = MathChecker(symbolic=False)
             "She sells 9 eggs at $2 each.\n#### 18",
             True,
         ),  # GSM8K-style reference
+        # MATH's ways of writing numbers, against plain references
+        ("So $\\boxed{10,\\!000}$.", "10000", True),
+        ("So $\\boxed{10,\\!000}$.", "10", False),
+        ("$\\boxed{10{,}000}$", "10,000", True),
+        ("$\\boxed{10\\,000}$", "10,\\!000", True),
+        ("$\\boxed{\\dfrac{7}{2}}$", "3.5", True),
+        ("$\\boxed{3\\tfrac{1}{2}}$", "\\frac{7}{2}", True),
+        ("$\\boxed{25\\%}$", "25", True),
+        ("$\\boxed{12\\text{ cm}^2}$", "12", True),
+        ("$\\boxed{30^\\circ}$", "30", True),
+        ("The answer is $\\$18.90$.", "18.9", True),
+        ("$\\boxed{x = 5}$", "5", True),
+        # first-number traps: never read a structure as its first number
+        ("$\\boxed{(2,3)}$", "2", False),
+        ("$\\boxed{y = x^2 + 2}$", "2", False),
+        ("$\\boxed{x < 5}$", "5", False),
+        ("$\\boxed{2x}$", "2", False),
+        ("$\\boxed{2, 3}$", "2", False),
+        ("It is $\\boxed{2}$ or $\\boxed{3}$.", "2", False),
+        ("The answer is $2$ or $3$.", "2", False),
+        # exact values compare exactly; a decimal within 1e-6 of the reference passes
+        ("$\\boxed{\\frac{4036082}{4036081}}$", "1", False),
+        ("$\\boxed{0.3333333}$", "\\frac{1}{3}", True),
+        # the documented order
+        ("We get $\\boxed{3}$.\nFinal Answer: The final answer is $5$. I hope it is correct.", "5", True),
+        ("We get $\\boxed{3}$.\nFinal Answer: The final answer is $5$. I hope it is correct.", "3", False),
+        ("So this answer is not possible \u2026 the answer is 5.", "5", True),
+        ("Work: 3 + 4 = 7.\nSo the total is $\\$12$.\n\nI hope this helps!", "12", True),
     ],
 )
 def test_math_checker(answer: str, reference: str, expected: bool) -> None:
@@ -54,9 +83,11 @@ def test_math_checker(answer: str, reference: str, expected: bool) -> None:
     assert NUMERIC.check(answer, reference) is expected
 
 
-@pytest.mark.parametrize("reference", ["forty-two", "3 or 4", "", "\\frac{\\sqrt{3}}{2}"])
-def test_math_reference_that_is_not_a_number_is_refused_with_a_reason(reference: str) -> None:
-    with pytest.raises(BadReference, match="is not a number") as raised:
+@pytest.mark.parametrize(
+    "reference", ["forty-two", "3 or 4", "", "\\frac{\\sqrt{3}}{2}", "(2,3)", "x > 5", "y = x^2 + 2", "1,23"]
+)
+def test_math_reference_that_is_not_a_number_is_refused_without_the_extra(reference: str) -> None:
+    with pytest.raises(NeedsSymbolic, match="is not a plain number") as raised:
         NUMERIC.validate_reference(reference)
     assert "\n" not in str(raised.value)
     assert "synthgen[math]" in str(raised.value)  # the hint names the extra
@@ -201,6 +232,6 @@ def test_mean_pass_at_k_skips_rows_with_too_few_samples() -> None:
 def test_public_surface() -> None:
     assert sorted(synthgen.verify.__all__) == [
         "BadReference", "CHECKER_NAMES", "Checker", "ChoiceChecker", "ExactChecker", "MathChecker",
-        "RegexChecker", "as_reference", "extract_final_answer", "extract_marked_answer", "get_checker",
+        "NeedsSymbolic", "RegexChecker", "as_reference", "extract_final_answer", "extract_marked_answer", "get_checker",
         "last_boxed", "mean_pass_at_k", "normalize_text", "pass_at_k", "symbolic_available",
     ]  # fmt: skip

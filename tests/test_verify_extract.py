@@ -7,7 +7,8 @@ from fractions import Fraction
 import pytest
 
 from synthgen.verify import extract_final_answer, extract_marked_answer, last_boxed
-from synthgen.verify.numbers import read_answer_number, read_reference_number
+from synthgen.verify.math_checker import reads_as_math
+from synthgen.verify.numbers import last_number, read_answer_number, read_number, read_reference_number
 
 
 @pytest.mark.parametrize(
@@ -22,6 +23,7 @@ from synthgen.verify.numbers import read_answer_number, read_reference_number
         ("The answer is 12.5.", "12.5"),
         ("So the final answer is: $18$. Done.", "18"),
         ("The answer is (B) because it fits. More text.", "(B) because it fits"),
+        ("this answer is not possible \u2026 the answer is Paris.", "Paris"),
         ("**Answer:** 7 apples", "7 apples"),
         ("Final answer: Paris.", "Paris"),
         ("Answer: 3/4", "3/4"),
@@ -33,6 +35,57 @@ from synthgen.verify.numbers import read_answer_number, read_reference_number
 )
 def test_extract_final_answer(text: str, expected: str | None) -> None:
     assert extract_final_answer(text) == expected
+
+
+# The documented order (synthgen/verify/extract.py), one row per rule and per tie it settles.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 1. the last box; boxes joined by or/and/"," are one statement (a list, or a hedge)
+        ("First \\boxed{1}, later \\boxed{2}.", "2"),
+        ("So $\\boxed{10,\\!000}$.", "10,\\!000"),
+        ("It is $\\boxed{2}$ or $\\boxed{3}$.", "$2$ or $3$"),
+        ("\\fbox{7}", "7"),
+        ("\\boxed 5", "5"),
+        ("### Final Answer\n\\[\n\\boxed{\\dfrac{3}{4}}\n\\]", "\\dfrac{3}{4}"),
+        #    ... unless "The final answer is" comes after it (Minerva's closing line)
+        (
+            "We get $\\boxed{3}$, then fix a case.\nFinal Answer: The final answer is $5$. I hope it is correct.",
+            "5",
+        ),
+        ("Final Answer: The final answer is $\\frac{1}{2}$. I hope it is correct.", "\\frac{1}{2}"),
+        ("Final Answer: The final answer is 18. I hope it is correct.", "18"),
+        ("The final answer is $\\boxed{4}$.", "4"),
+        # 2. GSM8K's ####
+        ("Working...\n#### 1,234\n", "1,234"),
+        ("The answer is 5.\n#### 6", "6"),
+        # 3. the last "the answer is X" whose X reads as math
+        ("The answer is 12.5.", "12.5"),
+        ("this answer is not possible \u2026 taking the other case, the answer is $5$.", "5"),
+        ("So the answer is $x = 5$, since it fits.", "x = 5"),
+        ("The answer is $2$ or $3$.", "$2$ or $3$"),
+        ("The answer is $\\$447.41$ and that is all.", "\\$447.41"),
+        ("The answer is **18**.", "18"),
+        ("Therefore, the answer is\n\\[\n(2, 3)\n\\]", "(2, 3)"),
+        # 4. "Answer:"
+        ("**Answer:** 7 apples", "7 apples"),
+        ("Final answer: $\\sqrt{3}$", "\\sqrt{3}"),
+        # 5. the last line's expression (lines of prose after it are passed over)
+        ("We add them.\nSo the result is $\\frac{3}{4}$.", "\\frac{3}{4}"),
+        ("Work.\n\\[\nx^2 + 1\n\\]", "x^2 + 1"),
+        ("Work.\n\nSo it is $(2, 3)$.\n\nI hope this helps!", "(2, 3)"),
+        ("Work $3$.\n**$\\sqrt 2$**", "\\sqrt 2"),
+        ("It costs $5 and $3 more.\n= 8", "8"),
+        # 6. the last number standing alone (not "2x", not an operand)
+        ("She has 3 cats and 4 dogs, 7 pets.", "7"),
+        ("So that makes 18 apples, not 18x or x + 5 of them.", "18"),
+        ("Therefore, she makes **$18** every day.", "$18"),
+        ("So that makes **978{,}364** in total.", "978,364"),
+        ("I cannot tell.", None),
+    ],
+)
+def test_extraction_order(text: str, expected: str | None) -> None:
+    assert extract_final_answer(text, reads_as_math) == expected
 
 
 def test_boxed_wins_over_other_markers_and_the_last_box_counts() -> None:
@@ -77,6 +130,83 @@ def test_read_answer_number(span: str, value: Fraction | int, percent: bool) -> 
     assert number is not None
     assert number.value == value
     assert number.percent is percent
+
+
+@pytest.mark.parametrize(
+    ("span", "value", "exact"),
+    [
+        # thousands in every written form, MATH's included
+        ("10,000", 10000, True),
+        ("10,\\!000", 10000, True),
+        ("10{,}000", 10000, True),
+        ("10\\,000", 10000, True),
+        ("1,\\!234,\\!567", 1234567, True),
+        ("10\u2009000", 10000, True),
+        # fractions, mixed numbers, signs
+        ("\\tfrac{3}{4}", Fraction(3, 4), True),
+        ("-\\frac{1}{2}", Fraction(-1, 2), True),
+        ("\\frac{-1}{2}", Fraction(-1, 2), True),
+        ("2\\frac{1}{2}", Fraction(5, 2), True),
+        ("2 \\frac{1}{2}", Fraction(5, 2), True),
+        ("\\frac34", Fraction(3, 4), True),
+        # dressing: dollars, units in \text{}, degrees, percent, a left-hand side
+        ("\\$18.90", Fraction(189, 10), False),
+        ("12\\text{ cm}^2", 12, True),
+        ("5\\mbox{ meters}", 5, True),
+        ("30^\\circ", 30, True),
+        ("30^{\\circ}", 30, True),
+        ("30\u00b0", 30, True),
+        ("x = 5", 5, True),
+        ("3 \\cdot 4 = 12", 12, True),
+        ("5km", 5, True),
+        ("18 dollars per day", 18, True),
+        ("x \\approx 3.14", Fraction(314, 100), False),
+    ],
+)
+def test_plain_numbers(span: str, value: Fraction | int, exact: bool) -> None:
+    number = read_number(span)
+    assert number is not None, span
+    assert (number.value, number.exact) == (value, exact)
+
+
+@pytest.mark.parametrize(
+    "span",
+    [
+        # symbolic
+        "2\\sqrt{2}", "\\pi/2", "x^2", "\u221a2", "2^{10}", "3 \\times 10^5",
+        # not one value: tuples, intervals, sets, lists, hedges, inequalities, equations, expressions
+        "(2,3)", "(2, 3)", "[1, 5)", "\\{1, 2\\}", "2, 3", "2 or 3", "5 \\pm 2", "x < 5", "x \\ge 5",
+        "y = x^2 + 2", "2x", "2x + 1", "x-5", "5 - 3", "x = 5, y = 3", "x = 5 or x = -5",
+        "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "\\text{(B)}",
+        # nothing to read
+        "no number", "3/0", "",
+    ],
+)  # fmt: skip
+def test_not_a_plain_number(span: str) -> None:
+    assert read_number(span) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("a 5 b 7", "7"), ("7 then 2x", "7"), ("5 + x", None), ("so x < 9", None), ("**12** done", "12")],
+)
+def test_last_number_standing_alone(text: str, expected: str | None) -> None:
+    assert last_number(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("span", "expected"),
+    [
+        ("not possible", False),
+        ("x", False),
+        ("$\\sqrt3$", True),
+        ("x+1", True),
+        ("(2, 3)", True),
+        ("18", True),
+    ],
+)
+def test_reads_as_math(span: str, expected: bool) -> None:
+    assert reads_as_math(span) is expected
 
 
 @pytest.mark.parametrize("span", ["2\\sqrt{2}", "\\pi/2", "x^2", "no number", "3/0", "\u221a2"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from synthgen.commands.inline_judging import inline_judging
-from synthgen.commands.jobs import refuse_overwriting_inputs, run_with_card, teacher_job
+from synthgen.commands.jobs import run_with_card, teacher_job
 from synthgen.config import RespondSettings
 from synthgen.engine.session import SessionResult
 from synthgen.errors import InputError, UsageError
@@ -15,7 +15,7 @@ from synthgen.io.writer import ExistingOutput
 from synthgen.recipes.respond import Respond, RespondOptions
 from synthgen.records import AlpacaRecord, MessagesRecord
 from synthgen.teacher.build import read_api_key
-from synthgen.verify import BadReference, as_reference, get_checker
+from synthgen.verify import BadReference, NeedsSymbolic, as_reference, get_checker
 
 
 def run_respond(settings: RespondSettings) -> SessionResult:
@@ -24,8 +24,6 @@ def run_respond(settings: RespondSettings) -> SessionResult:
     if kind == "openai":
         read_api_key(settings)  # a missing key fails now: the teacher is built after the files
     _check_flags(settings)
-    system_file = Path(settings.system[1:]) if settings.system and settings.system.startswith("@") else None
-    refuse_overwriting_inputs(settings, {"INPUT": settings.input, "--system": system_file})
     system = _system_text(settings.system)
     rows = load_prompt_rows(
         settings.input,
@@ -114,19 +112,35 @@ def _system_text(system: str | None) -> str | None:
 
 
 def _check_references(settings: RespondSettings, rows: list[PromptRow]) -> None:
-    """Every row has a reference the checker can use, or one line per row that has not."""
+    """Every row has a reference the checker can use, or one line about the first row that has
+    not, with how many rows share its problem (before any request)."""
     checker = get_checker(settings.verify, pattern=settings.verify_pattern)
     if not checker.needs_reference:
         return
-    problems = []
-    field = settings.reference_field
+    field, where = settings.reference_field, settings.input
+    missing = [row.line for row in rows if row.reference is None]
+    if missing:
+        raise InputError(
+            f"{where}:{missing[0]}: {field}: reference answer required by --verify {settings.verify} "
+            f"({_rows(missing, rows)} have no '{field}'; name the field with --reference-field)"
+        )
+    needs_extra: list[tuple[int, BadReference]] = []
+    bad: list[tuple[int, BadReference]] = []
     for row in rows:
-        if row.reference is None:
-            problems.append(f"{settings.input}:{row.line}: {field}: reference answer required by --verify")
-            continue
         try:
             checker.validate_reference(as_reference(row.reference))
+        except NeedsSymbolic as exc:
+            needs_extra.append((row.line, exc))
         except BadReference as exc:
-            problems.append(f"{settings.input}:{row.line}: {field}: {exc}")
-    if problems:
-        raise InputError(problems)
+            bad.append((row.line, exc))
+    for found, share in (
+        (needs_extra, "need it"),
+        (bad, f"have a reference --verify {settings.verify} cannot use"),
+    ):
+        if found:
+            line, exc = found[0]
+            raise InputError(f"{where}:{line}: {field}: {exc}; {_rows(found, rows)} {share}")
+
+
+def _rows(found: list[object], rows: list[PromptRow]) -> str:
+    return f"{len(found)} of {len(rows)} rows"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -11,6 +12,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from synthgen.config.judging import InlineJudgeOptions
 from synthgen.config.markers import FINGERPRINT, Fingerprint, Flag
@@ -126,6 +128,21 @@ class RespondSettings(InlineJudgeOptions, TeacherOptions, RunOutputOptions):
     min_confidence: Annotated[float | None, FINGERPRINT] = Field(
         None, le=0, description="With --logprobs: drop answers whose mean token logprob is below this."
     )
+
+    @field_validator("verify_pattern")
+    @classmethod
+    def _compiles(cls, pattern: str | None) -> str | None:
+        """A pattern that does not compile is refused before any request (it was a traceback)."""
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise PydanticCustomError(
+                    "bad_pattern",
+                    "'{pattern}' is not a valid regular expression: {error}",
+                    {"pattern": pattern, "error": str(exc)},
+                ) from None
+        return pattern
 
 
 EVOLVE_OPERATIONS: tuple[str, ...] = (

@@ -5,6 +5,7 @@ A prompt is a judge request when it shows the answer between an ``<answer>`` lin
 can check that a judge's ranking is what decides:
 
 * an answer containing :data:`NO_SCORE_MARKER` gets a reply with no score at all;
+* an answer with a ``[mock: verdict]`` line gets the text after it (:mod:`synthgen.mock.scripted`);
 * an empty answer, or one that opens like a refusal, scores 1;
 * any other answer scores ``1 + words // 6``, at most 10 (a reasoning trace is not counted).
 
@@ -19,6 +20,7 @@ import json
 import random
 from typing import Any
 
+from synthgen.mock.scripted import scripted_verdict
 from synthgen.recipes.filters import is_refusal
 from synthgen.recipes.judgement import judged_text
 
@@ -53,6 +55,9 @@ def mock_score(answer: str) -> int | None:
 
 def judge_reply(answer: str, *, json_mode: bool, rng: random.Random) -> str:
     """The mock judge's whole reply to a request that shows ``answer``."""
+    scripted = scripted_verdict(answer)
+    if scripted is not None:
+        return scripted
     score = mock_score(answer)
     reason = _reason(answer, score)
     if json_mode:

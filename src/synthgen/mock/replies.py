@@ -22,6 +22,7 @@ from synthgen.mock.evolve import evolve_reply, is_evolve_prompt
 from synthgen.mock.judge import judge_reply, judged_answer
 from synthgen.mock.math_tasks import MATH_TASKS
 from synthgen.mock.prompt import example_instructions, requested_task_count, wants_instructions_only
+from synthgen.mock.scripted import scripted_answer
 from synthgen.mock.slots import Slots
 from synthgen.mock.word_problems import solve_question
 from synthgen.recipes.prompts import NO_INPUT  # the marker our prompt shows for an empty input
@@ -112,6 +113,9 @@ def mock_answer(
     judged = judged_answer(prompt)
     if judged is not None:
         return MockAnswer(judge_reply(judged, json_mode=json_mode, rng=rng))
+    scripted = scripted_answer(prompt, sample_index)
+    if scripted is not None:
+        return MockAnswer(scripted)
     evolving = is_evolve_prompt(prompt)  # before the task count: "a brand-new task" asks for one
     count = None if evolving else requested_task_count(prompt)
     problem = find_problem(prompt) if count is None and not evolving else None

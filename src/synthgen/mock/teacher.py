@@ -9,6 +9,8 @@
   five uses another label style (``N. **Instruction:**`` or ``Instruction N:``).
 - A ``synthgen evolve`` prompt (an ``[Original task]`` label line) gets the task evolved the
   way the prompt asks (:mod:`synthgen.mock.evolve`).
+- A prompt with a ``[mock: answer]`` line gets the text after it (:mod:`synthgen.mock.scripted`),
+  so that a test can see what synthgen does with a given answer.
 - Any other prompt gets a short paragraph built from the prompt's own words.
 
 Tasks are assembled from the templates and pools of :mod:`synthgen.mock.vocab` (plus computed

@@ -15,8 +15,6 @@ from typing import Any
 
 import numpy as np
 
-from synthgen.io.beside import table_path
-
 log = logging.getLogger("synthgen")
 
 BINS = 20
@@ -24,7 +22,7 @@ BINS = 20
 
 def soft_target_figures(dataset: Path, rows: int) -> dict[str, Any] | None:
     """Figures of ``dataset``'s soft-target file, or None when there is none (or no pyarrow)."""
-    path = table_path(dataset, "logprobs")
+    path = dataset.with_name(f"{dataset.name}.logprobs.parquet")
     if not path.exists():
         return None
     try:

@@ -5,17 +5,16 @@ text -> extract_final_answer -> span -> checker.check(answer_text, reference) ->
 
 from synthgen.verify.checkers import (
     CHECKER_NAMES,
-    BadReference,
     Checker,
     ChoiceChecker,
     ExactChecker,
-    MathChecker,
     RegexChecker,
     as_reference,
     get_checker,
     normalize_text,
 )
 from synthgen.verify.extract import extract_final_answer, extract_marked_answer, last_boxed
+from synthgen.verify.math_checker import BadReference, MathChecker, NeedsSymbolic
 from synthgen.verify.passk import mean_pass_at_k, pass_at_k
 from synthgen.verify.symbolic import symbolic_available
 
@@ -26,6 +25,7 @@ __all__ = [
     "ChoiceChecker",
     "ExactChecker",
     "MathChecker",
+    "NeedsSymbolic",
     "RegexChecker",
     "as_reference",
     "extract_final_answer",

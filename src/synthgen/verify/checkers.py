@@ -6,8 +6,8 @@ judged (for the meta file), and ``validate_reference(reference)``, which the cal
 row *before* any request and which raises :class:`BadReference` with a one-line reason (the
 caller adds ``file:line:field``).
 
-- ``math``: numbers compared by value (see :mod:`synthgen.verify.numbers`); with ``math-verify``
-  installed, symbolic answers too (``\\frac{\\sqrt{3}}{2}``, ``(x+1)^2``, ``\\{1, 2\\}``).
+- ``math``: see :mod:`synthgen.verify.math_checker` (numbers by value; other math through
+  ``math-verify`` when it is installed).
 - ``exact``: the final answer equals the reference after normalisation (case, spacing,
   punctuation, articles).
 - ``choice``: the multiple-choice letter of the answer equals the reference letter.
@@ -24,13 +24,8 @@ import re
 import unicodedata
 from typing import Protocol
 
-from synthgen.verify.extract import extract_final_answer, extract_marked_answer
-from synthgen.verify.numbers import Number, numbers_match, read_answer_number, read_reference_number
-from synthgen.verify.symbolic import INSTALL_HINT, parse_reference, symbolic_available, symbolic_equal
-
-
-class BadReference(ValueError):
-    """A reference (or pattern) a checker cannot use; ``str()`` is the one-line reason."""
+from synthgen.verify.extract import extract_marked_answer
+from synthgen.verify.math_checker import BadReference, MathChecker, shorten
 
 
 class Checker(Protocol):
@@ -58,53 +53,6 @@ def _final_or_whole(answer_text: str) -> str:
     return marked if marked is not None else answer_text.strip()
 
 
-class MathChecker:
-    """Numeric comparison; symbolic through math-verify when it is installed (or asked for)."""
-
-    name = "math"
-    needs_reference = True
-
-    def __init__(self, *, symbolic: bool | None = None) -> None:
-        """``symbolic``: ``None`` uses math-verify if installed; ``True`` requires it."""
-        if symbolic and not symbolic_available():
-            raise BadReference(f"symbolic math answers need math-verify: {INSTALL_HINT}")
-        self.symbolic = symbolic_available() if symbolic is None else symbolic
-
-    def validate_reference(self, reference: str) -> None:
-        if _reference_number(reference) is not None:
-            return
-        if self.symbolic and parse_reference(reference):
-            return
-        hint = "" if self.symbolic else f" (symbolic references need math-verify: {INSTALL_HINT})"
-        raise BadReference(f"reference {_shorten(reference)} is not a number{hint}")
-
-    def extract(self, answer_text: str) -> str | None:
-        return extract_final_answer(answer_text)
-
-    def check(self, answer_text: str, reference: str) -> bool:
-        span = extract_final_answer(answer_text)
-        if span is None:
-            return False
-        expected = _reference_number(reference)
-        stated = read_answer_number(span)
-        if expected is not None and stated is not None:
-            return numbers_match(stated, expected)
-        if not self.symbolic:
-            return False
-        # math-verify finds a \boxed{} itself (and reads it better than our span); otherwise
-        # hand it the span we found ("#### ...", "The answer is ...").
-        return symbolic_equal(answer_text if "\\boxed" in answer_text else span, reference)
-
-
-def _reference_number(reference: str) -> Number | None:
-    """A reference's number: the whole reference, or its marked final answer (a GSM8K-style
-    worked solution ending in ``#### 72``)."""
-    number = read_reference_number(reference)
-    if number is None and (marked := extract_marked_answer(reference)) is not None:
-        number = read_reference_number(marked)
-    return number
-
-
 # SQuAD-style normalisation (lower case, no punctuation, no articles, single spaces), except
 # that punctuation between digits stays, so 3.5 and 35 differ.
 _PUNCT_NOT_IN_NUMBER = re.compile(r"(?<!\d)[^\w\s]+|[^\w\s]+(?!\d)")
@@ -128,7 +76,7 @@ class ExactChecker:
 
     def validate_reference(self, reference: str) -> None:
         if not normalize_text(reference):
-            raise BadReference(f"reference {_shorten(reference)} is empty after normalisation")
+            raise BadReference(f"reference {shorten(reference)} is empty after normalisation")
 
     def extract(self, answer_text: str) -> str | None:
         return _final_or_whole(answer_text)
@@ -156,7 +104,7 @@ class ChoiceChecker:
     def validate_reference(self, reference: str) -> None:
         if self._letter(reference.strip()) is None:
             raise BadReference(
-                f"reference {_shorten(reference)} is not a choice letter ({', '.join(self.letters)})"
+                f"reference {shorten(reference)} is not a choice letter ({', '.join(self.letters)})"
             )
 
     def _letter(self, reference: str) -> str | None:
@@ -221,11 +169,7 @@ def _compile(pattern: str) -> re.Pattern[str]:
     try:
         return re.compile(pattern)  # the re module caches compiled patterns
     except re.error as exc:
-        raise BadReference(f"{_shorten(pattern)} is not a valid regular expression: {exc}") from None
-
-
-def _shorten(text: str, limit: int = 60) -> str:
-    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+        raise BadReference(f"{shorten(pattern)} is not a valid regular expression: {exc}") from None
 
 
 CHECKER_NAMES = ("math", "exact", "choice", "regex")
