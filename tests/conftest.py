@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,21 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
+def settings_from_flags(flags: Sequence[str]) -> dict[str, Any]:
+    """``mock-teacher`` flags as ``/debug/settings`` fields: ``("--drop-rate", "0.1", "--ignore-logprobs")``
+    -> ``{"drop_rate": "0.1", "ignore_logprobs": True}`` (the server validates the values)."""
+    settings: dict[str, Any] = {}
+    items = list(flags)
+    while items:
+        name, eq, value = items.pop(0).removeprefix("--").partition("=")
+        field: Any = value if eq else (items.pop(0) if items and not items[0].startswith("--") else True)
+        if name == "model":  # repeatable
+            settings.setdefault("models", []).append(field)
+        else:
+            settings[name.replace("-", "_")] = field
+    return settings
+
+
 class MockServer:
     """``synthgen mock-teacher`` in a subprocess on a free port (a real HTTP server)."""
 
@@ -53,6 +70,13 @@ class MockServer:
             raise RuntimeError(f"mock-teacher did not start: {line}{self.proc.stderr.read()}")
         self.url = line.split("listening on", 1)[1].strip()  # http://127.0.0.1:PORT/v1
         self.root = self.url.rsplit("/v1", 1)[0]
+        self.log: list[str] = []  # its later stderr lines, read on: a full pipe would stall it
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self) -> None:
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:
+            self.log.append(line.rstrip("\n"))
 
     def stats(self) -> dict[str, Any]:
         import httpx
@@ -64,6 +88,21 @@ class MockServer:
 
         httpx.post(f"{self.root}/stats/reset", timeout=5)
 
+    def configure(self, *flags: str, **settings: Any) -> MockServer:
+        """Serve with these options from now on (flags as on the command line, or fields), the
+        others as at start; the fault draws restart from the seed (``POST /debug/settings``)."""
+        import httpx
+
+        body = {**settings_from_flags(flags), **settings}
+        response = httpx.post(f"{self.root}/debug/settings", json=body, timeout=5)
+        assert response.status_code == 200, response.text
+        return self
+
+    def wait_until_held(self, proc: Any, held: int = 1) -> None:
+        """Until the server holds ``held`` requests of a client run with ``hold_after`` (the
+        client has had all the answers it will get); fails if ``proc`` ends first."""
+        until(lambda: self.stats()["faults"].get("held", 0) >= held, proc, f"{held} held request(s)")
+
     def close(self) -> None:
         self.proc.terminate()
         try:
@@ -72,40 +111,69 @@ class MockServer:
             self.proc.kill()
 
 
+def until(condition: Callable[[], bool], proc: Any = None, what: str = "the condition") -> None:
+    """Poll ``condition`` (an event: a file's lines, a server counter) until it holds.
+
+    Fails at once if ``proc`` ends first; the minute's deadline only stops a broken test
+    from hanging, it measures nothing.
+    """
+    import time
+
+    deadline = time.monotonic() + 60
+    while not condition():
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError(f"the process ended (exit {proc.returncode}) before {what}")
+        assert time.monotonic() < deadline, f"never reached: {what}"
+        time.sleep(0.05)
+
+
 @pytest.fixture(scope="session")
-def _shared_plain_server() -> Any:
-    """One fault-free mock server for the whole session (starting one costs ~0.5-1 s)."""
-    server = MockServer()
-    yield server
-    server.close()
+def _server_pool() -> Iterator[list[MockServer]]:
+    """Mock servers shared by the whole session, started on first use (~0.7 s each)."""
+    pool: list[MockServer] = []
+    yield pool
+    for server in pool:
+        server.close()
 
 
 @pytest.fixture
-def mock_server(_shared_plain_server: MockServer) -> Any:
-    """Factory: ``mock_server("--error-rate-500", "0.2")`` starts one; all stop at teardown.
+def mock_server(_server_pool: list[MockServer]) -> Iterator[Callable[..., MockServer]]:
+    """Factory: ``mock_server("--error-rate-500", "0.2")`` or ``mock_server(error_rate_500=0.2)``.
 
-    The first ``mock_server()`` without options in a test is the session's shared plain
-    server, its counters and request log cleared (its answers depend on the request only).
+    Each call in a test hands out the next of the session's shared servers, set to these options
+    at run time (the others as at start), its counters and request log cleared; at teardown
+    they go back to their start options. A test that needs a server process of its own (signals,
+    start-up) starts a :class:`MockServer`.
     """
-    servers: list[MockServer] = []
-    shared_used = False
+    used: list[MockServer] = []
 
-    def start(*args: str) -> MockServer:
-        nonlocal shared_used
-        if not args and not shared_used:
-            shared_used = True
-            _shared_plain_server.reset()
-            return _shared_plain_server
-        server = MockServer(*args)
-        servers.append(server)
+    def take(*flags: str, **settings: Any) -> MockServer:
+        if len(used) == len(_server_pool):
+            _server_pool.append(MockServer())
+        server = _server_pool[len(used)]
+        used.append(server)
+        server.configure(*flags, **settings)
+        server.reset()
         return server
 
-    yield start
-    for server in servers:
-        server.close()
+    yield take
+    for server in used:
+        server.configure()
 
 
 def synthgen_cmd(*args: object) -> list[str]:
     import sys
 
     return [sys.executable, "-m", "synthgen", *(str(a) for a in args)]
+
+
+@pytest.fixture
+def kill_and_resume(mock_server: Callable[..., MockServer], tmp_path: Path) -> Callable[..., Any]:
+    """Factory: ``kill_and_resume("judge", source, "-j", "4")`` -> a :class:`kill_resume.Drill`
+    of that command on a shared mock server (set to ``**settings``), its files in ``tmp_path``."""
+    from kill_resume import Drill
+
+    def make(*args: object, **settings: Any) -> Drill:
+        return Drill(mock_server(**settings), args, tmp_path, **settings)
+
+    return make

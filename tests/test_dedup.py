@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rouge_score import rouge_scorer, scoring, tokenizers
 
+from rouge_oracle import Member, scores_that_matter
 from synthgen.dedup import ExactIndex, Match, RougeIndex, normalize_key, rouge_l_f, rouge_tokens
 
 ORACLE = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=False)
@@ -28,20 +29,41 @@ def naive_greedy(texts: list[str], threshold: float, seeds: int = 0) -> list[tup
     """The rule as self-instruct/Alpaca run it: every candidate against every pool member.
 
     Returns, per non-seed text, None when kept, else (index of the best member, its score),
-    the earliest member on ties (what ``list.index(max(...))`` gives).
+    the earliest member on ties (what ``list.index(max(...))`` gives). rouge-score scores the
+    members that could be above the threshold; the others provably are not (rouge_oracle).
     """
-    pool = [ORACLE_TOKENIZE(text) for text in texts[:seeds]]
+    pool = [Member.of(text) for text in texts[:seeds]]
     decisions: list[tuple[int, float] | None] = []
     for text in texts[seeds:]:
-        tokens = ORACLE_TOKENIZE(text)
-        scores = [rouge_scorer._score_lcs(tokens, member).fmeasure for member in pool]
-        best = max(scores, default=0.0)
+        candidate = Member.of(text)
+        scores = scores_that_matter(candidate, pool, threshold)
+        best = max(scores.values(), default=0.0)
         if best > threshold:
-            decisions.append((scores.index(best), best))
+            decisions.append((min(i for i, score in scores.items() if score == best), best))
         else:
             decisions.append(None)
-            pool.append(tokens)
+            pool.append(candidate)
     return decisions
+
+
+@given(
+    st.lists(st.sampled_from(["a", "b", "c", "d"]), max_size=12),
+    st.lists(st.sampled_from(["a", "b", "c", "d"]), max_size=12),
+)
+@settings(max_examples=300, deadline=None)
+def test_the_oracles_bound_is_never_below_its_score(a: list[str], b: list[str]) -> None:
+    one, other = Member(a), Member(b)
+    assert one.bound(other) >= one.score(other) and one.bound(other) == other.bound(one)
+
+
+def test_the_oracles_bound_keeps_pairs_a_float_above_the_threshold() -> None:
+    # 7 of 10 and 10 tokens: rouge-score says 0.7000000000000001 > 0.7; the bound must not skip it.
+    member = Member.of("a b c d e f g h i j")
+    candidate = Member.of("a b c d e f g x y z")
+    assert scores_that_matter(candidate, [member], 0.7) == {
+        0: oracle_score("a b c d e f g x y z", "a b c d e f g h i j")
+    }
+    assert scores_that_matter(candidate, [member], 0.71) == {}
 
 
 def fast_greedy(

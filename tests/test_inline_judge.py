@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
-from conftest import read_jsonl, run_cli, synthgen_cmd
+from conftest import read_jsonl, run_cli
 
 
 def _expected_score(answer: str) -> int:
@@ -124,27 +122,18 @@ def test_bad_judge_flags_are_one_line_and_exit_2(tmp_path: Path) -> None:
         assert not out.exists()
 
 
-def _start(url: str, out: Path, cache: Path, *extra: object) -> subprocess.Popen[str]:
-    args = ["generate", "--base-url", url, "--model", "mock", "-o", out, "--cache-path", cache,
-            "--concurrency", "4", "--seed", "5", "--num", "120", "--judge-model", "mock",
-            "--min-score", "6", "--judge-concurrency", "8", *extra]  # fmt: skip
-    return subprocess.Popen(synthgen_cmd(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+GENERATE_JUDGED = ("generate", "--model", "mock", "--concurrency", "4", "--seed", "5", "--num", "120",
+                   "--judge-model", "mock", "--min-score", "6", "--judge-concurrency", "8")  # fmt: skip
 
 
-def test_over_http_a_killed_run_resumes_to_the_uninterrupted_files(tmp_path: Path, mock_server: Any) -> None:
-    server = mock_server("--latency-ms", "30")
-    reference = tmp_path / "ref.jsonl"
-    proc = _start(server.url, reference, tmp_path / "ref-cache.sqlite3")
-    assert proc.wait(timeout=120) == 0, proc.stderr.read() if proc.stderr else ""
-    out, cache = tmp_path / "run.jsonl", tmp_path / "cache.sqlite3"
+def test_over_http_a_killed_run_resumes_to_the_uninterrupted_files(kill_and_resume: Any) -> None:
+    drill = kill_and_resume(*GENERATE_JUDGED)
+    reference = drill.reference()
+    answers = drill.server.stats()["requests_total"]  # the teacher's and the judge's
     rng = random.Random(7)
-    for _ in range(2):
-        proc = _start(server.url, out, cache)
-        time.sleep(rng.uniform(0.6, 1.2))
-        proc.kill()
-        proc.wait()
-    final = _start(server.url, out, cache)
-    assert final.wait(timeout=120) == 0, final.stderr.read() if final.stderr else ""
+    for _ in range(2):  # killed after a random number of answers, teacher's or judge's
+        out = drill.kill_after(rng.randrange(answers // 2))
+    drill.resume()
     assert out.read_bytes() == reference.read_bytes()
     assert _side(out) == _side(reference)
     assert [m["score"] for m in _meta(out)] == [m["score"] for m in _meta(reference)]

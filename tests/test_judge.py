@@ -4,12 +4,11 @@ bad input, resume and cache; in-process and over HTTP."""
 from __future__ import annotations
 
 import json
-import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
-from conftest import read_jsonl, run_cli, synthgen_cmd
+from conftest import read_jsonl, run_cli
+from kill_resume import lines_at_least
 
 NO_SCORE = "[mock: no score]"  # the mock judge gives no score to an answer holding this
 
@@ -26,14 +25,6 @@ def _report(out: Path) -> dict[str, Any]:
 def _side(out: Path, name: str = "rejected") -> list[dict[str, Any]]:
     path = out.with_name(f"{out.name}.{name}.jsonl")
     return read_jsonl(path) if path.exists() else []
-
-
-def _wait_for_lines(path: Path, count: int) -> None:
-    """Until ``path`` has ``count`` lines (a run is part-way), or fail after a minute."""
-    deadline = time.monotonic() + 60
-    while not (path.exists() and path.read_bytes().count(b"\n") >= count):
-        assert time.monotonic() < deadline, f"{path} never reached {count} lines"
-        time.sleep(0.05)
 
 
 def _expected_score(answer: str) -> int:
@@ -243,30 +234,16 @@ def test_cache_answers_a_rerun_and_structured_output_is_part_of_its_key(
     assert server.stats()["requests_total"] == 10  # another request body: not answered from the cache
 
 
-def test_killed_and_resumed_judge_writes_the_same_files(tmp_path: Path, mock_server: Any) -> None:
-    server = mock_server("--latency-ms", "100")
+def test_killed_and_resumed_judge_writes_the_same_files(tmp_path: Path, kill_and_resume: Any) -> None:
     rows = [
         {"instruction": f"Task number {i}.", "output": _answer(3 * (i % 20) + 1, "w")} for i in range(200)
     ]
     source = _write(tmp_path / "in.jsonl", rows)
-    common = ["--base-url", server.url, "--model", "m", "-j", "4", "-q", "--min-score", "4"]
-    reference = tmp_path / "ref.jsonl"
-    done = subprocess.run(
-        synthgen_cmd("judge", source, "-o", reference, "--cache-path", tmp_path / "ref.sqlite3", *common),
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    out, cache = tmp_path / "out.jsonl", tmp_path / "cache.sqlite3"
-    proc = subprocess.Popen(synthgen_cmd("judge", source, "-o", out, "--cache-path", cache, *common))
-    _wait_for_lines(out, 5)
-    proc.kill()
-    proc.wait()
+    drill = kill_and_resume("judge", source, "--model", "m", "-j", "4", "-q", "--min-score", "4")
+    reference = drill.reference()
+    out = drill.kill_after(30, then=lines_at_least(drill.output("out"), 5))
     assert 0 < len(read_jsonl(out)) < len(read_jsonl(reference))  # killed part-way
-    again = subprocess.run(
-        synthgen_cmd("judge", source, "-o", out, "--cache-path", cache, *common),
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert again.returncode == 0, again.stderr
+    drill.resume()
     assert out.read_bytes() == reference.read_bytes()
     assert _side(out) == _side(reference)
     meta = read_jsonl(out.with_name("out.jsonl.meta.jsonl"))

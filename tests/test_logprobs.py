@@ -7,7 +7,6 @@ import json
 import math
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import read_jsonl, run_cli, synthgen_cmd
+from conftest import read_jsonl, run_cli
 from synthgen.engine.recipe import Answer
 from synthgen.errors import TeacherError
 from synthgen.io.logprobs_file import staging_path
@@ -104,31 +103,21 @@ def test_over_http_with_the_cache(tmp_path: Path, mock_server: Any) -> None:
     _check_against_text(five, 5)
 
 
-def test_killed_and_resumed_keeps_the_side_file_in_step(tmp_path: Path, mock_server: Any) -> None:
-    server = mock_server("--latency-ms", "50")  # 240 answers, 4 at a time: 3 s at least
+def test_killed_and_resumed_keeps_the_side_file_in_step(tmp_path: Path, kill_and_resume: Any) -> None:
     source = _source(tmp_path, 120)
-    common = ["--base-url", server.url, "--model", "m", "--samples", "2", "-j", "4", "-q", "--logprobs", "4"]
-    reference = tmp_path / "ref.jsonl"
-    done = subprocess.run(
-        synthgen_cmd("respond", source, "-o", reference, "--cache-path", tmp_path / "ref.sqlite3", *common),
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    out, cache = tmp_path / "out.jsonl", tmp_path / "cache.sqlite3"
-    run = synthgen_cmd("respond", source, "-o", out, "--cache-path", cache, *common)
-    for wait in (1.5, 1.0):  # killed twice; the second time the stream also gets a torn tail
-        proc = subprocess.Popen(run)
-        time.sleep(wait)
-        proc.kill()
-        proc.wait()
-        stream = staging_path(out)
-        assert stream.exists()
-        if wait == 1.0:
+    drill = kill_and_resume(
+        "respond", source, "--model", "m", "--samples", "2", "-j", "4", "-q", "--logprobs", "4"
+    )
+    reference = drill.reference()
+    out = drill.output("out")
+    stream = staging_path(out)
+    for answers in (80, 60):  # of 240; killed twice, the second time the stream also gets a torn tail
+        drill.kill_after(answers, then=stream.exists)
+        if answers == 60:
             with stream.open("ab") as handle:
                 handle.write(b"\xff\xff\xff\xff\x80\x01\x00\x00torn")
     assert len(read_jsonl(out)) < 240
-    again = subprocess.run(run, capture_output=True, text=True, timeout=120)
-    assert again.returncode == 0, again.stderr
+    drill.resume()
     assert out.read_bytes() == reference.read_bytes()
     assert _soft(out).equals(_soft(reference))
     assert not staging_path(out).exists()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -11,8 +10,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from conftest import read_jsonl, run_cli, synthgen_cmd
-from test_judge import _expected_score, _wait_for_lines
+from conftest import read_jsonl, run_cli
+from kill_resume import lines_at_least
+from test_judge import _expected_score
 from test_respond import _final_value
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -264,32 +264,18 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "1 lines for 2 rows" in result.stderr
 
 
-def test_killed_and_resumed_pairs_write_the_same_file(tmp_path: Path, mock_server: Any) -> None:
-    server = mock_server("--latency-ms", "100")
+def test_killed_and_resumed_pairs_write_the_same_file(tmp_path: Path, kill_and_resume: Any) -> None:
     rows = [
         {"instruction": f"Question {q}?", "output": " ".join(["w"] * (3 + 6 * ((q * 7 + s * 3) % 5)))}
         for q in range(60)
         for s in range(3)
     ]
     source = _write(tmp_path / "answers.jsonl", rows)
-    common = ["--base-url", server.url, "--model", "m", "-j", "4", "-q"]
-    reference = tmp_path / "ref.jsonl"
-    done = subprocess.run(
-        synthgen_cmd("pairs", source, "-o", reference, "--cache-path", tmp_path / "ref.sqlite3", *common),
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    out, cache = tmp_path / "out.jsonl", tmp_path / "cache.sqlite3"
-    proc = subprocess.Popen(synthgen_cmd("pairs", source, "-o", out, "--cache-path", cache, *common))
-    _wait_for_lines(out, 5)
-    proc.kill()
-    proc.wait()
+    drill = kill_and_resume("pairs", source, "--model", "m", "-j", "4", "-q")
+    reference = drill.reference()
+    out = drill.kill_after(40, then=lines_at_least(drill.output("out"), 5))
     assert 0 < len(read_jsonl(out)) < len(read_jsonl(reference))
-    again = subprocess.run(
-        synthgen_cmd("pairs", source, "-o", out, "--cache-path", cache, *common),
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert again.returncode == 0, again.stderr
+    drill.resume()
     assert out.read_bytes() == reference.read_bytes()
     assert _side(out) == _side(reference)
 

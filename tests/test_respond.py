@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import time
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from conftest import read_jsonl, run_cli, synthgen_cmd
+from conftest import read_jsonl, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 MATH = ROOT / "seeds" / "math_word_problems.jsonl"
@@ -224,26 +222,12 @@ def test_bad_input_is_one_line_per_problem_before_any_request(tmp_path: Path) ->
     assert result.exit_code == 2 and "--samples" in result.stderr
 
 
-def test_killed_and_resumed_writes_each_row_and_sample_once(tmp_path: Path, mock_server: Any) -> None:
-    server = mock_server("--latency-ms", "30")
+def test_killed_and_resumed_writes_each_row_and_sample_once(tmp_path: Path, kill_and_resume: Any) -> None:
     source = _write(tmp_path / "math.jsonl", read_jsonl(MATH)[:120])
-    common = ["--base-url", server.url, "--model", "m", "--samples", "2", "-j", "4", "-q"]
-    reference = tmp_path / "ref.jsonl"
-    done = subprocess.run(
-        synthgen_cmd("respond", source, "-o", reference, "--cache-path", tmp_path / "ref.sqlite3", *common),
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    out, cache = tmp_path / "out.jsonl", tmp_path / "cache.sqlite3"
-    proc = subprocess.Popen(synthgen_cmd("respond", source, "-o", out, "--cache-path", cache, *common))
-    time.sleep(1.5)
-    proc.kill()
-    proc.wait()
-    again = subprocess.run(
-        synthgen_cmd("respond", source, "-o", out, "--cache-path", cache, *common),
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert again.returncode == 0, again.stderr
+    drill = kill_and_resume("respond", source, "--model", "m", "--samples", "2", "-j", "4", "-q")
+    reference = drill.reference()
+    out = drill.kill_after(100)  # of 240 answers; killed while it screens and writes them
+    drill.resume()
     assert out.read_bytes() == reference.read_bytes()
     meta = read_jsonl(out.with_name("out.jsonl.meta.jsonl"))
     assert [(m["row"], m["sample"]) for m in meta] == [(r, s) for r in range(120) for s in range(2)]

@@ -7,11 +7,13 @@ import os
 import random
 import signal
 import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
-from conftest import read_jsonl, run_cli, synthgen_cmd
+from conftest import read_jsonl, run_cli, synthgen_cmd, until
+from kill_resume import lines_at_least
+
+GENERATE = ("generate", "--model", "mock", "--concurrency", "4", "--max-tokens", "2000", "--seed", "11")
 
 
 def _start(url: str, out: Path, cache: Path, *extra: object) -> subprocess.Popen[str]:
@@ -37,31 +39,26 @@ def _valid_unique(out: Path) -> list[dict[str, str]]:
     return rows
 
 
-def test_sigkill_at_random_moments_then_resume_gives_the_uninterrupted_file(
-    tmp_path: Path, mock_server: Any
-) -> None:
-    server = mock_server("--latency-ms", "40")
+def test_sigkill_at_random_moments_then_resume_gives_the_uninterrupted_file(kill_and_resume: Any) -> None:
     num = 150
-    reference = tmp_path / "ref.jsonl"
-    assert _run(server.url, reference, tmp_path / "ref-cache.sqlite3", "--num", num).returncode == 0
-    uninterrupted_requests = server.stats()["requests_total"]
+    drill = kill_and_resume(*GENERATE, "--num", num)
+    reference = drill.reference()
+    uninterrupted_requests = drill.server.stats()["requests_total"]
 
     rng = random.Random(1234)
     for attempt in range(3):
-        server.reset()
-        out, cache = tmp_path / f"run{attempt}.jsonl", tmp_path / f"cache{attempt}.sqlite3"
-        for _ in range(2):  # killed twice, at random moments
-            proc = _start(server.url, out, cache, "--num", num)
-            time.sleep(rng.uniform(0.5, 1.5))
-            proc.kill()
-            proc.wait()
-        final = _run(server.url, out, cache, "--num", num)
-        assert final.returncode == 0, final.stderr
+        drill.server.reset()
+        for _ in range(2):  # killed twice, after a random number of answers (0: before any)
+            out = drill.kill_after(rng.randrange(uninterrupted_requests // 2), f"run{attempt}")
+        drill.resume(f"run{attempt}")
         rows = _valid_unique(out)
         assert len(rows) == num
         assert out.read_bytes() == reference.read_bytes()
-        # The cache kept the answers of the killed runs: little was paid twice.
-        assert server.stats()["requests_total"] <= uninterrupted_requests + 3 * 2 * 4
+        # The cache kept the answers of the killed runs: little was paid twice. (Held requests
+        # were never answered: they cost nothing.)
+        stats = drill.server.stats()
+        answered = stats["requests_total"] - stats["faults"].get("held", 0)
+        assert answered <= uninterrupted_requests + 3 * 2 * 4
 
 
 def test_torn_last_line_is_cut_and_the_run_continues(tmp_path: Path) -> None:
@@ -133,14 +130,12 @@ def test_overwrite_keeps_the_old_file_until_the_new_one_is_complete(tmp_path: Pa
 def test_a_second_concurrent_run_is_refused_and_a_stale_lock_taken_over(
     tmp_path: Path, mock_server: Any
 ) -> None:
-    server = mock_server("--latency-ms", "300")
+    server = mock_server(hold_after=0)  # the first run gets no answer: it stays under way
     out, cache = tmp_path / "a.jsonl", tmp_path / "c.sqlite3"
     first = _start(server.url, out, cache, "--num", "400", "--quiet")
     try:
-        deadline = time.time() + 20
         lock = out.with_name("a.jsonl.lock")
-        while not (lock.exists() and lock.read_text().strip()) and time.time() < deadline:
-            time.sleep(0.05)
+        until(lambda: lock.exists() and lock.read_text().strip() != "", first, "the first run's lock")
         second = _run(server.url, out, cache, "--num", "400")
         assert second.returncode == 2
         assert f"PID {first.pid}" in second.stderr
@@ -159,13 +154,13 @@ def test_a_second_concurrent_run_is_refused_and_a_stale_lock_taken_over(
 
 
 def test_sigterm_exits_143_with_a_complete_report(tmp_path: Path, mock_server: Any) -> None:
-    server = mock_server("--latency-ms", "200")
+    server = mock_server(hold_after=8)  # a few answers, then the run waits with requests in flight
     out, cache = tmp_path / "a.jsonl", tmp_path / "c.sqlite3"
     proc = _start(server.url, out, cache, "--num", "2000", "--log-format", "json")
-    deadline = time.time() + 30
-    while (not out.exists() or out.stat().st_size == 0) and time.time() < deadline:
-        time.sleep(0.05)  # wait until the run is under way (imports take a moment)
+    server.wait_until_held(proc)
+    until(lines_at_least(out, 1), proc, "a row written")
     proc.send_signal(signal.SIGTERM)
+    server.configure()  # the held requests are answered: the run finishes them, then stops
     _, stderr = proc.communicate(timeout=30)
     assert proc.returncode == 143, stderr
     report = _report(out)
@@ -194,17 +189,17 @@ def test_ctrl_c_at_a_terminal_reaches_the_worker_too_and_still_stops_cleanly(
 ) -> None:
     # A terminal's Ctrl-C signals the whole foreground process group, the screening worker
     # included: it must leave the stopping to the parent (no traceback, exit 130, file whole).
-    server = mock_server("--latency-ms", "200")
+    server = mock_server(hold_after=8)
     out, cache = tmp_path / "a.jsonl", tmp_path / "c.sqlite3"
     args = ["generate", "--base-url", server.url, "--model", "mock", "-o", out, "--cache-path", cache,
             "--concurrency", "4", "--max-tokens", "2000", "--num", "2000", "-q"]  # fmt: skip
     proc = subprocess.Popen(
         synthgen_cmd(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
-    deadline = time.time() + 30
-    while (not out.exists() or out.stat().st_size == 0) and time.time() < deadline:
-        time.sleep(0.05)
+    server.wait_until_held(proc)
+    until(lines_at_least(out, 1), proc, "a row written")
     os.killpg(proc.pid, signal.SIGINT)
+    server.configure()  # the held requests are answered: the run finishes them, then stops
     _, stderr = proc.communicate(timeout=30)
     assert proc.returncode == 130, stderr
     assert "Traceback" not in stderr and "died" not in stderr, stderr
@@ -213,20 +208,14 @@ def test_ctrl_c_at_a_terminal_reaches_the_worker_too_and_still_stops_cleanly(
     assert report["examples"] == len(_valid_unique(out)) > 0
 
 
-def test_a_killed_runs_history_entry_is_corrected_on_the_next_start(tmp_path: Path, mock_server: Any) -> None:
-    server = mock_server("--latency-ms", "40")
-    out, cache = tmp_path / "a.jsonl", tmp_path / "cache.sqlite3"
-    proc = _start(server.url, out, cache, "--num", 400)
-    deadline = time.time() + 30
-    while (not out.exists() or len(out.read_text().splitlines()) < 20) and time.time() < deadline:
-        time.sleep(0.05)
-    proc.kill()
-    proc.wait()
+def test_a_killed_runs_history_entry_is_corrected_on_the_next_start(kill_and_resume: Any) -> None:
+    drill = kill_and_resume(*GENERATE, "--num", 400)
+    out = drill.output("a")
+    drill.kill_after(12, "a", then=lines_at_least(out, 20))
     rows_after_kill = out.read_text().count("\n")  # complete lines: a torn last one is cut on resume
     killed = json.loads(out.with_name("a.jsonl.report.json").read_text())
     assert killed["last_run"]["stop_reason"] == "running"  # what a kill -9 leaves
-    done = _run(server.url, out, cache, "--num", 400)
-    assert done.returncode == 0, done.stderr
+    drill.resume("a")
     runs = json.loads(out.with_name("a.jsonl.report.json").read_text())["runs"]
     assert [r["stop_reason"] for r in runs] == ["killed", "target"]
     assert runs[0]["counts"]["kept"] == rows_after_kill

@@ -1,8 +1,11 @@
 """The mock-teacher HTTP server: OpenAI shapes, the official client, fault options, stats, process life.
 
-Most tests talk to real ``synthgen mock-teacher`` processes on loopback (one per option set,
-shared by a module), because drops, hangs, signals and busy ports only exist on a real server.
-A few use the app in-process where a fresh server per case is the point.
+Most tests talk to real ``synthgen mock-teacher`` processes on loopback, because drops, hangs,
+signals and busy ports only exist on a real server: one started with ``--seed 7`` serves the
+module, reshaped per test at run time (``POST /debug/settings``), and one more checks the fault
+flags themselves. A few use the app in-process where a fresh server per case is the point.
+Nothing is timed: what a request met is counted (by the server, or in its ``x-mock-fault``
+header), and waits are hundredths of a second.
 """
 
 from __future__ import annotations
@@ -25,9 +28,10 @@ import httpx
 import openai
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli, until
 from synthgen.config import MockServerSettings
 from synthgen.mock.server.app import create_app
+from synthgen.mock.server.faults import FaultPlan
 from synthgen.mock.server.replies import MALFORMED_REPLY
 from synthgen.mock.teacher import count_tokens, mock_reply
 
@@ -65,6 +69,12 @@ class Server:
 
     def reset(self) -> None:
         httpx.post(f"{self.root}/stats/reset").raise_for_status()
+
+    def configure(self, **settings: Any) -> Server:
+        """These options from now on (the others as at start); counters cleared."""
+        httpx.post(f"{self.root}/debug/settings", json=settings).raise_for_status()
+        self.reset()
+        return self
 
     def stop(self, sig: int = signal.SIGTERM) -> int:
         if self.proc.poll() is None:
@@ -114,6 +124,13 @@ def server_factory() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def plain(server_factory: Any) -> Server:
     return server_factory("--seed", "7")
+
+
+@pytest.fixture
+def reshaped(plain: Server) -> Iterator[Server]:
+    """The module's server, for a test that changes its options (back to its start ones after)."""
+    yield plain
+    plain.configure()
 
 
 def _numbers(text: str) -> list[int]:
@@ -247,8 +264,8 @@ def test_quiet_by_default(plain: Server) -> None:
 # --- API key -----------------------------------------------------------------------------------
 
 
-def test_require_api_key(server_factory: Any) -> None:
-    server = server_factory("--require-api-key", "sk-right")
+def test_require_api_key(reshaped: Server) -> None:
+    server = reshaped.configure(require_api_key="sk-right")
     assert chat(server.client(api_key="sk-right")).choices[0].finish_reason == "stop"
     with pytest.raises(openai.AuthenticationError) as info:
         chat(server.client(api_key="sk-wrong"))
@@ -269,43 +286,47 @@ def test_require_api_key(server_factory: Any) -> None:
 # --- fault options --------------------------------------------------------------------------------
 
 
-async def _fire(url: str, count: int, concurrency: int, timeout: float = 10) -> list[tuple[str, Any, float]]:
-    """POST ``count`` chat requests; each result is (status or exception name, body, seconds)."""
+async def _fire(url: str, count: int, concurrency: int, timeout: float = 10) -> list[tuple[str, Any]]:
+    """POST ``count`` chat requests; each result is (status or exception name, response)."""
     gate = asyncio.Semaphore(concurrency)
     limits = httpx.Limits(max_connections=concurrency)
 
-    async def one(client: httpx.AsyncClient, i: int) -> tuple[str, Any, float]:
+    async def one(client: httpx.AsyncClient, i: int) -> tuple[str, Any]:
         async with gate:
-            started = time.monotonic()
             payload = {"model": "mock", "messages": MESSAGES, "seed": i}
             try:
                 resp = await client.post(f"{url}/chat/completions", json=payload)
             except httpx.HTTPError as exc:
-                return type(exc).__name__, None, time.monotonic() - started
-            return str(resp.status_code), resp, time.monotonic() - started
+                return type(exc).__name__, None
+            return str(resp.status_code), resp
 
     async with httpx.AsyncClient(timeout=timeout, limits=limits) as client:
         return await asyncio.gather(*(one(client, i) for i in range(count)))
 
 
+def _met(resp: httpx.Response) -> list[str]:
+    """The faults an answer met on its way, from its ``x-mock-fault`` header."""
+    return resp.headers.get("x-mock-fault", "").split(",") if "x-mock-fault" in resp.headers else []
+
+
 def test_each_fault_option_hits_about_its_share(server_factory: Any) -> None:
-    args = ["--seed", "3", "--hang-seconds", "0.5", "--retry-after", "2"]
+    args = ["--seed", "3", "--hang-seconds", "0.02", "--retry-after", "2"]
     for flag in ("--error-rate-429", "--error-rate-500", "--error-rate-503", "--drop-rate", "--hang-rate"):
         args += [flag, "0.12"]
     args += ["--truncate-rate", "0.2", "--malformed-rate", "0.2"]
     server = server_factory(*args)
-    # Few in flight: httpx spends milliseconds of CPU a request, and a hang must stand out by time.
     results = asyncio.run(_fire(server.url, 300, concurrency=12))
-    outcomes = Counter(status for status, _, _ in results)
-    ok = [(resp.json(), seconds) for status, resp, seconds in results if status == "200"]
+    outcomes = Counter(status for status, _ in results)
+    ok = [resp for status, resp in results if status == "200"]
+    bodies = [resp.json() for resp in ok]
     seen = {
         "429": outcomes["429"],
         "500": outcomes["500"],
         "503": outcomes["503"],
         "drop": outcomes["RemoteProtocolError"],
-        "hang": sum(seconds >= 0.5 for _, seconds in ok),
-        "truncate": sum(b["choices"][0]["finish_reason"] == "length" for b, _ in ok),
-        "malformed": sum(b["choices"][0]["message"]["content"] == MALFORMED_REPLY for b, _ in ok),
+        "hang": sum("hang" in _met(resp) for resp in ok),  # answered late: the header says so
+        "truncate": sum(b["choices"][0]["finish_reason"] == "length" for b in bodies),
+        "malformed": sum(b["choices"][0]["message"]["content"] == MALFORMED_REPLY for b in bodies),
     }
     assert sum(outcomes.values()) == 300
     assert set(outcomes) == {"200", "429", "500", "503", "RemoteProtocolError"}
@@ -315,7 +336,12 @@ def test_each_fault_option_hits_about_its_share(server_factory: Any) -> None:
         assert 0.1 * len(ok) <= seen[fault] <= 0.3 * len(ok), seen
     # The server's own account agrees with what the client saw, fault by fault.
     assert server.stats()["faults"] == seen
-    rate_limited = next(resp for status, resp, _ in results if status == "429")
+    # ...and each answer's header names the content faults the client found in it.
+    for resp, body in zip(ok, bodies, strict=True):
+        content = body["choices"][0]
+        cut, broken = content["finish_reason"] == "length", content["message"]["content"] == MALFORMED_REPLY
+        assert ("truncate" in _met(resp), "malformed" in _met(resp)) == (cut, broken)
+    rate_limited = next(resp for status, resp in results if status == "429")
     assert rate_limited.headers["retry-after"] == "2" and rate_limited.headers["retry-after-ms"] == "2000"
     assert rate_limited.json()["error"]["code"] == "rate_limit_exceeded"
     assert not [line for line in server.log if "ERROR" in line]
@@ -431,30 +457,53 @@ def test_rates_adding_up_to_more_than_one_are_a_usage_error() -> None:
     assert result.stderr.count("\n") == 1 and "add up to 1.2" in result.stderr
 
 
-def test_capacity_latency_and_jitter(server_factory: Any) -> None:
-    server = server_factory(
-        "--capacity", "4", "--latency-ms", "200", "--jitter-ms", "100", "--retry-after=0.5"
-    )
-    results = asyncio.run(_fire(server.url, 10, concurrency=10))
-    outcomes = Counter(status for status, _, _ in results)
+def test_capacity(reshaped: Server) -> None:
+    # The first four are admitted and held (--hold-after 0) until the options change; the other
+    # six arrive meanwhile and are refused at once.
+    server = reshaped.configure(capacity=4, hold_after=0, retry_after=0.5)
+
+    async def scenario() -> list[tuple[str, Any]]:
+        fired = asyncio.ensure_future(_fire(server.url, 10, concurrency=10))
+        while server.stats()["faults"].get("capacity", 0) < 6:  # counted events, no timing
+            await asyncio.sleep(0.01)
+        assert server.stats()["faults"] == {"held": 4, "capacity": 6}
+        settings = {"capacity": 4, "retry_after": 0.5}  # no --hold-after: the four are released
+        httpx.post(f"{server.root}/debug/settings", json=settings).raise_for_status()
+        return await fired
+
+    results = asyncio.run(scenario())
+    outcomes = Counter(status for status, _ in results)
     assert outcomes == {"200": 4, "429": 6}
-    for status, resp, _ in results:
+    for status, resp in results:
         if status == "429":
             assert resp.headers["retry-after"] == "1" and resp.headers["retry-after-ms"] == "500"
             assert "capacity of 4" in resp.json()["error"]["message"]
     assert 5 <= server.stats()["max_concurrent"] <= 10
-    # Latency plus jitter: every answer takes at least 200 ms (only lower bounds: a busy
-    # machine can make any request slower), and not all the same.
-    server.reset()
-    rounds = [asyncio.run(_fire(server.url, 4, concurrency=4)) for _ in range(2)]
-    durations = [seconds for results in rounds for _, _, seconds in results]
-    assert all(d >= 0.2 for d in durations), durations
-    assert max(durations) - min(durations) > 0.01
-    assert server.stats()["requests"] == {"/v1/chat/completions": {"200": 8}}
+    until(lambda: server.stats()["in_flight"] == 0, what="the last answer counted")
+    assert server.stats()["requests"] == {"/v1/chat/completions": {"200": 4, "429": 6}}
 
 
-def test_drop_closes_the_connection_without_an_answer(server_factory: Any) -> None:
-    server = server_factory("--drop-rate", "1")
+def test_latency_and_jitter_are_drawn_per_request() -> None:
+    # What the gate waits before answering: latency plus a uniform share of the jitter.
+    plan = FaultPlan(MockServerSettings(latency_ms=200, jitter_ms=100, seed=5))
+    delays = [plan.draw().delay for _ in range(50)]
+    assert all(0.2 <= d <= 0.3 for d in delays) and len(set(delays)) == 50
+    assert min(delays) < 0.22 and max(delays) > 0.28  # spread over the whole range
+
+
+def test_latency_holds_the_answer(reshaped: Server) -> None:
+    # Counted, not timed: behind a minute of latency, a client that waits a tenth of a second
+    # leaves without an answer, and the server sees it leave.
+    server = reshaped.configure(latency_ms=60_000)
+    with pytest.raises(openai.APITimeoutError):
+        chat(server.client(timeout=0.1))
+    until(lambda: server.stats()["in_flight"] == 0, what="the delayed request's end")
+    assert server.stats()["requests"] == {"/v1/chat/completions": {"disconnected": 1}}
+    assert server.stats()["faults"] == {}  # latency is no fault
+
+
+def test_drop_closes_the_connection_without_an_answer(reshaped: Server) -> None:
+    server = reshaped.configure(drop_rate=1)
     with pytest.raises(openai.APIConnectionError):
         chat(server.client())
     with pytest.raises(httpx.RemoteProtocolError, match="without sending"):
@@ -463,15 +512,21 @@ def test_drop_closes_the_connection_without_an_answer(server_factory: Any) -> No
     assert not [line for line in server.log if "ERROR" in line]  # no 500 attempted behind our back
 
 
-def test_hang_answers_late_and_impatient_clients_time_out(server_factory: Any) -> None:
-    server = server_factory("--hang-rate", "1", "--hang-seconds", "1")
+def test_hang_answers_late_and_impatient_clients_time_out(reshaped: Server) -> None:
+    server = reshaped.configure(hang_rate=1, hang_seconds=60)
     with pytest.raises(openai.APITimeoutError):
-        chat(server.client(timeout=0.3))
-    started = time.monotonic()
-    assert chat(server.client(timeout=5)).choices[0].finish_reason == "stop"
-    assert time.monotonic() - started >= 1.0  # answered, late (a lower bound cannot flake)
+        chat(server.client(timeout=0.1))
+    server.configure(hang_rate=1, hang_seconds=0.02)
+    raw = server.client(timeout=10).chat.completions.with_raw_response.create(model="mock", messages=MESSAGES)
+    assert raw.parse().choices[0].finish_reason == "stop"
+    assert raw.headers["x-mock-fault"] == "hang"  # answered, after its hang
+    assert server.stats()["faults"] == {"hang": 1}
     # The server noticed that the first client left and stopped waiting for it.
-    assert server.stats()["requests"] == {"/v1/chat/completions": {"disconnected": 1, "200": 1}}
+    server.configure(hang_rate=1, hang_seconds=60)
+    with pytest.raises(openai.APITimeoutError):
+        chat(server.client(timeout=0.1))
+    until(lambda: server.stats()["in_flight"] == 0, what="the hung request's end")
+    assert server.stats()["requests"] == {"/v1/chat/completions": {"disconnected": 1}}
 
 
 # --- process life ---------------------------------------------------------------------------------

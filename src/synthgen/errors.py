@@ -18,6 +18,7 @@ the module boundary with ``raise ... from exc``. The codes come from the one tab
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from synthgen.exit_codes import FAILURE, USAGE
@@ -51,13 +52,46 @@ class LockHeldError(UsageError):
 
 
 class InputError(SynthgenError):
-    """A bad input file. ``problems`` holds one ``file:line: field: message`` line each."""
+    """A bad input file. ``problems`` holds one ``file:line: field: message`` line each.
+
+    The message says each problem once: the same ``field: message`` on many rows of a file
+    (a wrong ``--prompt-field``: every row) is one line with the count and the first line
+    numbers, and at most :data:`SHOWN_PROBLEMS` lines are shown.
+    """
 
     exit_code = USAGE
 
     def __init__(self, problems: list[str] | str) -> None:
         self.problems = [problems] if isinstance(problems, str) else list(problems)
-        super().__init__("\n".join(self.problems))
+        super().__init__("\n".join(summarize_problems(self.problems)))
+
+
+SHOWN_PROBLEMS = 20  # distinct problems listed in one error
+SHOWN_LINES = 5  # line numbers listed for a problem found on many rows
+_LOCATED = re.compile(r"(?P<file>.+?):(?P<line>\d+): (?P<message>.*)", re.DOTALL)
+
+
+def summarize_problems(problems: list[str]) -> list[str]:
+    """``problems`` with each ``file:line: message`` that repeats on other lines said once:
+    ``file:3: message (in 500 rows: lines 3, 4, 7, 9, 12, ...)``; at most SHOWN_PROBLEMS lines."""
+    lines: dict[tuple[str, str], list[str]] = {}  # (file, message) -> its line numbers, in order
+    for problem in problems:
+        located = _LOCATED.fullmatch(problem)
+        key = (located["file"], located["message"]) if located else (problem, "")
+        lines.setdefault(key, []).append(located["line"] if located else "")
+    shown = [_said_once(file, message, numbers) for (file, message), numbers in lines.items()]
+    if len(shown) > SHOWN_PROBLEMS:
+        shown = [*shown[:SHOWN_PROBLEMS], f"... and {len(shown) - SHOWN_PROBLEMS} more"]
+    return shown
+
+
+def _said_once(file: str, message: str, numbers: list[str]) -> str:
+    if not message:  # not located in a file: as given
+        return file
+    if len(numbers) == 1:
+        return f"{file}:{numbers[0]}: {message}"
+    shown = ", ".join(numbers[:SHOWN_LINES]) + (", ..." if len(numbers) > SHOWN_LINES else "")
+    return f"{file}:{numbers[0]}: {message} (in {len(numbers)} rows: lines {shown})"
 
 
 class TeacherError(SynthgenError):

@@ -8,15 +8,12 @@ import sys
 from pathlib import Path
 
 from synthgen.config import CardSettings
+from synthgen.io.beside import card_path, report_path
+from synthgen.io.guards import refuse_overwriting
 
-__all__ = ["card_path", "run_card", "write_run_card"]
+__all__ = ["run_card", "write_run_card"]
 
 log = logging.getLogger("synthgen")
-
-
-def card_path(dataset: Path) -> Path:
-    """Where a dataset's card goes by default: ``<FILE>.card.md``."""
-    return dataset.with_name(dataset.name + ".card.md")
 
 
 def run_card(settings: CardSettings) -> Path:
@@ -25,6 +22,7 @@ def run_card(settings: CardSettings) -> Path:
     from synthgen.stats.card_figures import card_info
 
     path = settings.output or card_path(settings.input)
+    refuse_overwriting({"INPUT": [settings.input, report_path(settings.input)]}, {"--output": path})
     write_card(path, card_info(settings.input, settings.language))
     return path
 

@@ -14,10 +14,12 @@ from typing import Any
 
 from synthgen.config import ConvertSettings
 from synthgen.curriculum import difficulties, ordered
-from synthgen.errors import InputError, UsageError
+from synthgen.errors import InputError
+from synthgen.io.beside import meta_path
 from synthgen.io.dataset_files import load_rows
 from synthgen.io.files import output_errors, write_jsonl_atomic
 from synthgen.io.formats import ConversionError, from_example, to_example
+from synthgen.io.guards import refuse_overwriting
 from synthgen.io.readers import Located
 from synthgen.io.shapes import Shape
 from synthgen.io.table_files import write_parquet, write_saved_dataset
@@ -43,8 +45,8 @@ class ConvertReport:
 
 def run_convert(settings: ConvertSettings) -> ConvertReport:
     """Convert ``settings.input`` into ``settings.output``; InputError names file:line:field."""
-    if settings.input.resolve() == settings.output.resolve():
-        raise UsageError("the input and --output are the same path: write to another file")
+    curriculum = [meta_path(settings.input)] if settings.order == "curriculum" else []
+    refuse_overwriting({"INPUT": [settings.input, *curriculum]}, {"--output": settings.output})
     loaded = load_rows(settings.input, settings.from_shape)
     keys = difficulties(loaded.path, loaded.shape, loaded.rows) if settings.order == "curriculum" else ()
     items = ordered(loaded.rows, settings.order, seed=settings.seed, keys=keys)

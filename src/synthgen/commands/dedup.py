@@ -39,8 +39,8 @@ from typing import Any
 
 from synthgen.config import DedupSettings
 from synthgen.dedup import ExactIndex, RougeIndex, normalize_key
-from synthgen.errors import UsageError
 from synthgen.io.files import output_errors, write_jsonl_atomic
+from synthgen.io.guards import refuse_overwriting
 from synthgen.io.readers import Located, load_alpaca_records
 
 __all__ = ["DedupReport", "run_dedup"]
@@ -111,8 +111,8 @@ def run_dedup(settings: DedupSettings) -> DedupReport:
     output is written.
     """
     started = time.perf_counter()
-    if settings.dropped is not None and settings.dropped.resolve() == settings.output.resolve():
-        raise UsageError("--dropped and --output are the same file: give two different paths")
+    reads = {"INPUT": settings.input, "--against": settings.against}
+    refuse_overwriting(reads, {"--output": settings.output, "--dropped": settings.dropped})
     against = [(path, load_alpaca_records(path)) for path in settings.against]
     records = load_alpaca_records(settings.input)
     report = DedupReport(settings.input, settings.output, settings.similarity_threshold, read=len(records))

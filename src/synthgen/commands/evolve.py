@@ -17,7 +17,7 @@ from typing import Any
 from synthgen.commands.card import write_run_card
 from synthgen.commands.evolve_budget import BUDGET_STOPS, remaining_budgets, spent_line
 from synthgen.commands.evolve_progress import EvolveProgress, read_progress
-from synthgen.commands.jobs import teacher_job
+from synthgen.commands.jobs import refuse_overwriting_inputs, teacher_job
 from synthgen.commands.teachers import new_meter
 from synthgen.config import EvolveSettings, FilterOptions
 from synthgen.config.markers import digest
@@ -74,6 +74,10 @@ def run_evolve(settings: EvolveSettings) -> EvolveResult:
     kind = settings.teacher_kind()
     if kind == "openai":
         read_api_key(settings)  # a missing key fails now: the teacher is built after the files
+    prompt_files = (
+        list(settings.prompt_dir.iterdir()) if settings.prompt_dir and settings.prompt_dir.is_dir() else []
+    )
+    refuse_overwriting_inputs(settings, {"INPUT": settings.input, "--prompt-dir": prompt_files})
     rows = _load_rows(settings)
     prompts = load_evolve_prompts(settings.prompt_dir, list(settings.operations))
     resolved = {"prompts": _prompts_digest(prompts), "input": file_digest(settings.input)}

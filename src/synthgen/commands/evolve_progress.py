@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from synthgen.errors import InputError
-from synthgen.io.side_files import side_path
-from synthgen.io.writer import meta_path, report_path
+from synthgen.io.beside import meta_path, report_path, side_path
 from synthgen.recipes.evolve import REJECTED_FILE, Parent
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from synthgen.config import FilterSettings
-from synthgen.errors import UsageError
 from synthgen.io.files import output_errors, write_jsonl_atomic
+from synthgen.io.guards import refuse_overwriting
 from synthgen.io.readers import Located, load_alpaca_records
 from synthgen.recipes.filters import REASONS, Filter, default_filters, first_rejection
 from synthgen.records import Candidate
@@ -59,8 +59,9 @@ def run_filter(settings: FilterSettings) -> FilterReport:
     Raises InputError for an unreadable or invalid input (nothing is written then) and
     UsageError when an output cannot be written.
     """
-    if settings.rejected is not None and settings.rejected.resolve() == settings.output.resolve():
-        raise UsageError(f"--rejected and --output are the same file ({settings.output}); pick another")
+    refuse_overwriting(
+        {"INPUT": settings.input}, {"--output": settings.output, "--rejected": settings.rejected}
+    )
     records = load_alpaca_records(settings.input)
     filters = default_filters(settings)
     report = FilterReport(input=settings.input, output=settings.output, rejected_path=settings.rejected)

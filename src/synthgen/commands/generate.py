@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from synthgen.commands.inline_judging import inline_judging
-from synthgen.commands.jobs import run_with_card, teacher_job
+from synthgen.commands.jobs import refuse_overwriting_inputs, run_with_card, teacher_job
 from synthgen.config import FilterOptions, Settings
 from synthgen.engine.session import SessionResult
 from synthgen.io.files import text_digest
@@ -24,6 +24,7 @@ def run_generate(settings: Settings) -> SessionResult:
     if kind == "openai":
         read_api_key(settings)  # likewise for a missing key: the teacher is built after the files
     seeds_path = settings.seeds or default_seeds_path()
+    refuse_overwriting_inputs(settings, {"--seeds": seeds_path, "--prompt": settings.prompt})
     seeds = load_seeds(seeds_path, max_tokens=settings.max_tokens)
     template = load_template(settings.prompt or default_prompt_path(settings.mode))
     resolved = {"prompt": text_digest(template.text), "seeds": seeds_digest(seeds_path)}

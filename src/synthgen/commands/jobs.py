@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -13,6 +14,7 @@ from synthgen.config import RunOutputOptions, TeacherOptions
 from synthgen.config.markers import digest
 from synthgen.engine.recipe import Recipe
 from synthgen.engine.session import Job, SessionResult, run_session
+from synthgen.io.guards import Files, refuse_overwriting
 from synthgen.io.writer import ExistingOutput
 from synthgen.teacher.dispatch import Dispatcher, UsageMeter
 
@@ -73,6 +75,18 @@ def teacher_job(
         "review_meter": judging and judging.meter,
     }
     return Job(**{**fields, **overrides})
+
+
+def refuse_overwriting_inputs(settings: RunOutputOptions, reads: Files) -> None:
+    """The output guard of an engine run: ``--output`` and the files beside it, the response
+    cache and a README card are none of ``reads`` (``--judge-prompt`` is added here)."""
+    writes: dict[str, Path | None] = {"--output": settings.output}
+    if settings.card == "readme":
+        writes["--card readme"] = settings.output.parent / "README.md"
+    if isinstance(settings, TeacherOptions):
+        writes["--cache-path"] = settings.cache_path
+    reads = {**reads, "--judge-prompt": getattr(settings, "judge_prompt", None)}
+    refuse_overwriting(reads, writes, beside=["--output"])
 
 
 def run_with_card(job: Job, settings: Any) -> SessionResult:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from synthgen.commands.jobs import run_with_card, teacher_job
+from synthgen.commands.jobs import refuse_overwriting_inputs, run_with_card, teacher_job
 from synthgen.commands.teachers import teacher_kind
 from synthgen.config import JudgeSettings
 from synthgen.engine.session import SessionResult
@@ -20,6 +20,7 @@ from synthgen.records import AlpacaRecord, MessagesRecord
 def run_judge(settings: JudgeSettings) -> SessionResult:
     """Run ``synthgen judge``. Raises SynthgenError for bad input, before any request."""
     kind = teacher_kind(settings)
+    refuse_overwriting_inputs(settings, {"INPUT": settings.input, "--prompt": settings.prompt})
     template = load_judge_template(settings.prompt)
     rows = load_answer_rows(settings.input)
     row_format = resolve_format(settings.format, rows, settings.input)
@@ -57,6 +58,6 @@ def resolve_format(wanted: str, rows: list[AnswerRow], path: object) -> RowForma
     if misfits:
         raise InputError(
             [f"{path}:{row.line}: messages: {len(row.prompt)} turns before the answer cannot be "
-             "written as an Alpaca row; use --format messages" for row in misfits[:20]]
+             "written as an Alpaca row; use --format messages" for row in misfits]
         )  # fmt: skip
     return "alpaca"

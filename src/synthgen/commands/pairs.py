@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from synthgen.commands.jobs import run_with_card, teacher_job
+from synthgen.commands.jobs import refuse_overwriting_inputs, run_with_card, teacher_job
 from synthgen.commands.respond import run_respond
 from synthgen.commands.teachers import teacher_kind
 from synthgen.commands.verified_pairs import write_verified_pairs
@@ -31,8 +31,10 @@ from synthgen.config import PairsSettings, RespondSettings, RunOutputOptions, Te
 from synthgen.engine.session import SessionResult
 from synthgen.errors import InputError, UsageError
 from synthgen.io.answer_rows import load_answer_meta, load_answer_rows
+from synthgen.io.beside import meta_path
 from synthgen.io.files import file_digest, text_digest
-from synthgen.io.writer import ExistingOutput, meta_path
+from synthgen.io.guards import refuse_overwriting
+from synthgen.io.writer import ExistingOutput
 from synthgen.recipes.judgement import JudgeTemplate, load_judge_template
 from synthgen.recipes.pairs import (
     AnswerGroup,
@@ -65,6 +67,7 @@ def run_pairs(settings: PairsSettings, on_stage: StageDone) -> SessionResult:
         raise UsageError(
             "--rank verified needs answers that respond verified; --samples makes unverified ones"
         )
+    _refuse_overwriting_inputs(settings)
     template = load_judge_template(settings.prompt)  # a bad --prompt fails before any stage
     spent: list[dict[str, Any]] = []  # each finished stage's usage: the budgets cover them all
     if settings.samples is None:
@@ -84,6 +87,15 @@ def run_pairs(settings: PairsSettings, on_stage: StageDone) -> SessionResult:
     if settings.samples is None and _rank(settings, answers) == "verified":
         return write_verified_pairs(groups, settings)
     return _run_judged(settings, template, groups, spent)
+
+
+def _refuse_overwriting_inputs(settings: PairsSettings) -> None:
+    """Neither OUT nor an answering stage's file (nor what is written beside them) is an input."""
+    reads = {"INPUT": [settings.input, meta_path(settings.input)], "--prompt": settings.prompt}
+    refuse_overwriting_inputs(settings, reads)
+    for _, _, name in _generators(settings) if settings.samples is not None else []:
+        flag = f"--output (its {name} stage file)"
+        refuse_overwriting(reads, {flag: stage_path(settings.output, name)}, beside=[flag])
 
 
 def _left(settings: PairsSettings, spent: list[dict[str, Any]]) -> PairsSettings:
@@ -171,7 +183,7 @@ def _check_standard(answers: list[GroupAnswer], settings: PairsSettings) -> None
     if misfits:
         raise InputError(
             [f"{settings.input}:{row.line}: messages: a prompt of {len(row.prompt)} turns needs "
-             "--format messages (the standard format's prompt is one string)" for row in misfits[:20]]
+             "--format messages (the standard format's prompt is one string)" for row in misfits]
         )  # fmt: skip
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from synthgen.commands.inline_judging import inline_judging
-from synthgen.commands.jobs import run_with_card, teacher_job
+from synthgen.commands.jobs import refuse_overwriting_inputs, run_with_card, teacher_job
 from synthgen.config import RespondSettings
 from synthgen.engine.session import SessionResult
 from synthgen.errors import InputError, UsageError
@@ -24,6 +24,8 @@ def run_respond(settings: RespondSettings) -> SessionResult:
     if kind == "openai":
         read_api_key(settings)  # a missing key fails now: the teacher is built after the files
     _check_flags(settings)
+    system_file = Path(settings.system[1:]) if settings.system and settings.system.startswith("@") else None
+    refuse_overwriting_inputs(settings, {"INPUT": settings.input, "--system": system_file})
     system = _system_text(settings.system)
     rows = load_prompt_rows(
         settings.input,

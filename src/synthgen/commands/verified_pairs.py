@@ -21,9 +21,8 @@ from synthgen.engine.report import Counts, build_report
 from synthgen.engine.run import RunResult
 from synthgen.engine.session import SessionResult
 from synthgen.engine.stop import StopReason
+from synthgen.io.beside import meta_path, report_path, side_path
 from synthgen.io.files import atomic_writer, file_digest, output_errors, write_jsonl_atomic
-from synthgen.io.side_files import side_path
-from synthgen.io.writer import meta_path, report_path
 from synthgen.recipes.pairs import AnswerGroup, answer_note, choose_verified, pair_prompt, preference_row
 from synthgen.teacher.dispatch import UsageMeter
 

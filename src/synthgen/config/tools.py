@@ -52,6 +52,12 @@ class MockServerSettings(SettingsModel):
     drop_rate: float = Field(0, ge=0, le=1, description="Share of connections closed unanswered.")
     hang_rate: float = Field(0, ge=0, le=1, description="Share of requests answered very late.")
     hang_seconds: float = Field(30.0, ge=0, description="How late a hung request is answered.")
+    hold_after: Annotated[int | None, Flag(shown="never")] = Field(
+        None,
+        ge=0,
+        description="Serve this many completion requests, then hold every later one unanswered "
+        "until its client leaves (a stalled server: stop a run at a known point).",
+    )
     truncate_rate: float = Field(0, ge=0, le=1, description="Share cut mid-list (finish=length).")
     malformed_rate: float = Field(0, ge=0, le=1, description="Share answered with no list.")
     wrong_answer_rate: float = Field(

@@ -23,9 +23,10 @@ from synthgen.engine.report import Counts, build_report, correct_killed_run
 from synthgen.engine.run import Engine, EngineOptions, MakeReviewer, RunResult
 from synthgen.engine.stop import StopReason
 from synthgen.exit_codes import FAILURE, OK, PARTIAL, SIGNAL_EXIT
+from synthgen.io.beside import lock_path
 from synthgen.io.lock import OutputLock
 from synthgen.io.resume import check_output_path, find_start
-from synthgen.io.writer import DatasetWriter, ExistingOutput, lock_path
+from synthgen.io.writer import DatasetWriter, ExistingOutput
 from synthgen.teacher.dispatch import Dispatcher, UsageMeter
 
 log = logging.getLogger("synthgen")

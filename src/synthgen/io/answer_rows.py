@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from synthgen.errors import InputError
+from synthgen.io.beside import meta_path
 from synthgen.io.prompt_rows import alpaca_prompt, parse_turns, string_field, user_turn
 from synthgen.io.readers import Located, read_json_values
-from synthgen.io.writer import meta_path
 from synthgen.records import Message
 
 
@@ -55,9 +55,7 @@ def load_answer_rows(path: Path) -> list[AnswerRow]:
         except ValueError as exc:
             problems.append(f"{path}:{item.line}: {exc}")
     if problems:
-        raise InputError(
-            problems[:20] + ([f"... and {len(problems) - 20} more"] if len(problems) > 20 else [])
-        )
+        raise InputError(problems)
     return rows
 
 

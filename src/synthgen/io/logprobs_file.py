@@ -35,6 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from synthgen.io.beside import table_path, temp_twin
 from synthgen.records import TokenLogprobs
 
 log = logging.getLogger("synthgen")
@@ -55,15 +56,11 @@ ZSTD_LEVEL = 9  # measured: 1.53 KB per 100 tokens at level 9 against 1.79 at th
 
 
 def parquet_path(output: Path) -> Path:
-    return output.with_name(f"{output.name}.logprobs.parquet")
+    return table_path(output, "logprobs", "parquet")
 
 
 def staging_path(output: Path) -> Path:
-    return output.with_name(f"{output.name}.logprobs.arrows")
-
-
-def _temp_twin(path: Path) -> Path:
-    return path.with_name(f".{path.name}.new")
+    return table_path(output, "logprobs", "arrows")
 
 
 def answer_batch(request: int, row: int, sample: int, soft: TokenLogprobs) -> pa.RecordBatch:
@@ -90,7 +87,7 @@ class LogprobsFile:
     def __init__(self, output: Path, *, overwrite: bool) -> None:
         self.output = output
         self.overwrite = overwrite
-        self._staging = _temp_twin(staging_path(output)) if overwrite else staging_path(output)
+        self._staging = temp_twin(staging_path(output)) if overwrite else staging_path(output)
         self._handle: IO[bytes] | None = None
         self._writer: pa.ipc.RecordBatchStreamWriter | None = None
 
@@ -104,7 +101,7 @@ class LogprobsFile:
     def _open(self) -> tuple[pa.ipc.RecordBatchStreamWriter, IO[bytes]]:
         """A fresh stream holding the answers already staged: a stream starts with its schema
         and a closed one ends with an end marker, so it cannot just be reopened to append."""
-        fresh = _temp_twin(self._staging)
+        fresh = temp_twin(self._staging)
         handle = fresh.open("wb")
         writer = pa.ipc.new_stream(handle, SCHEMA)
         if not self.overwrite:
@@ -163,7 +160,7 @@ def staged_answers(output: Path) -> int:
 
 def compact(stream: Path, target: Path) -> None:
     """Write the stream's answers to ``target`` as Parquet (atomically: temp file, rename)."""
-    temp = _temp_twin(target)
+    temp = temp_twin(target)
     with pq.ParquetWriter(
         temp,
         SCHEMA,
@@ -196,7 +193,7 @@ def prune(output: Path, first_request: int) -> None:
         batches = pq.ParquetFile(table).iter_batches(batch_size=ROW_GROUP_ANSWERS)
     else:
         return
-    temp = _temp_twin(stream)
+    temp = temp_twin(stream)
     dropped = 0
     with temp.open("wb") as handle:
         with pa.ipc.new_stream(handle, SCHEMA) as writer:

@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 from typing import IO, Any
 
+from synthgen.io.beside import side_path, table_path, temp_twin
 from synthgen.io.files import dumps_line, write_jsonl_atomic
 
 log = logging.getLogger("synthgen")
@@ -32,7 +33,7 @@ def _logprobs_file() -> Any:
 
 def _logprobs_paths(output: Path) -> list[Path]:
     """The soft-target file and its staging stream (see :mod:`synthgen.io.logprobs_file`)."""
-    return [output.with_name(f"{output.name}.logprobs.{ext}") for ext in ("parquet", "arrows")]
+    return [table_path(output, "logprobs", ext) for ext in ("parquet", "arrows")]
 
 
 def _logprobs_files_found(output: Path) -> bool:
@@ -46,14 +47,6 @@ def _logprobs_files_found(output: Path) -> bool:
         log.warning("%s.*: left as they are (maintaining them needs pyarrow)", output.with_name(stem))
         return False
     return True
-
-
-def side_path(output: Path, name: str) -> Path:
-    return output.with_name(f"{output.name}.{name}.jsonl")
-
-
-def _temp_twin(path: Path) -> Path:
-    return path.with_name(f".{path.name}.new")
 
 
 class SideFiles:
@@ -74,7 +67,7 @@ class SideFiles:
         handle = self._open.get(name)
         if handle is None:
             path = side_path(self.output, name)
-            path = _temp_twin(path) if self.overwrite else path
+            path = temp_twin(path) if self.overwrite else path
             handle = self._open[name] = path.open(
                 "w" if self.overwrite else "a", encoding="utf-8", newline="\n"
             )
@@ -102,9 +95,9 @@ class SideFiles:
             if self.overwrite:
                 final = side_path(self.output, name)
                 if complete:
-                    os.replace(_temp_twin(final), final)
+                    os.replace(temp_twin(final), final)
                 else:
-                    _temp_twin(final).unlink(missing_ok=True)
+                    temp_twin(final).unlink(missing_ok=True)
         if self._logprobs is None and not self.overwrite and _logprobs_files_found(self.output):
             # a resumed run that kept nothing new still brings the Parquet file up to date
             self._logprobs = _logprobs_file().LogprobsFile(self.output, overwrite=False)

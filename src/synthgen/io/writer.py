@@ -24,27 +24,12 @@ from typing import IO, Any
 from pydantic import BaseModel, ValidationError
 
 from synthgen.errors import InputError
+from synthgen.io.beside import meta_path, report_path, temp_twin
 from synthgen.io.files import atomic_writer, dumps_line, fsync_dir, write_jsonl_atomic
 from synthgen.io.side_files import SideFiles
 from synthgen.records import AlpacaRecord
 
 log = logging.getLogger("synthgen")
-
-
-def meta_path(output: Path) -> Path:
-    return output.with_name(output.name + ".meta.jsonl")
-
-
-def report_path(output: Path) -> Path:
-    return output.with_name(output.name + ".report.json")
-
-
-def lock_path(output: Path) -> Path:
-    return output.with_name(output.name + ".lock")
-
-
-def _temp_twin(path: Path) -> Path:
-    return path.with_name(f".{path.name}.new")
 
 
 @dataclass
@@ -143,9 +128,9 @@ class DatasetWriter:
         self.fsync_every = fsync_every
         self.count = first_index
         output.parent.mkdir(parents=True, exist_ok=True)
-        self._data_path = _temp_twin(output) if overwrite else output
-        self._meta_path = _temp_twin(meta_path(output)) if overwrite else meta_path(output)
-        self._report_path = _temp_twin(report_path(output)) if overwrite else report_path(output)
+        self._data_path = temp_twin(output) if overwrite else output
+        self._meta_path = temp_twin(meta_path(output)) if overwrite else meta_path(output)
+        self._report_path = temp_twin(report_path(output)) if overwrite else report_path(output)
         mode = "w" if overwrite else "a"
         # Files this writer creates: removed again by discard_if_unused() when a run fails
         # before it has written anything.

@@ -11,7 +11,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from synthgen.io.writer import report_path
+from synthgen.io.beside import report_path
 
 
 def load_report(dataset: Path) -> dict[str, Any] | None:

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from synthgen.io.beside import table_path
+
 log = logging.getLogger("synthgen")
 
 BINS = 20
@@ -22,7 +24,7 @@ BINS = 20
 
 def soft_target_figures(dataset: Path, rows: int) -> dict[str, Any] | None:
     """Figures of ``dataset``'s soft-target file, or None when there is none (or no pyarrow)."""
-    path = dataset.with_name(f"{dataset.name}.logprobs.parquet")
+    path = table_path(dataset, "logprobs")
     if not path.exists():
         return None
     try:

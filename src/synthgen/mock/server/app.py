@@ -1,11 +1,13 @@
 """The ASGI app: Starlette's router behind a raw gate that counts requests and injects faults.
 
 Every request but the service endpoints (``/health``, ``/stats``, ``/stats/reset``,
-``/debug/requests``) is counted, and every ``/v1`` request is recorded for ``/debug/requests``
-(headers, the API key reduced to its scheme). A completion request meets auth, capacity and the
-:class:`~synthgen.mock.server.faults.Draw` it took on arrival (error, drop, hang, latency) before
-the routes of :mod:`synthgen.mock.server.routes` see it; ``/v1/models`` meets auth only, so that
-readiness probes and ``synthgen check`` never meet an injected fault.
+``/debug/requests``, ``/debug/settings``) is counted, and every ``/v1`` request is recorded for
+``/debug/requests`` (headers, the API key reduced to its scheme). A completion request meets
+auth, capacity, ``--hold-after`` and the :class:`~synthgen.mock.server.faults.Draw` it took on
+arrival (error, drop, hang, latency) before the routes of :mod:`synthgen.mock.server.routes` see
+it; ``/v1/models`` meets auth only, so that readiness probes and ``synthgen check`` never meet an
+injected fault. An answer that met a hang or a content fault names it in an ``x-mock-fault``
+header, so a client can count what it met without timing anything.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ import logging
 import time
 
 from starlette.applications import Starlette
+from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
 from synthgen.config import MockServerSettings
+from synthgen.mock.server.admin import debug_settings
 from synthgen.mock.server.faults import APIError, Draw, FaultPlan, Stats, drawn_error, retry_headers
 from synthgen.mock.server.received import RECEIVED, ReceivedLog
 from synthgen.mock.server.routes import (
@@ -34,27 +38,29 @@ from synthgen.mock.server.routes import (
 logger = logging.getLogger("synthgen.mock.server")
 
 # Answered by the routes alone: not counted, not recorded, no auth, no faults.
-SERVICE_PATHS = frozenset({"/health", "/stats", "/stats/reset", "/debug/requests"})
+SERVICE_PATHS = frozenset({"/health", "/stats", "/stats/reset", "/debug/requests", "/debug/settings"})
 _MODELS = "/v1/models"  # and /v1/models/{id}: control-plane calls, auth only
 
 
 class _Exchange:
-    """The response side of one request: stamps ``x-request-id`` and remembers the status."""
+    """The response side of one request: stamps ``x-request-id`` (and ``x-mock-fault``) and
+    remembers the status."""
 
-    __slots__ = ("raw_send", "request_id", "status")
+    __slots__ = ("faults", "raw_send", "request_id", "status")
 
     def __init__(self, send: Send) -> None:
         self.raw_send = send
         self.request_id = f"req_{random_id()}".encode()
         self.status = "disconnected"  # until a response starts
+        self.faults: list[str] = []  # hang, truncate, malformed: what a 200 met on its way
 
     async def send(self, message: Message) -> None:
         if message["type"] == "http.response.start":
             self.status = str(message["status"])
-            message = {
-                **message,
-                "headers": [*message.get("headers", ()), (b"x-request-id", self.request_id)],
-            }
+            headers = [*message.get("headers", ()), (b"x-request-id", self.request_id)]
+            if self.faults:
+                headers.append((b"x-mock-fault", ",".join(self.faults).encode()))
+            message = {**message, "headers": headers}
         await self.raw_send(message)
 
 
@@ -96,6 +102,17 @@ async def _pause(seconds: float, receive: Receive) -> bool:
     return True
 
 
+async def _held(receive: Receive, released: asyncio.Event) -> bool:
+    """Answer nothing (``--hold-after``; body already read) until ``released`` (True: serve it
+    as usual) or until the client leaves (False)."""
+    left = asyncio.ensure_future(receive())  # returns only at the client's disconnect
+    release = asyncio.ensure_future(released.wait())
+    done, pending = await asyncio.wait({left, release}, return_when=asyncio.FIRST_COMPLETED)
+    for task in pending:
+        task.cancel()
+    return release in done
+
+
 async def _drop(send: Send, receive: Receive) -> None:
     """Close the connection without answering (``--drop-rate``).
 
@@ -124,14 +141,27 @@ class MockTeacherApp(Starlette):
 
     def __init__(self, settings: MockServerSettings) -> None:
         super().__init__(
-            routes=ROUTES,
+            routes=[*ROUTES, Route("/debug/settings", debug_settings, methods=["GET", "POST"])],
             exception_handlers={APIError: api_error, 404: not_found, 405: method_not_allowed},
         )
-        self.settings = settings
+        self.startup_settings = settings
         self.stats = Stats()
         self.received = ReceivedLog()
-        self.faults = FaultPlan(settings)
         self.serving = 0  # admitted /v1 requests in flight (what --capacity limits)
+        self._released = asyncio.Event()  # set when the requests held so far may go on
+        self.configure(settings)
+
+    def configure(self, settings: MockServerSettings) -> None:
+        """Serve with ``settings`` from now on (at start, and at ``POST /debug/settings``).
+
+        The fault draws restart from the seed and the ``--hold-after`` count from zero; held
+        requests go on through the gate under the new settings, those past it finish as they were.
+        """
+        self.faults = FaultPlan(settings)  # first: it refuses rates adding up to more than 1
+        self.settings = settings
+        self.admitted = 0  # completion requests past the --hold-after check
+        self._released.set()  # the held requests are served under the new settings
+        self._released = asyncio.Event()
         key = settings.require_api_key
         self._authorization = f"Bearer {key}".encode() if key else None
 
@@ -182,6 +212,16 @@ class MockTeacherApp(Starlette):
             self.serving -= 1
 
     async def _admitted(self, scope: Scope, receive: Receive, exchange: _Exchange, draw: Draw) -> None:
+        hold_after = self.settings.hold_after
+        if hold_after is not None and self.admitted >= hold_after:
+            self.stats.faults["held"] += 1
+            body = await _read_body(receive)
+            if body is None or not await _held(receive, self._released):
+                return
+            receive = _replay(body, receive)
+            await self._admitted(scope, receive, exchange, draw)  # may be held again
+            return
+        self.admitted += 1
         if draw.fault:
             self.stats.faults[draw.fault] += 1
         if draw.fault in ("429", "500", "503"):
@@ -196,11 +236,14 @@ class MockTeacherApp(Starlette):
             exchange.status = "dropped"
             await _drop(exchange.raw_send, receive)
             return
-        if draw.fault == "hang" and not await _pause(self.settings.hang_seconds, receive):
-            return
+        if draw.fault == "hang":
+            exchange.faults.append("hang")
+            if not await _pause(self.settings.hang_seconds, receive):
+                return
         if draw.delay > 0 and not await _pause(draw.delay, receive):
             return
         if draw.content:
+            exchange.faults.append(draw.content)
             scope[CONTENT_FAULT] = draw.content
         await super().__call__(scope, _replay(body, receive), exchange.send)
 

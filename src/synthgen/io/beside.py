@@ -1,0 +1,72 @@
+"""The files beside a dataset ``OUT``: their names are decided here, and only here.
+
+OUT.meta.jsonl        one line per row: where it came from (:mod:`synthgen.io.writer`)
+OUT.report.json       the run report
+OUT.lock              held while a run writes OUT (:mod:`synthgen.io.lock`)
+OUT.card.md           the dataset card (:mod:`synthgen.commands.card`)
+OUT.<name>.jsonl      a recipe's side rows, e.g. ``rejected`` (:mod:`synthgen.io.side_files`)
+OUT.<name>.parquet    a recipe's side table, e.g. ``logprobs`` (:mod:`synthgen.io.logprobs_file`),
+OUT.<name>.arrows     and its staging stream
+.<file>.new           the temporary twin of any of them, renamed over it when a run completes
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+__all__ = [
+    "card_path",
+    "is_beside",
+    "lock_path",
+    "meta_path",
+    "report_path",
+    "side_path",
+    "table_path",
+    "temp_twin",
+]
+
+
+def meta_path(output: Path) -> Path:
+    return output.with_name(f"{output.name}.meta.jsonl")
+
+
+def report_path(output: Path) -> Path:
+    return output.with_name(f"{output.name}.report.json")
+
+
+def lock_path(output: Path) -> Path:
+    return output.with_name(f"{output.name}.lock")
+
+
+def card_path(output: Path) -> Path:
+    """Where a dataset's card goes by default."""
+    return output.with_name(f"{output.name}.card.md")
+
+
+def side_path(output: Path, name: str) -> Path:
+    """The JSON Lines side file ``name`` (``rejected``, ``unsolved``, ...) of ``output``."""
+    return output.with_name(f"{output.name}.{name}.jsonl")
+
+
+def table_path(output: Path, name: str, ext: str = "parquet") -> Path:
+    """The side table ``name`` of ``output`` (``ext``: ``parquet``, or ``arrows`` while staged)."""
+    return output.with_name(f"{output.name}.{name}.{ext}")
+
+
+def temp_twin(path: Path) -> Path:
+    """Where ``path`` is written until it replaces the real file (a hidden file beside it)."""
+    return path.with_name(f".{path.name}.new")
+
+
+_SUFFIXES = re.compile(r"\.(meta\.jsonl|report\.json|lock|card\.md|[^/]+\.(jsonl|parquet|arrows))")
+
+
+def is_beside(name: str, output_name: str) -> bool:
+    """Whether a file named ``name`` in ``output``'s folder is one of the files beside it
+    (or a temporary twin of one, or of ``output``)."""
+    if name.startswith(".") and name.endswith(".new"):
+        name = name[1 : -len(".new")]
+        if name == output_name:
+            return True
+    return name.startswith(output_name) and _SUFFIXES.fullmatch(name[len(output_name) :]) is not None
