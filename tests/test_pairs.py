@@ -230,6 +230,44 @@ def test_verified_answers_make_pairs_without_a_teacher(tmp_path: Path, mock_serv
     assert len(rows) + len(_side(out)) == 30 and reasons <= {"all_correct", "all_wrong"}
 
 
+def test_both_answer_shapes_give_the_same_pairs_with_their_traces(tmp_path: Path, mock_server: Any) -> None:
+    """A reasoning teacher's answers in alpaca rows (trace inline) and in messages rows (trace in
+    reasoning_content) make the same pairs: no trace is lost on either path."""
+    server = mock_server("--wrong-answer-rate", "0.5", "--seed", "3", "--reasoning", "field")
+    source = _write(tmp_path / "math.jsonl", read_jsonl(MATH)[:12])
+    common = [
+        "--base-url",
+        server.url,
+        "--model",
+        "m",
+        "-q",
+        "--samples",
+        "4",
+        "--verify",
+        "math",
+        "--keep",
+        "all",
+    ]
+    pairs = {}
+    for shape in ("alpaca", "messages"):
+        answers = tmp_path / f"{shape}.jsonl"
+        assert run_cli("respond", source, "-o", answers, "--format", shape, *common).exit_code == 0
+        for form in ("standard", "messages"):
+            out = tmp_path / f"pairs-{shape}-{form}.jsonl"
+            result = run_cli("pairs", answers, "-o", out, "--format", form)
+            assert result.exit_code == 0, result.output
+            pairs[shape, form] = read_jsonl(out)
+    assert pairs["alpaca", "standard"] == pairs["messages", "standard"] and pairs["alpaca", "standard"]
+    assert pairs["alpaca", "messages"] == pairs["messages", "messages"]
+    for row in pairs["alpaca", "standard"]:
+        jsonschema.validate(row, STANDARD)
+        assert row["chosen"].startswith("<think>\n") and row["rejected"].startswith("<think>\n")
+    for row in pairs["messages", "messages"]:
+        jsonschema.validate(row, CONVERSATIONAL)
+        for answer in (row["chosen"][0], row["rejected"][0]):
+            assert answer["reasoning_content"] and "<think>" not in answer["content"]
+
+
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     single = _write(

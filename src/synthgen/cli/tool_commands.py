@@ -116,12 +116,14 @@ def stats(settings: StatsSettings) -> None:
 
   synthgen convert data/alpaca.jsonl -o data/chat.jsonl --to messages
 
+  synthgen convert data/pairs.jsonl -o data/kto.jsonl --to kto --conversational
+
   synthgen convert pairs.jsonl -o pairs.parquet --to parquet --order curriculum
 
   synthgen convert data/alpaca.jsonl -o data/hf --to hf --order shuffle --seed 1""",
 )
 def convert(settings: ConvertSettings) -> None:
-    """Rewrite a dataset as alpaca, messages, sharegpt or dpo JSONL, Parquet or a HF dataset."""
+    """Rewrite a dataset in a trainer's shape (JSONL), as Parquet or as a saved HF dataset."""
     from synthgen.commands.convert import run_convert
 
     typer.echo(run_convert(settings).summary(), err=True)

@@ -222,5 +222,5 @@ def _run_judged(
 def _answers_digest(settings: PairsSettings, groups: list[AnswerGroup]) -> str:
     if settings.samples is None:
         return file_digest(settings.input)
-    texts = [a.row.answer for g in groups for a in g.answers]
+    texts = [a.row.with_trace for g in groups for a in g.answers]
     return text_digest(json.dumps(texts))

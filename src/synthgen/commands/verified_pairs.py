@@ -47,7 +47,7 @@ def write_verified_pairs(groups: list[AnswerGroup], settings: PairsSettings) -> 
             )
             continue
         chosen, rejected = choice
-        rows.append(preference_row(group.prompt, chosen.row.answer, rejected.row.answer, settings.format))
+        rows.append(preference_row(group.prompt, chosen.row, rejected.row, settings.format))
         meta.append(
             {
                 "index": len(meta),

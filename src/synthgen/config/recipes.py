@@ -104,7 +104,9 @@ class RespondSettings(InlineJudgeOptions, TeacherOptions, RunOutputOptions):
         1, ge=1, le=64, description="Answers asked per row (seeds --seed + sample)."
     )
     reasoning: Annotated[Literal["inline", "drop"], FINGERPRINT] = Field(
-        "inline", description="A reasoning trace: kept in <think> before the answer, or dropped."
+        "inline",
+        description="A reasoning trace: kept (alpaca: in <think> before the answer; messages: "
+        "reasoning_content on the assistant turn), or dropped.",
     )
     format: Annotated[Literal["alpaca", "messages"], FINGERPRINT] = Field(
         "alpaca", description="Output row format."

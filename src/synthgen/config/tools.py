@@ -105,14 +105,14 @@ class FilterSettings(FilterOptions):
     rejected: Path | None = Field(None, description="Write rejected records (with reason) here.")
 
 
-ShapeName = Literal["alpaca", "messages", "sharegpt", "dpo"]
+ShapeName = Literal["alpaca", "messages", "sharegpt", "dpo", "prompt-completion", "kto", "prompt-only"]
 
 
 class StatsSettings(SettingsModel):
     """Options of ``synthgen stats``."""
 
     input: Annotated[Path, Flag(argument=True, metavar="INPUT")] = Field(
-        description="Dataset: alpaca, messages, ShareGPT or DPO rows (JSONL/JSON)."
+        description="Dataset: alpaca, messages, ShareGPT or TRL rows (JSONL/JSON)."
     )
     html: Path | None = Field(None, description="Also write a self-contained HTML page with plots here.")
     seeds: Path | None = Field(
@@ -142,16 +142,22 @@ class ConvertSettings(SettingsModel):
         description="Dataset file (JSONL, JSON array, .parquet) or saved dataset folder."
     )
     output: Annotated[Path, Flag("-o")] = Field(description="Where to write the converted dataset.")
-    to: Literal["alpaca", "messages", "sharegpt", "dpo", "parquet", "hf"] = Field(
-        description="Target format; parquet needs pyarrow, hf needs datasets (optional extras)."
-    )
+    to: Literal[
+        "alpaca", "messages", "sharegpt", "dpo", "prompt-completion", "kto", "prompt-only", "parquet", "hf"
+    ] = Field(description="Target format; parquet needs pyarrow, hf needs datasets (optional extras).")
     from_shape: Annotated[ShapeName | None, Flag(name="--from")] = Field(
         None, description="Shape of the input rows; detected when not given."
     )
     shape: ShapeName | None = Field(
         None, description="Row shape inside parquet/hf output; the input's when not given."
     )
-    conversational: bool = Field(False, description="dpo: TRL's conversational form (lists of messages).")
+    conversational: bool = Field(
+        False,
+        description="dpo, prompt-completion, kto, prompt-only: TRL's conversational form (lists of messages).",
+    )
+    drop_reasoning: bool = Field(
+        False, description="Leave reasoning traces out (kept by default, inline where a shape has no field)."
+    )
     order: Literal["keep", "curriculum", "shuffle"] = Field(
         "keep", description="Row order: as read, easy to hard, or shuffled with --seed."
     )

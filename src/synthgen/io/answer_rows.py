@@ -6,6 +6,9 @@ Accepted shapes, per row (JSON Lines or a JSON array):
 * chat ``messages``: a list of ``{"role", "content"}`` whose last turn is the assistant's
   answer; the turns before it (a user turn among them) are the prompt.
 
+Either way the answer's reasoning trace is read (from the turn's ``reasoning_content``, or a
+leading ``<think>`` block), so both shapes give the same :class:`AnswerRow`.
+
 A bad row stops the command before any request, with ``file:line: field: problem`` for every
 bad row. Beside the dataset, its meta file (``IN.meta.jsonl``, as ``respond`` writes it) may say
 which answers were verified correct; :func:`load_answer_meta` reads it.
@@ -22,6 +25,7 @@ from synthgen.errors import InputError
 from synthgen.io.beside import meta_path
 from synthgen.io.prompt_rows import alpaca_prompt, parse_turns, string_field, user_turn
 from synthgen.io.readers import Located, read_json_values
+from synthgen.io.traces import join_inline, split_inline, turn_trace
 from synthgen.records import Message
 
 
@@ -31,9 +35,16 @@ class AnswerRow:
 
     line: int
     prompt: list[Message]  # the conversation before the answer
-    answer: str  # written back as read (a reasoning trace included)
+    answer: str  # written back as read (an inline reasoning trace included)
     source: dict[str, Any]  # the row as read
     chat: bool  # read from a ``messages`` row
+    trace: str | None = None  # the answer's reasoning trace: its turn's field, or inline
+    reply: str = ""  # the answer without its trace
+
+    @property
+    def with_trace(self) -> str:
+        """The answer as one text, its trace inline (the same for both input shapes)."""
+        return join_inline(self.trace, self.reply)
 
     @property
     def alpaca(self) -> tuple[str, str] | None:
@@ -69,13 +80,16 @@ def _row(item: Located) -> AnswerRow:
             raise ValueError("messages: the last turn must be the assistant's answer to judge")
         if not any(turn["role"] == "user" for turn in turns[:-1]):
             raise ValueError("messages: no user turn before the answer")
-        return AnswerRow(item.line, turns[:-1], turns[-1]["content"], value, chat=True)
+        content = turns[-1]["content"]
+        field_trace = turn_trace(value["messages"][-1])
+        trace, reply = (field_trace, content) if field_trace else split_inline(content)
+        return AnswerRow(item.line, turns[:-1], content, value, True, trace, reply)
     if "instruction" in value:
         instruction = string_field(value, "instruction")
         input_text = string_field(value, "input", allow_empty=True) if "input" in value else ""
         answer = string_field(value, "output", allow_empty=True)
         prompt = [user_turn(alpaca_prompt(instruction, input_text))]
-        return AnswerRow(item.line, prompt, answer, value, chat=False)
+        return AnswerRow(item.line, prompt, answer, value, False, *split_inline(answer))
     raise ValueError("(record): no answer: expected 'instruction' and 'output', or 'messages'")
 
 

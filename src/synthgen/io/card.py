@@ -96,7 +96,7 @@ def _yaml_list(name: str, values: list[str]) -> list[str]:
 
 def render_card(info: CardInfo) -> str:
     """The card's text: YAML header, then Markdown."""
-    tags = ["synthetic", "synthgen", "preference" if info.shape == "dpo" else "instruction-tuning"]
+    tags = ["synthetic", "synthgen", "preference" if info.shape in ("dpo", "kto") else "instruction-tuning"]
     header = [
         "---",
         "license: unknown  # set this yourself: it depends on the teacher's terms (see Limitations)",

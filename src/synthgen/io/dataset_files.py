@@ -48,7 +48,8 @@ def load_rows(path: Path, shape: Shape | None = None, *, allow_torn: bool = Fals
             )
             raise InputError(
                 f"{path}:{first.line}: (record): not a known dataset shape ({keys}); expected "
-                "alpaca (instruction/input/output), messages, conversations (ShareGPT) or prompt/chosen/rejected"
+                "alpaca (instruction/input/output), messages, conversations (ShareGPT), or TRL's "
+                "prompt/chosen/rejected, prompt/completion[/label] or prompt"
             )
     _check_rows(path, shape, items)
     return LoadedRows(path, shape, items, torn)

@@ -1,18 +1,20 @@
-"""Convert rows between the shapes of :mod:`synthgen.io.shapes`, through one :class:`Example`.
+"""Read a row of any shape of :mod:`synthgen.io.shapes` into one :class:`Example`, and back.
 
-What each conversion keeps (round trips are exact where both shapes can hold the data):
+An Example is the conversation (ending with the chosen answer when there is one), a rejected
+answer (preference data), a label (unpaired preference) and the row's other keys. A trace rides
+on its assistant turn as ``reasoning_content``; shapes without a trace field get it inline in
+``<think>`` and give it back when read (:mod:`synthgen.io.traces`). The writers for each shape
+are in :mod:`synthgen.io.layouts`; they refuse, rather than drop, what a shape cannot hold.
 
-* messages <-> sharegpt: everything (roles user/assistant/system <-> human/gpt/system).
-* alpaca -> messages/sharegpt: the user turn is the instruction, then a blank line and the
-  input when there is one (chat formats have no separate input, so coming back the input
-  stays inside the instruction); a ``system`` key becomes the system turn and back.
-* messages/sharegpt -> alpaca: only single-exchange conversations ([system,] user, assistant).
-* dpo -> the others: the chosen answer is the answer, the rejected one is kept under a
-  ``rejected`` key, so converting back to dpo restores the row. Anything -> dpo needs it.
-* dpo string form <-> conversational form: exact for a single user prompt (no system turn
-  in the string form).
+What survives (round trips are exact where both shapes can hold the data):
 
-Other top-level keys (ids, scores, ...) are kept as they are.
+* messages <-> sharegpt: everything (roles user/assistant/system <-> human/gpt/system, traces
+  inline in sharegpt);
+* alpaca -> chat shapes: the user turn is the instruction, then a blank line and the input when
+  there is one (coming back, the input stays inside the instruction);
+* chat -> alpaca: only single exchanges ([system,] user, assistant);
+* preference rows: dpo, alpaca and sharegpt (LLaMA-Factory's preference layouts) and kto (two
+  rows per pair); unpaired preference rows: kto, alpaca and sharegpt (``kto_tag``).
 """
 
 from __future__ import annotations
@@ -20,14 +22,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from synthgen.io.shapes import Shape, turns_of
+from synthgen.io.prompt_rows import alpaca_prompt
+from synthgen.io.shapes import TRL_KEYS, Shape, turns_of
+from synthgen.io.traces import LEGACY_TRACE_KEY, TRACE_KEY, split_inline, turn_trace
 
-_SHAREGPT_NAMES = {"user": "human", "assistant": "gpt", "system": "system"}
+Turn = dict[str, Any]  # role, content, maybe reasoning_content and other keys
 _OWN_KEYS: dict[Shape, tuple[str, ...]] = {
-    "alpaca": ("instruction", "input", "output", "system", "rejected"),
+    "alpaca": ("instruction", "input", "output", "system", "chosen", "rejected", "kto_tag"),
     "messages": ("messages", "rejected"),
-    "sharegpt": ("conversations", "rejected"),
+    "sharegpt": ("conversations", "chosen", "rejected", "kto_tag"),
     "dpo": ("prompt", "chosen", "rejected"),
+    "prompt-completion": ("prompt", "completion"),
+    "kto": ("prompt", "completion", "label"),
+    "prompt-only": ("prompt",),
 }
 
 
@@ -37,111 +44,124 @@ class ConversionError(ValueError):
 
 @dataclass
 class Example:
-    """One row in any shape: its conversation (ending with the chosen answer), a rejected
-    answer (preference data) and the row's other keys."""
+    """One row in any shape (see the module docstring)."""
 
-    turns: list[dict[str, str]]
-    rejected: list[dict[str, str]] | None = None
+    turns: list[Turn]
+    rejected: list[Turn] | None = None
+    label: bool | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    alpaca_fields: tuple[str, str] | None = None  # (instruction, input) as an alpaca row had them
+
+    @property
+    def answered(self) -> bool:
+        """Whether the conversation ends with an answer that says something."""
+        last = self.turns[-1] if self.turns else None
+        return bool(last and last["role"] == "assistant" and (last["content"].strip() or turn_trace(last)))
+
+    def split(self) -> tuple[list[Turn], list[Turn]]:
+        """``(prompt, answer)``: the turns before the trailing assistant turns, and those."""
+        cut = len(self.turns)
+        while cut > 0 and self.turns[cut - 1]["role"] == "assistant":
+            cut -= 1
+        return self.turns[:cut], self.turns[cut:]
+
+    def without_traces(self) -> Example:
+        """This example with every trace removed (``--drop-reasoning``), inline ones too."""
+        strip = _strip_traces
+        rejected = None if self.rejected is None else strip(self.rejected)
+        return Example(strip(self.turns), rejected, self.label, self.extra, self.alpaca_fields)
 
 
 def to_example(shape: Shape, row: dict[str, Any]) -> Example:
     """A valid ``shape`` row as an :class:`Example`."""
     extra = {k: v for k, v in row.items() if k not in _OWN_KEYS[shape]}
-    if shape == "dpo":
-        prompt, chosen, rejected = row["prompt"], row["chosen"], row["rejected"]
-        if isinstance(prompt, str):
-            return Example([_user(prompt), _assistant(chosen)], [_assistant(rejected)], extra)
-        return Example([*map(dict, prompt), *map(dict, chosen)], list(map(dict, rejected)), extra)
-    rejected = _rejected_key(row.get("rejected"))
-    if rejected is None and "rejected" in row:  # not an answer: an ordinary extra key
-        extra["rejected"] = row["rejected"]
-    if shape == "alpaca" and "system" in row and not isinstance(row["system"], str):
-        extra["system"] = row["system"]
+    if shape in TRL_KEYS:
+        return _trl_example(shape, row, extra)
     if shape == "alpaca":
-        user = row["instruction"] + (f"\n\n{row['input']}" if row.get("input") else "")
-        system = [{"role": "system", "content": row["system"]}] if isinstance(row.get("system"), str) else []
-        return Example([*system, _user(user), _assistant(row.get("output", ""))], rejected, extra)
-    return Example(turns_of(shape, row), rejected, extra)
-
-
-def from_example(example: Example, shape: Shape, *, conversational: bool = False) -> dict[str, Any]:
-    """``example`` as a ``shape`` row; ``conversational`` picks TRL's list form for dpo.
-
-    Raises ConversionError when the shape cannot hold it.
-    """
-    if shape == "dpo":
-        return {**_dpo_row(example, conversational), **example.extra}
-    if shape == "alpaca":
-        row = _alpaca_row(example.turns)
-    elif shape == "messages":
-        row = {"messages": [dict(t) for t in example.turns]}
+        return _alpaca_example(row, extra)
+    turns = [_normal_turn(t) for t in turns_of(shape, row)]
+    if shape == "sharegpt":
+        turns = [_split_turn(t) for t in turns]
+    example = Example(turns, extra=extra)
+    if shape == "sharegpt" and isinstance(row.get("chosen"), dict):
+        example.turns.append(_answer(row["chosen"]["value"]))
+        example.rejected = [_answer(row["rejected"]["value"])]
     else:
-        row = {
-            "conversations": [
-                {"from": _SHAREGPT_NAMES[t["role"]], "value": t["content"]} for t in example.turns
-            ]
-        }
-    if example.rejected is not None:
-        row["rejected"] = _single_answer(example.rejected)
-    return {**row, **example.extra}
+        example.rejected = _legacy_rejected(row, extra)
+    example.label = row.get("kto_tag") if shape == "sharegpt" else None
+    return example
 
 
-def _alpaca_row(turns: list[dict[str, str]]) -> dict[str, Any]:
-    roles = [t["role"] for t in turns]
-    if roles not in (["user", "assistant"], ["system", "user", "assistant"]):
-        raise ConversionError(
-            f"messages: {len(turns)} turns ({', '.join(roles)}): an alpaca row holds one "
-            "instruction and one answer; keep it in messages or sharegpt"
-        )
-    row = {"instruction": turns[-2]["content"], "input": "", "output": turns[-1]["content"]}
-    if roles[0] == "system":
-        row["system"] = turns[0]["content"]
-    return row
+def _alpaca_example(row: dict[str, Any], extra: dict[str, Any]) -> Example:
+    instruction, input_text = row["instruction"], row.get("input", "")
+    user = alpaca_prompt(instruction, input_text)
+    system = [{"role": "system", "content": row["system"]}] if "system" in row else []
+    answer = row.get("chosen", row.get("output", ""))
+    turns = [*system, {"role": "user", "content": user}]
+    if answer.strip():
+        turns.append(_answer(answer))
+    rejected = [_answer(row["rejected"])] if "rejected" in row else None
+    return Example(turns, rejected, row.get("kto_tag"), extra, (instruction, input_text))
 
 
-def _dpo_row(example: Example, conversational: bool) -> dict[str, Any]:
-    if example.rejected is None:
-        raise ConversionError("rejected: no rejected answer: dpo rows need prompt, chosen and rejected")
-    split = len(example.turns)
-    while split > 0 and example.turns[split - 1]["role"] == "assistant":
-        split -= 1
-    prompt, chosen = example.turns[:split], example.turns[split:]
-    if not prompt or not chosen:
-        raise ConversionError("messages: a preference row needs a prompt and an answer after it")
-    if conversational:
-        return {"prompt": prompt, "chosen": chosen, "rejected": example.rejected}
-    if [t["role"] for t in prompt] != ["user"]:
-        raise ConversionError(
-            "prompt: more than one user turn or a system turn cannot be a string prompt; use --conversational"
-        )
-    answers = {"chosen": _single_answer(chosen), "rejected": _single_answer(example.rejected)}
-    for name, answer in answers.items():
-        if not isinstance(answer, str):
-            raise ConversionError(f"{name}: not one assistant turn: cannot be a string; use --conversational")
-    return {"prompt": prompt[0]["content"], **answers}
+def _trl_example(shape: Shape, row: dict[str, Any], extra: dict[str, Any]) -> Example:
+    prompt = row["prompt"]
+    turns = [{"role": "user", "content": prompt}] if isinstance(prompt, str) else _turn_list(prompt)
+    answer = row.get("chosen", row.get("completion"))
+    if answer is not None:
+        turns += [_answer(answer)] if isinstance(answer, str) else _turn_list(answer)
+    rejected = row.get("rejected")
+    if rejected is not None:
+        rejected = [_answer(rejected)] if isinstance(rejected, str) else _turn_list(rejected)
+    return Example(turns, rejected, row.get("label") if shape == "kto" else None, extra)
 
 
-def _single_answer(turns: list[dict[str, str]]) -> Any:
-    """One assistant turn as its text; anything else stays a list of messages."""
-    if len(turns) == 1 and turns[0]["role"] == "assistant":
-        return turns[0]["content"]
-    return [dict(t) for t in turns]
+def _turn_list(turns: list[dict[str, Any]]) -> list[Turn]:
+    return [_normal_turn(t) for t in turns]
 
 
-def _rejected_key(value: Any) -> list[dict[str, str]] | None:
+def _normal_turn(turn: Turn) -> Turn:
+    """A turn with its trace under ``reasoning_content`` (older synthgen wrote ``reasoning``),
+    without nulls or an empty trace."""
+    turn = {k: v for k, v in turn.items() if v is not None}
+    if turn["role"] == "assistant" and TRACE_KEY not in turn and isinstance(turn.get(LEGACY_TRACE_KEY), str):
+        turn[TRACE_KEY] = turn.pop(LEGACY_TRACE_KEY)
+    if turn.get(TRACE_KEY) == "":
+        del turn[TRACE_KEY]
+    return turn
+
+
+def _split_turn(turn: Turn) -> Turn:
+    """An assistant turn of a format without a trace field: its inline trace into the field."""
+    if turn["role"] != "assistant" or TRACE_KEY in turn:
+        return turn
+    trace, content = split_inline(turn["content"])
+    return {**turn, "content": content, **({TRACE_KEY: trace} if trace else {})}
+
+
+def _answer(text: str) -> Turn:
+    return _split_turn({"role": "assistant", "content": text})
+
+
+def _legacy_rejected(row: dict[str, Any], extra: dict[str, Any]) -> list[Turn] | None:
+    """Older synthgen kept a rejected answer beside messages/sharegpt rows; read it back."""
+    value = row.get("rejected")
     if isinstance(value, str):
-        return [_assistant(value)]
+        return [_answer(value)]
     if isinstance(value, list) and all(
         isinstance(t, dict) and {"role", "content"} <= t.keys() for t in value
     ):
-        return [{"role": t["role"], "content": t["content"]} for t in value]
+        return _turn_list(value)
+    if "rejected" in row:
+        extra["rejected"] = value  # not an answer: an ordinary extra key
     return None
 
 
-def _user(text: str) -> dict[str, str]:
-    return {"role": "user", "content": text}
-
-
-def _assistant(text: str) -> dict[str, str]:
-    return {"role": "assistant", "content": text}
+def _strip_traces(turns: list[Turn]) -> list[Turn]:
+    out = []
+    for turn in turns:
+        turn = {k: v for k, v in turn.items() if k not in (TRACE_KEY, LEGACY_TRACE_KEY)}
+        if turn["role"] == "assistant":
+            turn["content"] = split_inline(turn["content"])[1]
+        out.append(turn)
+    return out

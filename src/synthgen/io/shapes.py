@@ -1,22 +1,36 @@
 """The row shapes synthgen reads and writes, told apart by their keys, and checked field by field.
 
-    alpaca    {"instruction": str, "input": str, "output": str}          (Stanford Alpaca)
-    messages  {"messages": [{"role": str, "content": str}, ...]}         (TRL conversational)
-    sharegpt  {"conversations": [{"from": str, "value": str}, ...]}      (ShareGPT / FastChat)
-    dpo       {"prompt": str, "chosen": str, "rejected": str}            (TRL preference, string form)
-              or prompt/chosen/rejected as lists of {"role", "content"}  (its conversational form)
+    alpaca             LLaMA-Factory's alpaca layouts: {"instruction", "input", "output"} (SFT),
+                       {"instruction", "input", "chosen", "rejected"} (preference), plus
+                       "kto_tag": bool (KTO); optional "system"
+    messages           {"messages": [{"role", "content", "reasoning_content"?}, ...]}  (TRL LM, conversational)
+    sharegpt           {"conversations": [{"from", "value"}, ...]}; preference rows end with the
+                       human turn and add "chosen"/"rejected": {"from": "gpt", "value"} (LLaMA-Factory)
+    dpo                {"prompt", "chosen", "rejected"}                  (TRL preference)
+    prompt-completion  {"prompt", "completion"}                          (TRL prompt-completion)
+    kto                {"prompt", "completion", "label": bool}           (TRL unpaired preference)
+    prompt-only        {"prompt"}                                        (TRL prompt-only)
 
-Field names follow TRL's "Dataset formats and types" guide (language-modeling conversational:
-``messages``; preference: ``prompt``/``chosen``/``rejected``, each a string or a list of
-role/content messages). Other top-level keys (an id, a score) are allowed and kept.
+The TRL shapes are standard (strings) or conversational (lists of role/content messages), never
+both in one row: TRL's ``is_conversational`` looks at one of the row's keys, whichever the set
+yields first, so a row mixing the forms is read differently from one run to the next. Other
+top-level keys (an id, a score) are allowed and kept.
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal, NamedTuple
 
-Shape = Literal["alpaca", "messages", "sharegpt", "dpo"]
-SHAPES: tuple[Shape, ...] = ("alpaca", "messages", "sharegpt", "dpo")
+Shape = Literal["alpaca", "messages", "sharegpt", "dpo", "prompt-completion", "kto", "prompt-only"]
+SHAPES: tuple[Shape, ...] = (
+    "alpaca",
+    "messages",
+    "sharegpt",
+    "dpo",
+    "prompt-completion",
+    "kto",
+    "prompt-only",
+)
 ROLES = ("system", "user", "assistant")
 # ShareGPT speaker names and the chat role each stands for (FastChat uses human/gpt).
 SHAREGPT_ROLES = {
@@ -26,7 +40,13 @@ SHAREGPT_ROLES = {
     "gpt": "assistant",
     "assistant": "assistant",
 }
-_MESSAGE_KEYS = {"messages": ("role", "content"), "sharegpt": ("from", "value")}
+# The keys of each TRL shape, each a string or a list of messages.
+TRL_KEYS: dict[Shape, tuple[str, ...]] = {
+    "dpo": ("prompt", "chosen", "rejected"),
+    "prompt-completion": ("prompt", "completion"),
+    "kto": ("prompt", "completion"),
+    "prompt-only": ("prompt",),
+}
 
 
 class Triple(NamedTuple):
@@ -46,10 +66,14 @@ def detect_shape(row: Any) -> Shape | None:
         return "messages"
     if isinstance(row.get("conversations"), list):
         return "sharegpt"
-    if {"prompt", "chosen", "rejected"} <= row.keys():
-        return "dpo"
     if "instruction" in row:
         return "alpaca"
+    if {"prompt", "chosen", "rejected"} <= row.keys():
+        return "dpo"
+    if {"prompt", "completion"} <= row.keys():
+        return "kto" if "label" in row else "prompt-completion"
+    if "prompt" in row:
+        return "prompt-only"
     return None
 
 
@@ -58,13 +82,38 @@ def row_problem(shape: Shape, row: Any) -> str | None:
     if not isinstance(row, dict):
         return "(record): expected a JSON object"
     if shape == "alpaca":
-        return _string_fields(row, ("instruction",), ("input", "output"))
+        return _alpaca_problem(row)
     if shape == "messages":
         return _turns_problem(row.get("messages"), "messages", "role", "content", ROLES)
     if shape == "sharegpt":
-        turns = row.get("conversations")
-        return _turns_problem(turns, "conversations", "from", "value", tuple(SHAREGPT_ROLES))
-    return _dpo_problem(row)
+        return _sharegpt_problem(row)
+    problem = _forms_problem(row, TRL_KEYS[shape])
+    if problem is None and shape == "kto" and not isinstance(row.get("label"), bool):
+        return "label: expected true or false (TRL's unpaired preference label)"
+    return problem
+
+
+def _alpaca_problem(row: dict[str, Any]) -> str | None:
+    preference = ("chosen", "rejected") if "chosen" in row else ()
+    problem = _string_fields(row, ("instruction", *preference), ("input", "output", "system", "rejected"))
+    if problem is None and "kto_tag" in row and not isinstance(row["kto_tag"], bool):
+        return "kto_tag: expected true or false"
+    return problem
+
+
+def _sharegpt_problem(row: dict[str, Any]) -> str | None:
+    problem = _turns_problem(
+        row.get("conversations"), "conversations", "from", "value", tuple(SHAREGPT_ROLES)
+    )
+    if problem is not None or not ({"chosen", "rejected"} & row.keys()):
+        return problem
+    for name in ("chosen", "rejected"):
+        answer = row.get(name)
+        if not (isinstance(answer, dict) and isinstance(answer.get("value"), str)):
+            return f"{name}: expected an object with 'from' and 'value' (LLaMA-Factory's preference layout)"
+        if SHAREGPT_ROLES.get(answer.get("from")) != "assistant":
+            return f"{name}.from: expected 'gpt', got {answer.get('from')!r}"
+    return None
 
 
 def _string_fields(row: dict[str, Any], required: tuple[str, ...], optional: tuple[str, ...]) -> str | None:
@@ -95,9 +144,9 @@ def _turns_problem(
     return None
 
 
-def _dpo_problem(row: dict[str, Any]) -> str | None:
+def _forms_problem(row: dict[str, Any], names: tuple[str, ...]) -> str | None:
     kinds = set()
-    for name in ("prompt", "chosen", "rejected"):
+    for name in names:
         value = row.get(name)
         if name not in row:
             return f"{name}: field required"
@@ -110,18 +159,29 @@ def _dpo_problem(row: dict[str, Any]) -> str | None:
                 f"{name}: expected a string or a list of messages" if not isinstance(value, list) else problem
             )
     if len(kinds) > 1:
-        return "prompt: mixes the string and the conversational form (TRL needs one form per row)"
+        return f"{names[0]}: mixes the string and the conversational form (TRL needs one form per row)"
     return None
 
 
-def turns_of(shape: Shape, row: dict[str, Any]) -> list[dict[str, str]]:
-    """A messages/sharegpt row's turns as role/content messages."""
+def turns_of(shape: Shape, row: dict[str, Any]) -> list[dict[str, Any]]:
+    """A messages/sharegpt row's turns as role/content messages (other keys of a turn kept;
+    nulls, which columnar files give a turn for a key another turn has, left out)."""
     if shape == "sharegpt":
-        return [{"role": SHAREGPT_ROLES[t["from"]], "content": t["value"]} for t in row["conversations"]]
-    return [{"role": t["role"], "content": t["content"]} for t in row["messages"]]
+        return [
+            {"role": SHAREGPT_ROLES[t["from"]], "content": t["value"], **_others(t, ("from", "value"))}
+            for t in row["conversations"]
+        ]
+    return [
+        {"role": t["role"], "content": t["content"], **_others(t, ("role", "content"))}
+        for t in row["messages"]
+    ]
 
 
-def first_exchange(turns: list[dict[str, str]]) -> tuple[str, str]:
+def _others(turn: dict[str, Any], own: tuple[str, ...]) -> dict[str, Any]:
+    return {k: v for k, v in turn.items() if k not in own and v is not None}
+
+
+def first_exchange(turns: list[dict[str, Any]]) -> tuple[str, str]:
     """The first user turn and the assistant turn after it ("" when missing)."""
     for i, turn in enumerate(turns):
         if turn["role"] == "user":
@@ -130,8 +190,8 @@ def first_exchange(turns: list[dict[str, str]]) -> tuple[str, str]:
     return "", ""
 
 
-def as_text(value: str | list[dict[str, str]], role: str) -> str:
-    """A DPO field as text: the string itself, or its turns of ``role`` joined."""
+def as_text(value: str | list[dict[str, Any]], role: str) -> str:
+    """A TRL field as text: the string itself, or its turns of ``role`` joined."""
     if isinstance(value, str):
         return value
     return "\n\n".join(t["content"] for t in value if t["role"] == role)
@@ -140,12 +200,20 @@ def as_text(value: str | list[dict[str, str]], role: str) -> str:
 def triple_of(shape: Shape, row: dict[str, Any]) -> Triple:
     """The instruction, input and answer of a valid row (the first exchange of a conversation)."""
     if shape == "alpaca":
-        return Triple(row["instruction"], row.get("input", ""), row.get("output", ""))
-    if shape == "dpo":
+        output = row.get("chosen", row.get("output", ""))
+        return Triple(row["instruction"], row.get("input", ""), output, row.get("rejected"))
+    if shape in TRL_KEYS:
         prompt = row["prompt"]
         instruction = prompt if isinstance(prompt, str) else first_exchange(prompt)[0]
+        answer = row.get("chosen", row.get("completion", ""))
+        rejected = row.get("rejected")
         return Triple(
-            instruction, "", as_text(row["chosen"], "assistant"), as_text(row["rejected"], "assistant")
+            instruction,
+            "",
+            as_text(answer, "assistant"),
+            None if rejected is None else as_text(rejected, "assistant"),
         )
     user, assistant = first_exchange(turns_of(shape, row))
+    if shape == "sharegpt" and isinstance(row.get("chosen"), dict):
+        return Triple(user, "", row["chosen"]["value"], row["rejected"]["value"])
     return Triple(user, "", assistant)

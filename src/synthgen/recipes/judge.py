@@ -19,6 +19,7 @@ from typing import Any, Literal
 from synthgen.engine.recipe import Answer, Request, Row, Verdict
 from synthgen.errors import UnusableAnswer
 from synthgen.io.answer_rows import AnswerRow
+from synthgen.io.traces import TRACE_KEY
 from synthgen.recipes.judgement import (
     RESPONSE_FORMAT,
     Judgement,
@@ -90,13 +91,22 @@ def judge_metrics(verdict: Verdict, judgement: Judgement | None) -> None:
 
 
 def output_row(row: AnswerRow, row_format: RowFormat, score: int) -> Row:
-    """The row as written: an Alpaca record, or the conversation with a ``score`` field."""
+    """The row as written: an Alpaca record (a trace inline), or the conversation with a
+    ``score`` field (a trace in ``reasoning_content``)."""
     if row_format == "alpaca":
         instruction, input_text = row.alpaca or ("", "")
-        return {"instruction": instruction, "input": input_text, "output": row.answer}
+        return {
+            "instruction": instruction,
+            "input": input_text,
+            "output": row.with_trace if row.chat else row.answer,
+        }
     if row.chat:
         return {**row.source, "score": score}
-    return {"messages": [*row.prompt, {"role": "assistant", "content": row.answer}], "score": score}
+    answer: dict[str, Any] = {"role": "assistant", "content": row.reply}
+    if row.trace is None:
+        return {"messages": [*row.prompt, answer], "score": score}
+    prompt = [{**turn, TRACE_KEY: None} for turn in row.prompt]  # one key set for datasets
+    return {"messages": [*prompt, {**answer, TRACE_KEY: row.trace}], "score": score}
 
 
 @dataclass

@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from synthgen.engine.recipe import Answer, Request, Row, Verdict
 from synthgen.io.answer_rows import AnswerRow
+from synthgen.io.traces import TRACE_KEY
 from synthgen.recipes.judge import judge_metrics, judge_request, validate_judgement
 from synthgen.recipes.judgement import Judgement, JudgeTemplate, parse_judgement, prompt_text
 from synthgen.records import Completion
@@ -62,15 +63,33 @@ def pair_prompt(prompt: list[Message], row_format: PairFormat) -> str | list[dic
     return prompt_text(prompt) if row_format == "standard" else [dict(turn) for turn in prompt]
 
 
-def preference_row(prompt: list[Message], chosen: str, rejected: str, row_format: PairFormat) -> Row:
-    """TRL's preference record: standard (strings) or conversational (lists of messages)."""
+def preference_row(
+    prompt: list[Message], chosen: AnswerRow, rejected: AnswerRow, row_format: PairFormat
+) -> Row:
+    """TRL's preference record: standard (strings, a trace inline in ``<think>``) or
+    conversational (lists of messages, a trace in ``reasoning_content``), whichever shape the
+    answers were read from."""
     if row_format == "standard":
-        return {"prompt": pair_prompt(prompt, row_format), "chosen": chosen, "rejected": rejected}
+        return {
+            "prompt": pair_prompt(prompt, row_format),
+            "chosen": chosen.with_trace,
+            "rejected": rejected.with_trace,
+        }
+    traced = chosen.trace is not None or rejected.trace is not None
     return {
         "prompt": pair_prompt(prompt, row_format),
-        "chosen": [{"role": "assistant", "content": chosen}],
-        "rejected": [{"role": "assistant", "content": rejected}],
+        "chosen": [_assistant(chosen, traced)],
+        "rejected": [_assistant(rejected, traced)],
     }
+
+
+def _assistant(answer: AnswerRow, traced: bool) -> dict[str, Any]:
+    """The answer's turn; with ``traced``, both answers of a pair carry the trace key (null
+    when one has none), so that ``datasets`` reads one struct type."""
+    turn: dict[str, Any] = {"role": "assistant", "content": answer.reply}
+    if traced:
+        turn[TRACE_KEY] = answer.trace
+    return turn
 
 
 Graded = tuple[GroupAnswer, Judgement | None]
@@ -88,7 +107,7 @@ def choose_judged(graded: list[Graded], min_margin: int) -> tuple[Graded, Graded
         return "tie"
     if margin < min_margin:
         return "below_margin"
-    if best[0].row.answer == worst[0].row.answer:
+    if best[0].row.reply == worst[0].row.reply:
         return "identical"
     return best, worst
 
@@ -101,7 +120,7 @@ def choose_verified(group: AnswerGroup) -> tuple[GroupAnswer, GroupAnswer] | str
         return "all_wrong"
     if not wrong:
         return "all_correct"
-    if right[0].row.answer == wrong[0].row.answer:
+    if right[0].row.reply == wrong[0].row.reply:
         return "identical"
     return right[0], wrong[0]
 
@@ -160,9 +179,7 @@ class PairsScreen:
             verdict.unused_after_target = 1
             return
         (chosen, chosen_grade), (rejected, rejected_grade) = choice
-        verdict.kept.append(
-            preference_row(slot.prompt, chosen.row.answer, rejected.row.answer, self.options.format)
-        )
+        verdict.kept.append(preference_row(slot.prompt, chosen.row, rejected.row, self.options.format))
         verdict.meta = {
             "group": slot.group,
             "chosen": answer_note(chosen, chosen_grade),

@@ -5,14 +5,16 @@ Servers hand the trace over in one of three ways: a separate message field
 some other OpenAI-compatible servers; the caller passes whichever is set), a leading
 ``<think>...</think>`` block in the content (a reasoning model served without a parser), or only
 the closing ``</think>`` (R1-style chat templates open the block in the prompt, so the reply
-starts inside it). :func:`split_reasoning` reads all three; :func:`format_inline` writes the
+starts inside it). :func:`split_reasoning` reads all three; :func:`format_inline` (``io/traces.py``) writes the
 format DeepSeek-R1's distilled models were trained on.
 """
 
 from __future__ import annotations
 
-THINK_OPEN = "<think>"
-THINK_CLOSE = "</think>"
+from synthgen.io.traces import THINK_CLOSE, THINK_OPEN
+from synthgen.io.traces import join_inline as format_inline
+
+__all__ = ["THINK_CLOSE", "THINK_OPEN", "format_inline", "split_reasoning"]
 
 
 def split_reasoning(content: str, reasoning: str | None) -> tuple[str | None, str]:
@@ -39,11 +41,3 @@ def _split_inline(content: str) -> tuple[str | None, str]:
     if closed and THINK_OPEN not in before:  # the template opened the block in the prompt
         return before, answer
     return None, content
-
-
-def format_inline(trace: str | None, answer: str) -> str:
-    """``<think>\\n{trace}\\n</think>\\n\\n{answer}``, the R1-distilled training format; just the
-    answer when there is no trace."""
-    if not trace:
-        return answer
-    return f"{THINK_OPEN}\n{trace}\n{THINK_CLOSE}\n\n{answer}"

@@ -23,6 +23,7 @@ from typing import Any, Literal
 from synthgen.engine.recipe import Answer, Request, Row, Verdict
 from synthgen.errors import TeacherError
 from synthgen.io.prompt_rows import PromptRow
+from synthgen.io.traces import TRACE_KEY
 from synthgen.recipes.reasoning import format_inline, split_reasoning
 from synthgen.recipes.respond_tally import Keep, SampleTally
 from synthgen.records import Completion
@@ -125,10 +126,13 @@ class RespondScreen:
                 "input": info.input,
                 "output": format_inline(kept_trace, text),
             }
+        prompt: list[dict[str, Any]] = [*_system(self.options.system, info.messages), *info.messages]
         assistant: dict[str, Any] = {"role": "assistant", "content": text}
-        if kept_trace:
-            assistant["reasoning"] = kept_trace
-        return {"messages": [*_system(self.options.system, info.messages), *info.messages, assistant]}
+        if kept_trace:  # where chat templates, TRL and axolotl read it (io/traces.py); every
+            # turn gets the key so that datasets reads the messages as one struct type
+            prompt = [{**turn, TRACE_KEY: None} for turn in prompt]
+            assistant[TRACE_KEY] = kept_trace
+        return {"messages": [*prompt, assistant]}
 
 
 def _system(system: str | None, messages: list[Message]) -> list[Message]:
