@@ -77,6 +77,20 @@ class MockServerSettings(SettingsModel):
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "warning", description="debug logs one line per request; quiet by default."
     )
+    batch: bool = Field(True, description="Serve the Batch API (/v1/files, /v1/batches); off: 404.")
+    batch_dir: Path | None = Field(
+        None,
+        description="Folder for batch files and batches.",
+        json_schema_extra={"shown_default": "a new temporary folder"},
+    )
+    batch_polls: int = Field(
+        1, ge=1, description="A batch completes on its Nth retrieval (earlier ones: in_progress)."
+    )
+    batch_outcome: Literal["completed", "expired", "failed"] = Field(
+        "completed",
+        description="How batches end: completed; expired (the second half of the lines unanswered); failed.",
+    )
+    batch_max_requests: int = Field(50_000, ge=1, description="Requests per batch; more fails the batch.")
 
 
 class DedupSettings(SettingsModel):

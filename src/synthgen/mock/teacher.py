@@ -97,6 +97,12 @@ class MockTeacher:
     async def complete(
         self, messages: list[Message], *, sample_index: int, extra_body: dict[str, Any] | None = None
     ) -> Completion:
+        """:meth:`answer`, as a teacher."""
+        return self.answer(messages, sample_index=sample_index, extra_body=extra_body)
+
+    def answer(
+        self, messages: list[Message], *, sample_index: int, extra_body: dict[str, Any] | None = None
+    ) -> Completion:
         """The reply to the joined message contents; cut with ``finish_reason="length"``
         when it (trace included) exceeds ``max_tokens``. With ``logprobs: true`` in
         ``extra_body``, the soft targets the mock server would send (:mod:`synthgen.mock.logprobs`);

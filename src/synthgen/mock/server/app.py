@@ -23,6 +23,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from synthgen.config import MockServerSettings
 from synthgen.mock.server.admin import debug_settings
+from synthgen.mock.server.batch_routes import BATCH_ROUTES, make_store
 from synthgen.mock.server.faults import APIError, Draw, FaultPlan, Stats, drawn_error, retry_headers
 from synthgen.mock.server.received import RECEIVED, ReceivedLog
 from synthgen.mock.server.routes import (
@@ -39,7 +40,8 @@ logger = logging.getLogger("synthgen.mock.server")
 
 # Answered by the routes alone: not counted, not recorded, no auth, no faults.
 SERVICE_PATHS = frozenset({"/health", "/stats", "/stats/reset", "/debug/requests", "/debug/settings"})
-_MODELS = "/v1/models"  # and /v1/models/{id}: control-plane calls, auth only
+# Control-plane calls, auth only: models (and /v1/models/{id}), the Batch API's files and batches.
+_CONTROL = ("/v1/models", "/v1/files", "/v1/batches")
 
 
 class _Exchange:
@@ -141,7 +143,7 @@ class MockTeacherApp(Starlette):
 
     def __init__(self, settings: MockServerSettings) -> None:
         super().__init__(
-            routes=[*ROUTES, Route("/debug/settings", debug_settings, methods=["GET", "POST"])],
+            routes=[*ROUTES, *BATCH_ROUTES, Route("/debug/settings", debug_settings, methods=["GET", "POST"])],
             exception_handlers={APIError: api_error, 404: not_found, 405: method_not_allowed},
         )
         self.startup_settings = settings
@@ -150,6 +152,7 @@ class MockTeacherApp(Starlette):
         self.serving = 0  # admitted /v1 requests in flight (what --capacity limits)
         self._released = asyncio.Event()  # set when the requests held so far may go on
         self.configure(settings)
+        self.batches = make_store(self)  # reads the settings when it answers (see batch_routes)
 
     def configure(self, settings: MockServerSettings) -> None:
         """Serve with ``settings`` from now on (at start, and at ``POST /debug/settings``).
@@ -186,10 +189,11 @@ class MockTeacherApp(Starlette):
             )  # fmt: skip
 
     async def _gate(self, scope: Scope, receive: Receive, exchange: _Exchange) -> None:
-        models = scope["path"].startswith(_MODELS)
+        control = scope["path"].startswith(_CONTROL)
         # First, so that every completion request takes its draws whatever its fate; model
-        # listings take none, so polling them does not shift the faults a client meets.
-        draw = None if models else self.faults.draw()
+        # listings and batch calls take none, so polling them does not shift the faults a
+        # client meets (a batch's lines draw their own, see batch_routes).
+        draw = None if control else self.faults.draw()
         if self._authorization is not None and (error := self._auth_error(scope)):
             await error.response()(scope, receive, exchange.send)
             return

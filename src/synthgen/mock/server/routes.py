@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+from synthgen.config import MockServerSettings
 from synthgen.mock.logprobs import token_logprobs, tokenize
 from synthgen.mock.server.faults import APIError, JSONResponse, Stats, dumps
 from synthgen.mock.server.received import RECEIVED
@@ -107,25 +108,39 @@ async def chat_completions(request: Request) -> Response:
     """``POST /v1/chat/completions``, streaming or not."""
     body = await _json_object(request)
     params = parse_params(body)
-    top_logprobs = parse_logprobs(body)
-    if request.app.settings.ignore_logprobs:
-        top_logprobs = None  # a server that accepts the parameter and sends none
+    top_logprobs = top_logprobs_of(body, request.app.settings)
     _note_params(request, params)
     prompt = chat_prompt(body.get("messages"))
     choices = generate(prompt, params, request.app.settings, _content_fault(request))
     usage = _served(request, count_tokens(prompt), choices)
-    head = {
+    head = chat_head(params)
+    if params.stream:
+        return _sse_response(
+            _chat_chunks(head, choices, usage if params.include_usage else None, top_logprobs)
+        )
+    return JSONResponse(chat_body(head, choices, usage, top_logprobs))
+
+
+def top_logprobs_of(body: dict[str, Any], settings: MockServerSettings) -> int | None:
+    """The ``top_logprobs`` to answer with (None: no logprobs; 400 when malformed)."""
+    top = parse_logprobs(body)
+    return None if settings.ignore_logprobs else top  # ignoring: a server without support
+
+
+def chat_head(params: Params) -> dict[str, Any]:
+    return {
         "id": f"chatcmpl-{random_id()}",
         "object": "chat.completion",
         "created": int(time.time()),
         "model": params.model,
         "system_fingerprint": FINGERPRINT,
     }
-    if params.stream:
-        return _sse_response(
-            _chat_chunks(head, choices, usage if params.include_usage else None, top_logprobs)
-        )
-    return JSONResponse({
+
+
+def chat_body(
+    head: dict[str, Any], choices: list[Choice], usage: dict[str, Any], top_logprobs: int | None
+) -> dict[str, Any]:
+    return {
         **head,
         "choices": [
             {"index": i, "message": _message(choice), "logprobs": _logprobs(choice.text, top_logprobs),
@@ -133,7 +148,7 @@ async def chat_completions(request: Request) -> Response:
             for i, choice in enumerate(choices)
         ],
         "usage": usage,
-    })  # fmt: skip
+    }  # fmt: skip
 
 
 def _message(choice: Choice) -> dict[str, Any]:
