@@ -90,8 +90,15 @@ def refuse_overwriting_inputs(settings: RunOutputOptions, reads: Files) -> None:
 
 
 def run_with_card(job: Job, settings: Any) -> SessionResult:
-    """Run ``job``; a run that finished gets its dataset card (``settings.card``)."""
-    outcome = run_session(job)
+    """Run ``job`` (through the Batch API with ``--batch``); a run that finished gets its
+    dataset card (``settings.card``)."""
+    if getattr(settings, "batch", False):
+        from synthgen.commands.batch import run_batched
+        from synthgen.commands.batch_submit import batch_link
+
+        outcome = run_batched(job, settings, batch_link(settings, job.teacher_info["kind"]))
+    else:
+        outcome = run_session(job)
     if outcome.exit_code == 0 and outcome.report:
         write_run_card(settings.output, settings.card)
     return outcome

@@ -14,6 +14,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from synthgen.config.batch import BatchOptions
 from synthgen.config.judging import InlineJudgeOptions
 from synthgen.config.markers import FINGERPRINT, Fingerprint, Flag
 from synthgen.config.shared import (
@@ -87,7 +88,7 @@ class Settings(InlineJudgeOptions, FilterOptions, TeacherOptions, RunOutputOptio
         return self
 
 
-class RespondSettings(InlineJudgeOptions, TeacherOptions, RunOutputOptions):
+class RespondSettings(BatchOptions, InlineJudgeOptions, TeacherOptions, RunOutputOptions):
     """Options of ``synthgen respond``: the teacher answers every row of a dataset."""
 
     input: Annotated[Path, Fingerprint(resolved=True), Flag(argument=True, metavar="INPUT")] = Field(

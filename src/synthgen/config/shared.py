@@ -77,6 +77,9 @@ class Price(SettingsModel):
 
     input: float = Field(ge=0)
     output: float = Field(ge=0)
+    # --batch: the Batch API's prices; unset, half the live price (OpenAI's batch discount)
+    batch_input: float | None = Field(None, ge=0)
+    batch_output: float | None = Field(None, ge=0)
 
 
 class TeacherSampling(SettingsModel):

@@ -178,8 +178,20 @@ def summary_text(report: dict[str, Any], *, output: str) -> str:
     lines += _metric_lines(c.get("metrics") or {})
     if "judge_usage" in run:
         lines.append(_judge_usage_line(run["judge_usage"]))
+    if run.get("batch"):
+        lines.append(_batch_line(run["batch"]))
     lines.append(f"  stopped: {STOP_MESSAGES.get(run['stop_reason'], run['stop_reason'])}")
     return "\n".join(lines)
+
+
+def _batch_line(batch: dict[str, Any]) -> str:
+    """``--batch``: answers collected so far, what this run submitted, what is still pending."""
+    submitted = ", ".join(str(b) for b in batch.get("submitted") or []) or "none"
+    pending = len(batch.get("pending") or [])
+    return (
+        f"  batch: {batch.get('answered_by_batches', 0)} answers collected; submitted "
+        f"{batch.get('submitted_requests', 0)} requests ({submitted}); {pending} batch(es) pending"
+    )
 
 
 def _metric_lines(metrics: dict[str, float]) -> list[str]:

@@ -30,8 +30,10 @@ from synthgen.engine.screening import LocalScreening, WorkerScreening
 from synthgen.engine.signals import GracefulStop
 from synthgen.engine.snapshot import Snapshot
 from synthgen.engine.stop import CANCEL_IN_FLIGHT, StopReason, StopRules
+from synthgen.errors import TeacherError, TransientTeacherError
 from synthgen.records import Completion
-from synthgen.teacher.dispatch import Dispatcher
+from synthgen.teacher.base import AnswerPending
+from synthgen.teacher.dispatch import BudgetExhausted, Dispatcher
 
 TICK_SECONDS = 1.0  # the loop wakes at least this often, so progress shows while nothing completes
 
@@ -109,6 +111,12 @@ class Engine:
         self.in_flight: dict[asyncio.Future[Completion], tuple[Request, float]] = {}
         self.in_order: InOrder[tuple[Request, Completion | BaseException]] = InOrder(options.first_index)
         self.screening: collections.deque[tuple[Request, Completion]] = collections.deque()
+        # A teacher answering later (--batch, see teacher/batch_teacher.py) leaves a hole in the
+        # ordered stream at its first pending request: nothing from there on is screened in this
+        # run, answers behind it are let go (the next run reads them from the cache again), and
+        # launches go on, counting the requests from the hole on as in hand.
+        self.hole: int | None = None
+        self.deferred = 0
 
     async def run(self) -> RunResult:
         # The screening worker starts first: it builds its pools on the other core while this
@@ -164,6 +172,8 @@ class Engine:
             self.progress.offer(self._snapshot)
             if self.stop in CANCEL_IN_FLIGHT:
                 self._cancel_in_flight()
+        if self.hole is not None:
+            self.rules.batch_pending()
         if self.plan_done:
             self.rules.plan_done()
         self.counts.answers_unscreened += len(self.in_order)  # behind a cancelled request
@@ -173,7 +183,7 @@ class Engine:
             remaining_rows=None if self.options.target is None else self.options.target - self.counts.kept,
             judged=self.counts.requests,
             kept=self.counts.kept,
-            in_hand=len(self.in_order) + len(self.screening) + len(self.review or ()),
+            in_hand=len(self.in_order) + len(self.screening) + len(self.review or ()) + self.deferred,
             in_flight=len(self.in_flight),
         )
         if self.in_order.full:
@@ -206,8 +216,27 @@ class Engine:
         if task.cancelled():
             return  # its answer was never paid for in full; a resumed run asks again
         outcome = task.exception() or task.result()
+        if isinstance(outcome, AnswerPending) or (self.hole is not None and request.index > self.hole):
+            self._behind_hole(request.index, outcome)
+            return
         size = len(outcome.text) if isinstance(outcome, Completion) else 0
         self.in_order.put(request.index, (request, outcome), size)
+
+    def _behind_hole(self, index: int, outcome: Completion | BaseException) -> None:
+        """An outcome at or after the first pending answer: not screened in this run.
+
+        A failure that stops the run (a budget, a fatal teacher error) stops it at once: its
+        place in the order no longer matters, since nothing after the hole is screened.
+        """
+        fatal = isinstance(outcome, BudgetExhausted) or (
+            isinstance(outcome, TeacherError) and not isinstance(outcome, TransientTeacherError)
+        )
+        if fatal:
+            self._on_failure(outcome)
+            return
+        self.deferred += 1
+        if isinstance(outcome, AnswerPending):
+            self.hole = index if self.hole is None else min(self.hole, index)
 
     def _submit_in_order(self) -> None:
         """Hand the answers that are next in request order to the screen (never waits).

@@ -22,7 +22,7 @@ from synthgen.engine.recipe import Recipe
 from synthgen.engine.report import Counts, build_report, correct_killed_run
 from synthgen.engine.run import Engine, EngineOptions, MakeReviewer, RunResult
 from synthgen.engine.stop import StopReason
-from synthgen.exit_codes import FAILURE, OK, PARTIAL, SIGNAL_EXIT
+from synthgen.exit_codes import FAILURE, OK, PARTIAL, PENDING, SIGNAL_EXIT
 from synthgen.io.beside import lock_path
 from synthgen.io.lock import OutputLock
 from synthgen.io.resume import check_output_path, find_start
@@ -75,6 +75,8 @@ def exit_code_for(result: RunResult, *, target_reached: bool) -> int:
     """The exit code of a finished run."""
     if result.signal is not None:
         return SIGNAL_EXIT.get(result.signal, 128 + result.signal)
+    if result.stop_reason is StopReason.BATCH_PENDING:
+        return PENDING
     if target_reached:
         return OK
     if result.stop_reason is StopReason.TEACHER_ERROR:

@@ -29,6 +29,7 @@ class StopReason(str, enum.Enum):
     TEACHER_ERROR = "teacher_error"
     EXHAUSTED = "exhausted"
     INTERRUPTED = "interrupted"
+    BATCH_PENDING = "batch_pending"  # --batch: answers are awaited from a batch
 
     @property
     def message(self) -> str:
@@ -46,6 +47,7 @@ STOP_MESSAGES = {
     "teacher_error": "the teacher failed",
     "exhausted": "the teacher stopped producing new examples",
     "interrupted": "interrupted",
+    "batch_pending": "waiting for a batch (rerun the same command to collect it)",
     "running": "still running",
     "killed": "killed before it could finish (the next run corrected this entry)",
 }
@@ -163,6 +165,10 @@ class StopRules:
 
     def interrupted(self) -> None:
         self.reason = StopReason.INTERRUPTED
+
+    def batch_pending(self) -> None:
+        """Answers are awaited from a batch (``--batch``): the run ends here for now."""
+        self._first(StopReason.BATCH_PENDING)
 
     def plan_done(self) -> None:
         self._first(StopReason.PLAN_DONE)

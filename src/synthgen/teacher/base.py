@@ -6,7 +6,19 @@ from typing import Any, Protocol
 
 from synthgen.records import Completion, Message
 
-__all__ = ["Message", "Teacher"]
+__all__ = ["AnswerPending", "Message", "Teacher"]
+
+
+class AnswerPending(Exception):
+    """The teacher will answer this request later (``--batch``: in a batch not yet collected).
+
+    The engine keeps the request's place in the ordered stream open: nothing after it is
+    screened in this run (see :mod:`synthgen.teacher.batch_teacher`).
+    """
+
+    def __init__(self, index: int) -> None:
+        super().__init__(f"request {index} is waiting for a batch")
+        self.index = index
 
 
 class Teacher(Protocol):

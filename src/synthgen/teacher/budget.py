@@ -145,6 +145,12 @@ class Budgets:
         self._settled = asyncio.Event()
         self._meters: list[UsageMeter] = []  # every meter that reserved here
 
+    def include(self, meter: UsageMeter) -> None:
+        """Count ``meter``'s usage against the limits too (e.g. what earlier runs of a ``--batch``
+        series used or still hold)."""
+        if not any(known is meter for known in self._meters):
+            self._meters.append(meter)
+
     def worst_case(self, meter: UsageMeter, prompt_tokens: int, max_tokens: int) -> Reservation:
         """The most an attempt with this prompt bound and ``max_tokens`` can use and cost."""
         price = meter.price_for(meter.requested_model) or (0.0, 0.0)

@@ -6,6 +6,7 @@ The mock teacher is not built here: the command layer hands it in (:mod:`synthge
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 from synthgen.config import TeacherOptions
@@ -59,6 +60,30 @@ def openai_endpoints(settings: TeacherOptions) -> EndpointPool:
     return EndpointPool(endpoints)
 
 
+def request_key(
+    settings: TeacherOptions, endpoints: list[str]
+) -> Callable[[list[Message], int, dict[str, Any] | None], str]:
+    """The response-cache key of a request to these endpoints (a ``--batch`` run's too)."""
+    sampling = {
+        "temperature": settings.temperature,
+        "top_p": settings.top_p,
+        "max_tokens": settings.max_tokens,
+        "seed": settings.seed,  # sent with each request, so it shapes the answer
+    }
+
+    def key(messages: list[Message], sample_index: int, extra_body: dict[str, Any] | None) -> str:
+        return cache_key(
+            model=settings.model or "mock",
+            endpoints=endpoints,
+            messages=list(messages),
+            sampling=sampling,
+            sample_index=sample_index,
+            extra_body=extra_body,
+        )
+
+    return key
+
+
 def build_dispatcher(
     settings: TeacherOptions,
     meter: UsageMeter,
@@ -78,23 +103,7 @@ def build_dispatcher(
     answers = None
     if cache and settings.cache:
         answers = ResponseCache(settings.cache_path or default_cache_path())
-    sampling = {
-        "temperature": settings.temperature,
-        "top_p": settings.top_p,
-        "max_tokens": settings.max_tokens,
-        "seed": settings.seed,  # sent with each request, so it shapes the answer
-    }
-    endpoints = [e.name for e in pool.endpoints]
-
-    def key(messages: list[Message], sample_index: int, extra_body: dict[str, Any] | None) -> str:
-        return cache_key(
-            model=settings.model or "mock",
-            endpoints=endpoints,
-            messages=list(messages),
-            sampling=sampling,
-            sample_index=sample_index,
-            extra_body=extra_body,
-        )
+    key = request_key(settings, [e.name for e in pool.endpoints])
 
     def count_retry(_: Exception) -> None:
         meter.retries += 1

@@ -14,6 +14,7 @@ import json
 import os
 import sqlite3
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,24 @@ class ResponseCache:
     def put(self, key: str, completion: Completion) -> None:
         value = completion.model_copy(update={"cached": False}).model_dump_json()
         self._db.execute("INSERT OR REPLACE INTO responses (key, value) VALUES (?, ?)", (key, value))
+
+    def put_many(self, items: Iterable[tuple[str, Completion]]) -> int:
+        """Store every (key, fresh completion) of ``items`` in one transaction: all, or none when
+        ``items`` raises (a collected batch file found malformed half-way leaves nothing)."""
+        count = 0
+        self._db.execute("BEGIN")
+        try:
+            for key, completion in items:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO responses (key, value) VALUES (?, ?)",
+                    (key, completion.model_dump_json()),
+                )
+                count += 1
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        return count
 
     def close(self) -> None:
         self._db.close()

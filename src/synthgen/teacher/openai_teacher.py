@@ -114,47 +114,10 @@ class OpenAITeacher:
     def _body(
         self, messages: list[Message], sample_index: int, extra_body: dict[str, Any] | None = None
     ) -> dict[str, object]:
-        """The chat-completions request body (OpenAI API reference: model, messages, sampling),
-        plus a recipe's ``extra_body`` fields (e.g. ``response_format``)."""
-        body: dict[str, object] = {
-            "model": self.model,
-            "messages": messages,
-            "temperature": self.sampling.temperature,
-            "top_p": self.sampling.top_p,
-            "max_tokens": self.sampling.max_tokens,
-        }
-        if self.sampling.seed is not None:
-            body["seed"] = self.sampling.seed + sample_index
-        if extra_body:
-            body.update(extra_body)
-        return body
+        return chat_request_body(self.model, self.sampling, messages, sample_index, extra_body)
 
     def _to_completion(self, body: Any) -> Completion:
-        """A chat-completion JSON body -> Completion; a body of the wrong shape is retried."""
-        try:
-            choice = body["choices"][0]
-            message = choice["message"]
-            usage = body.get("usage") or {}
-            # Reasoning traces: DeepSeek's API, vLLM and SGLang say reasoning_content; some
-            # OpenAI-compatible routers say reasoning.
-            reasoning = message.get("reasoning_content") or message.get("reasoning")
-            return Completion(
-                text=message.get("content") or "",
-                reasoning=reasoning if isinstance(reasoning, str) else None,
-                finish_reason=choice.get("finish_reason") or "stop",
-                usage=Usage(
-                    prompt_tokens=usage.get("prompt_tokens") or 0,
-                    completion_tokens=usage.get("completion_tokens") or 0,
-                ),
-                model=body.get("model") or self.model,
-                request_id=body.get("id") or "",
-                endpoint=self.base_url,
-                logprobs=parse_logprobs(choice),
-            )
-        except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
-            raise TransientTeacherError(
-                f"malformed response from {self.base_url}: no choices", usage=_reported_usage(body)
-            ) from exc
+        return completion_from_body(body, model=self.model, endpoint=self.base_url)
 
     def _status_error(self, status: int, headers: object, raw: bytes) -> TeacherError:
         return status_error(
@@ -182,6 +145,58 @@ class OpenAITeacher:
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+
+def chat_request_body(
+    model: str,
+    sampling: Sampling,
+    messages: list[Message],
+    sample_index: int,
+    extra_body: dict[str, Any] | None = None,
+) -> dict[str, object]:
+    """The chat-completions request body (OpenAI API reference: model, messages, sampling),
+    plus a recipe's ``extra_body`` fields (e.g. ``response_format``). A batch line's body too."""
+    body: dict[str, object] = {
+        "model": model,
+        "messages": messages,
+        "temperature": sampling.temperature,
+        "top_p": sampling.top_p,
+        "max_tokens": sampling.max_tokens,
+    }
+    if sampling.seed is not None:
+        body["seed"] = sampling.seed + sample_index
+    if extra_body:
+        body.update(extra_body)
+    return body
+
+
+def completion_from_body(body: Any, *, model: str, endpoint: str) -> Completion:
+    """A chat-completion JSON body -> Completion; a body of the wrong shape is retried
+    (:class:`TransientTeacherError`, with the usage it reported). A batch line's answer too."""
+    try:
+        choice = body["choices"][0]
+        message = choice["message"]
+        usage = body.get("usage") or {}
+        # Reasoning traces: DeepSeek's API, vLLM and SGLang say reasoning_content; some
+        # OpenAI-compatible routers say reasoning.
+        reasoning = message.get("reasoning_content") or message.get("reasoning")
+        return Completion(
+            text=message.get("content") or "",
+            reasoning=reasoning if isinstance(reasoning, str) else None,
+            finish_reason=choice.get("finish_reason") or "stop",
+            usage=Usage(
+                prompt_tokens=usage.get("prompt_tokens") or 0,
+                completion_tokens=usage.get("completion_tokens") or 0,
+            ),
+            model=body.get("model") or model,
+            request_id=body.get("id") or "",
+            endpoint=endpoint,
+            logprobs=parse_logprobs(choice),
+        )
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
+        raise TransientTeacherError(
+            f"malformed response from {endpoint}: no choices", usage=_reported_usage(body)
+        ) from exc
 
 
 def _reported_usage(body: object) -> Usage | None:

@@ -1,0 +1,31 @@
+"""Options of ``--batch``: send a run's requests through the Batch API and collect them later."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field
+
+from synthgen.config.shared import SettingsModel
+
+
+class BatchOptions(SettingsModel):
+    """``--batch`` and its limits (commands that support it mix this in)."""
+
+    help_section: ClassVar[str] = "Batch API"
+
+    batch: bool = Field(
+        False,
+        description="Send the requests through the Batch API (half price) and exit 75; rerun to collect.",
+    )
+    batch_wait: bool = Field(False, description="With --batch: stay and poll until every batch is collected.")
+    batch_poll_seconds: float = Field(60.0, ge=0, description="With --batch-wait: seconds between polls.")
+    max_batches_in_flight: int = Field(
+        10, ge=1, description="With --batch: batches submitted and not yet collected, at most."
+    )
+    batch_max_requests: int = Field(
+        50_000, ge=1, description="Requests per batch (the provider's limit; OpenAI: 50,000)."
+    )
+    batch_max_bytes: int = Field(
+        200_000_000, ge=1024, description="Bytes per batch input file (the provider's limit; OpenAI: 200 MB)."
+    )
