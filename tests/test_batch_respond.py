@@ -148,3 +148,55 @@ def test_a_foreign_output_file_stops_with_one_line_and_writes_nothing(
     errors = [line for line in result.output.splitlines() if "error" in line]
     assert (len(errors) == 1 and "not a batch output line" in errors[0]) or "another batch" in errors[0]
     assert not out.exists() or out.read_text() == ""
+
+
+def test_batches_lists_a_runs_batches(tmp_path: Path) -> None:
+    rows, out = _rows(tmp_path / "rows.jsonl", 5), tmp_path / "out.jsonl"
+    assert (
+        _respond(rows, out, "--teacher", "mock", "--batch", "--batch-max-requests", "3").exit_code == PENDING
+    )
+    listed = run_cli("batches", out, "--json")
+    assert listed.exit_code == 0
+    batches = json.loads(listed.stdout)
+    assert [(b["requests"], b["status"], b["collected"]) for b in batches] == [(3, "validating", False), (2, "validating", False)]  # fmt: skip
+    polled = json.loads(run_cli("batches", out, "--json", "--poll").stdout)
+    assert [b["status"] for b in polled] == ["completed", "completed"]
+    assert run_cli("batches", tmp_path / "none.jsonl").exit_code == 2
+
+
+def test_budgets_reserve_at_the_batch_price_and_hold_across_runs(tmp_path: Path) -> None:
+    rows, out = _rows(tmp_path / "rows.jsonl", 10), tmp_path / "out.jsonl"
+    config = tmp_path / "prices.toml"
+    config.write_text('[prices."mock"]\ninput = 0.0\noutput = 1000.0\n')  # batch_output: 500 by default
+    args = ("--teacher", "mock", "--batch", "--config", config, "--max-tokens", "100", "--max-cost", "0.26")
+    assert _respond(rows, out, *args).exit_code == PENDING
+    assert [b["requests"] for b in _state(out)["batches"]] == [5]  # 5 x $0.05 fit; at the live price, 2
+    codes = [_respond(rows, out, *args).exit_code for _ in range(6)]
+    assert codes[-1] == 3, codes  # collected what fitted, then the budget stopped the series
+    state = _state(out)
+    assert state["spent"]["cost"] <= 0.26 and len(read_jsonl(out)) < 10
+
+
+def test_ctrl_c_while_waiting_leaves_the_batch_running(mock_server: Any, tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import time
+
+    from tests.conftest import synthgen_cmd
+
+    server = mock_server("--batch-polls", "1000")
+    rows, out = _rows(tmp_path / "rows.jsonl", 3), tmp_path / "out.jsonl"
+    cmd = synthgen_cmd("respond", rows, "-o", out, "--base-url", server.url, "--model", "mock", "--batch",
+                       "--batch-wait", "--batch-poll-seconds", "0.05", "--cache-path", tmp_path / "c.sqlite3")  # fmt: skip
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    while "is in_progress" not in proc.stderr.readline():  # polled at least once
+        assert proc.poll() is None
+    proc.send_signal(signal.SIGINT)
+    rest = proc.stderr.read()
+    assert proc.wait(timeout=60) == 130
+    assert "keep running" in rest
+    batch_id = _state(out)["batches"][0]["batch_id"]
+    client = openai.OpenAI(base_url=server.url, api_key="x", max_retries=0)
+    assert client.batches.retrieve(batch_id).status == "in_progress"
+    del time

@@ -1,4 +1,4 @@
-"""Commands without a recipe: check, mock-teacher, dedup, filter, stats, convert, card."""
+"""Commands without a recipe: check, mock-teacher, dedup, filter, stats, convert, card, batches."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import typer
 
 from synthgen.cli.options import command
 from synthgen.config import (
+    BatchesSettings,
     CardSettings,
     CheckSettings,
     ConvertSettings,
@@ -140,3 +141,17 @@ def card(settings: CardSettings) -> None:
     from synthgen.commands.card import run_card
 
     typer.echo(f"wrote {run_card(settings)}", err=True)
+
+
+@command(
+    BatchesSettings,
+    epilog="""Example:
+
+  synthgen batches data/answers.jsonl --poll   # the batches of respond ... --batch""",
+)
+def batches(settings: BatchesSettings) -> None:
+    """List the batches of a --batch run (OUT.batch.json) with their status and counts."""
+    from synthgen.commands.batches import render, run_batches
+
+    listed = run_batches(settings)
+    typer.echo(json.dumps(listed, indent=2) if settings.json_output else render(listed))

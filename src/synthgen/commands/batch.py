@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -61,17 +62,17 @@ def run_batched(
 ) -> SessionResult:
     """Run ``job`` in ``--batch`` mode (see the module docstring); holds the output's lock."""
     with output_lock(job.output):
-        while True:
-            outcome = _one_pass(job, settings, link)
-            if not settings.batch_wait or outcome.exit_code != PENDING:
-                return outcome
-            try:
+        try:
+            while True:
+                outcome = _one_pass(job, settings, link)
+                if not settings.batch_wait or outcome.exit_code != PENDING:
+                    return outcome
                 sleep(settings.batch_poll_seconds)
-            except KeyboardInterrupt:
-                log.info(
-                    "interrupted while waiting: the batches keep running; rerun the same command to collect them"
-                )
-                return _pending(job, SIGNAL_EXIT[2])
+        except KeyboardInterrupt:  # while polling or waiting (a run's engine handles its own)
+            log.info(
+                "interrupted: the batches keep running at the provider; rerun the same command to collect them"
+            )
+            return _pending(job, SIGNAL_EXIT[signal.SIGINT])
 
 
 def _one_pass(job: Job, settings: Any, link: BatchLink) -> SessionResult:

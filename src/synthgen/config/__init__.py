@@ -13,6 +13,7 @@ The models live in :mod:`synthgen.config.shared` (options several commands share
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from synthgen.config.batch import BatchesSettings
     from synthgen.config.judging import InlineJudgeOptions, JudgeOptionsMixin, JudgeSettings, PairsSettings
     from synthgen.config.loading import build_settings, format_validation_error, load_config_file
     from synthgen.config.recipes import EVOLVE_OPERATIONS, EvolveSettings, RespondSettings, Settings
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_BLOCKLIST",
     "EVOLVE_OPERATIONS",
+    "BatchesSettings",
     "CardSettings",
     "CheckSettings",
     "ConvertSettings",
@@ -81,6 +83,7 @@ _WHERE = {
     "RunOutputOptions": "shared",
     "SettingsModel": "shared",
     "TeacherOptions": "shared",
+    "BatchesSettings": "batch",
     "CardSettings": "tools",
     "CheckSettings": "tools",
     "ConvertSettings": "tools",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from pathlib import Path
+from typing import Annotated, ClassVar
 
 from pydantic import Field
 
+from synthgen.config.markers import Flag
 from synthgen.config.shared import SettingsModel
 
 
@@ -29,3 +31,15 @@ class BatchOptions(SettingsModel):
     batch_max_bytes: int = Field(
         200_000_000, ge=1024, description="Bytes per batch input file (the provider's limit; OpenAI: 200 MB)."
     )
+
+
+class BatchesSettings(SettingsModel):
+    """Options of ``synthgen batches``."""
+
+    output: Annotated[Path, Flag(argument=True, metavar="OUT")] = Field(
+        description="The output of a --batch run; its OUT.batch.json is read."
+    )
+    poll: bool = Field(
+        False, description="Ask the provider for each pending batch's status now (else: as last seen)."
+    )
+    json_output: Annotated[bool, Flag(name="--json")] = Field(False, description="Print the batches as JSON.")
