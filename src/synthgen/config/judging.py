@@ -8,6 +8,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from synthgen.config.batch import BatchOptions
 from synthgen.config.markers import FINGERPRINT, Fingerprint, Flag
 from synthgen.config.shared import RunOutputOptions, SettingsModel, TeacherOptions
 
@@ -97,7 +98,7 @@ class JudgeOptionsMixin(SettingsModel):
     )
 
 
-class JudgeSettings(JudgeOptionsMixin, MinScoreOption, TeacherOptions, RunOutputOptions):
+class JudgeSettings(BatchOptions, JudgeOptionsMixin, MinScoreOption, TeacherOptions, RunOutputOptions):
     """Options of ``synthgen judge``: the teacher grades every answer of a dataset from 1 to 10."""
 
     input: Annotated[Path, Fingerprint(resolved=True), Flag(argument=True, metavar="INPUT")] = Field(

@@ -26,7 +26,7 @@ from synthgen.config.shared import (
 )
 
 
-class Settings(InlineJudgeOptions, FilterOptions, TeacherOptions, RunOutputOptions):
+class Settings(BatchOptions, InlineJudgeOptions, FilterOptions, TeacherOptions, RunOutputOptions):
     """Options of ``synthgen generate``."""
 
     # prompt

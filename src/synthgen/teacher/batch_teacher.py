@@ -137,6 +137,7 @@ class BatchTeacher:
         self.meter, self.budgets = meter, budgets
         self.max_tokens, self.max_retries = max_tokens, max_retries
         self.recorded = 0
+        self.first_pending: int | None = None
 
     async def complete(
         self,
@@ -149,6 +150,10 @@ class BatchTeacher:
     ) -> Completion:
         index = sample_index if priority is None else priority  # the engine passes the request index
         key = self.key(messages, sample_index, extra_body)
+        if self.first_pending is not None and index > self.first_pending and self.cache.contains(key):
+            # Answered, but behind a pending one: not screened in this run (the engine lets it go),
+            # so it is not read either; the run that screens it reads it from the cache.
+            raise AnswerPending(index)
         hit = self.cache.get(key)
         if hit is not None:
             try:
@@ -157,7 +162,7 @@ class BatchTeacher:
                 if not self._retries_left(index, str(exc)):
                     return exc.completion
                 await self._record(index, key, messages, sample_index, extra_body)
-                raise AnswerPending(index) from None
+                raise self._pending(index) from None
             if self.state.answered_by_batch(index):
                 hit = hit.model_copy(update={"cached": False})  # paid for in this run's batches
             return hit
@@ -165,10 +170,16 @@ class BatchTeacher:
         if failure is not None and (failure[2] or failure[0] > self.max_retries):
             error = TransientTeacherError if not failure[2] else TeacherError
             raise error(f"batch request {index} failed: {failure[1]}")
-        if self.state.in_batch(index) is not None:
-            raise AnswerPending(index)
-        await self._record(index, key, messages, sample_index, extra_body)
-        raise AnswerPending(index)
+        if self.state.in_batch(index) is None:
+            await self._record(index, key, messages, sample_index, extra_body)
+        raise self._pending(index)
+
+    def _pending(self, index: int) -> AnswerPending:
+        """The signal for a request answered later; the first one is where the engine's ordered
+        stream stops for this run."""
+        if self.first_pending is None or index < self.first_pending:
+            self.first_pending = index
+        return AnswerPending(index)
 
     def _retries_left(self, index: int, reason: str) -> bool:
         """Count an unusable answer as a failed attempt; whether it may be asked again."""

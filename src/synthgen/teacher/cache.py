@@ -68,6 +68,10 @@ class ResponseCache:
             return None
         return Completion.model_validate_json(row[0]).model_copy(update={"cached": True})
 
+    def contains(self, key: str) -> bool:
+        """Whether an answer is stored under ``key`` (without reading it)."""
+        return self._db.execute("SELECT 1 FROM responses WHERE key = ?", (key,)).fetchone() is not None
+
     def put(self, key: str, completion: Completion) -> None:
         value = completion.model_copy(update={"cached": False}).model_dump_json()
         self._db.execute("INSERT OR REPLACE INTO responses (key, value) VALUES (?, ?)", (key, value))
