@@ -7,6 +7,8 @@ OUT.card.md           the dataset card (:mod:`synthgen.commands.card`)
 OUT.<name>.jsonl      a recipe's side rows, e.g. ``rejected`` (:mod:`synthgen.io.side_files`)
 OUT.<name>.parquet    a recipe's side table, e.g. ``logprobs`` (:mod:`synthgen.io.logprobs_file`),
 OUT.<name>.arrows     and its staging stream
+OUT.batch.json        a --batch run's batches (:mod:`synthgen.teacher.batch_state`)
+OUT.batch-input.S.P.jsonl  a batch's input file until the batch exists (the same)
 .<file>.new           the temporary twin of any of them, renamed over it when a run completes
 """
 
@@ -16,6 +18,8 @@ import re
 from pathlib import Path
 
 __all__ = [
+    "batch_input_path",
+    "batch_state_path",
     "card_path",
     "is_beside",
     "lock_path",
@@ -54,12 +58,24 @@ def table_path(output: Path, name: str, ext: str = "parquet") -> Path:
     return output.with_name(f"{output.name}.{name}.{ext}")
 
 
+def batch_state_path(output: Path) -> Path:
+    """What a ``--batch`` run has submitted (ids, request numbers, file ids)."""
+    return output.with_name(f"{output.name}.batch.json")
+
+
+def batch_input_path(output: Path, part: str) -> Path:
+    """The input file of batch ``part`` ("<submission>.<part>") until the batch is created."""
+    return output.with_name(f"{output.name}.batch-input.{part}.jsonl")
+
+
 def temp_twin(path: Path) -> Path:
     """Where ``path`` is written until it replaces the real file (a hidden file beside it)."""
     return path.with_name(f".{path.name}.new")
 
 
-_SUFFIXES = re.compile(r"\.(meta\.jsonl|report\.json|lock|card\.md|[^/]+\.(jsonl|parquet|arrows))")
+_SUFFIXES = re.compile(
+    r"\.(meta\.jsonl|report\.json|batch\.json|lock|card\.md|[^/]+\.(jsonl|parquet|arrows))"
+)
 
 
 def is_beside(name: str, output_name: str) -> bool:

@@ -26,13 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from synthgen.errors import InputError
+from synthgen.io.beside import batch_state_path
 from synthgen.io.files import atomic_writer
 
 VERSION = 1
 
 
 def state_path(output: Path) -> Path:
-    return output.with_name(output.name + ".batch.json")
+    return batch_state_path(output)
 
 
 def to_ranges(indices: list[int]) -> list[list[int]]:

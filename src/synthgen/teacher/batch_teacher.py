@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from synthgen.errors import TeacherError, TransientTeacherError, UnusableAnswer
+from synthgen.io.beside import batch_input_path
 from synthgen.records import Completion
 from synthgen.teacher.base import AnswerPending, Message
 from synthgen.teacher.batch_state import BatchRecord, BatchState, to_ranges
@@ -85,7 +86,7 @@ class BatchPlanner:
 
     def _new_part(self) -> _Part:
         number = f"{self.state.submissions}.{len(self.parts)}"
-        path = self.output.with_name(f"{self.output.name}.batch-input.{number}.jsonl")
+        path = batch_input_path(self.output, number)
         part = _Part(path, path.open("wb"))
         self.parts.append(part)
         return part
