@@ -43,20 +43,6 @@ log = logging.getLogger("synthgen")
 BATCH_CONCURRENCY = 512
 
 
-def check_batch_flags(settings: Any) -> None:
-    """``--batch`` needs the response cache (collected answers live there); exit 2 otherwise."""
-    if not settings.batch:
-        if settings.batch_wait:
-            raise UsageError("--batch-wait needs --batch")
-        return
-    if not settings.cache:
-        raise UsageError("--batch keeps the collected answers in the response cache: drop --no-cache")
-    if getattr(settings, "judge_model", None):
-        raise UsageError(
-            "--batch with --judge-model is not supported yet: judge afterwards with synthgen judge --batch"
-        )
-
-
 def run_batched(
     job: Job, settings: Any, link: BatchLink, sleep: Callable[[float], None] = time.sleep
 ) -> SessionResult:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from synthgen.commands.batch import check_batch_flags
 from synthgen.commands.inline_judging import inline_judging
 from synthgen.commands.jobs import refuse_overwriting_inputs, run_with_card, teacher_job
 from synthgen.config import FilterOptions, Settings
@@ -24,7 +23,7 @@ def run_generate(settings: Settings) -> SessionResult:
     kind = settings.teacher_kind()  # fail fast on a missing teacher, before touching any file
     if kind == "openai":
         read_api_key(settings)  # likewise for a missing key: the teacher is built after the files
-    check_batch_flags(settings)
+    settings.check_batch()
     seeds_path = settings.seeds or default_seeds_path()
     refuse_overwriting_inputs(settings, {"--seeds": seeds_path, "--prompt": settings.prompt})
     seeds = load_seeds(seeds_path, max_tokens=settings.max_tokens)

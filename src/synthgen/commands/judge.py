@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from synthgen.commands.batch import check_batch_flags
 from synthgen.commands.jobs import refuse_overwriting_inputs, run_with_card, teacher_job
 from synthgen.commands.teachers import teacher_kind
 from synthgen.config import JudgeSettings
@@ -22,7 +21,7 @@ def run_judge(settings: JudgeSettings) -> SessionResult:
     """Run ``synthgen judge``. Raises SynthgenError for bad input, before any request."""
     kind = teacher_kind(settings)
     refuse_overwriting_inputs(settings, {"INPUT": settings.input, "--prompt": settings.prompt})
-    check_batch_flags(settings)
+    settings.check_batch()
     template = load_judge_template(settings.prompt)
     rows = load_answer_rows(settings.input)
     row_format = resolve_format(settings.format, rows, settings.input)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from synthgen.commands.batch import check_batch_flags
 from synthgen.commands.inline_judging import inline_judging
 from synthgen.commands.jobs import refuse_overwriting_inputs, run_with_card, teacher_job
 from synthgen.config import RespondSettings
@@ -24,7 +23,7 @@ def run_respond(settings: RespondSettings) -> SessionResult:
     kind = settings.teacher_kind()
     if kind == "openai":
         read_api_key(settings)  # a missing key fails now: the teacher is built after the files
-    check_batch_flags(settings)
+    settings.check_batch()
     _check_flags(settings)
     system_file = Path(settings.system[1:]) if settings.system and settings.system.startswith("@") else None
     refuse_overwriting_inputs(settings, {"INPUT": settings.input, "--system": system_file})

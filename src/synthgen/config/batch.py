@@ -9,6 +9,7 @@ from pydantic import Field
 
 from synthgen.config.markers import Flag
 from synthgen.config.shared import SettingsModel
+from synthgen.errors import UsageError
 
 
 class BatchOptions(SettingsModel):
@@ -28,6 +29,21 @@ class BatchOptions(SettingsModel):
     batch_max_requests: int = Field(
         50_000, ge=1, description="Requests per batch (the provider's limit; OpenAI: 50,000)."
     )
+
+    def check_batch(self) -> None:
+        """``--batch`` needs the response cache (collected answers live there); exit 2 otherwise.
+        Checked by the command (it needs the teacher's options as well)."""
+        if not self.batch:
+            if self.batch_wait:
+                raise UsageError("--batch-wait needs --batch")
+            return
+        if not getattr(self, "cache", True):
+            raise UsageError("--batch keeps the collected answers in the response cache: drop --no-cache")
+        if getattr(self, "judge_model", None):
+            raise UsageError(
+                "--batch with --judge-model is not supported yet: judge afterwards with synthgen judge --batch"
+            )
+
     batch_max_bytes: int = Field(
         200_000_000, ge=1024, description="Bytes per batch input file (the provider's limit; OpenAI: 200 MB)."
     )
