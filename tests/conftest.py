@@ -46,6 +46,8 @@ def settings_from_flags(flags: Sequence[str]) -> dict[str, Any]:
         field: Any = value if eq else (items.pop(0) if items and not items[0].startswith("--") else True)
         if name == "model":  # repeatable
             settings.setdefault("models", []).append(field)
+        elif name.startswith("no-") and field is True:  # --no-batch: the switch's off side
+            settings[name[3:].replace("-", "_")] = False
         else:
             settings[name.replace("-", "_")] = field
     return settings

@@ -127,15 +127,22 @@ def test_a_kill_between_create_and_saving_the_id_does_not_submit_twice(
     state.save(path)
     assert _respond(rows, out, *base).exit_code == 0
     client = openai.OpenAI(base_url=server.url, api_key="x", max_retries=0)
-    assert len(list(client.batches.list(limit=100))) == 1  # found by its metadata, not created again
+    run = _state(out)["run"]
+    ours = [
+        b
+        for b in client.batches.list(limit=100)
+        if (b.metadata or {}).get("synthgen_run", "").startswith(run)
+    ]
+    assert len(ours) == 1  # found by its metadata, not created again
     assert len(read_jsonl(out)) == 3
 
 
-def test_a_foreign_output_file_stops_with_one_line_and_writes_nothing(
-    mock_server: Any, tmp_path: Path
-) -> None:
+def test_a_foreign_output_file_stops_with_one_line_and_writes_nothing(request: Any, tmp_path: Path) -> None:
+    from tests.conftest import MockServer
+
     folder = tmp_path / "batches"
-    server = mock_server("--batch-dir", str(folder))
+    server = MockServer("--batch-dir", str(folder))  # its own process: the folder is set at start
+    request.addfinalizer(server.close)
     rows, out = _rows(tmp_path / "rows.jsonl", 3), tmp_path / "out.jsonl"
     base = ("--base-url", server.url, "--model", "mock", "--batch")
     assert _respond(rows, out, *base).exit_code == PENDING

@@ -143,7 +143,11 @@ class MockTeacherApp(Starlette):
 
     def __init__(self, settings: MockServerSettings) -> None:
         super().__init__(
-            routes=[*ROUTES, *BATCH_ROUTES, Route("/debug/settings", debug_settings, methods=["GET", "POST"])],
+            routes=[
+                *ROUTES,
+                *BATCH_ROUTES,
+                Route("/debug/settings", debug_settings, methods=["GET", "POST"]),
+            ],
             exception_handlers={APIError: api_error, 404: not_found, 405: method_not_allowed},
         )
         self.startup_settings = settings
