@@ -42,6 +42,7 @@ def test_mock_batch_submits_exits_pending_and_the_rerun_writes_the_live_file(tmp
     assert batched.read_bytes() == live.read_bytes()
     report = json.loads(batched.with_name("batched.jsonl.report.json").read_text())
     assert report["last_run"]["batch"]["answered_by_batches"] == 60
+    assert report["last_run"]["batch"]["seconds_from_first_submission"] >= 0
     third = _respond(rows, batched, "--teacher", "mock", "--samples", "2", "--batch")
     assert third.exit_code == 0 and batched.read_bytes() == live.read_bytes()
 

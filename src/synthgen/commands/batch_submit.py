@@ -64,7 +64,15 @@ class BatchLink:
                 "submitted %d requests in batch %s; rerun the same command to collect them",
                 record.requests, record.batch_id,
             )  # fmt: skip
+        if not state.pending() and state.first_submitted_at and state.completed_at is None:
+            state.completed_at = time.time()
+            state.save(path)
+        if state.completed_at and state.first_submitted_at:
+            run_info["seconds_from_first_submission"] = round(
+                state.completed_at - state.first_submitted_at, 1
+            )
         run_info.update(
+            batches=[r.batch_id for r in state.batches],
             submitted=[r.batch_id for r in planned],
             submitted_requests=sum(r.requests for r in planned),
             pending=[r.batch_id for r in state.pending()],
