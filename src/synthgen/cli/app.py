@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from synthgen import __version__
 from synthgen.cli.help import echo_error
 from synthgen.config import RunOutputOptions
 from synthgen.errors import SynthgenError
+from synthgen.exit_codes import FAILURE, SIGNAL_EXIT
 from synthgen.logjson import json_log_line
 
 if TYPE_CHECKING:
@@ -61,7 +63,7 @@ def user_errors(output: ErrorOutput | None = None) -> Iterator[None]:
         as_json = output is not None and output.as_json
         where = f"{exc.filename}: " if exc.filename else ""
         echo_error(f"{where}{exc.strerror or exc}", as_json=as_json)
-        raise typer.Exit(1) from None
+        raise typer.Exit(FAILURE) from None
 
 
 def _version(value: bool) -> None:
@@ -111,4 +113,4 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:  # outside a run (a run handles its own signals)
-        sys.exit(130)
+        sys.exit(SIGNAL_EXIT[signal.SIGINT])

@@ -14,6 +14,7 @@ from pydantic_core import PydanticUndefined
 from typer.core import TyperCommand
 
 from synthgen.config.markers import Flag, marker
+from synthgen.exit_codes import USAGE
 from synthgen.logjson import json_log_line
 
 
@@ -99,4 +100,4 @@ class Command(TyperCommand):
             if not (as_json and hasattr(exc, "format_message")):
                 raise
             echo_error(exc.format_message(), as_json=True)
-            raise typer.Exit(getattr(exc, "exit_code", 2)) from None
+            raise typer.Exit(getattr(exc, "exit_code", USAGE)) from None

@@ -17,6 +17,7 @@ from synthgen.config import (
     MockServerSettings,
     StatsSettings,
 )
+from synthgen.exit_codes import USAGE
 
 
 @command(
@@ -108,7 +109,7 @@ def stats(settings: StatsSettings) -> None:
         typer.echo(f"wrote {settings.html}", err=True)
     if figures["torn"]:
         typer.echo(f"synthgen: error: {figures['torn']}", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(USAGE)
 
 
 @command(

@@ -14,6 +14,7 @@ from synthgen.config import RunOutputOptions, TeacherOptions
 from synthgen.config.markers import digest
 from synthgen.engine.recipe import Recipe
 from synthgen.engine.session import Job, SessionResult, run_session
+from synthgen.exit_codes import OK
 from synthgen.io.guards import Files, refuse_overwriting
 from synthgen.io.writer import ExistingOutput
 from synthgen.teacher.dispatch import Dispatcher, UsageMeter
@@ -99,6 +100,6 @@ def run_with_card(job: Job, settings: Any) -> SessionResult:
         outcome = run_batched(job, settings, batch_link(settings, job.teacher_info["kind"]))
     else:
         outcome = run_session(job)
-    if outcome.exit_code == 0 and outcome.report:
+    if outcome.exit_code == OK and outcome.report:
         write_run_card(settings.output, settings.card)
     return outcome

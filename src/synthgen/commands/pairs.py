@@ -30,6 +30,7 @@ from synthgen.commands.verified_pairs import write_verified_pairs
 from synthgen.config import PairsSettings, RespondSettings, RunOutputOptions, TeacherOptions
 from synthgen.engine.session import SessionResult
 from synthgen.errors import InputError, UsageError
+from synthgen.exit_codes import OK
 from synthgen.io.answer_rows import load_answer_meta, load_answer_rows
 from synthgen.io.beside import meta_path
 from synthgen.io.files import file_digest, text_digest
@@ -78,7 +79,7 @@ def run_pairs(settings: PairsSettings, on_stage: StageDone) -> SessionResult:
         for origin, model, name in _generators(settings):
             out = stage_path(settings.output, name)
             outcome = run_respond(_respond_settings(_left(settings, spent), kind, model, out))
-            if outcome.exit_code != 0:
+            if outcome.exit_code != OK:
                 return outcome
             on_stage(outcome, out)
             spent.append(outcome.report.get("last_run", {}).get("usage", {}))

@@ -21,6 +21,7 @@ from synthgen.engine.report import Counts, build_report
 from synthgen.engine.run import RunResult
 from synthgen.engine.session import SessionResult
 from synthgen.engine.stop import StopReason
+from synthgen.exit_codes import OK
 from synthgen.io.beside import meta_path, report_path, side_path
 from synthgen.io.files import atomic_writer, file_digest, output_errors, write_jsonl_atomic
 from synthgen.recipes.pairs import AnswerGroup, answer_note, choose_verified, pair_prompt, preference_row
@@ -68,7 +69,7 @@ def write_verified_pairs(groups: list[AnswerGroup], settings: PairsSettings) -> 
         content_config=content,
         started=started,
         stop_reason=StopReason.PLAN_DONE.value,
-        exit_code=0,
+        exit_code=OK,
         total_examples=len(rows),
         previous=None,
     )
