@@ -11,7 +11,7 @@ from typing import Any
 from conftest import read_jsonl, run_cli
 from synthgen.engine.launch import LaunchPolicy
 from synthgen.engine.ordered import InOrder
-from synthgen.engine.recipe import Answer, Request, Row, Verdict
+from synthgen.engine.recipe import Answer, Request, Row, StopHints, Verdict
 from synthgen.engine.run import Engine, EngineOptions
 from synthgen.engine.stop import StopReason
 from synthgen.records import Completion
@@ -45,6 +45,7 @@ class EchoRecipe:
 
     size: int
     expected_rows_per_request: float = 1.0
+    stop_hints: StopHints = field(default_factory=StopHints)
     observed: list[Row] = field(default_factory=list)
 
     def plan(self, index: int) -> Request | None:

@@ -11,6 +11,7 @@ from synthgen.engine.review import TeacherGrader
 from synthgen.engine.run import Engine
 from synthgen.engine.stop import StopReason
 from synthgen.errors import TransientTeacherError
+from synthgen.recipes.inline_judge import STOP_HINTS as JUDGE_HINTS
 from synthgen.records import Completion
 from synthgen.teacher.dispatch import BudgetExhausted
 from test_engine import EchoRecipe, GatedTeacher, ListSink, Silent, _options
@@ -18,6 +19,8 @@ from test_engine import EchoRecipe, GatedTeacher, ListSink, Silent, _options
 
 class EvenReview:
     """Grades each kept row by asking the judge about its index; keeps the "keep" ones."""
+
+    stop_hints = JUDGE_HINTS  # the inline judge's: what a stop says when it turns every row away
 
     def requests(self, verdict: Verdict, request: Request) -> list[Request]:
         return [Request(request.index, [{"role": "user", "content": "grade"}], sample=row["index"])

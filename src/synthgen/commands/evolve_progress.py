@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from synthgen.errors import InputError
-from synthgen.io.beside import meta_path, report_path, side_path
-from synthgen.recipes.evolve import REJECTED_FILE, Parent
+from synthgen.io.beside import REJECTED, meta_path, report_path, side_path
+from synthgen.recipes.evolve import Parent
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def read_progress(output: Path) -> EvolveProgress:
     metas = [_decode(meta_path(output), n, line) for n, line in _complete_lines(meta_path(output))]
     rows = [_kept_row(output, i, row, meta) for i, (row, meta) in enumerate(zip(data, metas, strict=False))]
     screened = [row.request for row in rows]  # zip: a torn tail may leave one side a line longer
-    rejected = side_path(output, REJECTED_FILE)
+    rejected = side_path(output, REJECTED)
     for number, line in _complete_lines(rejected):
         request = _decode(rejected, number, line).get("_request")
         if isinstance(request, int):

@@ -6,11 +6,11 @@ from synthgen.commands.inline_judging import inline_judging
 from synthgen.commands.jobs import refuse_overwriting_inputs, run_with_card, teacher_job
 from synthgen.config import FilterOptions, Settings
 from synthgen.engine.session import SessionResult
+from synthgen.io.beside import REJECTED
 from synthgen.io.files import text_digest
 from synthgen.io.seeds import load_seeds, seeds_digest
 from synthgen.io.side_files import read_side_rows
 from synthgen.io.writer import ExistingOutput
-from synthgen.recipes.inline_judge import REJECTED
 from synthgen.recipes.prompts import load_template
 from synthgen.recipes.self_instruct import SelfInstruct, SelfInstructOptions
 from synthgen.records import AlpacaRecord

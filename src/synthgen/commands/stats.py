@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from synthgen.config import StatsSettings
-from synthgen.io.beside import report_path, table_path
+from synthgen.io.beside import SOFT_TARGETS, report_path, table_path
 from synthgen.io.guards import refuse_overwriting
 from synthgen.stats.compute import compute_stats
 
@@ -14,7 +14,7 @@ __all__ = ["run_stats"]
 
 def run_stats(settings: StatsSettings) -> dict[str, Any]:
     """Compute the figures and write the HTML page when asked; returns the figures."""
-    dataset = [settings.input, report_path(settings.input), table_path(settings.input, "logprobs")]
+    dataset = [settings.input, report_path(settings.input), table_path(settings.input, SOFT_TARGETS)]
     refuse_overwriting({"INPUT": dataset, "--seeds": settings.seeds}, {"--html": settings.html})
     if settings.html is not None:
         from synthgen.stats.html_page import require_matplotlib, write_html

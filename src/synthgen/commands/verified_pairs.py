@@ -22,7 +22,7 @@ from synthgen.engine.run import RunResult
 from synthgen.engine.session import SessionResult
 from synthgen.engine.stop import StopReason
 from synthgen.exit_codes import OK
-from synthgen.io.beside import meta_path, report_path, side_path
+from synthgen.io.beside import REJECTED, meta_path, report_path, side_path
 from synthgen.io.files import atomic_writer, file_digest, output_errors, write_jsonl_atomic
 from synthgen.recipes.pairs import AnswerGroup, answer_note, choose_verified, pair_prompt, preference_row
 from synthgen.teacher.dispatch import UsageMeter
@@ -84,7 +84,7 @@ def _write_all(
 ) -> None:
     with output_errors(output, flag="--output"):
         output.parent.mkdir(parents=True, exist_ok=True)
-        write_jsonl_atomic(side_path(output, "rejected"), skipped)
+        write_jsonl_atomic(side_path(output, REJECTED), skipped)
         write_jsonl_atomic(meta_path(output), meta)
         with atomic_writer(report_path(output)) as handle:
             json.dump(report, handle, indent=2, ensure_ascii=False)

@@ -15,16 +15,20 @@ How to write a recipe (``recipes/self_instruct.py`` is a complete example):
 2. ``screen_factory()`` returns a picklable :class:`ScreenFactory`: called once in the
    process that screens (the screening worker, or this one), it builds the :class:`Screen`
    with whatever pools it needs (e.g. the ROUGE-L index of seeds and kept rows).
-3. ``Screen.screen(answer, limit)`` turns one answer into a :class:`Verdict`: at most
-   ``limit`` rows to keep (JSON-ready dicts, written in order) and counted rejections. It
-   must not raise for a bad answer: count it. Answers arrive strictly in request order.
+3. ``Screen.screen(answer, limit)`` turns one answer into a :class:`Verdict`: rows to keep
+   (JSON-ready dicts, written in order) and counted rejections. ``limit`` is how many rows
+   the target still wants; rows past it are counted as unused by the engine
+   (:mod:`synthgen.engine.countdown`), so a screen may ignore it or stop there to spare work.
+   It must not raise for a bad answer: count it. Answers arrive strictly in request order.
    A verdict may also add fields to its rows' meta lines (``meta``), rows for side files
    such as ``OUT.unsolved.jsonl`` (``side``; written before the kept rows, so that a crash
    never leaves a kept row without its side rows), and figures summed into the report
    (``metrics``, e.g. pass@k sums). A verdict that keeps nothing from a good answer (a judge
    scored the row below the bar) sets ``useful``, so that the engine does not take a run of
    them for a teacher that stopped producing.
-4. ``expected_rows_per_request`` (an optimistic prior: the engine launches more requests
+4. ``stop_hints`` (:class:`StopHints`): what to tell the user when the answers stop bringing
+   rows, in the recipe's own words and flags.
+5. ``expected_rows_per_request`` (an optimistic prior: the engine launches more requests
    once real answers show the true yield), ``validate(completion)`` (raise
    ``TransientTeacherError`` to have an unusable answer retried, e.g. cut off before any
    item), and ``observe(rows)`` (the planner sees kept rows, e.g. to show them as examples).
@@ -36,7 +40,8 @@ budgets, stop rules, signals, progress, the report and the files.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # the screening worker imports this module: no pydantic there
@@ -101,6 +106,28 @@ class Verdict:
     useful: bool = False
 
 
+@dataclass(frozen=True)
+class StopHints:
+    """What a recipe tells the user when its answers stop bringing rows (the ``exhausted``
+    stop, :class:`synthgen.engine.stop.BarrenStreak`).
+
+    Each hint ends the sentence "the last N answers brought no new example: ...", by what the
+    answers of that streak mostly were: unreadable, turned away (``by_reason`` for the top
+    reason, else ``rejected``) or duplicates. ``{n}`` is filled in with how many answers (or
+    rows) it was, ``{top}`` with the top rejection reasons and their counts, ``{sample}`` with
+    the start of the last unreadable answer.
+    """
+
+    unparseable: str = "{n} could not be read (a sample: {sample}); check the teacher's answers"
+    rejected: str = "their rows were filtered out (top reasons: {top})"
+    duplicates: str = "{n} rows were duplicates of kept ones"
+    by_reason: Mapping[str, str] = field(default_factory=dict)
+
+    def with_reasons(self, hints: Mapping[str, str]) -> StopHints:
+        """These hints, and ``hints`` for the reasons a review turns rows away for."""
+        return replace(self, by_reason={**self.by_reason, **hints})
+
+
 class Screen(Protocol):
     def screen(self, answer: Answer, limit: int) -> Verdict: ...
 
@@ -113,6 +140,7 @@ class ScreenFactory(Protocol):
 
 class Recipe(Protocol):
     expected_rows_per_request: float
+    stop_hints: StopHints
 
     def plan(self, index: int) -> Request | None: ...
 

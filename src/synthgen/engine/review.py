@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from synthgen.engine.countdown import TargetCountdown
 from synthgen.engine.recipe import Request, Verdict
 from synthgen.engine.snapshot import ReviewFigures
 from synthgen.errors import TeacherError, TransientTeacherError
@@ -44,6 +44,9 @@ MIN_PASS_RATE = 0.2
 
 class Review(Protocol):
     """What a recipe's review says: what to ask about each kept row, and what to keep."""
+
+    # What to tell the user, by reason, when the rows it turns away stop a run (StopHints).
+    stop_hints: Mapping[str, str]
 
     def requests(self, verdict: Verdict, request: Request) -> list[Any]:
         """One grade request per row of ``verdict.kept`` (``request`` is the answer's own)."""
@@ -244,22 +247,3 @@ class ReviewStage:
             self._on_dropped()
         self._queue.clear()
         await self.grader.aclose()
-
-
-class TargetCountdown:
-    """The rows still wanted, counted on reviewed verdicts (see the module docstring)."""
-
-    def __init__(self, wanted: int | None) -> None:
-        self.wanted = sys.maxsize if wanted is None else wanted
-
-    def apply(self, verdict: Verdict) -> Verdict:
-        """Past the target the verdict's rows are counted as unused instead of kept."""
-        verdict.after_target = self.wanted <= 0
-        extra = len(verdict.kept) - max(0, self.wanted)
-        if extra > 0:
-            verdict.unused_after_target += extra
-            del verdict.kept[len(verdict.kept) - extra :]
-            if verdict.row_meta:
-                del verdict.row_meta[len(verdict.kept) :]
-        self.wanted -= len(verdict.kept)
-        return verdict

@@ -103,6 +103,7 @@ class Engine:
             target=options.target,
             barren_limit=options.barren_limit,
             max_consecutive_failures=options.max_consecutive_failures,
+            hints=recipe.stop_hints,
         )
         self.signals = GracefulStop(self._on_signal, self._cancel_in_flight, options.grace_seconds)
         self.fatal: BaseException | None = None
@@ -269,6 +270,7 @@ class Engine:
         def dropped() -> None:
             self.counts.answers_unscreened += 1
 
+        self.rules.hints = self.rules.hints.with_reasons(review.stop_hints)
         return ReviewStage(
             review,
             grader,

@@ -8,8 +8,9 @@ needs, not asyncio or the CLI.
 from __future__ import annotations
 
 import signal
-import sys
 from typing import TYPE_CHECKING
+
+from synthgen.engine.countdown import TargetCountdown
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -20,7 +21,7 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 class Countdown:
-    """Counts down the rows still wanted around a recipe's screen.
+    """A recipe's screen with the target's countdown around it.
 
     With answers queued in the pipe, only the screening side knows how many rows were kept
     before the answer it is judging, so the countdown lives here, not in the engine.
@@ -28,17 +29,12 @@ class Countdown:
 
     def __init__(self, factory: ScreenFactory, wanted: int | None) -> None:
         self.screen_: Screen = factory()
-        self.wanted = wanted
+        self.target = TargetCountdown(wanted)
 
     def screen(self, answer: Answer) -> Verdict:
-        if self.wanted is None:
-            return self.screen_.screen(answer, sys.maxsize)
         # Past the target the answer is still screened with limit 0, so that every candidate
         # it holds is counted (as unused) in the report.
-        verdict = self.screen_.screen(answer, max(0, self.wanted))
-        verdict.after_target = self.wanted <= 0
-        self.wanted -= len(verdict.kept)
-        return verdict
+        return self.target.apply(self.screen_.screen(answer, max(0, self.target.wanted)))
 
 
 def worker_main(conn: Connection, factory: ScreenFactory, wanted: int | None) -> None:

@@ -11,7 +11,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
-from synthgen.engine.recipe import Verdict
+from synthgen.engine.recipe import StopHints, Verdict
 from synthgen.errors import TeacherError, TransientTeacherError
 from synthgen.teacher.budget import BudgetExhausted
 
@@ -58,15 +58,13 @@ CANCEL_IN_FLIGHT = frozenset(
 )
 
 
-JUDGE_REASONS = ("low_score", "unjudged", "judge_failed")  # an inline judge's (recipes.inline_judge)
-
-
 @dataclass
 class BarrenStreak:
     """Answers in a row that brought no new row, and what became of their candidates.
 
     A teacher that keeps repeating itself (or whose answers cannot be parsed) would
-    otherwise make a run spin forever; the streak's make-up names the real cause.
+    otherwise make a run spin forever; the streak's make-up names the real cause, and the
+    recipe's :class:`StopHints` what to do about it.
     """
 
     limit: int
@@ -74,7 +72,8 @@ class BarrenStreak:
     unparseable: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
     duplicates: int = 0
-    sample: str = ""  # the start of the last unparseable answer, for the hint
+    sample: str = ""  # the last unparseable answer, for the hint
+    last: str = ""  # the last answer of the streak
 
     def update(self, verdict: Verdict, text: str) -> bool:
         """Count one verdict; True once ``limit`` answers in a row kept nothing."""
@@ -83,6 +82,7 @@ class BarrenStreak:
             self.rejected.clear()
             return False
         self.answers += 1
+        self.last = text
         if verdict.unparseable:
             self.unparseable += 1
             self.sample = text
@@ -90,41 +90,42 @@ class BarrenStreak:
         self.duplicates += verdict.duplicates_exact + verdict.duplicates_similar
         return self.answers >= self.limit
 
-    def explain(self) -> str:
+    def explain(self, hints: StopHints) -> str:
+        """Why the streak happened, in the words of the recipe's ``hints``."""
         head = f"the last {self.answers} answers brought no new example"
-        if self.unparseable >= self.answers / 2:
-            sample = " ".join(self.sample.split())[:160] or "(empty)"
-            return (
-                f"{head}: {self.unparseable} could not be parsed as a numbered task list "
-                f"(a sample: {sample!r}); check the teacher's answers and the --prompt template"
-            )
         rejected = sum(self.rejected.values())
+        if self.unparseable >= self.answers / 2 or not (rejected or self.duplicates):
+            # (answers of neither kind: the recipe made nothing of them, e.g. grades without a score)
+            n, text = (self.unparseable, self.sample) if self.unparseable else (self.answers, self.last)
+            sample = repr(" ".join(text.split())[:160] or "(empty)")
+            return f"{head}: " + hints.unparseable.format(n=n, sample=sample)
         if rejected >= self.duplicates:
             top = ", ".join(f"{reason} {n}" for reason, n in self.rejected.most_common(3))
-            if self.rejected.most_common(1)[0][0] in JUDGE_REASONS:
-                return (
-                    f"{head}: the judge turned their rows away (top reasons: {top}); lower "
-                    "--min-score, or look at the grades in OUT.rejected.jsonl"
-                )
-            return (
-                f"{head}: their tasks were filtered out (top reasons: {top}); "
-                "check the filter options (--min-instruction-words, --blocklist, ...)"
-            )
-        return (
-            f"{head}: {self.duplicates} tasks were duplicates of kept ones; "
-            "try other seeds, a higher --temperature or a higher --similarity-threshold"
-        )
+            hint = hints.by_reason.get(self.rejected.most_common(1)[0][0], hints.rejected)
+            return f"{head}: " + hint.format(top=top)
+        return f"{head}: " + hints.duplicates.format(n=self.duplicates)
+
+
+NEUTRAL_HINTS = StopHints()
 
 
 class StopRules:
     """Whether the run should stop, and why: the first reason found wins (except a fatal
     teacher error and a signal, which always take over), with its one-line explanation."""
 
-    def __init__(self, *, target: int | None, barren_limit: int, max_consecutive_failures: int) -> None:
+    def __init__(
+        self,
+        *,
+        target: int | None,
+        barren_limit: int,
+        max_consecutive_failures: int,
+        hints: StopHints = NEUTRAL_HINTS,
+    ) -> None:
         self.reason: StopReason | None = None
         self.error: str | None = None
         self.target = target
         self.barren = BarrenStreak(barren_limit)
+        self.hints = hints  # the recipe's (and its review's), for the "exhausted" stop
         self.max_failures = max_consecutive_failures
         self.failures_in_row = 0
 
@@ -139,7 +140,7 @@ class StopRules:
     def on_verdict(self, verdict: Verdict, text: str, kept_so_far: int) -> None:
         """A final verdict, in request order (``kept_so_far`` counts it)."""
         if self.barren.update(verdict, text):
-            self._first(StopReason.EXHAUSTED, self.barren.explain())
+            self._first(StopReason.EXHAUSTED, self.barren.explain(self.hints))
         if self.target is not None and kept_so_far >= self.target:
             self._first(StopReason.TARGET)
 

@@ -10,6 +10,10 @@ OUT.<name>.arrows     and its staging stream
 OUT.batch.json        a --batch run's batches (:mod:`synthgen.teacher.batch_state`)
 OUT.batch-input.S.P.jsonl  a batch's input file until the batch exists (the same)
 .<file>.new           the temporary twin of any of them, renamed over it when a run completes
+
+The side files recipes write are named here too, since a command that resumes a run, and
+``stats``, read them back: :data:`REJECTED`, :data:`UNSOLVED` and :data:`SOFT_TARGETS` (what
+each row holds is the writing recipe's to say).
 """
 
 from __future__ import annotations
@@ -18,6 +22,10 @@ import re
 from pathlib import Path
 
 __all__ = [
+    "REJECTED",
+    "SOFT_TARGETS",
+    "TABLE_SIDE_FILES",
+    "UNSOLVED",
     "batch_input_path",
     "batch_state_path",
     "card_path",
@@ -29,6 +37,12 @@ __all__ = [
     "table_path",
     "temp_twin",
 ]
+
+
+REJECTED = "rejected"  # OUT.rejected.jsonl: rows turned away, each with why
+UNSOLVED = "unsolved"  # OUT.unsolved.jsonl: respond --verify's rows with no correct sample
+SOFT_TARGETS = "logprobs"  # OUT.logprobs.parquet: respond --logprobs's soft targets, row i for line i
+TABLE_SIDE_FILES = (SOFT_TARGETS,)  # side rows written to a table (OUT.<name>.parquet), not JSONL
 
 
 def meta_path(output: Path) -> Path:

@@ -35,7 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from synthgen.io.beside import table_path, temp_twin
+from synthgen.io.beside import SOFT_TARGETS, table_path, temp_twin
 from synthgen.records import TokenLogprobs
 
 log = logging.getLogger("synthgen")
@@ -56,11 +56,11 @@ ZSTD_LEVEL = 9  # measured: 1.53 KB per 100 tokens at level 9 against 1.79 at th
 
 
 def parquet_path(output: Path) -> Path:
-    return table_path(output, "logprobs", "parquet")
+    return table_path(output, SOFT_TARGETS, "parquet")
 
 
 def staging_path(output: Path) -> Path:
-    return table_path(output, "logprobs", "arrows")
+    return table_path(output, SOFT_TARGETS, "arrows")
 
 
 def answer_batch(request: int, row: int, sample: int, soft: TokenLogprobs) -> pa.RecordBatch:

@@ -17,12 +17,10 @@ import os
 from pathlib import Path
 from typing import IO, Any
 
-from synthgen.io.beside import side_path, table_path, temp_twin
+from synthgen.io.beside import SOFT_TARGETS, TABLE_SIDE_FILES, side_path, table_path, temp_twin
 from synthgen.io.files import dumps_line, write_jsonl_atomic
 
 log = logging.getLogger("synthgen")
-
-TABLE_SIDE_FILES = ("logprobs",)  # side rows written to OUT.<name>.parquet, not JSONL
 
 
 def _logprobs_file() -> Any:
@@ -33,7 +31,7 @@ def _logprobs_file() -> Any:
 
 def _logprobs_paths(output: Path) -> list[Path]:
     """The soft-target file and its staging stream (see :mod:`synthgen.io.logprobs_file`)."""
-    return [table_path(output, "logprobs", ext) for ext in ("parquet", "arrows")]
+    return [table_path(output, SOFT_TARGETS, ext) for ext in ("parquet", "arrows")]
 
 
 def _logprobs_files_found(output: Path) -> bool:

@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 from synthgen.config.shared import FilterOptions
 from synthgen.dedup.exact import ExactIndex, normalize_key
-from synthgen.engine.recipe import Answer, Request, Row, Verdict
+from synthgen.engine.recipe import Answer, Request, Row, StopHints, Verdict
+from synthgen.io.beside import REJECTED
 from synthgen.recipes.evolve_prompts import EvolvePrompt, parse_evolved
 from synthgen.recipes.evolve_rules import copied_phrases, new_words, task_text
 from synthgen.recipes.filters import Filter, default_filters, empty_output, first_rejection, refusal
@@ -38,8 +39,6 @@ from synthgen.records import Candidate, Completion
 
 if TYPE_CHECKING:
     from synthgen.dedup.rouge_index import RougeIndex
-
-REJECTED_FILE = "rejected"  # OUT.rejected.jsonl
 
 
 @dataclass(frozen=True)
@@ -102,13 +101,11 @@ class EvolveScreen:
             verdict.rejected["cut_off"] += 1
         else:
             reason = self._judge(instruction, input, evolution.parent, verdict)
-        if reason is None and limit <= 0:
-            verdict.unused_after_target = 1
-        elif reason is None:
+        if reason is None:  # (past the target the engine counts it as unused)
             verdict.kept.append({"instruction": instruction, "input": input, "output": ""})
         else:
             rejected = {"instruction": instruction, "input": input, "_rejected": reason}
-            verdict.side.append((REJECTED_FILE, {**rejected, **evolution.lineage()}))
+            verdict.side.append((REJECTED, {**rejected, **evolution.lineage()}))
         return verdict
 
     def _judge(self, instruction: str, input: str, parent: Parent, verdict: Verdict) -> str | None:
@@ -166,10 +163,21 @@ class EvolveScreenFactory:
         return EvolveScreen(self.min_new_words, copied_phrases(self.labels), rest, rouge, exact)
 
 
+# What a round says when its evolved tasks stop being kept (see engine.recipe.StopHints).
+STOP_HINTS = StopHints(
+    rejected="their evolved tasks were turned away (top reasons: {top}); check the filter "
+    "options (--min-instruction-words, --blocklist, ...) and --min-new-words",
+    duplicates="{n} evolved tasks were duplicates of kept ones; "
+    "try a higher --temperature or a higher --similarity-threshold",
+    by_reason={"cut_off": "their evolved tasks were cut off (top reasons: {top}); raise --max-tokens"},
+)
+
+
 class EvolveRound:
     """One round of the ``evolve`` recipe; see the module docstring."""
 
     expected_rows_per_request = 1.0
+    stop_hints = STOP_HINTS
 
     def __init__(
         self,

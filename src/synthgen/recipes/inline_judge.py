@@ -12,10 +12,13 @@ retries). Scores are summed into the report as ``synthgen judge`` sums them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 from synthgen.engine.recipe import Request, Row, Verdict
 from synthgen.errors import TransientTeacherError
+from synthgen.io.beside import REJECTED, SOFT_TARGETS
 from synthgen.io.prompt_rows import alpaca_prompt, user_turn
 from synthgen.recipes.judge import (
     NOTE_CHARS,
@@ -29,9 +32,6 @@ from synthgen.recipes.judgement import Judgement, JudgeTemplate, parse_judgement
 from synthgen.records import Completion
 from synthgen.teacher.base import Message
 
-REJECTED = "rejected"  # the side file of rows turned away: OUT.rejected.jsonl
-SOFT_TARGETS = "logprobs"  # respond's side rows of a kept answer (see recipes.respond)
-
 
 def prompt_and_answer(row: Row) -> tuple[list[Message], str]:
     """What a kept row asks and answers: an Alpaca row, or a conversation ending in the answer."""
@@ -41,9 +41,19 @@ def prompt_and_answer(row: Row) -> tuple[list[Message], str]:
     return [user_turn(alpaca_prompt(row["instruction"], row.get("input", "")))], row["output"]
 
 
+# What a run says when the judge turns away every row for a while (see engine.recipe.StopHints).
+_TURNED_AWAY = (
+    "the judge turned their rows away (top reasons: {top}); lower --min-score, or look at the "
+    "grades in OUT.rejected.jsonl"
+)
+STOP_HINTS = {reason: _TURNED_AWAY for reason in ("low_score", "unjudged", "judge_failed")}
+
+
 @dataclass(frozen=True)
 class InlineJudge:
     """The review; see the module docstring."""
+
+    stop_hints: ClassVar[Mapping[str, str]] = STOP_HINTS
 
     template: JudgeTemplate
     min_score: int | None  # None: keep every graded row

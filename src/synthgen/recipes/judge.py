@@ -16,9 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from synthgen.engine.recipe import Answer, Request, Row, Verdict
+from synthgen.engine.recipe import Answer, Request, Row, StopHints, Verdict
 from synthgen.errors import UnusableAnswer
 from synthgen.io.answer_rows import AnswerRow
+from synthgen.io.beside import REJECTED
 from synthgen.io.traces import TRACE_KEY
 from synthgen.recipes.judgement import (
     RESPONSE_FORMAT,
@@ -120,15 +121,13 @@ class JudgeScreen:
         judge_metrics(verdict, judgement)
         if judgement is None:
             verdict.rejected["unjudged"] += 1
-            verdict.side.append(("rejected", {**row.source, "_rejected": unjudged_note(answer.text)}))
+            verdict.side.append((REJECTED, {**row.source, "_rejected": unjudged_note(answer.text)}))
             return verdict
         verdict.useful = True  # graded: a low score is the data's verdict, not a failing teacher
         if judgement.score < self.options.min_score:
             verdict.rejected["low_score"] += 1
-            verdict.side.append(("rejected", {**row.source, "_rejected": low_score_note(judgement)}))
-        elif limit <= 0:
-            verdict.unused_after_target = 1
-        else:
+            verdict.side.append((REJECTED, {**row.source, "_rejected": low_score_note(judgement)}))
+        else:  # (past the target the engine counts it as unused)
             verdict.kept.append(output_row(row, self.options.format, judgement.score))
             verdict.meta = {"score": judgement.score, "reason": judgement.reason}
         return verdict
@@ -142,10 +141,22 @@ class JudgeScreenFactory:
         return JudgeScreen(self.options)
 
 
+# What a run says when the judge's replies stop giving grades (see engine.recipe.StopHints).
+STOP_HINTS = StopHints(
+    unparseable="{n} replies held no grade (a sample: {sample}); check the judge model and the "
+    "--prompt template, or try --structured",
+    by_reason={
+        "unjudged": "the judge's replies held no score (top reasons: {top}); check the judge model "
+        "and the --prompt template, or try --structured",
+    },
+)
+
+
 class Judge:
     """The ``judge`` recipe; see the module docstring."""
 
     expected_rows_per_request = 1.0
+    stop_hints = STOP_HINTS
 
     def __init__(self, options: JudgeOptions, template: JudgeTemplate, rows: list[AnswerRow]) -> None:
         self.options = options

@@ -24,8 +24,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from synthgen.engine.recipe import Answer, Request, Row, Verdict
+from synthgen.engine.recipe import Answer, Request, Row, StopHints, Verdict
 from synthgen.io.answer_rows import AnswerRow
+from synthgen.io.beside import REJECTED
 from synthgen.io.traces import TRACE_KEY
 from synthgen.recipes.judge import judge_metrics, judge_request, validate_judgement
 from synthgen.recipes.judgement import Judgement, JudgeTemplate, parse_judgement, prompt_text
@@ -159,11 +160,11 @@ class PairsScreen:
         judge_metrics(verdict, judgement)
         self.graded.append((slot.answer, judgement))
         if slot.last:
-            self._close_group(slot, verdict, limit)
+            self._close_group(slot, verdict)
             self.graded = []
         return verdict
 
-    def _close_group(self, slot: Slot, verdict: Verdict, limit: int) -> None:
+    def _close_group(self, slot: Slot, verdict: Verdict) -> None:
         verdict.candidates = 1
         choice = choose_judged(self.graded, self.options.min_margin)
         if isinstance(choice, str):
@@ -173,10 +174,7 @@ class PairsScreen:
                 "answers": [{**answer_note(a, j), "answer": a.row.answer} for a, j in self.graded],
                 "_rejected": {"reason": choice},
             }
-            verdict.side.append(("rejected", skipped))
-            return
-        if limit <= 0:
-            verdict.unused_after_target = 1
+            verdict.side.append((REJECTED, skipped))
             return
         (chosen, chosen_grade), (rejected, rejected_grade) = choice
         verdict.kept.append(preference_row(slot.prompt, chosen.row, rejected.row, self.options.format))
@@ -196,8 +194,19 @@ class PairsScreenFactory:
         return PairsScreen(self.options)
 
 
+# What a run says when the judge's grades stop making pairs (see engine.recipe.StopHints).
+STOP_HINTS = StopHints(
+    unparseable="{n} grades held no score (a sample: {sample}); check the judge model and the "
+    "--prompt template, or try --structured",
+    rejected="no pair came from their groups (top reasons: {top}); lower --min-margin, or give "
+    "more answers per prompt (--samples)",
+)
+
+
 class Pairs:
     """The ``pairs`` recipe (judge ranking); see the module docstring."""
+
+    stop_hints = STOP_HINTS
 
     def __init__(self, options: PairsOptions, template: JudgeTemplate, groups: list[AnswerGroup]) -> None:
         self.options = options

@@ -20,12 +20,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from synthgen.engine.recipe import Answer, Request, Row, Verdict
+from synthgen.engine.recipe import Answer, Request, Row, StopHints, Verdict
 from synthgen.errors import TeacherError
+from synthgen.io.beside import SOFT_TARGETS
 from synthgen.io.prompt_rows import PromptRow
 from synthgen.io.traces import TRACE_KEY
 from synthgen.recipes.reasoning import format_inline, split_reasoning
-from synthgen.recipes.respond_tally import Keep, SampleTally
+from synthgen.recipes.respond_tally import Keep, SampleInfo, SampleTally
 from synthgen.records import Completion
 from synthgen.teacher.base import Message
 from synthgen.teacher.logprobs import logprobs_request, no_logprobs_message
@@ -48,20 +49,6 @@ class RespondOptions:
     min_confidence: float | None = None  # reject answers whose mean token logprob is lower
 
 
-@dataclass(frozen=True)
-class SampleInfo:
-    """The payload of one request: what the screen needs to judge its answer."""
-
-    row: int
-    sample: int
-    reference: Any
-    last: bool  # the row's last sample: its pass@k can be computed
-    instruction: str
-    input: str
-    messages: list[Message]
-    source: dict[str, Any] | None  # for the unsolved file, on the last sample only
-
-
 @dataclass
 class RespondScreen:
     """Judges each answer; with ``checker``, verifies it and counts it in ``tally``. (With
@@ -77,13 +64,11 @@ class RespondScreen:
         reason, row, correct = self._judge(answer, info, verdict)
         if reason is not None:
             verdict.rejected[reason] += 1
-        elif limit <= 0:
-            verdict.unused_after_target = 1
-        else:
+        else:  # (past the target the engine counts it as unused)
             verdict.kept.append(row)
             if answer.logprobs is not None and self.options.logprobs:
                 soft = {"row": info.row, "sample": info.sample, "logprobs": answer.logprobs}
-                verdict.side.append(("logprobs", soft))
+                verdict.side.append((SOFT_TARGETS, soft))
             self.tally.kept(info, correct)
         if info.last and self.checker is not None:
             self.tally.finish_row(info, verdict)
@@ -154,10 +139,27 @@ class RespondScreenFactory:
         return RespondScreen(self.options, checker, tally)
 
 
+# What a run says when the teacher's answers stop being kept (see engine.recipe.StopHints).
+STOP_HINTS = StopHints(
+    rejected="their answers were turned away (top reasons: {top}); look at the teacher's answers",
+    by_reason={
+        "wrong_answer": "their answers did not match the references (top reasons: {top}); check "
+        "--verify and --reference-field against the input, or keep every answer with --keep all",
+        "cut_off": "their answers were cut off (top reasons: {top}); raise --max-tokens",
+        "empty_output": "their answers were empty (top reasons: {top}); check the model and --system",
+        "no_logprobs": "the server sent no logprobs (top reasons: {top}); use a server that "
+        "returns them, or leave out --logprobs",
+        "low_confidence": "their answers were below --min-confidence (top reasons: {top}); "
+        "lower --min-confidence",
+    },
+)
+
+
 class Respond:
     """The ``respond`` recipe; see the module docstring."""
 
     expected_rows_per_request = 1.0
+    stop_hints = STOP_HINTS
 
     def __init__(
         self, options: RespondOptions, rows: list[PromptRow], existing_meta: list[dict[str, Any]]

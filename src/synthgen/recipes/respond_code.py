@@ -13,14 +13,16 @@ applies respond's ``--keep`` rules, pass@k and the unsolved file through the sam
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 from synthgen.engine.recipe import Request, Verdict
 from synthgen.engine.snapshot import ReviewFigures
-from synthgen.recipes.inline_judge import SOFT_TARGETS, prompt_and_answer
+from synthgen.io.beside import SOFT_TARGETS
+from synthgen.recipes.inline_judge import prompt_and_answer
 from synthgen.recipes.reasoning import split_reasoning
-from synthgen.recipes.respond import SampleInfo
-from synthgen.recipes.respond_tally import SampleTally
+from synthgen.recipes.respond_tally import SampleInfo, SampleTally
 from synthgen.verify.code_answer import extract_code
 from synthgen.verify.code_check import CodeVerdict, code_job, no_code, read_result
 from synthgen.verify.code_tests import TestPlan
@@ -37,6 +39,12 @@ class CodeRun:
 
 class CodeReview:
     """The review; see the module docstring. ``plans``: each input row's tests, by row."""
+
+    # A wrong answer here failed its tests: the recipe's hint (check --verify ...) does not fit.
+    stop_hints: ClassVar[Mapping[str, str]] = {
+        "wrong_answer": "their code failed its tests (top reasons: {top}); look at the teacher's "
+        "answers, or keep every answer with --keep all",
+    }
 
     def __init__(self, plans: list[TestPlan], tally: SampleTally, *, exact: bool, output_limit: int) -> None:
         self.plans = plans

@@ -1,5 +1,6 @@
 """Respond's bookkeeping of verified samples, row by row: which samples to keep, pass@k, and
-the rows no sample solved (``OUT.unsolved.jsonl``).
+the rows no sample solved (``OUT.unsolved.jsonl``); and what each request carries to them
+(:class:`SampleInfo`).
 
 One tally serves both ways of verifying: the screen's checkers (math, exact, choice, regex),
 which answer at once, and the code review (``recipes.respond_code``), whose answers come
@@ -10,16 +11,28 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Any, Literal
 
 from synthgen.engine.recipe import Verdict
+from synthgen.io.beside import UNSOLVED
+from synthgen.records import Message
 from synthgen.verify.passk import pass_at_k
 
-if TYPE_CHECKING:
-    from synthgen.recipes.respond import SampleInfo
-
 Keep = Literal["all-correct", "first-correct", "all"]
-UNSOLVED = "unsolved"  # the side file of rows with no correct sample
+
+
+@dataclass(frozen=True)
+class SampleInfo:
+    """The payload of one request: what the screen needs to judge its answer."""
+
+    row: int
+    sample: int
+    reference: Any
+    last: bool  # the row's last sample: its pass@k can be computed
+    instruction: str
+    input: str
+    messages: list[Message]
+    source: dict[str, Any] | None  # for the unsolved file, on the last sample only
 
 
 @dataclass

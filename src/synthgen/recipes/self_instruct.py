@@ -20,7 +20,7 @@ from typing import Literal
 
 from synthgen.config.shared import FilterOptions
 from synthgen.dedup.exact import normalize_key
-from synthgen.engine.recipe import Request, Row
+from synthgen.engine.recipe import Request, Row, StopHints
 from synthgen.errors import TransientTeacherError
 from synthgen.recipes.filters import FilterRules
 from synthgen.recipes.parse import parse_numbered_tasks
@@ -45,8 +45,21 @@ class SelfInstructOptions:
     mode: Literal["tasks", "instructions"] = "tasks"
 
 
+# What a run says when its answers stop bringing tasks (see engine.recipe.StopHints).
+STOP_HINTS = StopHints(
+    unparseable="{n} could not be parsed as a numbered task list (a sample: {sample}); "
+    "check the teacher's answers and the --prompt template",
+    rejected="their tasks were filtered out (top reasons: {top}); "
+    "check the filter options (--min-instruction-words, --blocklist, ...)",
+    duplicates="{n} tasks were duplicates of kept ones; "
+    "try other seeds, a higher --temperature or a higher --similarity-threshold",
+)
+
+
 class SelfInstruct:
     """The ``generate`` recipe; see the module docstring."""
+
+    stop_hints = STOP_HINTS
 
     def __init__(
         self,

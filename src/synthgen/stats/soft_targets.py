@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from synthgen.io.beside import table_path
+from synthgen.io.beside import SOFT_TARGETS, table_path
 
 log = logging.getLogger("synthgen")
 
@@ -24,7 +24,7 @@ BINS = 20
 
 def soft_target_figures(dataset: Path, rows: int) -> dict[str, Any] | None:
     """Figures of ``dataset``'s soft-target file, or None when there is none (or no pyarrow)."""
-    path = table_path(dataset, "logprobs")
+    path = table_path(dataset, SOFT_TARGETS)
     if not path.exists():
         return None
     try:
