@@ -121,8 +121,20 @@ def _numeric_references(checker: object) -> Callable[[str], bool]:
     return ok
 
 
+def choice_scores(_: int) -> list[tuple[Score, Callable[[Score], bool]]]:
+    from verify_cases.choice_answers import cases
+
+    from synthgen.verify.choice import ChoiceChecker
+
+    checker = ChoiceChecker()
+    found = cases()
+    score = run("choice", found, lambda c: checker.check(c.text, c.reference, c.prompt))
+    return [(score, lambda s: s.precision >= 0.99)]
+
+
 SECTIONS: dict[str, Callable[[int], list[tuple[Score, Callable[[Score], bool]]]]] = {
     "math": math_scores,
+    "choice": choice_scores,
 }
 
 

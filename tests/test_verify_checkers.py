@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 
 import pytest
 
@@ -125,28 +126,67 @@ def test_normalize_text() -> None:
         ("The answer is (C).", "C"),
         ("**D**", "D"),
         ("I think (A) is tempting, but (E) fits the data.", "E"),
-        ("The correct option is B, since ...", "B"),
+        ("The correct option is B, since A and C miss the point.", "B"),
         ("Looking at the choices, **C.** is right.", "C"),
         ("B", "B"),
         ("b.", "B"),
         ("The answer is b", "B"),
         ("A car travels 60 km.", None),
         ("Answer: a car", None),
-        ("(F) is out of range", None),
+        ("I would choose C.", "C"),
+        ("The answer is most likely E.", "E"),
+        ("The answer is B, not C.", "B"),
+        ("The answer is A, B, C, D, or E.", None),
+        ("It is either B or D.", None),
+        ("Option A looks wrong.\nThe answer is B. Wait, actually the answer is D.", "D"),
+        ("Answer: D\n\nExplanation: A and B contradict the text.", "D"),
+        ("$\\boxed{\\text{C}}$", "C"),
+        ("The answer is (J).", "J"),
+        ("I cannot tell.", None),
     ],
 )
 def test_choice_extraction(answer: str, letter: str | None) -> None:
     assert ChoiceChecker().extract(answer) == letter
 
 
-def test_choice_checker_compares_letters_and_validates_references() -> None:
+MMLU_PROMPT = "Which gas do plants absorb?\nA. Oxygen\nB. Carbon dioxide\nC. Nitrogen\nD. Helium"
+AQUA_PROMPT = "A train covers 60 km in 1.5 h. Its speed?\nAnswer Choices: A)30 B)40 C)45 D)50 E)60"
+
+
+@pytest.mark.parametrize(
+    ("answer", "prompt", "reference", "expected"),
+    [
+        ("Answer: (B)", "", "B", True),
+        ("Answer: (B)", "", "(b)", True),
+        ("Answer: (B)", "", "C", False),
+        ("The answer is Carbon dioxide.", MMLU_PROMPT, "B", True),  # the option's text
+        ("The answer is E.", MMLU_PROMPT, "B", False),  # E is no option of this prompt
+        ("(F) is the one.", "", "B", False),  # no options listed: A-E for a reference B
+        ("The answer is (G).", "", "G", True),  # a reference past E: the A-J set
+        ("The answer is B)40.", AQUA_PROMPT, "B", True),
+        ("The answer is A, B, C, D, or E.", AQUA_PROMPT, "A", False),
+    ],
+)
+def test_choice_checker(answer: str, prompt: str, reference: str, expected: bool) -> None:
     checker = ChoiceChecker()
-    assert checker.check("Answer: (B)", "B")
-    assert checker.check("Answer: (B)", "(b)")
-    assert not checker.check("Answer: (B)", "C")
-    with pytest.raises(BadReference, match="not a choice letter"):
-        checker.validate_reference("Paris")
-    assert ChoiceChecker(letters="ABCDEFGHIJ").check("The answer is (J).", "J")
+    checker.validate_reference(reference, prompt)
+    assert checker.check(answer, reference, prompt) is expected
+
+
+@pytest.mark.parametrize(
+    ("reference", "prompt", "message"),
+    [
+        ("Paris", "", "is not an option letter"),
+        ("K", "", "is not an option letter"),
+        ("AB", "", "is not an option letter"),
+        ("E", MMLU_PROMPT, "not one of the options the prompt lists (A-D)"),
+    ],
+)
+def test_choice_references_outside_a_letter_set_are_refused(
+    reference: str, prompt: str, message: str
+) -> None:
+    with pytest.raises(BadReference, match=re.escape(message)):
+        ChoiceChecker().validate_reference(reference, prompt)
 
 
 def test_regex_checker_uses_the_row_reference_as_the_pattern() -> None:

@@ -33,10 +33,21 @@ SYMBOLIC_ROWS = [
 ]
 
 
-def _rows(path: Path, cases: list[tuple[str, str, bool]]) -> Path:
+QUESTION = "Which gas do plants absorb?\nA. Oxygen\nB. Carbon dioxide\nC. Nitrogen\nD. Helium"
+CHOICE_ROWS = [
+    ("Oxygen is made, not absorbed. The answer is (B).", "B", True),
+    ("The answer is A, B, C, D, or E.", "B", False),  # a hedge
+    ("Helium is inert, so not D.\nAnswer: E", "B", False),  # E is no option here
+    ("The answer is most likely B.", "B", True),
+    ("The answer is Carbon dioxide.", "B", True),
+    ("(A) is tempting, but (C) fits.", "B", False),
+]
+
+
+def _rows(path: Path, cases: list[tuple[str, str, bool]], question: str = "Problem") -> Path:
     lines = [
-        json.dumps({"instruction": f"Problem {i}.\n[mock: answer]\n{answer}", "answer": reference})
-        for i, (answer, reference, _) in enumerate(cases)
+        json.dumps({"instruction": f"{question}\n[mock: answer]\n{answer}", "answer": reference})
+        for answer, reference, _ in cases
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -58,6 +69,17 @@ def test_math_answers_are_read_the_way_they_mean(tmp_path: Path, mock_server: An
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert _verified(out) == [expected for _, _, expected in cases]
+
+
+def test_choice_answers_commit_to_exactly_one_option(tmp_path: Path, mock_server: Any) -> None:
+    server = mock_server()
+    source, out = _rows(tmp_path / "in.jsonl", CHOICE_ROWS, QUESTION), tmp_path / "out.jsonl"
+    result = run_cli(
+        "respond", source, "--base-url", server.url, "--model", "m", "-o", out, "-q",
+        "--verify", "choice", "--keep", "all", "--no-cache",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert _verified(out) == [expected for _, _, expected in CHOICE_ROWS]
 
 
 def _without_math_verify(*args: object) -> subprocess.CompletedProcess[str]:
@@ -89,6 +111,8 @@ def test_without_the_extra_numbers_work_and_other_references_are_refused(tmp_pat
 def test_bad_verify_input_is_one_line_before_any_request(tmp_path: Path, mock_server: Any) -> None:
     server = mock_server("--seed", "7")  # its own server: its request count must stay 0
     good = _rows(tmp_path / "in.jsonl", MATH_ROWS[:2])
+    letters = _rows(tmp_path / "letters.jsonl", [("x", "B", True), ("y", "K", False)])
+    letters_listed = _rows(tmp_path / "listed.jsonl", [("x", "E", False)], QUESTION)
     half = tmp_path / "half.jsonl"
     half.write_text('{"instruction": "a", "answer": "1"}\n{"instruction": "b"}\n{"instruction": "c"}\n')
     out = tmp_path / "out.jsonl"
@@ -102,6 +126,8 @@ def test_bad_verify_input_is_one_line_before_any_request(tmp_path: Path, mock_se
             [good, "--verify", "math", "--reference-field", "gold"],
             f"{good}:1: gold: reference answer required",
         ),
+        ([letters, "--verify", "choice"], f"{letters}:2: answer: reference 'K' is not an option letter"),
+        ([letters_listed, "--verify", "choice"], f"{letters_listed}:1: answer: reference 'E' is not one of"),
     ]
     for args, message in cases:
         result = run_cli("respond", *args, *teacher, "-o", out)

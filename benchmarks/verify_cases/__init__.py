@@ -16,3 +16,4 @@ class Case:
     expected: bool
     form: str
     family: str
+    prompt: str = ""  # what the answer answers, when the checker reads it (choice's options)

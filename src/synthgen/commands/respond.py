@@ -131,7 +131,7 @@ def _check_references(settings: RespondSettings, rows: list[PromptRow]) -> None:
     bad: list[tuple[int, BadReference]] = []
     for row in rows:
         try:
-            checker.validate_reference(as_reference(row.reference))
+            checker.validate_reference(as_reference(row.reference), row.messages[-1]["content"])
         except NeedsSymbolic as exc:
             needs_extra.append((row.line, exc))
         except BadReference as exc:

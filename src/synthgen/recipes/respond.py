@@ -23,7 +23,7 @@ from typing import Any, Literal
 from synthgen.engine.recipe import Answer, Request, Row, StopHints, Verdict
 from synthgen.errors import TeacherError
 from synthgen.io.beside import SOFT_TARGETS
-from synthgen.io.prompt_rows import PromptRow
+from synthgen.io.prompt_rows import PromptRow, alpaca_prompt
 from synthgen.io.traces import TRACE_KEY
 from synthgen.recipes.reasoning import format_inline, split_reasoning
 from synthgen.recipes.respond_tally import Keep, SampleInfo, SampleTally
@@ -90,7 +90,8 @@ class RespondScreen:
         correct = False
         verdict.meta = {"row": info.row, "sample": info.sample}
         if self.checker is not None:
-            correct = self.checker.check(text, as_reference(info.reference))
+            prompt = alpaca_prompt(info.instruction, info.input)  # choice reads the options listed
+            correct = self.checker.check(text, as_reference(info.reference), prompt)
             reason = self.tally.judge(info, correct, verdict)
             if reason is not None:
                 return reason, {}, False

@@ -10,7 +10,8 @@ caller adds ``file:line:field``).
   ``math-verify`` when it is installed).
 - ``exact``: the final answer equals the reference after normalisation (case, spacing,
   punctuation, articles).
-- ``choice``: the multiple-choice letter of the answer equals the reference letter.
+- ``choice``: see :mod:`synthgen.verify.choice` (the answer commits to exactly the reference's
+  option, among those the prompt lists or the reference's letter set).
 - ``regex``: a regular expression (the row's reference, or one pattern for the whole run) is
   searched in the final answer.
 
@@ -24,19 +25,22 @@ import re
 import unicodedata
 from typing import Protocol
 
+from synthgen.verify.choice import ChoiceChecker
 from synthgen.verify.extract import extract_marked_answer
 from synthgen.verify.math_checker import BadReference, MathChecker, shorten
 
 
 class Checker(Protocol):
+    """``prompt`` is the text the answer answers (``choice`` reads the options it lists)."""
+
     name: str
     needs_reference: bool  # False: the checker ignores the row's reference
 
-    def validate_reference(self, reference: str) -> None: ...
+    def validate_reference(self, reference: str, prompt: str = "") -> None: ...
 
-    def extract(self, answer_text: str) -> str | None: ...
+    def extract(self, answer_text: str, prompt: str = "") -> str | None: ...
 
-    def check(self, answer_text: str, reference: str) -> bool: ...
+    def check(self, answer_text: str, reference: str, prompt: str = "") -> bool: ...
 
 
 def as_reference(value: object) -> str:
@@ -74,70 +78,15 @@ class ExactChecker:
     name = "exact"
     needs_reference = True
 
-    def validate_reference(self, reference: str) -> None:
+    def validate_reference(self, reference: str, prompt: str = "") -> None:
         if not normalize_text(reference):
             raise BadReference(f"reference {shorten(reference)} is empty after normalisation")
 
-    def extract(self, answer_text: str) -> str | None:
+    def extract(self, answer_text: str, prompt: str = "") -> str | None:
         return _final_or_whole(answer_text)
 
-    def check(self, answer_text: str, reference: str) -> bool:
+    def check(self, answer_text: str, reference: str, prompt: str = "") -> bool:
         return normalize_text(_final_or_whole(answer_text)) == normalize_text(reference)
-
-
-class ChoiceChecker:
-    """A multiple-choice letter (``letters``, A-E by default) in the answer equals the reference's."""
-
-    name = "choice"
-    needs_reference = True
-
-    def __init__(self, letters: str = "ABCDE") -> None:
-        self.letters = letters.upper()
-        set_ = f"[{re.escape(self.letters)}]"
-        # "B", "(B)", "B)", "B.", "B: 42 apples", "option B", "choice (B)" at the start of a span
-        self._leading = re.compile(rf"^(?:(?:option|choice)\s+)?[(\[]?({set_})(?![\w'])", re.I)
-        self._option_is = re.compile(rf"\b(?:option|choice)\s+is\s*:?\s*[(\[]?({set_})(?![\w'])", re.I)
-        # "(B)" or "**B**" anywhere: the last one counts (the conclusion follows the discussion)
-        self._marked = re.compile(rf"\*\*[(\[]?({set_})[)\]]?[.:]?\*\*|\(({set_})\)")
-        self._alone = re.compile(rf"^[(\[]?({set_})[)\]]?\.?$", re.I)
-
-    def validate_reference(self, reference: str) -> None:
-        if self._letter(reference.strip()) is None:
-            raise BadReference(
-                f"reference {shorten(reference)} is not a choice letter ({', '.join(self.letters)})"
-            )
-
-    def _letter(self, reference: str) -> str | None:
-        match = self._alone.match(reference)
-        return match[1].upper() if match else None
-
-    def extract(self, answer_text: str) -> str | None:
-        """The chosen letter, upper-case, or ``None``."""
-        marked = extract_marked_answer(answer_text)
-        if marked is not None and (match := self._leading.match(marked)):
-            return _upper_if_clear(match[1], marked)
-        found = None
-        for found in self._option_is.finditer(answer_text):  # noqa: B007 - the last one
-            pass
-        if found is not None:
-            return found[1].upper()
-        for found in self._marked.finditer(answer_text):  # noqa: B007 - the last one
-            pass
-        if found is not None:
-            return found[1] or found[2]
-        return self._letter(answer_text.strip())
-
-    def check(self, answer_text: str, reference: str) -> bool:
-        chosen = self.extract(answer_text)
-        return chosen is not None and chosen == self._letter(reference.strip())
-
-
-def _upper_if_clear(letter: str, span: str) -> str | None:
-    """A lower-case letter counts only when it is the whole span ("the answer is b"), not the
-    start of a sentence ("a car travels...")."""
-    if letter.isupper() or len(span.strip("()[]. ")) == 1:
-        return letter.upper()
-    return None
 
 
 class RegexChecker:
@@ -153,14 +102,14 @@ class RegexChecker:
         self.pattern = _compile(pattern) if pattern is not None else None
         self.needs_reference = pattern is None
 
-    def validate_reference(self, reference: str) -> None:
+    def validate_reference(self, reference: str, prompt: str = "") -> None:
         if self.pattern is None:
             _compile(reference)
 
-    def extract(self, answer_text: str) -> str | None:
+    def extract(self, answer_text: str, prompt: str = "") -> str | None:
         return _final_or_whole(answer_text)
 
-    def check(self, answer_text: str, reference: str) -> bool:
+    def check(self, answer_text: str, reference: str, prompt: str = "") -> bool:
         pattern = self.pattern or _compile(reference)
         return pattern.search(_final_or_whole(answer_text)) is not None
 

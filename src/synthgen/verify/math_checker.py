@@ -72,7 +72,7 @@ class MathChecker:
             raise BadReference(f"symbolic math answers need math-verify: {INSTALL_HINT}")
         self.symbolic = symbolic_available() if symbolic is None else symbolic
 
-    def validate_reference(self, reference: str) -> None:
+    def validate_reference(self, reference: str, prompt: str = "") -> None:
         if reference_number(reference) is not None:
             return
         if not self.symbolic:
@@ -85,10 +85,10 @@ class MathChecker:
                 f"reference {shorten(reference)} is not a number or math that math-verify reads"
             )
 
-    def extract(self, answer_text: str) -> str | None:
+    def extract(self, answer_text: str, prompt: str = "") -> str | None:
         return extract_final_answer(answer_text, reads_as_math)
 
-    def check(self, answer_text: str, reference: str) -> bool:
+    def check(self, answer_text: str, reference: str, prompt: str = "") -> bool:
         span = self.extract(answer_text)
         if span is None:
             return False
