@@ -56,7 +56,7 @@ def settings_from_flags(flags: Sequence[str]) -> dict[str, Any]:
 class MockServer:
     """``synthgen mock-teacher`` in a subprocess on a free port (a real HTTP server)."""
 
-    def __init__(self, *args: str) -> None:
+    def __init__(self, *args: str, cwd: Path | None = None) -> None:
         import subprocess
         import sys
 
@@ -64,6 +64,7 @@ class MockServer:
             [sys.executable, "-m", "synthgen", "mock-teacher", "--port", "0", *args],
             stderr=subprocess.PIPE,
             text=True,
+            cwd=cwd,
         )
         assert self.proc.stderr is not None
         line = self.proc.stderr.readline()

@@ -59,25 +59,28 @@ def test_code_without_assert_or_check_is_one_test() -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "entry_point", "reason"),
+    ("value", "entry_point", "path", "reason"),
     [
-        ("assert f(1) ==", None, "tests is not valid Python: line 1"),
-        (["assert f(1) == 1", "assert ("], None, "tests[1] is not valid Python"),
-        (HUMANEVAL, None, "names no entry point"),
-        ("assert f(1) == 1", "g", "never use the entry point 'g'"),
-        ("assert f(1) == 1", "not a name", "is not a Python name"),
-        ([], None, "tests must be"),
-        (None, None, "not nothing"),
-        (42, None, "not a int"),
-        ([{"input": "1"}], None, "tests[0] must be test code or an"),
-        ([{"input": 1, "output": "1"}], None, "tests[0].input must be a string"),
-        ({"inputs": ["1"], "outputs": []}, None, "1 inputs and 0 outputs"),
-        ({"inputs": ["1"], "outputs": ["1"], "fn_name": "f"}, None, "call-based"),
+        ("assert f(1) ==", None, "", "not valid Python: line 1"),
+        (["assert f(1) == 1", "assert ("], None, "[1]", "not valid Python: line 1"),
+        (HUMANEVAL, None, "", "names no entry point"),
+        ("assert f(1) == 1", "g", "", "never use the entry point 'g'"),
+        ("assert f(1) == 1", "not a name", "", "is not a Python name"),
+        ([], None, "", "got an empty list"),
+        (None, None, "", "got nothing"),
+        (42, None, "", "got a int"),
+        ([{"input": "1"}], None, "[0]", 'expected test code or an {"input", "output"} pair, got a dict'),
+        ([{"input": 1, "output": "1"}], None, "[0].input", "expected a string, got a int"),
+        ({"inputs": ["1"], "outputs": []}, None, "", "1 inputs and 0 outputs"),
+        ({"inputs": ["1"], "outputs": ["1"], "fn_name": "f"}, None, "", "call-based"),
     ],
 )
-def test_tests_that_cannot_run_say_why(value: object, entry_point: str | None, reason: str) -> None:
-    with pytest.raises(BadTests, match=re.escape(reason)):
+def test_tests_that_cannot_run_say_why(
+    value: object, entry_point: str | None, path: str, reason: str
+) -> None:
+    with pytest.raises(BadTests, match=re.escape(reason)) as raised:
         read_tests(value, entry_point)
+    assert raised.value.path == path
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -16,8 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from sandbox_helpers import FAST, is_root, processes_of, run_programs, sandbox_or_skip, sandbox_uid
-from synthgen.verify.sandbox import SandboxJob, SandboxLimits, SandboxPool, SandboxUnavailable, linux, probe
+from sandbox_helpers import (
+    FAST,
+    is_root,
+    processes_of,
+    run_programs,
+    sandbox_or_skip,
+    sandbox_uid,
+    without_network_namespaces,
+)
+from synthgen.verify.sandbox import SandboxJob, SandboxLimits, SandboxPool, SandboxUnavailable, probe
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -231,33 +238,13 @@ def test_a_worker_that_dies_is_replaced_and_its_job_reported() -> None:
 
 
 def _in_user_namespace_without_network(allow: bool) -> str:
-    """probe() in a user namespace (as root of it, every uid mapped) that may not make
-    network namespaces: what it answers."""
-    ready_read, ready_write = os.pipe()
-    go_read, go_write = os.pipe()
-    out_read, out_write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - in the child
+    def body() -> str:
         try:
-            linux.unshare(linux.CLONE_NEWUSER)
-            os.write(ready_write, b"x")
-            os.read(go_read, 1)
-            Path("/proc/sys/user/max_net_namespaces").write_text("0")
-            try:
-                answer = json.dumps(probe(FAST, allow_network_unsandboxed=allow))
-            except SandboxUnavailable as exc:
-                answer = f"refused: {exc}"
-            os.write(out_write, answer.encode())
-        finally:
-            os._exit(0)
-    os.read(ready_read, 1)
-    for name in ("uid_map", "gid_map"):
-        Path(f"/proc/{pid}/{name}").write_text("0 0 2000000000")
-    os.write(go_write, b"x")
-    os.close(out_write)
-    os.waitpid(pid, 0)
-    with os.fdopen(out_read) as answer:
-        return answer.read()
+            return json.dumps(probe(FAST, allow_network_unsandboxed=allow))
+        except SandboxUnavailable as exc:
+            return f"refused: {exc}"
+
+    return without_network_namespaces(body)
 
 
 @pytest.mark.skipif(not is_root(), reason="maps a user namespace's ids, which needs root")

@@ -29,7 +29,8 @@ _M = TypeVar("_M", bound=BaseModel)
 # The order of the help's sections: the command's own options first (the --config file and
 # -h too), then those it shares with other commands.
 SECTIONS = (
-    "Options", "Teacher", "Filters", "Judging inline", "Output", "Requests, cache and budgets", "Batch API",
+    "Options", "Teacher", "Filters", "Judging inline", "Code verification", "Output",
+    "Requests, cache and budgets", "Batch API",
 )  # fmt: skip
 
 CONFIG_HELP = "TOML file with any of these options (flags win)."

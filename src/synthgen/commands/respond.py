@@ -6,13 +6,14 @@ from pathlib import Path
 
 from synthgen.commands.inline_judging import inline_judging
 from synthgen.commands.jobs import refuse_overwriting_inputs, run_with_card, teacher_job
+from synthgen.commands.respond_code import check_code_flags, check_sandbox, code_reviewer, read_test_plans
 from synthgen.config import RespondSettings
 from synthgen.engine.session import SessionResult
 from synthgen.errors import InputError, UsageError
 from synthgen.io.files import file_digest, text_digest
 from synthgen.io.prompt_rows import PromptRow, load_prompt_rows
 from synthgen.io.writer import ExistingOutput
-from synthgen.recipes.respond import Respond, RespondOptions
+from synthgen.recipes.respond import CODE, Respond, RespondOptions
 from synthgen.records import AlpacaRecord, MessagesRecord
 from synthgen.teacher.build import read_api_key
 from synthgen.verify import BadReference, NeedsSymbolic, as_reference, get_checker
@@ -32,9 +33,10 @@ def run_respond(settings: RespondSettings) -> SessionResult:
         settings.input,
         prompt_field=settings.prompt_field,
         reference_field=settings.reference_field,
-        output_as_reference=settings.verify != "none",
+        output_as_reference=settings.verify not in ("none", CODE),
     )
-    if settings.verify != "none":
+    plans = read_test_plans(settings, rows) if settings.verify == CODE else []
+    if settings.verify not in ("none", CODE):
         _check_references(settings, rows)
     options = RespondOptions(
         samples=settings.samples,
@@ -49,11 +51,18 @@ def run_respond(settings: RespondSettings) -> SessionResult:
     )
     resolved = {"system": text_digest(system or ""), "input": file_digest(settings.input)}
     judging = inline_judging(settings, kind)
+    built: list[Respond] = []
 
     def make_recipe(existing: ExistingOutput) -> Respond:
         if settings.logprobs and not settings.overwrite:
             _check_soft_targets(settings.output, len(existing.records))
-        return Respond(options, rows, existing.meta)
+        built.append(Respond(options, rows, existing.meta))
+        return built[-1]
+
+    reviewer: dict[str, object] = {}
+    if settings.verify == CODE:
+        check_sandbox(settings)  # before any file is made
+        reviewer["make_reviewer"] = code_reviewer(settings, plans, lambda: built[-1].solved_rows)
 
     job = teacher_job(
         settings,
@@ -64,18 +73,20 @@ def run_respond(settings: RespondSettings) -> SessionResult:
         rerun_last_request=False,  # at most one row per request: continue after the last
         planned_rows=len(rows) * settings.samples,
         judging=judging,
+        **reviewer,
     )
     return run_with_card(job, settings)
 
 
 def _check_flags(settings: RespondSettings) -> None:
     _check_logprobs_flags(settings)
+    check_code_flags(settings)
     if settings.verify == "regex" and not settings.verify_pattern:
         return  # each row's reference is its pattern
     if settings.verify_pattern and settings.verify != "regex":
         raise UsageError("--verify-pattern needs --verify regex")
     if settings.keep != "all-correct" and settings.verify == "none":
-        raise UsageError(f"--keep {settings.keep} needs --verify (math, exact, choice or regex)")
+        raise UsageError(f"--keep {settings.keep} needs --verify (math, exact, choice, regex or code)")
 
 
 def _check_logprobs_flags(settings: RespondSettings) -> None:

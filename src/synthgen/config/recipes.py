@@ -15,6 +15,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from synthgen.config.batch import BatchOptions
+from synthgen.config.code_verify import CodeVerifyOptions
 from synthgen.config.judging import InlineJudgeOptions
 from synthgen.config.markers import FINGERPRINT, Fingerprint, Flag
 from synthgen.config.shared import (
@@ -88,7 +89,7 @@ class Settings(BatchOptions, InlineJudgeOptions, FilterOptions, TeacherOptions, 
         return self
 
 
-class RespondSettings(BatchOptions, InlineJudgeOptions, TeacherOptions, RunOutputOptions):
+class RespondSettings(CodeVerifyOptions, BatchOptions, InlineJudgeOptions, TeacherOptions, RunOutputOptions):
     """Options of ``synthgen respond``: the teacher answers every row of a dataset."""
 
     input: Annotated[Path, Fingerprint(resolved=True), Flag(argument=True, metavar="INPUT")] = Field(
@@ -112,8 +113,8 @@ class RespondSettings(BatchOptions, InlineJudgeOptions, TeacherOptions, RunOutpu
     format: Annotated[Literal["alpaca", "messages"], FINGERPRINT] = Field(
         "alpaca", description="Output row format."
     )
-    verify: Annotated[Literal["none", "math", "exact", "choice", "regex"], FINGERPRINT] = Field(
-        "none", description="Check each answer against the row's reference answer."
+    verify: Annotated[Literal["none", "math", "exact", "choice", "regex", "code"], FINGERPRINT] = Field(
+        "none", description="Check each answer against the row's reference answer, or run its code (code)."
     )
     verify_pattern: Annotated[str | None, FINGERPRINT] = Field(
         None, description="--verify regex: one pattern for every row."

@@ -34,6 +34,25 @@ class CheckSettings(TeacherOptions):
     )  # fmt: skip
 
 
+# The mock teacher's escape attempts (synthgen.mock.code.ESCAPES; a test pins the two together).
+ESCAPE_KINDS = (
+    "network", "env_key", "write_outside", "read_home", "fork_bomb", "alloc_10gb", "infinite_loop",
+    "print_1gb", "background", "delete_cwd",
+)  # fmt: skip
+EscapeKind = Literal[
+    "network",
+    "env_key",
+    "write_outside",
+    "read_home",
+    "fork_bomb",
+    "alloc_10gb",
+    "infinite_loop",
+    "print_1gb",
+    "background",
+    "delete_cwd",
+]
+
+
 class MockServerSettings(SettingsModel):
     """Options of ``synthgen mock-teacher``."""
 
@@ -61,7 +80,16 @@ class MockServerSettings(SettingsModel):
     truncate_rate: float = Field(0, ge=0, le=1, description="Share cut mid-list (finish=length).")
     malformed_rate: float = Field(0, ge=0, le=1, description="Share answered with no list.")
     wrong_answer_rate: float = Field(
-        0, ge=0, le=1, description="Share of arithmetic answers whose final value is wrong."
+        0, ge=0, le=1, description="Share of arithmetic and coding answers that are wrong."
+    )
+    code_hang_rate: float = Field(0, ge=0, le=1, description="Share of coding answers that never end.")
+    code_crash_rate: float = Field(0, ge=0, le=1, description="Share of coding answers that raise.")
+    code_flood_rate: float = Field(0, ge=0, le=1, description="Share of coding answers printing ~20 MB.")
+    code_escape_rate: float = Field(
+        0, ge=0, le=1, description="Share of coding answers trying to escape the sandbox (--code-escapes)."
+    )
+    code_escapes: Annotated[list[EscapeKind], Flag(metavar="KIND[,KIND...]")] = Field(
+        default_factory=lambda: list(ESCAPE_KINDS), description="The escape attempts drawn from."
     )
     reasoning: Literal["none", "field", "inline"] = Field(
         "none", description="Reasoning trace: none; field (message.reasoning_content); inline (<think>)."

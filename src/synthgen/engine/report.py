@@ -184,6 +184,9 @@ def summary_text(report: dict[str, Any], *, output: str) -> str:
     return "\n".join(lines)
 
 
+CODE_STATUSES = ("passed", "failed", "timeout", "output_limit", "crashed", "no_code", "sandbox_error")
+
+
 def _batch_line(batch: dict[str, Any]) -> str:
     """``--batch``: answers collected so far, what this run submitted, what is still pending."""
     submitted = ", ".join(str(b) for b in batch.get("submitted") or []) or "none"
@@ -203,6 +206,7 @@ def _metric_lines(metrics: dict[str, float]) -> list[str]:
         rates = ", ".join(f"{k[: -len('_sum')]} {metrics[k] / rows:.3f}" for k in passes)
         unsolved = int(metrics.get("rows_unsolved", 0))
         lines.append(f"  verified: {int(rows)} rows, {rates}; {unsolved} rows with no correct answer")
+    lines += _code_lines(metrics)
     graded = int(metrics.get("judged", 0))
     if graded or metrics.get("unjudged"):
         mean = f", mean score {metrics.get('score_sum', 0) / graded:.2f}" if graded else ""
@@ -215,6 +219,17 @@ def _metric_lines(metrics: dict[str, float]) -> list[str]:
             f"~{int(metrics.get('answer_tokens', 0)):,} answer tokens (estimated)"
         )
     return lines
+
+
+def _code_lines(metrics: dict[str, float]) -> list[str]:
+    """respond --verify code: how the sandbox runs ended (``code_<status>`` counts)."""
+    runs = int(metrics.get("code_runs", 0))
+    if not runs:
+        return []
+    ends = {k[len("code_") :]: int(v) for k, v in metrics.items() if k.startswith("code_") and v}
+    shown = ", ".join(f"{ends[s]} {s.replace('_', ' ')}" for s in CODE_STATUSES if s in ends)
+    mean = metrics.get("code_run_seconds_sum", 0) / runs
+    return [f"  code: {runs} runs ({shown}); {mean:.3f} s per run"]
 
 
 def _judge_usage_line(usage: dict[str, Any]) -> str:

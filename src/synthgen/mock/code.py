@@ -54,7 +54,11 @@ ESCAPES: dict[str, str] = {
         "    raise FileNotFoundError('no file to read in ' + home)\n"
         "print('escaped', open(os.path.join(home, names[0]), 'rb').read(100))\n"
     ),
-    "fork_bomb": "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n",
+    "fork_bomb": (  # marked in its command line, so that a test can look for what remains of it
+        "import os, sys\n"
+        "bomb = 'import os\\nwhile True:\\n    try:\\n        os.fork()\\n    except OSError:\\n        pass\\n'\n"
+        "os.execv(sys.executable, [sys.executable, '-c', bomb, 'synthgen-fork-bomb'])\n"
+    ),
     "alloc_10gb": "block = bytearray(10 * 1024 ** 3)\n",
     "infinite_loop": "while True:\n    pass\n",
     "print_1gb": "import sys\nchunk = 'x' * 2 ** 20\nfor _ in range(1024):\n    sys.stdout.write(chunk)\n",

@@ -113,7 +113,7 @@ def run_case(program, stdin_text: str, limit: int) -> tuple[str, str | None]:  #
     os.close(out_read)
     text = output.decode("utf-8", "replace")
     if over:
-        return text, f"output over the limit ({limit} bytes)"
+        return text, f"wrote more than the output limit ({limit} bytes)"
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         return text, error or f"exit code {code}"

@@ -23,7 +23,12 @@ from typing import Any
 
 
 class BadTests(ValueError):
-    """Tests that cannot be run; ``str()`` is the one-line reason."""
+    """Tests that cannot be run; ``str()`` is the one-line reason, ``path`` where in the tests
+    value it lies (``"[2].output"``; empty: the value itself)."""
+
+    def __init__(self, message: str, path: str = "") -> None:
+        super().__init__(message)
+        self.path = path
 
 
 @dataclass(frozen=True)
@@ -61,7 +66,7 @@ def read_tests(value: object, entry_point: str | None = None) -> TestPlan:
         return _columns_plan(value)
     if not isinstance(value, list) or not value:
         raise BadTests(
-            f"tests must be Python code, a list of tests or input/output pairs, not {_kind(value)}"
+            f"expected Python test code, a list of tests or input/output pairs, got {_kind(value)}"
         )
     if all(isinstance(item, str) for item in value):
         return _list_plan(value, entry_point)
@@ -79,7 +84,7 @@ def _json_container(text: str) -> list[Any] | dict[str, Any] | None:
 
 
 def _code_plan(source: str, entry_point: str | None) -> TestPlan:
-    tree = _parse(source, "tests")
+    tree = _parse(source, "")
     units: list[tuple[str, str]] = []
     setup: list[str] = []
     for node in tree.body:
@@ -108,7 +113,7 @@ def _code_plan(source: str, entry_point: str | None) -> TestPlan:
 def _list_plan(sources: list[str], entry_point: str | None) -> TestPlan:
     names: set[str] = set()
     for number, source in enumerate(sources):
-        names |= _names(_parse(source, f"tests[{number}]"))
+        names |= _names(_parse(source, f"[{number}]"))
     if entry_point is not None and entry_point not in names:
         raise BadTests(f"the tests never use the entry point {entry_point!r}")
     return TestPlan(units=tuple(("test", source) for source in sources))
@@ -117,11 +122,11 @@ def _list_plan(sources: list[str], entry_point: str | None) -> TestPlan:
 def _columns_plan(value: dict[str, Any]) -> TestPlan:
     inputs, outputs = value.get("inputs"), value.get("outputs")
     if not isinstance(inputs, list) or not isinstance(outputs, list):
-        raise BadTests('tests must have "inputs" and "outputs" lists (or be a list of tests)')
+        raise BadTests('expected "inputs" and "outputs" lists (or a list of tests)')
     if value.get("fn_name"):
         raise BadTests("call-based tests (fn_name) are not supported: give assert tests instead")
     if len(inputs) != len(outputs) or not inputs:
-        raise BadTests(f"tests have {len(inputs)} inputs and {len(outputs)} outputs")
+        raise BadTests(f"{len(inputs)} inputs and {len(outputs)} outputs")
     pairs = [{"input": given, "output": wanted} for given, wanted in zip(inputs, outputs, strict=True)]
     return TestPlan(cases=tuple(_pair(pair, number) for number, pair in enumerate(pairs)))
 
@@ -129,11 +134,11 @@ def _columns_plan(value: dict[str, Any]) -> TestPlan:
 def _pair(item: object, number: int) -> tuple[str, str]:
     if not isinstance(item, dict) or "input" not in item or "output" not in item:
         raise BadTests(
-            f'tests[{number}] must be test code or an {{"input", "output"}} pair, not {_kind(item)}'
+            f'expected test code or an {{"input", "output"}} pair, got {_kind(item)}', f"[{number}]"
         )
     for key in ("input", "output"):
         if not isinstance(item[key], str):
-            raise BadTests(f"tests[{number}].{key} must be a string, not {_kind(item[key])}")
+            raise BadTests(f"expected a string, got {_kind(item[key])}", f"[{number}].{key}")
     return item["input"], item["output"]
 
 
@@ -141,9 +146,9 @@ def _parse(source: str, where: str) -> ast.Module:
     try:
         return ast.parse(source)
     except SyntaxError as exc:
-        raise BadTests(f"{where} is not valid Python: line {exc.lineno}: {exc.msg}") from None
+        raise BadTests(f"not valid Python: line {exc.lineno}: {exc.msg}", where) from None
     except ValueError as exc:  # e.g. a NUL byte
-        raise BadTests(f"{where} is not valid Python: {exc}") from None
+        raise BadTests(f"not valid Python: {exc}", where) from None
 
 
 def _calls_check(node: ast.stmt) -> bool:
@@ -157,4 +162,6 @@ def _names(tree: ast.AST) -> set[str]:
 
 
 def _kind(value: object) -> str:
-    return "nothing" if value is None else f"a {type(value).__name__}"
+    if value is None:
+        return "nothing"
+    return f"an empty {type(value).__name__}" if value in ([], {}, "") else f"a {type(value).__name__}"

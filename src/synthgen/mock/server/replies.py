@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from synthgen.config import MockServerSettings
+from synthgen.mock.code import CodeFaults
 from synthgen.mock.judge import wants_json
 from synthgen.mock.logprobs import MAX_TOP_LOGPROBS
 from synthgen.mock.server.faults import APIError
@@ -107,10 +108,17 @@ class Choice(NamedTuple):
 
 
 def generate(
-    prompt: str, params: Params, settings: MockServerSettings, fault: str | None, *, chat: bool = True
+    prompt: str,
+    params: Params,
+    settings: MockServerSettings,
+    fault: str | None,
+    *,
+    chat: bool = True,
+    port: int = 9,
 ) -> list[Choice]:
     """The ``n`` choices; choice i is ``sample_index`` i. A legacy text completion
-    (``chat=False``) has no field for a trace, so ``--reasoning field`` sends none there."""
+    (``chat=False``) has no field for a trace, so ``--reasoning field`` sends none there.
+    ``port``: the server's own, where a coding answer's network escape tries to connect."""
     seed = content_seed(settings.seed, params.seed, params.temperature)
     reasoning = settings.reasoning if chat or settings.reasoning != "field" else "none"
     choices = []
@@ -118,7 +126,7 @@ def generate(
         answer = mock_answer(
             prompt, seed=seed, sample_index=index,
             wrong_answer_rate=settings.wrong_answer_rate, reasoning=reasoning,
-            json_mode=params.json_mode,
+            json_mode=params.json_mode, code_faults=code_faults(settings, port),
         )  # fmt: skip
         cut = False
         if fault == "malformed":
@@ -132,6 +140,17 @@ def generate(
             cut = cut or over
         choices.append(Choice(answer.content, "length" if cut else "stop", answer.reasoning))
     return choices
+
+
+def code_faults(settings: MockServerSettings, port: int) -> CodeFaults:
+    return CodeFaults(
+        hang=settings.code_hang_rate,
+        crash=settings.code_crash_rate,
+        flood=settings.code_flood_rate,
+        escape=settings.code_escape_rate,
+        escapes=tuple(settings.code_escapes),
+        port=port,
+    )
 
 
 def _tokens(answer: MockAnswer) -> int:

@@ -111,7 +111,8 @@ async def chat_completions(request: Request) -> Response:
     top_logprobs = top_logprobs_of(body, request.app.settings)
     _note_params(request, params)
     prompt = chat_prompt(body.get("messages"))
-    choices = generate(prompt, params, request.app.settings, _content_fault(request))
+    port = (request.scope.get("server") or ("", 9))[1]
+    choices = generate(prompt, params, request.app.settings, _content_fault(request), port=port)
     usage = _served(request, count_tokens(prompt), choices)
     head = chat_head(params)
     if params.stream:
