@@ -1,19 +1,24 @@
 """``respond --verify code``: the rows' tests and the sandbox, checked before any request, and
-the code review the engine runs (:mod:`synthgen.recipes.respond_code`)."""
+the code review the engine runs (:mod:`synthgen.recipes.respond_code`).
+
+The review and the sandbox are imported when a run verifies code, not with ``respond``.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from synthgen.config import RespondSettings
-from synthgen.engine.run import MakeReviewer
 from synthgen.errors import InputError, UsageError
 from synthgen.io.prompt_rows import PromptRow
-from synthgen.recipes.respond_code import CodeReview, SandboxGrader
-from synthgen.recipes.respond_tally import SampleTally
 from synthgen.verify.code_tests import BadTests, TestPlan, read_tests
-from synthgen.verify.sandbox import SandboxLimits, SandboxPool, probe
+
+if TYPE_CHECKING:
+    from synthgen.engine.run import MakeReviewer
+    from synthgen.recipes.respond_code import CodeReview, SandboxGrader
+    from synthgen.verify.sandbox import SandboxLimits
 
 SHOWN_PROBLEMS = 20
 
@@ -67,11 +72,15 @@ def _plan(settings: RespondSettings, source: dict[str, object]) -> TestPlan:
 
 
 def sandbox_limits(settings: RespondSettings) -> SandboxLimits:
+    from synthgen.verify.sandbox import SandboxLimits
+
     return SandboxLimits(timeout=settings.verify_timeout)
 
 
 def check_sandbox(settings: RespondSettings) -> None:
     """Stop now (exit 2) if this machine cannot isolate the samples."""
+    from synthgen.verify.sandbox import probe
+
     probe(sandbox_limits(settings), allow_network_unsandboxed=settings.allow_network_unsandboxed)
 
 
@@ -80,6 +89,10 @@ def code_reviewer(
 ) -> MakeReviewer:
     """The engine's review of kept answers (started in the engine's loop, before any request).
     ``solved_rows``: rows already solved in the output (first-correct, on resume)."""
+    from synthgen.recipes.respond_code import CodeReview, SandboxGrader
+    from synthgen.recipes.respond_tally import SampleTally
+    from synthgen.verify.sandbox import SandboxPool
+
     limits = sandbox_limits(settings)
     workers = settings.verify_workers or len(os.sched_getaffinity(0))
 
