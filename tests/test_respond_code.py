@@ -246,3 +246,29 @@ def test_a_machine_without_network_namespaces_is_refused_unless_allowed(tmp_path
     assert "--allow-network-unsandboxed" in output
     code, output, written = json.loads(respond("--allow-network-unsandboxed"))
     assert code == 0 and written, output
+
+
+@pytest.mark.parametrize("keep", ["all", "all-correct"])
+def test_a_run_stopped_by_its_budget_resumes_to_the_same_file(keep: str, tmp_path: Path) -> None:
+    rows = _write(tmp_path / "in.jsonl", ROWS[:8])
+    server = MockServer("--wrong-answer-rate", "0.4")
+    try:
+        common = ["--base-url", server.url, "--model", "m", "--verify", "code", "--samples", "2", "--keep", keep,
+                  "-j", "2", "-q"]  # fmt: skip
+        reference, out = tmp_path / "ref.jsonl", tmp_path / "out.jsonl"
+        ref_cache, cache = (
+            ["--cache-path", tmp_path / "ref.sqlite3"],
+            ["--cache-path", tmp_path / "c.sqlite3"],
+        )
+        assert run_cli("respond", rows, *common, *ref_cache, "-o", reference).exit_code == 0
+        first = run_cli("respond", rows, *common, *cache, "-o", out, "--max-requests", "7")
+        assert first.exit_code == 3, first.output
+        assert len(read_jsonl(out)) < len(read_jsonl(reference))
+        assert run_cli("respond", rows, *common, *cache, "-o", out).exit_code == 0
+    finally:
+        server.close()
+    assert read_jsonl(out) == read_jsonl(reference)
+    strip = ("request_id", "index", "run_seconds", "endpoint")
+    assert [{k: v for k, v in m.items() if k not in strip} for m in _meta(out)] == [
+        {k: v for k, v in m.items() if k not in strip} for m in _meta(reference)
+    ]

@@ -133,6 +133,27 @@ def test_deleting_files_of_the_current_directory_touches_only_its_own(
     assert keep.read_text() == "mine"
 
 
+# What a sample tries against the processes that set its sandbox up (its PID 1 holds every
+# capability of the sample's namespaces, and without root it has the same uid outside).
+PRIVILEGED = """
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+for attempt in (lambda: open('/proc/1/environ', 'rb').read(),
+                lambda: os.setuid(0),
+                lambda: libc.ptrace(16, 1, 0, 0) == 0 or (_ for _ in ()).throw(OSError(ctypes.get_errno()))):
+    try:
+        attempt()
+        print('allowed')
+    except OSError:
+        print('denied')
+"""
+
+
+def test_the_sample_cannot_reach_its_init_or_become_root() -> None:
+    [result], _ = run_programs([PRIVILEGED])
+    assert result.stdout.split() == ["denied", "denied", "denied"], result
+
+
 def test_an_infinite_loop_is_stopped_at_the_timeout() -> None:
     [result], _ = run_programs(["while True: pass\n"], SandboxLimits(timeout=0.5))
     assert result.timed_out and result.exit_code == 128 + 9
@@ -284,6 +305,7 @@ def _run_as_nobody(copy: Path) -> None:
         {"id": 0, "files": {}, "argv": ["python", "-c", "import os; print(os.getuid(), os.listdir('/tmp'))"]},
         {"id": 1, "files": {}, "argv": ["python", "-c", "open('/usr/x', 'w')"]},
         {"id": 2, "files": {"b.py": bomb}, "argv": ["python", "b.py"]},
+        {"id": 3, "files": {"p.py": PRIVILEGED}, "argv": ["python", "p.py"]},
     ]
     lines = [json.dumps(settings)] + [json.dumps(job) for job in jobs]
     done = subprocess.run(command, input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=60)
@@ -296,3 +318,4 @@ def _run_as_nobody(copy: Path) -> None:
     assert results[0]["stdout"].split() == ["1000", "[]"]
     assert "Read-only file system" in results[1]["stderr"]
     assert results[2]["timed_out"]
+    assert results[3]["stdout"].split() == ["denied", "denied", "denied"], results[3]

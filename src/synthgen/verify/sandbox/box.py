@@ -111,6 +111,9 @@ def _keeper(setup: Setup, run: Run, pipes: dict[str, tuple[int, int]]) -> None:
     linux.unshare(flags)
     if setup.identity.userns:
         _map_ids(0, uid, 0, gid)
+    # Not dumpable: without root, the sample has the same uid outside as keeper and init, which
+    # hold every capability of the namespaces; it must not ptrace them or read their /proc.
+    linux.prctl(linux.PR_SET_DUMPABLE, 0)
     alive_read, alive_write = os.pipe()  # init sees EOF here once the keeper is gone
     init = os.fork()
     if init == 0:
@@ -126,6 +129,7 @@ def _keeper(setup: Setup, run: Run, pipes: dict[str, tuple[int, int]]) -> None:
 
 
 def _init(setup: Setup, run: Run, alive: int, pipes: dict[str, tuple[int, int]]) -> None:
+    linux.prctl(linux.PR_SET_DUMPABLE, 0)  # see _keeper
     linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
     if _readable(alive):  # end-of-file: the keeper died before the signal was set
         os._exit(126)
@@ -145,6 +149,7 @@ def _init(setup: Setup, run: Run, alive: int, pipes: dict[str, tuple[int, int]])
 
 
 def _sample(setup: Setup, run: Run, pipes: dict[str, tuple[int, int]]) -> None:
+    linux.prctl(linux.PR_SET_DUMPABLE, 1)  # its own /proc files are its own (exec would do it too)
     null = os.open("/dev/null", os.O_RDONLY)
     for target, source in ((0, null), (1, pipes["stdout"][1]), (2, pipes["stderr"][1])):
         os.dup2(source, target)
