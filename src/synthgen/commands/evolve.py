@@ -109,7 +109,7 @@ def run_evolve(settings: EvolveSettings) -> EvolveResult:
             check_same_config(settings.output, progress.report, setup.config_hash, content)
         parents = [Parent(row.instruction, row.input, None, row.line, (i,)) for i, row in enumerate(rows)]
         result = _run_rounds(setup, progress, parents)
-    if result.exit_code == OK and any(r.session is not None for r in result.rounds):
+    if any(r.session is not None for r in result.rounds):  # stopped early too: the card says so
         write_run_card(settings.output, settings.card)
     return result
 

@@ -91,15 +91,17 @@ def refuse_overwriting_inputs(settings: RunOutputOptions, reads: Files) -> None:
 
 
 def run_with_card(job: Job, settings: Any) -> SessionResult:
-    """Run ``job`` (through the Batch API with ``--batch``); a run that finished gets its
-    dataset card (``settings.card``)."""
-    if getattr(settings, "batch", False):
+    """Run ``job`` (through the Batch API with ``--batch``); a run that wrote its report gets its
+    dataset card (``settings.card``), even one that stopped early: the card describes the file
+    as it now is (an older card would not). A batch still waiting on the provider gets none yet."""
+    batch = getattr(settings, "batch", False)
+    if batch:
         from synthgen.commands.batch import run_batched
         from synthgen.commands.batch_submit import batch_link
 
         outcome = run_batched(job, settings, batch_link(settings, job.teacher_info["kind"]))
     else:
         outcome = run_session(job)
-    if outcome.exit_code == OK and outcome.report:
+    if outcome.report and (outcome.exit_code == OK or not batch):
         write_run_card(settings.output, settings.card)
     return outcome

@@ -1,15 +1,19 @@
 """Dataset cards: a ``README.md``-style description written beside a dataset.
 
-The header is the YAML block the Hugging Face Hub reads from a dataset's README
-(``license``, ``language``, ``task_categories``, ``size_categories`` with the Hub's
-buckets, ``tags``); the body says how the data was made (teacher, synthgen version,
-command, configuration without secrets), what is in it, and what synthetic data is not.
+The header is the YAML block the Hugging Face Hub reads from a dataset's README (``license``,
+``pretty_name``, ``language``, ``annotations_creators``, ``source_datasets``,
+``task_categories``, ``size_categories`` with the Hub's buckets, ``tags``, and a ``configs``
+block naming the data file, so that ``load_dataset`` on the repository reads that file and not
+the meta or report files beside it); the body says how the data was made (teacher, synthgen
+version, command, configuration without secrets or local paths), what is in it, and what
+synthetic data is not.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +30,20 @@ _SIZE_BUCKETS = (
 )  # fmt: skip
 # Option names that could hold a secret (the name of an environment variable, *_env, is fine).
 _SECRET_NAME = re.compile(r"(^|_)(api_?key|secret|password|passwd|token|authorization|credentials?)($|_)")
+# Options that name local files: the card shows the file's name only (no user's paths), and
+# the cache's location not at all.
+_PATH_OPTIONS = {
+    "input",
+    "output",
+    "seeds",
+    "prompt",
+    "judge_prompt",
+    "against",
+    "html",
+    "dropped",
+    "rejected",
+}
+_PRIVATE_OPTIONS = {"cache_path"}
 
 LIMITATIONS = """\
 - **Made by a model, checked by heuristics.** Every instruction and answer was written by the
@@ -35,8 +53,8 @@ LIMITATIONS = """\
 - **The teacher's habits are inherited.** Style, biases, blind spots and refusals of the
   teacher carry over to any model trained on this data, as does its knowledge cut-off.
 - **Terms of use.** Many model providers restrict using their outputs to train competing
-  models. Check the teacher's licence and terms before training on or publishing this data;
-  the `license` field above is left for you to fill in for that reason.
+  models. Check the teacher's licence and terms before training on or publishing this data
+  (the `license` field above is yours to set: `synthgen card FILE --license ID`).
 - **Narrow by construction.** Tasks grow out of the seed tasks and the prompt template, so
   topics, lengths and phrasings cluster around them (see the statistics above and
   `synthgen stats` for the leading verbs and ROUGE-L similarity).
@@ -56,8 +74,12 @@ class CardInfo:
     command: str | None = None
     config: dict[str, Any] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)  # headline figures, name -> value
+    notes: list[str] = field(default_factory=list)  # what a reader must know (instructions only, ...)
     language: list[str] = field(default_factory=lambda: ["en"])
     task_categories: list[str] = field(default_factory=lambda: ["text-generation"])
+    license: str | None = None
+    pretty_name: str | None = None
+    source_datasets: list[str] = field(default_factory=list)
 
 
 def size_category(rows: int) -> str:
@@ -66,13 +88,14 @@ def size_category(rows: int) -> str:
 
 
 def public_config(config: dict[str, Any]) -> dict[str, Any]:
-    """``config`` without anything that could be a secret: secret-looking option names are
-    dropped, URLs lose their user:password@ part and query string."""
+    """``config`` without anything that could be a secret or a local path: secret-looking
+    option names and the cache's path are dropped, file options keep only the file's name, URLs
+    lose their user:password@ part and query string."""
     clean: dict[str, Any] = {}
     for name, value in config.items():
-        if _SECRET_NAME.search(name.lower()) and not name.endswith("_env"):
+        if (_SECRET_NAME.search(name.lower()) and not name.endswith("_env")) or name in _PRIVATE_OPTIONS:
             continue
-        clean[name] = _scrub(value)
+        clean[name] = _file_names(value) if name in _PATH_OPTIONS else _scrub(value)
     return clean
 
 
@@ -86,7 +109,31 @@ def _scrub(value: Any) -> Any:
         host = parts.hostname or ""
         netloc = f"{host}:{parts.port}" if parts.port else host
         return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    if isinstance(value, str) and _is_local_path(value):
+        return Path(value.lstrip("@")).name
     return value
+
+
+def _file_names(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_file_names(v) for v in value]
+    return Path(value).name if isinstance(value, str) else value
+
+
+def _is_local_path(text: str) -> bool:
+    bare = text.lstrip("@")  # --system @FILE
+    return bare.startswith(("/", "~")) and "\n" not in bare
+
+
+def public_command(argv: list[str]) -> str:
+    """A command line as the card shows it: absolute and home paths reduced to file names."""
+    shown = []
+    for arg in argv:
+        flag, eq, value = arg.partition("=") if arg.startswith("--") else ("", "", arg)
+        if _is_local_path(value):
+            value = ("@" if value.startswith("@") else "") + Path(value.lstrip("@")).name
+        shown.append(f"{flag}{eq}{value}")
+    return shlex.join(shown)
 
 
 def _yaml_list(name: str, values: list[str]) -> list[str]:
@@ -96,26 +143,45 @@ def _yaml_list(name: str, values: list[str]) -> list[str]:
 
 def render_card(info: CardInfo) -> str:
     """The card's text: YAML header, then Markdown."""
-    tags = ["synthetic", "synthgen", "preference" if info.shape in ("dpo", "kto") else "instruction-tuning"]
+    preference = info.shape in ("dpo", "kto")
+    tags = ["synthetic", "synthgen", "preference" if preference else "instruction-tuning"]
+    license_line = (
+        f"license: {info.license}"
+        if info.license
+        else "license: unknown  # set it: synthgen card FILE --license ID (it depends on the teacher's terms)"
+    )
     header = [
         "---",
-        "license: unknown  # set this yourself: it depends on the teacher's terms (see Limitations)",
-        f"pretty_name: {json.dumps(info.dataset.stem)}",
+        license_line,
+        f"pretty_name: {json.dumps(info.pretty_name or info.dataset.stem)}",
         *_yaml_list("language", info.language),
+        *_yaml_list("annotations_creators", ["machine-generated"]),
+        *_yaml_list("language_creators", ["machine-generated"]),
+        *(_yaml_list("source_datasets", info.source_datasets) if info.source_datasets else []),
         *_yaml_list("task_categories", info.task_categories),
         *_yaml_list("size_categories", [size_category(info.rows)]),
         *_yaml_list("tags", tags),
+        "configs:",
+        "- config_name: default",
+        "  data_files:",
+        "  - split: train",
+        f"    path: {json.dumps(info.dataset.name)}",
         "---",
     ]
+    return "\n".join(header) + "\n" + _body(info)
+
+
+def _body(info: CardInfo) -> str:
     teachers = ", ".join(f"`{m}`" for m in info.teacher_models) or "not recorded"
     endpoints = ", ".join(info.endpoint_kinds) or "not recorded"
     stats = "\n".join(f"| {name} | {value} |" for name, value in info.stats.items())
-    body = f"""
-# {info.dataset.name}
+    notes = "".join(f"\n> **{note}**\n" for note in info.notes)
+    return f"""
+# {info.pretty_name or info.dataset.name}
 
 A synthetic dataset of **{info.rows:,} rows** ({info.shape} format, file `{info.dataset.name}`),
 made with synthgen: every instruction and/or answer was written by a teacher language model.
-
+{notes}
 ## How it was made
 
 | | |
@@ -125,7 +191,7 @@ made with synthgen: every instruction and/or answer was written by a teacher lan
 | synthgen version | {info.synthgen_version} |
 | command | {f"`{info.command}`" if info.command else "not recorded"} |
 
-Configuration (no secrets):
+Configuration (no secrets, no local paths):
 
 ```json
 {json.dumps(public_config(info.config), indent=2, sort_keys=True, default=str)}
@@ -141,7 +207,22 @@ Configuration (no secrets):
 ## Limitations of synthetic data
 
 {LIMITATIONS}"""
-    return "\n".join(header) + "\n" + body
+
+
+_COMMAND_ROW = re.compile(r"^\| command \| `(.+)` \|$", re.MULTILINE)
+
+
+def recorded_command(card: Path, dataset: Path) -> str | None:
+    """The command an earlier card of ``dataset`` at ``card`` recorded (a run writes it; a later
+    ``synthgen card`` keeps it), or None."""
+    try:
+        text = card.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if f"file `{dataset.name}`" not in text:
+        return None  # another dataset's card (a README.md shared by a folder)
+    found = _COMMAND_ROW.search(text)
+    return found.group(1) if found else None
 
 
 def write_card(path: Path, info: CardInfo) -> None:

@@ -1,11 +1,21 @@
-"""What a dataset card says: headline figures from the rows, provenance from the run report."""
+"""What a dataset card says: headline figures from the rows, provenance from the run report,
+and what the meta file beside the data knows (verification flags, judge grades).
+
+Every figure is about the rows in the file: a ``respond --keep all`` file says how many of its
+answers were verified and which were not, a judged file its threshold and its scores, a file of
+instructions without answers says so.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from synthgen.io.beside import meta_path
 from synthgen.io.card import CardInfo
 from synthgen.io.dataset_files import load_rows
 from synthgen.io.shapes import triple_of
@@ -14,21 +24,46 @@ from synthgen.stats.run_report import load_report, summarize_runs
 
 __all__ = ["card_info", "headline_stats"]
 
+INSTRUCTIONS_ONLY = (
+    "Instructions only: these rows hold tasks and no answers (evolve or generate --mode "
+    "instructions output). Answer them (synthgen respond) before training on them."
+)
+# A file under the Hub's download cache names the dataset it came from.
+_HUB_CACHE_PATH = re.compile(r"datasets--([^/\\]+)--([^/\\]+)[/\\]")
 
-def card_info(dataset: Path, language: list[str]) -> CardInfo:
+
+def card_info(
+    dataset: Path,
+    language: list[str],
+    *,
+    license: str | None = None,
+    pretty_name: str | None = None,
+    sources: list[str] | None = None,
+) -> CardInfo:
     """A card for ``dataset``: headline figures from its rows, provenance from its run report."""
     loaded = load_rows(dataset, allow_torn=True)
     triples = [triple_of(loaded.shape, value) for value in loaded.values]
     report = load_report(dataset) or {}
-    info = CardInfo(dataset=dataset, rows=len(triples), shape=loaded.shape, language=language)
+    info = CardInfo(
+        dataset=dataset, rows=len(triples), shape=loaded.shape, language=language, license=license,
+        pretty_name=pretty_name, source_datasets=[*(sources or []), *_named_inputs(report)],
+    )  # fmt: skip
+    answered = any(t.output.strip() for t in triples)
     info.stats = headline_stats(
         lengths=length_figures(triples),
         verbs=verb_figures([t.instruction for t in triples], "heuristic"),
         with_input=sum(1 for t in triples if t.input.strip()),
         rows=len(triples),
     )
+    if not answered:
+        info.stats.pop("output words (median / p90)", None)
+        info.stats["answers"] = "none (instructions only)"
+        info.notes.append(INSTRUCTIONS_ONLY)
     if report:
         _add_provenance(info, report)
+    meta = _meta_lines(dataset, len(triples))
+    _add_verification(info, meta, report)
+    _add_grades(info, meta, report)
     return info
 
 
@@ -68,3 +103,65 @@ def _add_provenance(info: CardInfo, report: dict[str, Any]) -> None:
     info.stats["near/exact duplicates dropped"] = (
         f"{runs['duplicates_similar']:,} / {runs['duplicates_exact']:,}"
     )
+    last = runs["last_stop"]
+    if last["exit_code"] not in (0, None):
+        info.notes.append(
+            f"The last run stopped early ({last['reason']}, exit code {last['exit_code']}): the "
+            "file holds the rows kept until then."
+        )
+
+
+def _meta_lines(dataset: Path, rows: int) -> list[dict[str, Any]]:
+    """The meta file's lines when it matches the data line for line; else none (a card is made
+    of what is certain)."""
+    try:
+        lines = meta_path(dataset).read_text(encoding="utf-8").splitlines()
+        values = [json.loads(line) for line in lines if line.strip()]
+    except (OSError, ValueError):
+        return []
+    return values if len(values) == rows and all(isinstance(v, dict) for v in values) else []
+
+
+def _add_verification(info: CardInfo, meta: list[dict[str, Any]], report: dict[str, Any]) -> None:
+    flags = [m["verified"] for m in meta if isinstance(m.get("verified"), bool)]
+    if not flags or len(flags) != len(meta):
+        return
+    wrong = flags.count(False)
+    info.stats["verified answers"] = (
+        f"all {len(flags):,}"
+        if not wrong
+        else f"{len(flags) - wrong:,} of {len(flags):,} ({wrong:,} not verified: kept, flagged "
+        "verified=false in the meta file)"
+    )
+    metrics = summarize_runs(report)["metrics"] if report else {}
+    problems = metrics.get("rows_verified") or 0
+    rates = sorted(
+        (int(key[5:-4]), value / problems)
+        for key, value in metrics.items()
+        if problems and re.fullmatch(r"pass@\d+_sum", key)
+    )
+    if rates:
+        names = " / ".join(f"pass@{k}" for k, _ in rates)
+        info.stats[f"{names} ({problems:,} problems)"] = " / ".join(f"{rate:.3f}" for _, rate in rates)
+
+
+def _add_grades(info: CardInfo, meta: list[dict[str, Any]], report: dict[str, Any]) -> None:
+    scores = [m["score"] for m in meta if isinstance(m.get("score"), int)]
+    if not scores:
+        return
+    threshold = (report.get("config") or {}).get("min_score")
+    if isinstance(threshold, int):
+        info.stats["judge threshold"] = f"score >= {threshold} (1-10): lower-scored rows were not kept"
+    counts = Counter(scores)
+    info.stats["scores of these rows"] = ", ".join(f"{s}: {counts[s]:,}" for s in sorted(counts))
+    metrics = summarize_runs(report)["metrics"] if report else {}
+    graded = {int(k[6:]): v for k, v in metrics.items() if re.fullmatch(r"score_\d+", k)}
+    if graded and sum(graded.values()) != len(scores):
+        info.stats["scores of every graded answer"] = ", ".join(f"{s}: {graded[s]:,}" for s in sorted(graded))
+
+
+def _named_inputs(report: dict[str, Any]) -> list[str]:
+    """``extended|owner/name`` for an input read from the Hub's download cache."""
+    config = report.get("config") or {}
+    found = _HUB_CACHE_PATH.search(str(config.get("input") or ""))
+    return [f"extended|{found.group(1)}/{found.group(2)}"] if found else []

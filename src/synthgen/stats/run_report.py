@@ -31,9 +31,13 @@ def summarize_runs(report: dict[str, Any]) -> dict[str, Any]:
     totals: Counter[str] = Counter(prompt_tokens=0, completion_tokens=0)  # present when nothing was sent
     cost: float | None = None
     models: set[str] = set()
+    metrics: Counter[str] = Counter()
     for run in runs:
         counts, usage = run.get("counts", {}), run.get("usage", {})
         rejected.update({k: int(v) for k, v in (counts.get("rejected") or {}).items()})
+        metrics.update(
+            {k: v for k, v in (counts.get("metrics") or {}).items() if isinstance(v, (int, float))}
+        )
         for key in ("requests", "cached_responses", "failed_requests", "candidates", "kept"):
             totals[key] += int(counts.get(key) or 0)
         totals["duplicates_exact"] += int(counts.get("duplicates_exact") or 0)
@@ -48,6 +52,7 @@ def summarize_runs(report: dict[str, Any]) -> dict[str, Any]:
             cost = (cost or 0.0) + float(usage["cost_usd"])
         totals["wall_seconds"] += float(run.get("wall_seconds") or 0.0)
     teacher = report.get("teacher") or {}
+    last = runs[-1] if runs else {}
     return {
         "runs": len(runs),
         "teacher": {
@@ -61,4 +66,6 @@ def summarize_runs(report: dict[str, Any]) -> dict[str, Any]:
         "total_tokens": totals["prompt_tokens"] + totals["completion_tokens"],
         "cost_usd": None if cost is None else round(cost, 6),
         "wall_seconds": round(totals["wall_seconds"], 3),
+        "metrics": dict(metrics),  # the recipes' own sums (pass@k, grades, tokens of traces)
+        "last_stop": {"reason": last.get("stop_reason"), "exit_code": last.get("exit_code")},
     }
