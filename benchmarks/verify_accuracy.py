@@ -132,9 +132,37 @@ def choice_scores(_: int) -> list[tuple[Score, Callable[[Score], bool]]]:
     return [(score, lambda s: s.precision >= 0.99)]
 
 
+def judge_scores(_: int) -> list[tuple[Score, Callable[[Score], bool]]]:
+    """A grade read right is a true positive, a wrong grade a false positive, no grade where
+    there is one a miss; replies without a grade must give none (true negatives)."""
+    from verify_cases.judge_verdicts import cases
+
+    from synthgen.recipes.verdict import asked_formats, read_verdict
+
+    asked = {
+        "brackets": asked_formats('"[[rating]]"'),
+        "labelled": asked_formats("Score: N"),
+        "result": asked_formats("[RESULT] N"),
+    }
+    found = cases()
+    score = Score("judge (integer and half-point verdicts)")
+    start = time.perf_counter()
+    for case in found:
+        got = read_verdict(case.text, asked[case.family])
+        right = got is not None and str(got[0]) == case.reference
+        kind = ("tp" if right else "fp") if got is not None else ("fn" if case.expected else "tn")
+        score.counts[kind] += 1
+        if kind in ("fp", "fn"):
+            score.errors.append((kind, case))
+            score.error_forms[f"{kind}:{case.form}/{case.family}"] += 1
+    score.seconds = time.perf_counter() - start
+    return [(score, lambda s: s.counts["fp"] == 0 and s.counts["fn"] == 0)]
+
+
 SECTIONS: dict[str, Callable[[int], list[tuple[Score, Callable[[Score], bool]]]]] = {
     "math": math_scores,
     "choice": choice_scores,
+    "judge": judge_scores,
 }
 
 

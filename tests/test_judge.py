@@ -119,14 +119,16 @@ def test_structured_output_over_http_and_a_text_judge_grade_alike(tmp_path: Path
     assert not text_reject["_rejected"]["judge_reply"].startswith("{")
 
 
-def test_an_answer_without_a_score_is_retried_then_counted_unjudged(tmp_path: Path) -> None:
+def test_an_answer_without_a_score_is_asked_again_once_then_counted_unjudged(tmp_path: Path) -> None:
+    """Not --max-retries times: at temperature 0 the same request brings the same reply, and
+    each one is paid for (it was paid 7 times with the default 6 retries)."""
     source = _write(tmp_path / "in.jsonl", [ROWS[0], {"instruction": "Odd.", "output": f"Hmm {NO_SCORE}"}])
     out = tmp_path / "out.jsonl"
-    result = run_cli("judge", source, "--teacher", "mock", "-o", out, "--max-retries", "3")
+    result = run_cli("judge", source, "--teacher", "mock", "-o", out)  # --max-retries 6, the default
     assert result.exit_code == 0, result.output
     assert "unjudged 1" in result.stderr
     report = _report(out)["last_run"]
-    assert report["usage"]["retries"] == 3 and report["usage"]["requests_sent"] == 2 + 3
+    assert report["usage"]["retries"] == 1 and report["usage"]["requests_sent"] == 2 + 1
     assert report["counts"]["failed_requests"] == 0 and report["counts"]["rejected"] == {"unjudged": 1}
     (rejected,) = _side(out)
     assert rejected["instruction"] == "Odd." and rejected["_rejected"]["reason"] == "unjudged"

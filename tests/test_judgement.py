@@ -12,6 +12,7 @@ from synthgen.errors import InputError
 from synthgen.mock.judge import NO_SCORE_MARKER, judge_reply, judged_answer, mock_score
 from synthgen.mock.teacher import mock_answer
 from synthgen.recipes.judgement import RESPONSE_FORMAT, load_judge_template, parse_judgement
+from synthgen.recipes.verdict import asked_formats
 
 PARSES = [
     ("Accurate and complete.\nScore: 8", 8, "Accurate and complete."),
@@ -23,10 +24,20 @@ PARSES = [
     ('{"reason": "Solid.", "score": 9}', 9, "Solid."),
     ('Here you go:\n```json\n{"score": "4", "explanation": "Thin."}\n```', 4, "Thin."),
     ('{"Rating": 7.0, "Justification": "ok"}', 7, "ok"),
-    ("The score is 7.5", 8, ""),  # half scores round up
+    ("The score is 7.5", 7, ""),  # half points round down: never over --min-score by a half
     ("<think>Maybe Score: 2?</think>\nGood overall. Score: 9", 9, "Good overall."),  # trace ignored
     ("It says 10/10 in places, but overall: Score: 4", 4, None),  # the labelled score wins
     ("Score: 6\nOn reflection: Score: 7", 7, None),  # the last verdict wins
+    # numbers in the reasoning, quoted data and drafts do not beat the verdict (issue 22)
+    ("It would earn a score of 6 for clarity, but every step is right.\nScore: 8", 8, None),
+    ("Fine for grade 5 students.\nScore: 9", 9, None),
+    ('The answer returns {"score": 3, "name": "lamp"}, valid JSON.\nScore: 8', 8, None),
+    ("About 1/10 of the text repeats the question.\nScore: 7", 7, None),
+    ("My first impression was Rating: 4, but it holds up. Overall 8 out of 10.", 8, None),
+    ("Rating: 8. About 1/10 of the text repeats the question.", 8, None),
+    ("Feedback: Correct and brief. [RESULT] 6", 6, "Feedback: Correct and brief."),
+    ('```json\n{"score": 5, "explanation": "Thin."}\n```', 5, "Thin."),
+    ("Score: 8.5/10", 8, None),
 ]
 NO_SCORE = [
     "",
@@ -45,6 +56,36 @@ def test_parses_scores_in_the_forms_judges_write(reply: str, score: int, reason:
     assert judgement is not None and judgement.score == score
     if reason is not None:
         assert judgement.reason == reason
+
+
+@pytest.mark.parametrize(
+    ("template", "asked"),
+    [
+        (load_judge_template(None).text, ("label:score",)),
+        ('rate it by strictly following this format: "[[rating]]", for example: "Rating: [[5]]"',
+         ("brackets", "label:rating")),
+        ("Feedback: (write feedback) [RESULT] (an integer from 1 to 10)", ("result",)),
+        ("Grade the answer.", ("label:score",)),
+    ],
+)  # fmt: skip
+def test_the_formats_a_judge_prompt_asks_for(template: str, asked: tuple[str, ...]) -> None:
+    assert asked_formats(template) == asked
+
+
+@pytest.mark.parametrize(
+    ("reply", "asked", "score"),
+    [
+        # the format the prompt asked for wins over a later one it did not ask for
+        ("Rating: [[8]]\nScore: 3 for style", ("brackets",), 8),
+        ("Rating: [[8]]\nScore: 3 for style", ("label:score",), 3),
+        ("Score: 2 was my draft. [RESULT] 9", ("result",), 9),
+        # structured output first, whatever was asked
+        ('{"reason": "Rating: [[2]] at first", "score": 7}', ("brackets",), 7),
+    ],
+)
+def test_the_format_the_prompt_asked_for_wins(reply: str, asked: tuple[str, ...], score: int) -> None:
+    judgement = parse_judgement(reply, asked)
+    assert judgement is not None and judgement.score == score
 
 
 @pytest.mark.parametrize("reply", NO_SCORE)

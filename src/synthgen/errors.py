@@ -9,7 +9,7 @@ prints one line and exits.
     ├── InputError           exit_code 2  bad seed / dataset / template file (may list many problems)
     └── TeacherError         exit_code 1  the teacher failed for good (auth, model, too many failures)
         └── TransientTeacherError         worth retrying (429, 5xx, timeout, ...)
-            └── UnusableAnswer            an answer the recipe cannot use (retried, then screened)
+            └── UnusableAnswer            an answer the recipe cannot use (asked once more, then screened)
 
 Lower-level exceptions (the SDK's, OSError, pydantic's) are translated into these at
 the module boundary with ``raise ... from exc``. The codes come from the one table in
@@ -122,8 +122,12 @@ class TransientTeacherError(TeacherError):
 
 class UnusableAnswer(TransientTeacherError):
     """An answer a recipe cannot use (e.g. a judge's answer with no score), raised by its
-    ``validate``: asked again at once, and when the retries are used up the last answer goes
-    to the screen anyway, which counts it (instead of failing the request)."""
+    ``validate``: asked again at once, at most :attr:`RETRIES` times (not ``--max-retries``:
+    a judge samples at temperature 0 with a fixed seed, so asking again mostly brings the same
+    reply, and every time is paid for), then the last answer goes to the screen anyway, which
+    counts it (instead of failing the request)."""
+
+    RETRIES = 1
 
     def __init__(self, message: str, completion: Completion):
         super().__init__(message, retry_after=0.0)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 from pydantic import BaseModel
 
 from synthgen.commands.jobs import refuse_overwriting_inputs, run_with_card, teacher_job
@@ -12,9 +15,12 @@ from synthgen.errors import InputError
 from synthgen.io.answer_rows import AnswerRow, load_answer_rows
 from synthgen.io.files import file_digest, text_digest
 from synthgen.io.writer import ExistingOutput
-from synthgen.recipes.judge import Judge, JudgeOptions, RowFormat
+from synthgen.recipes.judge import Judge, JudgeOptions, RowFormat, has_answer
 from synthgen.recipes.judgement import load_judge_template
+from synthgen.recipes.skipped import EMPTY_ANSWER, EMPTY_HINT
 from synthgen.records import AlpacaRecord, MessagesRecord
+
+log = logging.getLogger("synthgen")
 
 
 def run_judge(settings: JudgeSettings) -> SessionResult:
@@ -25,7 +31,10 @@ def run_judge(settings: JudgeSettings) -> SessionResult:
     template = load_judge_template(settings.prompt)
     rows = load_answer_rows(settings.input)
     row_format = resolve_format(settings.format, rows, settings.input)
-    options = JudgeOptions(min_score=settings.min_score, format=row_format, structured=settings.structured)
+    warn_empty_answers(rows, settings.input)
+    options = JudgeOptions(
+        min_score=settings.min_score, format=row_format, structured=settings.structured, asked=template.asked
+    )
     resolved = {
         "format": row_format,
         "prompt": text_digest(template.text),
@@ -46,6 +55,20 @@ def run_judge(settings: JudgeSettings) -> SessionResult:
         planned_rows=len(rows),
     )
     return run_with_card(job, settings)
+
+
+def warn_empty_answers(rows: list[AnswerRow], path: Path) -> None:
+    """Say how many rows get no request for want of an answer; refuse a file of nothing else."""
+    empty = [row for row in rows if not has_answer(row)]
+    if not empty:
+        return
+    hint = EMPTY_HINT.format(input=path)
+    if len(empty) == len(rows):
+        field = "messages" if empty[0].chat else "output"
+        raise InputError(f"{path}:{empty[0].line}: {field}: every answer is empty ({len(rows)} rows): {hint}")
+    log.warning(
+        "%d of %d rows have an empty answer, skipped (%s): %s", len(empty), len(rows), EMPTY_ANSWER, hint
+    )
 
 
 def resolve_format(wanted: str, rows: list[AnswerRow], path: object) -> RowFormat:

@@ -36,13 +36,16 @@ from synthgen.io.beside import meta_path
 from synthgen.io.files import file_digest, text_digest
 from synthgen.io.guards import refuse_overwriting
 from synthgen.io.writer import ExistingOutput
+from synthgen.recipes.judge import has_answer
 from synthgen.recipes.judgement import JudgeTemplate, load_judge_template
 from synthgen.recipes.pairs import (
     AnswerGroup,
     GroupAnswer,
     Pairs,
     PairsOptions,
+    without_empty,
 )
+from synthgen.recipes.skipped import EMPTY_ANSWER, EMPTY_HINT
 from synthgen.records import PreferenceRecord
 
 log = logging.getLogger("synthgen")
@@ -168,6 +171,7 @@ def _groups(answers: list[GroupAnswer], settings: PairsSettings) -> list[AnswerG
         by_prompt.setdefault(json.dumps(answer.row.prompt, sort_keys=True), []).append(answer)
     groups = [AnswerGroup(group[0].row.prompt, group) for group in by_prompt.values() if len(group) > 1]
     lone = len(by_prompt) - len(groups)
+    _warn_empty(answers, groups, settings)
     if not groups:
         raise InputError(
             f"{settings.input}: no prompt has two answers to compare; pass --samples K to generate "
@@ -176,6 +180,20 @@ def _groups(answers: list[GroupAnswer], settings: PairsSettings) -> list[AnswerG
     if lone:
         log.warning("%d prompts have a single answer: no pair can come from them", lone)
     return groups
+
+
+def _warn_empty(answers: list[GroupAnswer], groups: list[AnswerGroup], settings: PairsSettings) -> None:
+    """Say how many answers are empty (no request is sent for them); refuse when no prompt
+    keeps two answers with text."""
+    empty = sum(not has_answer(a.row) for a in answers)
+    if not empty:
+        return
+    hint = EMPTY_HINT.format(input=settings.input)
+    if groups and not any(len(without_empty(g).answers) >= 2 for g in groups):
+        raise InputError(
+            f"{settings.input}: no prompt has two answers with text ({empty} answers are empty): {hint}"
+        )
+    log.warning("%d of %d answers are empty, skipped (%s): %s", empty, len(answers), EMPTY_ANSWER, hint)
 
 
 def _check_standard(answers: list[GroupAnswer], settings: PairsSettings) -> None:
@@ -200,8 +218,9 @@ def _run_judged(
     )
     kind = teacher_kind(judge)
     options = PairsOptions(
-        format=settings.format, min_margin=settings.min_margin, structured=settings.structured
-    )
+        format=settings.format, min_margin=settings.min_margin, structured=settings.structured,
+        asked=template.asked,
+    )  # fmt: skip
     resolved = {"prompt": text_digest(template.text), "answers": _answers_digest(settings, groups)}
 
     def make_recipe(existing: ExistingOutput) -> Pairs:

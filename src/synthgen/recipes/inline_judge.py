@@ -77,7 +77,7 @@ class InlineJudge:
         return grades
 
     def validate(self, completion: Completion) -> None:
-        validate_judgement(completion)
+        validate_judgement(completion, self.template.asked)
 
     def decide(
         self, verdict: Verdict, grades: list[Completion | TransientTeacherError], request: Request
@@ -86,7 +86,9 @@ class InlineJudge:
         own_meta = verdict.row_meta or [{} for _ in rows]
         verdict.row_meta = []
         for row, meta, grade in zip(rows, own_meta, grades, strict=True):
-            judgement = parse_judgement(grade.text) if isinstance(grade, Completion) else None
+            judgement = (
+                parse_judgement(grade.text, self.template.asked) if isinstance(grade, Completion) else None
+            )
             if isinstance(grade, Completion):
                 judge_metrics(verdict, judgement)
             reason = self._turned_away(judgement, grade)

@@ -1,11 +1,13 @@
 """LLM-as-a-judge: the teacher grades every answer of a dataset (``synthgen judge``).
 
-Plan: row ``r`` is request ``r``: the judge prompt showing the row's prompt and answer (a
-leading reasoning trace is not shown), with ``response_format`` asking for a JSON grade when
-structured output is on. Every request is sample 0, so the same answer under the same judge
+Plan: each row with an answer is a request, in order: the judge prompt showing the row's prompt
+and answer (a leading reasoning trace is not shown), with ``response_format`` asking for a JSON
+grade when structured output is on. A row whose answer is empty gets no request: it is counted
+as ``empty_answer`` and written to ``OUT.rejected.jsonl`` (:mod:`synthgen.recipes.skipped`). Every request is sample 0, so the same answer under the same judge
 prompt is one cache entry wherever it sits in a file (``pairs`` reuses a ``judge`` run's grades).
-Validate: a reply with no score is retried (:class:`UnusableAnswer`); after the retries it is
-screened anyway and counted as ``unjudged``.
+Validate: a reply with no score is asked again once (:class:`UnusableAnswer`), then screened
+anyway and counted as ``unjudged``. The grade read is the last one in the format the prompt asks
+for (:mod:`synthgen.recipes.verdict`).
 Screen: keep the row when its score reaches ``--min-score`` (score and reason in the meta
 file, and a ``score`` field in the messages format); write the others to
 ``OUT.rejected.jsonl`` with the reason (``low_score`` or ``unjudged``).
@@ -28,6 +30,8 @@ from synthgen.recipes.judgement import (
     judged_text,
     parse_judgement,
 )
+from synthgen.recipes.skipped import carry_skipped, count_empty
+from synthgen.recipes.verdict import DEFAULT_ASKED
 from synthgen.records import Completion
 from synthgen.teacher.base import Message
 
@@ -39,6 +43,7 @@ class JudgeOptions:
     min_score: int
     format: RowFormat
     structured: bool  # send RESPONSE_FORMAT with every request
+    asked: tuple[str, ...] = DEFAULT_ASKED  # the verdict formats the judge prompt asks for
 
 
 def judge_request(
@@ -62,9 +67,9 @@ def judge_request(
     )
 
 
-def validate_judgement(completion: Completion) -> None:
+def validate_judgement(completion: Completion, asked: tuple[str, ...] = DEFAULT_ASKED) -> None:
     """Have a reply without a valid score asked again (see the module docstring)."""
-    if parse_judgement(completion.text) is None:
+    if parse_judgement(completion.text, asked) is None:
         raise UnusableAnswer("the judge's reply holds no score from 1 to 10", completion)
 
 
@@ -110,14 +115,29 @@ def output_row(row: AnswerRow, row_format: RowFormat, score: int) -> Row:
     return {"messages": [*prompt, {**answer, TRACE_KEY: row.trace}], "score": score}
 
 
+@dataclass(frozen=True)
+class JudgePayload:
+    """A row to grade, and the rows with an empty answer just before it (not sent)."""
+
+    row: AnswerRow
+    empty: tuple[AnswerRow, ...] = ()
+
+
+def has_answer(row: AnswerRow) -> bool:
+    """Whether a row holds an answer to grade (a reasoning trace alone is none)."""
+    return bool(row.reply.strip())
+
+
 @dataclass
 class JudgeScreen:
     options: JudgeOptions
 
     def screen(self, answer: Answer, limit: int) -> Verdict:
-        row: AnswerRow = answer.payload
+        payload: JudgePayload = answer.payload
+        row = payload.row
         verdict = Verdict(candidates=1)
-        judgement = parse_judgement(answer.text)
+        count_empty(verdict, [r.source for r in payload.empty])
+        judgement = parse_judgement(answer.text, self.options.asked)
         judge_metrics(verdict, judgement)
         if judgement is None:
             verdict.rejected["unjudged"] += 1
@@ -159,29 +179,31 @@ class Judge:
     stop_hints = STOP_HINTS
 
     def __init__(self, options: JudgeOptions, template: JudgeTemplate, rows: list[AnswerRow]) -> None:
+        """``rows`` with an empty answer get no request: each is counted (``empty_answer``)
+        with the request of the next row that has one (or of the last)."""
         self.options = options
         self.template = template
-        self.rows = rows
+        self.planned = [JudgePayload(row, tuple(empty)) for row, empty in carry_skipped(rows, has_answer)]
 
     def plan(self, index: int) -> Request | None:
-        if index >= len(self.rows):
+        if index >= len(self.planned):
             return None
-        row = self.rows[index]
+        payload = self.planned[index]
         return judge_request(
             index,
             self.template,
-            row.prompt,
-            row.answer,
+            payload.row.prompt,
+            payload.row.answer,
             structured=self.options.structured,
-            payload=row,
-            meta={"line": row.line},
+            payload=payload,
+            meta={"line": payload.row.line},
         )
 
     def screen_factory(self) -> JudgeScreenFactory:
         return JudgeScreenFactory(self.options)
 
     def validate(self, completion: Completion) -> None:
-        validate_judgement(completion)
+        validate_judgement(completion, self.options.asked)
 
     def observe(self, rows: list[Row]) -> None:
         return None

@@ -9,7 +9,9 @@ counts why the prompt gave none:
 * ``unjudged``: fewer than two answers got a score;
 * ``tie``: the best and the worst answer have the same score;
 * ``below_margin``: they differ by less than ``--min-margin``;
-* ``identical``: the two texts are the same.
+* ``identical``: the two texts are the same;
+* ``empty_answer``: empty answers left it fewer than two (those get no request at all; the
+  empty answers of a group that still pairs are counted as ``empty_answers`` in the metrics).
 
 A pair is written at its group's last request, so a resumed run starts at the first answer of
 the next group, and a group is never split across runs. Grades are requested exactly as
@@ -28,8 +30,10 @@ from synthgen.engine.recipe import Answer, Request, Row, StopHints, Verdict
 from synthgen.io.answer_rows import AnswerRow
 from synthgen.io.beside import REJECTED
 from synthgen.io.traces import TRACE_KEY
-from synthgen.recipes.judge import judge_metrics, judge_request, validate_judgement
+from synthgen.recipes.judge import has_answer, judge_metrics, judge_request, validate_judgement
 from synthgen.recipes.judgement import Judgement, JudgeTemplate, parse_judgement, prompt_text
+from synthgen.recipes.skipped import carry_skipped, count_empty
+from synthgen.recipes.verdict import DEFAULT_ASKED
 from synthgen.records import Completion
 from synthgen.teacher.base import Message
 
@@ -57,6 +61,7 @@ class PairsOptions:
     format: PairFormat
     min_margin: int
     structured: bool
+    asked: tuple[str, ...] = DEFAULT_ASKED  # the verdict formats the judge prompt asks for
 
 
 def pair_prompt(prompt: list[Message], row_format: PairFormat) -> str | list[dict[str, str]]:
@@ -140,12 +145,38 @@ def answer_note(answer: GroupAnswer, judgement: Judgement | None = None) -> dict
 
 @dataclass(frozen=True)
 class Slot:
-    """The payload of one request: an answer, its group, and whether it closes the group."""
+    """The payload of one request: an answer, its group, and whether it closes the group;
+    the first slot of a group carries the groups before it that empty answers left without a
+    pair (no request), the last one how many of its own answers were empty."""
 
     group: int
     answer: GroupAnswer
     last: bool
     prompt: list[Message]
+    unpaired: tuple[AnswerGroup, ...] = ()
+    empty_answers: int = 0
+
+
+def without_empty(group: AnswerGroup) -> AnswerGroup:
+    return AnswerGroup(group.prompt, [a for a in group.answers if has_answer(a.row)])
+
+
+def _slots(groups: list[AnswerGroup]) -> list[Slot]:
+    """One slot per answer that has text, in groups that keep two such answers."""
+    slots = []
+    pairable = carry_skipped(groups, lambda g: len(without_empty(g).answers) >= 2)
+    for number, (group, unpaired) in enumerate(pairable):
+        answers = without_empty(group).answers
+        for position, answer in enumerate(answers):
+            last = position == len(answers) - 1
+            slots.append(
+                Slot(
+                    number, answer, last, group.prompt,
+                    unpaired=tuple(unpaired) if position == 0 else (),
+                    empty_answers=len(group.answers) - len(answers) if last else 0,
+                )
+            )  # fmt: skip
+    return slots
 
 
 @dataclass
@@ -155,8 +186,9 @@ class PairsScreen:
 
     def screen(self, answer: Answer, limit: int) -> Verdict:
         slot: Slot = answer.payload
-        judgement = parse_judgement(answer.text)
+        judgement = parse_judgement(answer.text, self.options.asked)
         verdict = Verdict(useful=judgement is not None)
+        self._count_empty(slot, verdict)
         judge_metrics(verdict, judgement)
         self.graded.append((slot.answer, judgement))
         if slot.last:
@@ -164,8 +196,25 @@ class PairsScreen:
             self.graded = []
         return verdict
 
+    def _count_empty(self, slot: Slot, verdict: Verdict) -> None:
+        """Groups that empty answers left without a pair are candidates turned away (no
+        request was sent for them); empty answers of a group that still pairs are counted."""
+        skipped = [
+            {
+                "prompt": pair_prompt(g.prompt, self.options.format),
+                "answers": [answer_note(a) for a in g.answers],
+            }
+            for g in slot.unpaired
+        ]
+        count_empty(verdict, skipped)
+        empty = slot.empty_answers + sum(
+            len(g.answers) - len(without_empty(g).answers) for g in slot.unpaired
+        )
+        if empty:
+            verdict.metrics["empty_answers"] += empty
+
     def _close_group(self, slot: Slot, verdict: Verdict) -> None:
-        verdict.candidates = 1
+        verdict.candidates += 1
         choice = choose_judged(self.graded, self.options.min_margin)
         if isinstance(choice, str):
             verdict.rejected[choice] += 1
@@ -211,11 +260,7 @@ class Pairs:
     def __init__(self, options: PairsOptions, template: JudgeTemplate, groups: list[AnswerGroup]) -> None:
         self.options = options
         self.template = template
-        self.slots = [
-            Slot(number, answer, position == len(group.answers) - 1, group.prompt)
-            for number, group in enumerate(groups)
-            for position, answer in enumerate(group.answers)
-        ]
+        self.slots = _slots(groups)
         # a pair per group, at best; one request per answer
         self.expected_rows_per_request = len(groups) / max(1, len(self.slots))
 
@@ -238,7 +283,7 @@ class Pairs:
         return PairsScreenFactory(self.options)
 
     def validate(self, completion: Completion) -> None:
-        validate_judgement(completion)
+        validate_judgement(completion, self.options.asked)
 
     def observe(self, rows: list[Row]) -> None:
         return None

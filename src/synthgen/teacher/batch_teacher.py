@@ -183,10 +183,11 @@ class BatchTeacher:
         return AnswerPending(index)
 
     def _retries_left(self, index: int, reason: str) -> bool:
-        """Count an unusable answer as a failed attempt; whether it may be asked again."""
+        """Count an unusable answer as a failed attempt; whether it may be asked again (at
+        most ``UnusableAnswer.RETRIES`` times, as in the live dispatcher)."""
         self.state.fail(index, reason)
         failure = self.state.failure(index)
-        return failure is not None and failure[0] <= self.max_retries
+        return failure is not None and failure[0] <= min(self.max_retries, UnusableAnswer.RETRIES)
 
     async def _record(
         self,

@@ -13,7 +13,8 @@ outside :meth:`Dispatcher._attempt`. Slots go to the oldest request first (lowes
 retried request at the head of the line does not queue behind newer ones.
 
 An answer the recipe's ``validate`` calls unusable (:class:`UnusableAnswer`) is asked again at
-once; when the retries are used up it is returned anyway (not cached), for the screen to count.
+once, at most ``UnusableAnswer.RETRIES`` times whatever ``--max-retries`` says (the same request
+mostly brings the same reply); then it is returned anyway (not cached), for the screen to count.
 """
 
 from __future__ import annotations
@@ -98,17 +99,18 @@ class Dispatcher:
             hit = self.cache.get(key)
             if hit is not None:
                 return hit
+        checked = _asked_again_at_most(UnusableAnswer.RETRIES, validate)
         try:
             completion = await self.policy.call(
                 lambda: self._attempt(
                     messages,
                     sample_index,
-                    validate,
+                    checked,
                     extra_body,
                     sample_index if priority is None else priority,
                 )
             )
-        except UnusableAnswer as exc:
+        except (UnusableAnswer, _GaveUp) as exc:
             return exc.completion  # the screen counts it; not cached, so a rerun asks again
         except CannotConnect as exc:
             if self.pool.unreachable(grace=False):  # gave up, and nothing ever answered: say why
@@ -200,6 +202,33 @@ class Dispatcher:
             if self.pool.unreachable():
                 raise TeacherError(str(exc)) from exc
             exc.retry_after = PROBE_SECONDS
+
+
+class _GaveUp(Exception):
+    """An unusable answer past its retries: not transient, so the retry loop ends with it."""
+
+    def __init__(self, completion: Completion) -> None:
+        super().__init__("unusable answer")
+        self.completion = completion
+
+
+def _asked_again_at_most(
+    retries: int, validate: Callable[[Completion], None]
+) -> Callable[[Completion], None]:
+    """``validate``, whose :class:`UnusableAnswer` ends the retries after ``retries`` of them."""
+    unusable = 0
+
+    def checked(completion: Completion) -> None:
+        nonlocal unusable
+        try:
+            validate(completion)
+        except UnusableAnswer as exc:
+            unusable += 1
+            if unusable > retries:
+                raise _GaveUp(exc.completion) from exc
+            raise
+
+    return checked
 
 
 def failure_kind(exc: TransientTeacherError) -> str:
