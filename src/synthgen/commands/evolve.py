@@ -11,14 +11,14 @@ gets what the earlier ones left.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from synthgen.commands.card import write_run_card
 from synthgen.commands.evolve_budget import BUDGET_STOPS, remaining_budgets, spent_line
 from synthgen.commands.evolve_progress import EvolveProgress, read_progress
 from synthgen.commands.jobs import refuse_overwriting_inputs, teacher_job
-from synthgen.commands.teachers import new_meter
+from synthgen.commands.teachers import TeacherSpec, new_meter, resolve_teacher
 from synthgen.config import EvolveSettings, FilterOptions
 from synthgen.config.markers import digest
 from synthgen.engine.session import Job, SessionResult, output_lock, run_session
@@ -31,7 +31,6 @@ from synthgen.io.writer import ExistingOutput
 from synthgen.recipes.evolve import EvolveOptions, EvolveRound, Parent
 from synthgen.recipes.evolve_prompts import EvolvePrompt, load_evolve_prompts
 from synthgen.records import AlpacaRecord
-from synthgen.teacher.build import read_api_key
 from synthgen.teacher.dispatch import UsageMeter
 
 
@@ -59,7 +58,7 @@ class _Setup:
     """What every round shares."""
 
     settings: EvolveSettings
-    kind: str
+    teacher: TeacherSpec  # each round asks it with the budgets the earlier rounds left
     options: EvolveOptions
     prompts: dict[str, EvolvePrompt]
     input_pool: list[tuple[str, str]]
@@ -71,9 +70,7 @@ class _Setup:
 
 def run_evolve(settings: EvolveSettings) -> EvolveResult:
     """Run ``synthgen evolve``. Raises SynthgenError for bad input, before any request."""
-    kind = settings.teacher_kind()
-    if kind == "openai":
-        read_api_key(settings)  # a missing key fails now: the teacher is built after the files
+    teacher = resolve_teacher(settings)  # a missing teacher or key fails before any file is read
     prompt_files = (
         list(settings.prompt_dir.iterdir()) if settings.prompt_dir and settings.prompt_dir.is_dir() else []
     )
@@ -81,10 +78,10 @@ def run_evolve(settings: EvolveSettings) -> EvolveResult:
     rows = _load_rows(settings)
     prompts = load_evolve_prompts(settings.prompt_dir, list(settings.operations))
     resolved = {"prompts": _prompts_digest(prompts), "input": file_digest(settings.input)}
-    content = settings.fingerprint(teacher=kind, **resolved)
+    content = settings.fingerprint(teacher=teacher.kind, **resolved)
     setup = _Setup(
         settings,
-        kind,
+        teacher,
         EvolveOptions(
             seed=settings.seed,
             operations=tuple(settings.operations),
@@ -182,7 +179,7 @@ def _job(
 
     return teacher_job(
         settings,
-        setup.kind,
+        replace(setup.teacher, options=settings),
         resolved=setup.resolved,
         make_recipe=make_recipe,
         row_model=AlpacaRecord,

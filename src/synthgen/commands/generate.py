@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from synthgen.commands.inline_judging import inline_judging
 from synthgen.commands.jobs import refuse_overwriting_inputs, run_with_card, teacher_job
+from synthgen.commands.teachers import resolve_teacher
 from synthgen.config import FilterOptions, Settings
 from synthgen.engine.session import SessionResult
 from synthgen.io.beside import REJECTED
@@ -15,14 +16,11 @@ from synthgen.recipes.prompts import load_template
 from synthgen.recipes.self_instruct import SelfInstruct, SelfInstructOptions
 from synthgen.records import AlpacaRecord
 from synthgen.resources import default_prompt_path, default_seeds_path
-from synthgen.teacher.build import read_api_key
 
 
 def run_generate(settings: Settings) -> SessionResult:
     """Run ``synthgen generate``. Raises SynthgenError for bad input, before any request."""
-    kind = settings.teacher_kind()  # fail fast on a missing teacher, before touching any file
-    if kind == "openai":
-        read_api_key(settings)  # likewise for a missing key: the teacher is built after the files
+    teacher = resolve_teacher(settings)  # a missing teacher or key fails before any file is read
     settings.check_batch()
     seeds_path = settings.seeds or default_seeds_path()
     refuse_overwriting_inputs(settings, {"--seeds": seeds_path, "--prompt": settings.prompt})
@@ -39,7 +37,7 @@ def run_generate(settings: Settings) -> SessionResult:
         mode=settings.mode,
     )
 
-    judging = inline_judging(settings, kind)
+    judging = inline_judging(settings, teacher)
 
     def make_recipe(existing: ExistingOutput) -> SelfInstruct:
         # Called once the resume point is found and the side files pruned to it.
@@ -53,7 +51,7 @@ def run_generate(settings: Settings) -> SessionResult:
 
     job = teacher_job(
         settings,
-        kind,
+        teacher,
         resolved=resolved,
         make_recipe=make_recipe,
         row_model=AlpacaRecord,
@@ -62,7 +60,7 @@ def run_generate(settings: Settings) -> SessionResult:
         add=settings.add,
         # Over HTTP the screen's CPU work runs in a worker process (the second core) while
         # requests fly; the in-process mock has no network wait to overlap with.
-        screen_in_worker=kind != "mock",
+        screen_in_worker=teacher.kind != "mock",
         judging=judging,
     )
     return run_with_card(job, settings)

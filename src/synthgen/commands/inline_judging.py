@@ -11,15 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from synthgen.commands.teachers import build_teacher, new_meter
-from synthgen.config import TeacherOptions
-from synthgen.config.judging import InlineJudgeOptions
+from synthgen.commands.teachers import TeacherSpec, build_teacher, new_meter, resolve_teacher
+from synthgen.config import RespondSettings, Settings
 from synthgen.engine.review import TeacherGrader
 from synthgen.engine.run import MakeReviewer
 from synthgen.io.files import text_digest
 from synthgen.recipes.inline_judge import InlineJudge
 from synthgen.recipes.judgement import load_judge_template
-from synthgen.teacher.build import read_api_key
 from synthgen.teacher.dispatch import Budgets, UsageMeter
 
 
@@ -33,17 +31,15 @@ class InlineJudging:
     budgets: Budgets  # shared with the run's teacher
 
 
-def inline_judging(settings: Any, kind: str) -> InlineJudging | None:
-    """The judge of a run, or None without ``--judge-model``. Bad input fails here, before any
-    request (an unreadable prompt, a missing key)."""
-    assert isinstance(settings, InlineJudgeOptions) and isinstance(settings, TeacherOptions)
+def inline_judging(settings: Settings | RespondSettings, teacher: TeacherSpec) -> InlineJudging | None:
+    """The judge of a run whose teacher is ``teacher``, or None without ``--judge-model``. Bad
+    input fails here, before any request (an unreadable prompt, a missing key)."""
     if settings.judge_model is None:
         return None
     template = load_judge_template(settings.judge_prompt)
-    judge_kind = "openai" if settings.judge_base_url else kind
-    judge_settings = settings.model_copy(
+    judge_options = settings.model_copy(
         update={
-            "teacher": judge_kind,
+            "teacher": "openai" if settings.judge_base_url else teacher.kind,
             "model": settings.judge_model,
             "base_url": settings.judge_base_url or settings.base_url,
             "api_key_env": settings.judge_api_key_env or settings.api_key_env,
@@ -53,15 +49,12 @@ def inline_judging(settings: Any, kind: str) -> InlineJudging | None:
             "max_tokens": settings.judge_max_tokens,
         }
     )
-    if judge_kind == "openai":
-        read_api_key(judge_settings)  # a missing key fails now, not after the first answers
+    judge = resolve_teacher(judge_options)  # a missing key fails now, not after the first answers
     meter = new_meter(settings)
     budgets = Budgets(settings.max_requests, settings.max_total_tokens, settings.max_cost)
     review = InlineJudge(template, settings.min_score, settings.judge_structured)
 
     async def make_reviewer() -> tuple[InlineJudge, TeacherGrader]:
-        return review, TeacherGrader(
-            build_teacher(judge_settings, meter, judge_kind, budgets), review.validate
-        )
+        return review, TeacherGrader(build_teacher(judge, meter, budgets), review.validate)
 
     return InlineJudging(make_reviewer, meter, {"judge_prompt": text_digest(template.text)}, budgets)

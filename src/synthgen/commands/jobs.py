@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from synthgen.commands.card import write_run_card
-from synthgen.commands.teachers import build_teacher, new_meter
-from synthgen.config import RunOutputOptions, TeacherOptions
+from synthgen.commands.teachers import TeacherSpec, build_teacher, new_meter
+from synthgen.config import RunOutputOptions, TeacherOptions, TeacherRunOptions
 from synthgen.config.markers import digest
 from synthgen.engine.recipe import Recipe
 from synthgen.engine.session import Job, SessionResult, run_session
@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
 
 def teacher_job(
-    settings: Any,
-    kind: str,
+    settings: TeacherRunOptions,
+    teacher: TeacherSpec,
     *,
     resolved: dict[str, Any],
     make_recipe: Callable[[ExistingOutput], Recipe],
@@ -38,18 +38,18 @@ def teacher_job(
     judging: InlineJudging | None = None,
     **overrides: Any,
 ) -> Job:
-    """The engine job of a command whose settings are TeacherOptions and RunOutputOptions.
+    """The engine job of a command: its settings, and the teacher it asks.
 
     ``resolved``: the fingerprint's values the command resolved (file digests...), beside the
     teacher kind. ``judging``: the inline judge, whose budgets the teacher shares.
     ``overrides`` replace fields computed here (e.g. ``meter``, ``overwrite``, ``config``).
     """
-    assert isinstance(settings, TeacherOptions) and isinstance(settings, RunOutputOptions)
 
     async def make_teacher(meter: UsageMeter) -> Dispatcher:
-        return build_teacher(settings, meter, kind, judging and judging.budgets)
+        return build_teacher(teacher, meter, judging and judging.budgets)
 
-    content = settings.fingerprint(teacher=kind, **resolved, **(judging.resolved if judging else {}))
+    content = settings.fingerprint(teacher=teacher.kind, **resolved, **(judging.resolved if judging else {}))
+    model, urls = teacher.options.model or "mock", teacher.options.base_url
 
     fields: dict[str, Any] = {
         "output": settings.output,
@@ -62,7 +62,7 @@ def teacher_job(
         "screen_in_worker": screen_in_worker,
         "quiet": settings.quiet,
         "log_format": settings.log_format,
-        "teacher_info": {"kind": kind, "model": settings.model or "mock", "base_urls": settings.base_url},
+        "teacher_info": {"kind": teacher.kind, "model": model, "base_urls": urls},
         "config": settings.public_dict(),
         "content_config": content,
         "config_hash": digest(content),
@@ -70,7 +70,7 @@ def teacher_job(
         "row_model": row_model,
         "rerun_last_request": rerun_last_request,
         "make_teacher": make_teacher,
-        "meter": new_meter(settings),
+        "meter": new_meter(teacher.options),
         "planned_rows": planned_rows,
         "make_reviewer": judging and judging.make_reviewer,
         "review_meter": judging and judging.meter,
@@ -90,7 +90,7 @@ def refuse_overwriting_inputs(settings: RunOutputOptions, reads: Files) -> None:
     refuse_overwriting(reads, writes, beside=["--output"])
 
 
-def run_with_card(job: Job, settings: Any) -> SessionResult:
+def run_with_card(job: Job, settings: TeacherRunOptions) -> SessionResult:
     """Run ``job`` (through the Batch API with ``--batch``); a run that wrote its report gets its
     dataset card (``settings.card``), even one that stopped early: the card describes the file
     as it now is (an older card would not). A batch still waiting on the provider gets none yet."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from synthgen.commands.jobs import refuse_overwriting_inputs, run_with_card, teacher_job
-from synthgen.commands.teachers import teacher_kind
+from synthgen.commands.teachers import resolve_teacher
 from synthgen.config import JudgeSettings
 from synthgen.engine.session import SessionResult
 from synthgen.errors import InputError
@@ -25,7 +25,7 @@ log = logging.getLogger("synthgen")
 
 def run_judge(settings: JudgeSettings) -> SessionResult:
     """Run ``synthgen judge``. Raises SynthgenError for bad input, before any request."""
-    kind = teacher_kind(settings)
+    teacher = resolve_teacher(settings)
     refuse_overwriting_inputs(settings, {"INPUT": settings.input, "--prompt": settings.prompt})
     settings.check_batch()
     template = load_judge_template(settings.prompt)
@@ -47,7 +47,7 @@ def run_judge(settings: JudgeSettings) -> SessionResult:
     row_model: type[BaseModel] = AlpacaRecord if row_format == "alpaca" else MessagesRecord
     job = teacher_job(
         settings,
-        kind,
+        teacher,
         resolved=resolved,
         make_recipe=make_recipe,
         row_model=row_model,

@@ -25,7 +25,7 @@ from typing import Any
 
 from synthgen.commands.jobs import refuse_overwriting_inputs, run_with_card, teacher_job
 from synthgen.commands.respond import run_respond
-from synthgen.commands.teachers import teacher_kind
+from synthgen.commands.teachers import resolve_teacher
 from synthgen.commands.verified_pairs import write_verified_pairs
 from synthgen.config import PairsSettings, RespondSettings, RunOutputOptions, TeacherOptions
 from synthgen.engine.session import SessionResult
@@ -77,7 +77,7 @@ def run_pairs(settings: PairsSettings, on_stage: StageDone) -> SessionResult:
     if settings.samples is None:
         answers = _input_answers(settings)
     else:
-        kind = teacher_kind(settings)
+        kind = resolve_teacher(settings).kind
         answers = []
         for origin, model, name in _generators(settings):
             out = stage_path(settings.output, name)
@@ -216,7 +216,7 @@ def _run_judged(
             "max_tokens": settings.judge_max_tokens,
         }
     )
-    kind = teacher_kind(judge)
+    teacher = resolve_teacher(judge)
     options = PairsOptions(
         format=settings.format, min_margin=settings.min_margin, structured=settings.structured,
         asked=template.asked,
@@ -228,7 +228,7 @@ def _run_judged(
 
     job = teacher_job(
         judge,
-        kind,
+        teacher,
         resolved=resolved,
         make_recipe=make_recipe,
         row_model=PreferenceRecord,

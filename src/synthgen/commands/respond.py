@@ -7,6 +7,7 @@ from pathlib import Path
 from synthgen.commands.inline_judging import inline_judging
 from synthgen.commands.jobs import refuse_overwriting_inputs, run_with_card, teacher_job
 from synthgen.commands.respond_code import check_code_flags, check_sandbox, code_reviewer, read_test_plans
+from synthgen.commands.teachers import resolve_teacher
 from synthgen.config import RespondSettings
 from synthgen.engine.session import SessionResult
 from synthgen.errors import InputError, UsageError
@@ -15,15 +16,12 @@ from synthgen.io.prompt_rows import PromptRow, load_prompt_rows
 from synthgen.io.writer import ExistingOutput
 from synthgen.recipes.respond import CODE, Respond, RespondOptions
 from synthgen.records import AlpacaRecord, MessagesRecord
-from synthgen.teacher.build import read_api_key
 from synthgen.verify import BadReference, NeedsSymbolic, as_reference, get_checker
 
 
 def run_respond(settings: RespondSettings) -> SessionResult:
     """Run ``synthgen respond``. Raises SynthgenError for bad input, before any request."""
-    kind = settings.teacher_kind()
-    if kind == "openai":
-        read_api_key(settings)  # a missing key fails now: the teacher is built after the files
+    teacher = resolve_teacher(settings)  # a missing teacher or key fails before any file is read
     settings.check_batch()
     _check_flags(settings)
     system_file = Path(settings.system[1:]) if settings.system and settings.system.startswith("@") else None
@@ -50,7 +48,7 @@ def run_respond(settings: RespondSettings) -> SessionResult:
         min_confidence=settings.min_confidence,
     )
     resolved = {"system": text_digest(system or ""), "input": file_digest(settings.input)}
-    judging = inline_judging(settings, kind)
+    judging = inline_judging(settings, teacher)
     built: list[Respond] = []
 
     def make_recipe(existing: ExistingOutput) -> Respond:
@@ -66,7 +64,7 @@ def run_respond(settings: RespondSettings) -> SessionResult:
 
     job = teacher_job(
         settings,
-        kind,
+        teacher,
         resolved=resolved,
         make_recipe=make_recipe,
         row_model=AlpacaRecord if settings.format == "alpaca" else MessagesRecord,

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Literal
+
 from synthgen.config import TeacherOptions
 from synthgen.teacher.build import build_dispatcher, openai_endpoints, read_api_key
 from synthgen.teacher.dispatch import Budgets, Dispatcher, UsageMeter
 from synthgen.teacher.endpoints import Endpoint, EndpointPool
 
-__all__ = ["build_teacher", "new_meter", "teacher_kind"]
+__all__ = ["TeacherSpec", "build_teacher", "new_meter", "resolve_teacher"]
 
 
-def teacher_kind(settings: TeacherOptions) -> str:
-    """ "mock" or "openai"; a missing API key fails now, before any file is read or made."""
-    kind = settings.teacher_kind()
+@dataclass(frozen=True)
+class TeacherSpec:
+    """A teacher resolved once: its kind, and the options it is called with (model, endpoints,
+    sampling, limits, budgets)."""
+
+    kind: Literal["openai", "mock"]
+    options: TeacherOptions
+
+
+def resolve_teacher(options: TeacherOptions) -> TeacherSpec:
+    """The teacher ``options`` name. A missing teacher, model or API key fails now, before any
+    file is read or made (the teacher itself is built when the run starts)."""
+    kind = options.teacher_kind()
     if kind == "openai":
-        read_api_key(settings)
-    return kind
+        read_api_key(options)
+    return TeacherSpec(kind, options)
 
 
 def new_meter(settings: TeacherOptions) -> UsageMeter:
@@ -23,14 +36,13 @@ def new_meter(settings: TeacherOptions) -> UsageMeter:
     return UsageMeter(prices={m: (p.input, p.output) for m, p in settings.prices.items()})
 
 
-def build_teacher(
-    settings: TeacherOptions, meter: UsageMeter, kind: str, budgets: Budgets | None = None
-) -> Dispatcher:
-    """The teacher stack for ``kind`` ("mock" or "openai", resolved once by the caller).
+def build_teacher(teacher: TeacherSpec, meter: UsageMeter, budgets: Budgets | None = None) -> Dispatcher:
+    """The teacher stack of ``teacher``.
 
-    ``budgets``: limits shared with another teacher of the run (default: the settings' own).
+    ``budgets``: limits shared with another teacher of the run (default: the options' own).
     """
-    if kind == "mock":
+    settings = teacher.options
+    if teacher.kind == "mock":
         from synthgen.mock.teacher import MockTeacher  # the mock is a teacher too, built on demand
 
         mock = MockTeacher(seed=settings.seed, max_tokens=settings.max_tokens)

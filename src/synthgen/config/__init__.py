@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         RunOutputOptions,
         SettingsModel,
         TeacherOptions,
+        TeacherRunOptions,
     )
     from synthgen.config.tools import (
         CardSettings,
@@ -58,6 +59,7 @@ __all__ = [
     "SettingsModel",
     "StatsSettings",
     "TeacherOptions",
+    "TeacherRunOptions",
     "build_settings",
     "format_validation_error",
     "load_config_file",
@@ -84,6 +86,7 @@ _WHERE = {
     "SettingsModel": "shared",
     "TeacherOptions": "shared",
     "BatchesSettings": "batch",
+    "TeacherRunOptions": "shared",
     "CardSettings": "tools",
     "CheckSettings": "tools",
     "ConvertSettings": "tools",

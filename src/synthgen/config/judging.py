@@ -10,7 +10,7 @@ from pydantic import Field, field_validator, model_validator
 
 from synthgen.config.batch import BatchOptions
 from synthgen.config.markers import FINGERPRINT, Fingerprint, Flag
-from synthgen.config.shared import RunOutputOptions, SettingsModel, TeacherOptions
+from synthgen.config.shared import SettingsModel, TeacherOptions, TeacherRunOptions
 
 # A judge grades with little randomness and a short reply (a reason and a score).
 JUDGE_TEMPERATURE = 0.0
@@ -98,7 +98,7 @@ class JudgeOptionsMixin(SettingsModel):
     )
 
 
-class JudgeSettings(BatchOptions, JudgeOptionsMixin, MinScoreOption, TeacherOptions, RunOutputOptions):
+class JudgeSettings(BatchOptions, JudgeOptionsMixin, MinScoreOption, TeacherRunOptions):
     """Options of ``synthgen judge``: the teacher grades every answer of a dataset from 1 to 10."""
 
     input: Annotated[Path, Fingerprint(resolved=True), Flag(argument=True, metavar="INPUT")] = Field(
@@ -115,7 +115,7 @@ class JudgeSettings(BatchOptions, JudgeOptionsMixin, MinScoreOption, TeacherOpti
     max_tokens: int = Field(JUDGE_MAX_TOKENS, ge=1, description="Max tokens per grade.")
 
 
-class PairsSettings(JudgeOptionsMixin, TeacherOptions, RunOutputOptions):
+class PairsSettings(JudgeOptionsMixin, TeacherRunOptions):
     """Options of ``synthgen pairs``: preference pairs (prompt, chosen, rejected) from ranked answers.
 
     The judged stage's fingerprint is that of the judge's settings (``--judge-model``,

@@ -21,13 +21,12 @@ from synthgen.config.markers import FINGERPRINT, Fingerprint, Flag
 from synthgen.config.shared import (
     SIMILARITY_THRESHOLD,
     FilterOptions,
-    RunOutputOptions,
     SimilarityThreshold,
-    TeacherOptions,
+    TeacherRunOptions,
 )
 
 
-class Settings(BatchOptions, InlineJudgeOptions, FilterOptions, TeacherOptions, RunOutputOptions):
+class Settings(BatchOptions, InlineJudgeOptions, FilterOptions, TeacherRunOptions):
     """Options of ``synthgen generate``."""
 
     # prompt
@@ -89,7 +88,7 @@ class Settings(BatchOptions, InlineJudgeOptions, FilterOptions, TeacherOptions, 
         return self
 
 
-class RespondSettings(CodeVerifyOptions, BatchOptions, InlineJudgeOptions, TeacherOptions, RunOutputOptions):
+class RespondSettings(CodeVerifyOptions, BatchOptions, InlineJudgeOptions, TeacherRunOptions):
     """Options of ``synthgen respond``: the teacher answers every row of a dataset."""
 
     input: Annotated[Path, Fingerprint(resolved=True), Flag(argument=True, metavar="INPUT")] = Field(
@@ -157,7 +156,7 @@ EvolveOperation = Literal[
 ]
 
 
-class EvolveSettings(FilterOptions, TeacherOptions, RunOutputOptions):
+class EvolveSettings(FilterOptions, TeacherRunOptions):
     """Options of ``synthgen evolve``: rounds of Evol-Instruct over a dataset's instructions.
 
     Its fingerprint also holds the digest of the prompts used (``prompts``); not ``--rounds``.

@@ -255,3 +255,8 @@ class RunOutputOptions(SettingsModel):
     card: Literal["beside", "readme", "none"] = Field(
         "beside", description="Dataset card: OUT.card.md, README.md in the output folder, or none."
     )
+
+
+class TeacherRunOptions(TeacherOptions, RunOutputOptions):
+    """The settings of a command that runs the engine with a teacher (generate, respond, evolve,
+    judge, pairs)."""
