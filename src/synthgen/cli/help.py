@@ -74,10 +74,12 @@ class Command(TyperCommand):
             title = "Arguments" if param.param_type_name == "argument" else None
             title = title or getattr(param, "rich_help_panel", None) or "Options"
             sections.setdefault(title, []).append(record)
+        # one column for the help texts of every section (write_dl sizes it per call)
+        width = min(30, max((len(term) for rows in sections.values() for term, _ in rows), default=0))
         for title, records in sections.items():
             if records:
                 with formatter.section(title):
-                    formatter.write_dl(records)
+                    formatter.write_dl([(term.ljust(width), text) for term, text in records])
 
     def format_epilog(self, ctx: Any, formatter: Any) -> None:
         """Indented paragraphs (examples) as written; the others wrapped like the help."""
