@@ -176,8 +176,8 @@ class EvolveSettings(FilterOptions, TeacherRunOptions):
     prompt_dir: Annotated[Path | None, Flag(shown="prompts/evolve")] = Field(
         None, description="Directory of <operation>.txt prompts (an operation without one: bundled)."
     )
-    prompt_field: Annotated[str | None, FINGERPRINT] = Field(
-        None, description="Field holding the task (default: instruction and input, or prompt)."
+    prompt_field: Annotated[str | None, FINGERPRINT, Flag(shown="instruction and input, or prompt")] = Field(
+        None, description="Field holding the task."
     )
     similarity_threshold: Annotated[SimilarityThreshold, FINGERPRINT] = Field(
         SIMILARITY_THRESHOLD,

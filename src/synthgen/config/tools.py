@@ -159,9 +159,8 @@ class StatsSettings(SettingsModel):
         description="Dataset: alpaca, messages, ShareGPT or TRL rows (JSONL/JSON)."
     )
     html: Path | None = Field(None, description="Also write a self-contained HTML page with plots here.")
-    seeds: Path | None = Field(
-        None,
-        description="Seed tasks for the nearest-seed ROUGE-L (default: the run's, else the bundled ones).",
+    seeds: Annotated[Path | None, Flag(shown="the run's, else the bundled ones")] = Field(
+        None, description="Seed tasks for the nearest-seed ROUGE-L."
     )
     json_output: Annotated[bool, Flag(name="--json")] = Field(
         False, description="Print the statistics as JSON on stdout."
