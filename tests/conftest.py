@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -30,6 +31,13 @@ def cli() -> CliRunner:
 def run_cli(*args: str) -> Any:
     """Invoke the CLI in-process; returns the click Result (exit_code, stdout, stderr)."""
     return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def run_in_process(*args: object) -> subprocess.CompletedProcess[str]:
+    """:func:`run_cli`, its result shaped as ``subprocess.run``'s: for tests written against a
+    process that do not need one (a process start costs more CPU than most test runs)."""
+    result = run_cli(*(str(a) for a in args))
+    return subprocess.CompletedProcess([str(a) for a in args], result.exit_code, result.stdout, result.stderr)
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:

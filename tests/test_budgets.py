@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from conftest import synthgen_cmd
+from conftest import run_in_process
 from synthgen.errors import TeacherError, TransientTeacherError
 from synthgen.records import Completion, Usage
 from synthgen.teacher.budget import BudgetExhausted, Budgets, Reservation, UsageMeter
@@ -33,7 +33,7 @@ MAX_TOKENS = 2000
 def _generate(url: str, out: Path, *extra: object) -> subprocess.CompletedProcess[str]:
     args = ["generate", "--base-url", url, "--model", "mock-model", "-o", out, "--no-cache"]
     args += ["--max-tokens", MAX_TOKENS, "--concurrency", "64", "--num", "5000", "--quiet"]
-    return subprocess.run(synthgen_cmd(*args, *extra), capture_output=True, text=True, timeout=120)
+    return run_in_process(*args, *extra)
 
 
 def _report(out: Path) -> dict[str, Any]:
@@ -97,11 +97,17 @@ def test_max_cost_without_a_price_is_refused_before_any_request(tmp_path: Path, 
 
 
 def test_a_budget_below_one_request_is_a_usage_error(tmp_path: Path) -> None:
-    result = subprocess.run(
-        synthgen_cmd("generate", "--teacher", "mock", "-o", tmp_path / "a.jsonl",
-                     "--max-total-tokens", "1500", "--max-tokens", "2000"),
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    result = run_in_process(
+        "generate",
+        "--teacher",
+        "mock",
+        "-o",
+        tmp_path / "a.jsonl",
+        "--max-total-tokens",
+        "1500",
+        "--max-tokens",
+        "2000",
+    )
     assert result.returncode == 2
     assert "--max-total-tokens 1500 cannot pay for a single request" in result.stderr
 

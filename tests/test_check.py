@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,15 +14,13 @@ from conftest import MockServer, run_cli
 KEY = "sk-check-secret-42"
 
 
-@pytest.fixture(scope="module")
-def keyed() -> Iterator[MockServer]:
+@pytest.fixture
+def keyed(mock_server: Callable[..., MockServer]) -> MockServer:
     """A server that wants KEY, serves three named models, and fails every completion."""
-    server = MockServer(
+    return mock_server(
         "--require-api-key", KEY, "--model", "gpt-4o-mini", "--model", "gpt-4o", "--model", "o3-mini",
         "--error-rate-500", "1",
     )  # fmt: skip
-    yield server
-    server.close()
 
 
 def _check(url: str, *extra: str) -> Any:

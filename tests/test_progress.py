@@ -40,15 +40,15 @@ def test_the_live_panel_on_a_terminal(tmp_path: Path) -> None:
 
 
 def test_plain_progress_lines_appear_while_no_request_completes(tmp_path: Path, mock_server: Any) -> None:
-    server = mock_server("--hang-rate", "1.0", "--hang-seconds", "30")
+    server = mock_server(hold_after=0)  # no request is ever answered
     out = tmp_path / "a.jsonl"
     proc = subprocess.Popen(
         synthgen_cmd("generate", "--base-url", server.url, "--model", "m", "-n", "5", "-o", out, "--no-cache",
-                     "--log-format", "json", "--request-timeout", "60"),
+                     "--log-format", "json", "--request-timeout", "60", "--progress-interval", "0.2"),
         stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     assert proc.stderr is not None
-    line = proc.stderr.readline()  # the first progress line comes after ~5 s, though nothing completed
+    line = proc.stderr.readline()  # the first progress line comes after 0.2 s, though nothing completed
     proc.kill()
     proc.communicate(timeout=30)
     event = json.loads(line)

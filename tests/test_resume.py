@@ -10,22 +10,20 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from conftest import read_jsonl, run_cli, synthgen_cmd, until
+from conftest import read_jsonl, run_cli, run_in_process, synthgen_cmd, until
 from kill_resume import lines_at_least
 
 GENERATE = ("generate", "--model", "mock", "--concurrency", "4", "--max-tokens", "2000", "--seed", "11")
 
 
 def _start(url: str, out: Path, cache: Path, *extra: object) -> subprocess.Popen[str]:
-    args = ["generate", "--base-url", url, "--model", "mock", "-o", out, "--cache-path", cache,
-            "--concurrency", "4", "--max-tokens", "2000", "--seed", "11", *extra]  # fmt: skip
+    args = [*GENERATE, "--base-url", url, "-o", out, "--cache-path", cache, *extra]
     return subprocess.Popen(synthgen_cmd(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def _run(url: str, out: Path, cache: Path, *extra: object) -> subprocess.CompletedProcess[str]:
-    proc = _start(url, out, cache, *extra)
-    stdout, stderr = proc.communicate(timeout=120)
-    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+    """A run in-process (through the CLI)."""
+    return run_in_process(*GENERATE, "--base-url", url, "-o", out, "--cache-path", cache, *extra)
 
 
 def _report(out: Path) -> dict[str, Any]:

@@ -1,12 +1,14 @@
-"""The real HTTP path: the openai SDK against ``synthgen mock-teacher`` in a subprocess.
+"""The real HTTP path: our client against ``synthgen mock-teacher``, a server in its own process.
 
 Covers retries (429 + Retry-After, 5xx, drops, hangs), fatal errors (401, 404), the
-response cache, budgets, and several endpoints.
+response cache, budgets, and several endpoints. The client runs in-process through the CLI
+(a process start costs more CPU than most of these runs); one case runs it as its own process.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 from pathlib import Path
@@ -14,22 +16,27 @@ from typing import Any
 
 import pytest
 
-from conftest import read_jsonl, synthgen_cmd
+from conftest import read_jsonl, run_in_process, synthgen_cmd
 
 FAST = ("--max-tokens", "2000", "--quiet")
 
 
-def _generate(url: str | list[str], out: Path, *extra: object, env: dict[str, str] | None = None) -> Any:
+def _generate(
+    url: str | list[str], out: Path, *extra: object, env: dict[str, str] | None = None, process: bool = False
+) -> subprocess.CompletedProcess[str]:
     urls = [url] if isinstance(url, str) else url
     args: list[object] = ["generate", "--model", "mock-model", "-o", out, "--concurrency", "4"]
     for u in urls:
         args += ["--base-url", u]
-    import os
-
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run(
-        synthgen_cmd(*args, *FAST, *extra), capture_output=True, text=True, timeout=120, env=full_env
-    )
+    if process:
+        return subprocess.run(
+            synthgen_cmd(*args, *FAST, *extra), capture_output=True, text=True, timeout=120,
+            env={**os.environ, **(env or {})},
+        )  # fmt: skip
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in (env or {}).items():
+            patch.setenv(name, value)
+        return run_in_process(*args, *FAST, *extra)
 
 
 def _report(out: Path) -> dict[str, Any]:
@@ -46,7 +53,7 @@ def _assert_dataset(out: Path, n: int) -> None:
 def test_model_key_and_base_url_reach_the_server(tmp_path: Path, mock_server: Any) -> None:
     server = mock_server("--require-api-key", "sk-test-123")
     out = tmp_path / "a.jsonl"
-    result = _generate(server.url, out, "--num", "30", env={"OPENAI_API_KEY": "sk-test-123"})
+    result = _generate(server.url, out, "--num", "30", env={"OPENAI_API_KEY": "sk-test-123"}, process=True)
     assert result.returncode == 0, result.stderr
     _assert_dataset(out, 30)
     meta = read_jsonl(out.with_name("a.jsonl.meta.jsonl"))
@@ -82,7 +89,8 @@ def test_unknown_path_or_model_is_fatal_404(tmp_path: Path, mock_server: Any) ->
 
 
 def test_429_with_retry_after_is_waited_out(tmp_path: Path, mock_server: Any) -> None:
-    server = mock_server("--error-rate-429", "0.4", "--retry-after", "1", "--seed", "3")
+    # Waited out exactly (retry-after-ms): a twentieth of a second, not the usual second.
+    server = mock_server("--error-rate-429", "0.4", "--retry-after", "0.05", "--seed", "3")
     out = tmp_path / "a.jsonl"
     result = _generate(server.url, out, "--num", "40")
     assert result.returncode == 0, result.stderr
@@ -119,7 +127,7 @@ def test_hung_request_times_out_and_is_retried(tmp_path: Path, mock_server: Any)
     out = tmp_path / "a.jsonl"
     # One request at a time: the server draws its faults in arrival order, so with its seed the
     # same requests hang on every run, and the run cannot reach --num around a hung request.
-    result = _generate(server.url, out, "--num", "40", "--request-timeout", "1", "--concurrency", "1")
+    result = _generate(server.url, out, "--num", "40", "--request-timeout", "0.3", "--concurrency", "1")
     assert result.returncode == 0, result.stderr
     _assert_dataset(out, 40)
     assert (

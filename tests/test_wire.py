@@ -13,7 +13,7 @@ import json
 import socket
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ import httpx
 import openai
 import pytest
 
-from conftest import MockServer, read_jsonl, synthgen_cmd
+from conftest import MockServer, read_jsonl, run_in_process, synthgen_cmd
 from synthgen import __version__
 from synthgen.errors import TeacherError, TransientTeacherError
 from synthgen.teacher.dispatch import Budgets, Dispatcher, UsageMeter
@@ -36,11 +36,9 @@ MESSAGES = [{"role": "user", "content": "Write 3 tasks."}]
 KEY = "sk-wire-secret-123"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[MockServer]:
-    started = MockServer()
-    yield started
-    started.close()
+@pytest.fixture
+def server(mock_server: Callable[..., MockServer]) -> MockServer:
+    return mock_server()
 
 
 def _teacher(url: str, *, seed: int | None = 7, timeout: float = 10) -> OpenAITeacher:
@@ -110,7 +108,7 @@ def test_generate_sends_base_seed_plus_request_index(tmp_path: Path, server: Moc
     out = tmp_path / "a.jsonl"
     args = ["generate", "--base-url", server.url, "--model", "mock", "-o", out, "--num", "60",
             "--seed", "1000", "--concurrency", "4", "--no-cache", "--quiet"]  # fmt: skip
-    result = subprocess.run(synthgen_cmd(*args), capture_output=True, text=True, timeout=120)
+    result = run_in_process(*args)
     assert result.returncode == 0, result.stderr
     seeds = [r["seed"] for r in _received(server) if r["path"] == "/v1/chat/completions"]
     assert sorted(seeds) == list(range(1000, 1000 + len(seeds)))  # one per request, none twice
@@ -119,6 +117,7 @@ def test_generate_sends_base_seed_plus_request_index(tmp_path: Path, server: Moc
 
 
 def test_the_same_seed_reproduces_the_file_over_http(tmp_path: Path, server: MockServer) -> None:
+    # Two processes: nothing may hang on a per-process hash seed.
     def run(name: str, seed: int) -> bytes:
         out = tmp_path / name
         args = ["generate", "--base-url", server.url, "--model", "mock", "-o", out, "--num", "30",
@@ -222,13 +221,10 @@ def test_answers_map_to_our_errors(canned: Any, reply: Any, kind: type[Exception
         assert info.value.retry_after == 1.5  # type: ignore[attr-defined]
 
 
-def test_a_read_timeout_is_not_a_connect_failure() -> None:
-    hanging = MockServer("--hang-rate", "1", "--hang-seconds", "30")
-    try:
-        with pytest.raises(RequestTimeout, match=r"timed out after 0\.5 s"):
-            _complete(_teacher(hanging.url, timeout=0.5))
-    finally:
-        hanging.close()
+def test_a_read_timeout_is_not_a_connect_failure(mock_server: Callable[..., MockServer]) -> None:
+    hanging = mock_server(hang_rate=1, hang_seconds=30)
+    with pytest.raises(RequestTimeout, match=r"timed out after 0\.2 s"):
+        _complete(_teacher(hanging.url, timeout=0.2))
 
 
 def test_refused_and_tls_errors_say_what_they_are(server: MockServer) -> None:
@@ -251,12 +247,12 @@ def _closed_port_url() -> str:
 
 def _generate(tmp_path: Path, url: str, *extra: str) -> subprocess.CompletedProcess[str]:
     args = ["generate", "--base-url", url, "--model", "m", "-o", tmp_path / "a.jsonl", "--no-cache", *extra]
-    return subprocess.run(synthgen_cmd(*args), capture_output=True, text=True, timeout=60)
+    return run_in_process(*args)
 
 
 def test_closed_port_stops_with_the_true_cause_and_exit_1(tmp_path: Path) -> None:
     url = _closed_port_url()
-    result = _generate(tmp_path, url)
+    result = _generate(tmp_path, url, "--connect-grace", "0.1")  # retried that long (default 5 s)
     assert result.returncode == 1, result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("synthgen: error:")]
     assert errors == [
@@ -296,7 +292,7 @@ def test_a_server_that_starts_late_is_waited_for() -> None:
     )  # fmt: skip
 
     async def run() -> Any:
-        asyncio.get_running_loop().call_later(1.5, lambda: late.append(Canned(reply, port=port)))
+        asyncio.get_running_loop().call_later(0.3, lambda: late.append(Canned(reply, port=port)))
         try:
             return await dispatcher.complete(MESSAGES, sample_index=0)  # type: ignore[arg-type]
         finally:
@@ -318,7 +314,7 @@ def test_reasoning_field_reaches_respond_over_http(tmp_path: Path, mock_server: 
     rows.write_text(json.dumps({"instruction": "What is 6 x 7?"}) + "\n")
     out = tmp_path / "a.jsonl"
     args = ["respond", rows, "-o", out, "--base-url", server.url, "--model", "mock", "--no-cache", "-q"]
-    result = subprocess.run(synthgen_cmd(*args), capture_output=True, text=True, timeout=120)
+    result = run_in_process(*args)
     assert result.returncode == 0, result.stderr
     (row,) = read_jsonl(out)
     assert row["output"].startswith("<think>\n") and "</think>" in row["output"]

@@ -62,6 +62,7 @@ def teacher_job(
         "screen_in_worker": screen_in_worker,
         "quiet": settings.quiet,
         "log_format": settings.log_format,
+        "progress_interval": settings.progress_interval,
         "teacher_info": {"kind": teacher.kind, "model": model, "base_urls": urls},
         "config": settings.public_dict(),
         "content_config": content,

@@ -121,6 +121,13 @@ class TeacherOptions(TeacherSampling):
     )
     retry_max_wait: float = Field(60.0, gt=0, description="Max seconds of waiting per request.")
     request_timeout: float = Field(120.0, gt=0, description="Seconds before a request is retried.")
+    # Long enough for a server that is still starting, short enough to tell a user at once.
+    connect_grace: float = Field(
+        5.0,
+        ge=0,
+        description="Seconds to keep trying while no endpoint has ever answered and none accepts a "
+        "connection (a server still starting), before the run stops with the cause.",
+    )
     rpm: Annotated[int | None, Flag(shown="no limit")] = Field(
         None,
         ge=1,
@@ -249,6 +256,9 @@ class RunOutputOptions(SettingsModel):
     force: bool = Field(False, description="Resume even if the config changed.")
     quiet: Annotated[bool, Flag("-q")] = Field(False, description="No progress output.")
     log_format: Literal["text", "json"] = Field("text", description="Progress/log line format.")
+    progress_interval: float = Field(
+        5.0, gt=0, description="Seconds between progress lines in a log or a pipe (not the terminal's panel)."
+    )
     json_report: Annotated[bool, Flag(name="--json")] = Field(
         False, description="Print the run report as JSON on stdout."
     )

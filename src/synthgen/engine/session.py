@@ -56,6 +56,7 @@ class Job:
     make_teacher: Callable[[UsageMeter], Awaitable[Dispatcher]]
     meter: UsageMeter
     planned_rows: int | None = None  # shown as the progress total when there is no target
+    progress_interval: float = 5.0  # seconds between plain progress lines
     # A recipe run in stages on one output (evolve's rounds) starts each stage at its own
     # first request, even when the last row kept so far came from an earlier request.
     min_first_request: int = 0
@@ -163,7 +164,9 @@ async def _run(job: Job) -> SessionResult:
         screen_in_worker=job.screen_in_worker,
     )
     total = target if target is not None else job.planned_rows
-    progress = ProgressReporter(total=total, quiet=job.quiet, log_format=job.log_format)
+    progress = ProgressReporter(
+        total=total, quiet=job.quiet, log_format=job.log_format, interval=job.progress_interval
+    )
     engine = Engine(recipe, lambda: job.make_teacher(job.meter), writer, options, progress, job.make_reviewer)
     report("running", None)
     try:

@@ -57,7 +57,7 @@ def openai_endpoints(settings: TeacherOptions) -> EndpointPool:
         )
         for url in urls
     ]
-    return EndpointPool(endpoints)
+    return EndpointPool(endpoints, connect_grace=settings.connect_grace)
 
 
 def request_key(

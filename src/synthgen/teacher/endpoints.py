@@ -10,13 +10,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from synthgen.config import TeacherOptions
 from synthgen.errors import TransientTeacherError
 from synthgen.teacher.base import Teacher
 from synthgen.teacher.wire import CannotConnect
 
-# How long a pool where no endpoint ever answered keeps trying to connect before it gives up:
-# long enough for a server that is still starting, short enough to tell a user at once.
-CONNECT_GRACE_SECONDS = 5.0
+# How long a pool where no endpoint ever answered keeps trying to connect before it gives up,
+# by default: --connect-grace's.
+CONNECT_GRACE_SECONDS: float = TeacherOptions.model_fields["connect_grace"].default
 
 
 @dataclass
