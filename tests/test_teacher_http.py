@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from conftest import read_jsonl, run_in_process, synthgen_cmd
+from conftest import read_jsonl, run_in_process, synthgen_cmd, until
 
 FAST = ("--max-tokens", "2000", "--quiet")
 
@@ -236,10 +236,19 @@ def test_sampling_parameters_reach_the_server(tmp_path: Path, mock_server: Any) 
 
 
 def test_adaptive_limit_finds_the_servers_capacity(tmp_path: Path, mock_server: Any) -> None:
-    server = mock_server("--capacity", "3", "--retry-after", "0", "--latency-ms", "50")
+    # After one answer, the three requests the server can take are held (--hold-after 1), so
+    # every other request meets a full server: 429s counted by the server, not a latency race,
+    # fill the client's window of outcomes (32) and make it halve its limit; then the held three
+    # are answered and the run goes on.
+    server = mock_server(capacity=3, retry_after=0.01, hold_after=1)
     out = tmp_path / "a.jsonl"
-    result = _generate(server.url, out, "--num", "150", "--concurrency", "24", "--max-retries", "20")
-    assert result.returncode == 0, result.stderr
+    args = ["generate", "--model", "mock-model", "--base-url", server.url, "-o", out, "--num", "150",
+            "--concurrency", "24", "--max-retries", "20", *FAST]  # fmt: skip
+    proc = subprocess.Popen(synthgen_cmd(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    until(lambda: server.stats()["faults"].get("capacity", 0) >= 40, proc, "40 requests refused at capacity")
+    server.configure(capacity=3, retry_after=0.01)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 0, stderr
     _assert_dataset(out, 150)
     usage = _report(out)["last_run"]["usage"]
     assert usage["failures_by_kind"].get("429", 0) > 0
