@@ -111,6 +111,8 @@ def test_a_settings_field_names_its_flag_in_errors() -> None:
 
 @pytest.mark.parametrize("model", sorted(MODELS.values(), key=lambda m: m.__name__))
 def test_markers_name_real_fields(model: type[BaseModel]) -> None:
+    # a default decided at run time is shown with Flag(shown=...), which help reads
+    assert not [n for n, f in model.model_fields.items() if f.json_schema_extra], "use Flag(shown=...)"
     for name in model.model_fields:
         mark = marker(model, name, Fingerprint)
         if mark is not None and mark.when is not None and mark.when in model.model_fields:

@@ -108,10 +108,8 @@ class MockServerSettings(SettingsModel):
         "warning", description="debug logs one line per request; quiet by default."
     )
     batch: bool = Field(True, description="Serve the Batch API (/v1/files, /v1/batches); off: 404.")
-    batch_dir: Path | None = Field(
-        None,
-        description="Folder for batch files and batches.",
-        json_schema_extra={"shown_default": "a new temporary folder"},
+    batch_dir: Annotated[Path | None, Flag(shown="a new temporary folder")] = Field(
+        None, description="Folder for batch files and batches."
     )
     batch_polls: int = Field(
         1, ge=1, description="A batch completes on its Nth retrieval (earlier ones: in_progress)."
