@@ -7,6 +7,7 @@ prints one line and exits.
     │   ├── OutputError      exit_code 2  an output path that cannot be written (every command)
     │   └── LockHeldError    exit_code 2  another run holds the output's lock
     ├── InputError           exit_code 2  bad seed / dataset / template file (may list many problems)
+    ├── HubError             exit_code 1  the Hugging Face Hub refused or failed a push (nothing committed)
     └── TeacherError         exit_code 1  the teacher failed for good (auth, model, too many failures)
         └── TransientTeacherError         worth retrying (429, 5xx, timeout, ...)
             └── UnusableAnswer            an answer the recipe cannot use (asked once more, then screened)
@@ -49,6 +50,10 @@ class OutputError(UsageError):
 
 class LockHeldError(UsageError):
     exit_code = USAGE
+
+
+class HubError(SynthgenError):
+    """``synthgen push``: the Hub refused the token or the upload, or the connection failed."""
 
 
 class InputError(SynthgenError):

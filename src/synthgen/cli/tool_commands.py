@@ -15,6 +15,7 @@ from synthgen.config import (
     DedupSettings,
     FilterSettings,
     MockServerSettings,
+    PushSettings,
     StatsSettings,
 )
 from synthgen.exit_codes import USAGE
@@ -142,6 +143,24 @@ def card(settings: CardSettings) -> None:
     from synthgen.commands.card import run_card
 
     typer.echo(f"wrote {run_card(settings)}", err=True)
+
+
+@command(
+    PushSettings,
+    epilog="""Examples:
+
+  HF_TOKEN=hf_... synthgen push data/alpaca.jsonl --repo user/my-dataset
+
+  synthgen push data/alpaca.jsonl --repo user/my-dataset --private --revision draft
+
+Exit codes: 0 pushed; 1 the Hub refused the token or the upload, or the connection failed (nothing
+committed); 2 no such file, no card beside it, a malformed --repo, no token.""",
+)
+def push(settings: PushSettings) -> None:
+    """Publish a dataset file, its card (as README.md) and its run report to the Hugging Face Hub, in one commit."""
+    from synthgen.commands.push import run_push
+
+    typer.echo(run_push(settings).summary(), err=True)
 
 
 @command(

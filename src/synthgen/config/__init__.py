@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         DedupSettings,
         FilterSettings,
         MockServerSettings,
+        PushSettings,
         StatsSettings,
     )
 
@@ -53,6 +54,7 @@ __all__ = [
     "MockServerSettings",
     "PairsSettings",
     "Price",
+    "PushSettings",
     "RespondSettings",
     "RunOutputOptions",
     "Settings",
@@ -93,6 +95,7 @@ _WHERE = {
     "DedupSettings": "tools",
     "FilterSettings": "tools",
     "MockServerSettings": "tools",
+    "PushSettings": "tools",
     "StatsSettings": "tools",
 }
 

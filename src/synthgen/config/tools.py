@@ -264,3 +264,29 @@ class CardSettings(SettingsModel):
             if not REPO_ID.match(repo):
                 raise ValueError(f"{repo!r} is not a Hub dataset id (user/name)")
         return repos
+
+
+class PushSettings(SettingsModel):
+    """Options of ``synthgen push``."""
+
+    input: Annotated[Path, Flag(argument=True, metavar="OUT")] = Field(
+        description="Dataset file to publish; its card (OUT.card.md or README.md beside it) and run report go with it."
+    )
+    repo: Annotated[str, Flag(metavar="USER/NAME")] = Field(
+        description="Hub dataset repository to commit to."
+    )
+    private: bool = Field(
+        False, description="Create the repository private (an existing one keeps its visibility)."
+    )
+    revision: Annotated[str | None, Flag(metavar="BRANCH", shown="main")] = Field(
+        None, description="Branch to commit to (made from main when it does not exist)."
+    )
+
+    @field_validator("repo")
+    @classmethod
+    def _repo_id(cls, repo: str) -> str:
+        if not REPO_ID.match(repo):
+            raise ValueError(
+                f"{repo!r} is not a Hub repository id: expected user/name (letters, digits, - _ .)"
+            )
+        return repo

@@ -1,0 +1,118 @@
+"""``synthgen push``: one commit to a local stand-in for the Hub's HTTP API (``HF_ENDPOINT``):
+success, a refused token, a connection dropped mid-upload, and bad input refused before any
+request. Each push is a real process: huggingface_hub reads ``HF_ENDPOINT`` and ``HF_HOME`` when
+it is imported, so only a fresh process keeps every request on the loopback stand-in."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli, synthgen_cmd
+from hub_stand_in import HubStandIn
+
+pytest.importorskip("huggingface_hub")
+
+TOKEN = "hf_valid_token_123"
+
+
+@pytest.fixture
+def hub(tmp_path: Path) -> Iterator[HubStandIn]:
+    with HubStandIn(token=TOKEN) as stand_in:
+        yield stand_in
+
+
+@pytest.fixture
+def dataset(tmp_path: Path) -> Path:
+    out = tmp_path / "run" / "alpaca.jsonl"
+    result = run_cli("generate", "--teacher", "mock", "--num", "30", "-o", out, "-q",
+                     "--cache-path", tmp_path / "private" / "cache.sqlite3")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _push(
+    hub: HubStandIn, data: Path, *flags: str, token: str | None = TOKEN
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HF_")}
+    env.update(HF_ENDPOINT=hub.url, HF_HOME=str(data.parent / "hf-home"), HF_HUB_DISABLE_TELEMETRY="1")
+    if token is not None:
+        env["HF_TOKEN"] = token
+    return subprocess.run(
+        synthgen_cmd("push", data, *flags), capture_output=True, text=True, timeout=120, env=env
+    )
+
+
+def test_push_commits_data_card_and_report_in_one_commit(hub: HubStandIn, dataset: Path) -> None:
+    result = _push(hub, dataset, "--repo", "user/tiny", "--private")
+    assert result.returncode == 0, result.stderr
+    repo = hub.repos["user/tiny"]
+    assert repo.private and len(repo.branches["main"]) == 1  # one commit
+    files = repo.files()
+    assert set(files) == {"alpaca.jsonl", "README.md", "alpaca.jsonl.report.json"}
+    assert files["alpaca.jsonl"] == dataset.read_bytes()
+    assert files["README.md"] == dataset.with_name("alpaca.jsonl.card.md").read_bytes()
+    report = json.loads(files["alpaca.jsonl.report.json"])
+    assert (
+        "cache_path" not in report["config"]
+        and str(dataset.parent) not in files["alpaca.jsonl.report.json"].decode()
+    )
+    assert report["last_run"]["counts"]["kept"] == 30
+    assert TOKEN not in result.stdout + result.stderr and "user/tiny" in result.stderr
+    again = _push(hub, dataset, "--repo", "user/tiny", "--revision", "draft")
+    assert again.returncode == 0, again.stderr
+    assert len(repo.branches["draft"]) == 2 and len(repo.branches["main"]) == 1
+    assert hub.validated and hub.validated[0] == files["README.md"].decode()  # the header the Hub checks
+
+
+def test_a_refused_token_is_one_line_exit_1_and_changes_nothing(hub: HubStandIn, dataset: Path) -> None:
+    result = _push(hub, dataset, "--repo", "user/tiny", token="hf_wrong_token_456")
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "refused the token (HTTP 401)" in lines[0], result.stderr
+    assert "hf_wrong_token_456" not in result.stdout + result.stderr
+    assert hub.repos == {}
+
+
+def test_a_connection_dropped_mid_upload_leaves_the_hub_as_it_was(hub: HubStandIn, dataset: Path) -> None:
+    hub.drop_commit = True
+    result = _push(hub, dataset, "--repo", "user/tiny")
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "nothing was committed" in lines[0], result.stderr
+    assert hub.repos == {}  # the repository this push made is gone again
+    hub.drop_commit = False
+    assert _push(hub, dataset, "--repo", "user/tiny").returncode == 0
+    hub.drop_commit = True
+    assert _push(hub, dataset, "--repo", "user/tiny").returncode == 1
+    assert len(hub.repos["user/tiny"].branches["main"]) == 1  # an existing repository keeps its commits
+    assert _push(hub, dataset, "--repo", "user/tiny", "--revision", "draft").returncode == 1
+    assert set(hub.repos["user/tiny"].branches) == {"main"}  # and gets no branch from a failed push
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("no token", "no Hugging Face token: set HF_TOKEN"),
+        ("bad repo", "'not a repo id' is not a Hub repository id"),
+        ("no card", "no dataset card beside it"),
+        ("no file", "no such dataset file"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_and_sends_nothing(
+    hub: HubStandIn, dataset: Path, case: str, message: str
+) -> None:
+    repo = "not a repo id" if case == "bad repo" else "user/tiny"
+    if case == "no card":
+        dataset.with_name("alpaca.jsonl.card.md").unlink()
+    target = dataset.with_name("missing.jsonl") if case == "no file" else dataset
+    result = _push(hub, target, "--repo", repo, token=None if case == "no token" else TOKEN)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+    assert hub.requests == [] and hub.repos == {}
