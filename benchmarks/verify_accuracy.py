@@ -159,10 +159,22 @@ def judge_scores(_: int) -> list[tuple[Score, Callable[[Score], bool]]]:
     return [(score, lambda s: s.counts["fp"] == 0 and s.counts["fn"] == 0)]
 
 
+def refusal_scores(_: int) -> list[tuple[Score, Callable[[Score], bool]]]:
+    """Positive: a refusal. Precision: flags that are refusals; recall: refusals flagged."""
+    from verify_cases.refusal_answers import cases
+
+    from synthgen.recipes.filters import is_refusal
+
+    found = cases()
+    score = run("refusal filter", found, lambda c: is_refusal(c.text))
+    return [(score, lambda s: s.precision >= 0.95 and s.recall >= 0.95)]  # no target in the issue: ours
+
+
 SECTIONS: dict[str, Callable[[int], list[tuple[Score, Callable[[Score], bool]]]]] = {
     "math": math_scores,
     "choice": choice_scores,
     "judge": judge_scores,
+    "refusal": refusal_scores,
 }
 
 

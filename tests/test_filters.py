@@ -73,7 +73,7 @@ TABLE = [
     # --- empty_output
     (GOOD_INSTRUCTION, "", "empty_output"),
     (GOOD_INSTRUCTION, "  \n\t ", "empty_output"),
-    # --- refusal (start of the output, or "as an AI language model" anywhere)
+    # --- refusal (an output whose substance is a decline)
     (GOOD_INSTRUCTION, "As an AI language model, I cannot browse the internet.", "refusal"),
     ("What is your favourite food and why?", "As an AI, I do not eat.", "refusal"),
     ("Describe the view from your window today.", "I'm sorry, but I cannot see anything.", "refusal"),
@@ -89,7 +89,11 @@ TABLE = [
         "I don't have personal opinions, but it is...",
         "refusal",
     ),
-    ("Suggest a good name for my new puppy.", "Sure! (Note: as an AI language model I...)", "refusal"),
+    (
+        "Suggest a good name for my new puppy.",
+        "Sure! (Note: as an AI language model I...)",
+        None,
+    ),  # no decline
     ("I'm sorry, but I cannot generate more tasks.", GOOD_OUTPUT, "refusal"),  # in the instruction
     ("Answer the question.", "As an AI, I can't.", "refusal"),  # refusal wins over too_short
     # near misses: human sentences that start the same way
@@ -193,6 +197,16 @@ NOT_REFUSALS = [
     "As an AI researcher, I study neural networks.",
     "The lab has an AI language model of its own.",
     "I can\u2019t help but laugh at that joke.",
+    "Here is my answer. As an AI language model, I think both options are fine.",  # no decline
+    # a disclaimer, then a real answer (issue 22: 70 of 101 flags on chat answers were these)
+    "As an AI language model, I don't have feelings. However, I can explain how tides work. The moon's "
+    "gravity pulls the oceans into two bulges, and the Earth rotates through them twice a day.",
+    "As an AI, I don't have personal opinions, but here is an overview.\n\n1. Index funds are cheap.\n"
+    "2. They follow the market.\n3. They suit long-term savers who do not want to pick stocks.",
+    "I can't give you exact figures, but here is what matters: interest is added to the principal, so "
+    "each period earns interest on the interest already earned.",
+    "I'm sorry to hear that you're stressed. Keep a fixed schedule, take short walks, and write down "
+    "what worries you before bed.",
 ]
 REFUSALS = [
     "I'm sorry, but I can't help with that.",
@@ -221,7 +235,12 @@ REFUSALS = [
     "I'm not able to generate images.",
     "I am unable to access external links.",
     "I don't have personal opinions, but it is...",
-    "Here is my answer. As an AI language model, I think both options are fine.",
+    "I apologize, but I do not actually have a visual perception of houses or locations.",
+    "I apologize, but I am not able to browse the internet or access real-time data.",
+    "I do not actually have a physical body, so I cannot taste food.",
+    "As an AI language model, I cannot give legal advice. Laws differ between places and situations. "
+    "For advice on your case, you should consult a licensed attorney.",
+    "I'm sorry, but I can't help with that. Is there anything else I can help you with?",
 ]
 
 
@@ -235,10 +254,12 @@ def test_refusal(text: str) -> None:
     assert is_refusal(text)
 
 
-def test_a_long_answer_that_opens_with_a_decline_but_no_apology_is_not_a_refusal() -> None:
-    long_answer = "I can't help with that part of the plan, but here is the rest. " + "Step by step. " * 40
-    assert not is_refusal(long_answer)
-    assert is_refusal("I'm sorry, but " + long_answer[0].lower() + long_answer[1:])
+def test_the_substance_after_the_decline_decides() -> None:
+    answer = "First, preheat the oven. Then mix the flour, water and starter, and bake for forty minutes."
+    for opening in ("I can't help with that part of the plan.", "I'm sorry, but I can't help with that."):
+        assert is_refusal(opening)
+        assert not is_refusal(f"{opening} Here is the rest. {answer}")
+        assert is_refusal(f"{opening} Please consult a professional. Is there anything else I can do?")
 
 
 def test_mock_refusals_are_all_caught() -> None:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from synthgen.candidate import Candidate
+from synthgen.recipes.refusal import is_refusal
 
 __all__ = [
     "REASONS",
@@ -63,68 +64,6 @@ REASONS: tuple[str, ...] = (
 )
 
 _WRITE_A_PROGRAM = re.compile(r"\s*write\s+a\s+program\b", re.IGNORECASE)
-
-# A refusal is the teacher declining the task, said at once: the opening sentence declines
-# the request (a "can't" with a verb and object about the task: "I can't help with that",
-# "I cannot fulfill this request", "I'm unable to access external links"), and the output
-# is short, or apologises, or speaks as an AI. "I can't help but smile", "I cannot see why
-# anyone would disagree", "I won't write to him again", "I'm sorry, but I can't make it on
-# Friday" are ordinary outputs: the verb or its object is not about the task. After an
-# apology or an AI self-reference the object may be anything but a place or a person
-# ("I'm sorry, but I cannot generate more tasks"). Curly apostrophes count as straight.
-_SHORT_WORDS = 60  # a refusal without apology or "as an AI" is short
-_OPENING_CHARS = 300  # the rules read the opening only: a refusal says so at once
-_APOLOGY = (
-    r"(?:(?:i'?m|i am) (?:very |so |truly |really )?sorry|i apologi[sz]e|my apologies|sorry"
-    r"|unfortunately|regrettably|(?:i'?m|i am) afraid)"
-)
-_AI_SELF = (
-    r"as an? (?:text-based )?(?:ai|artificial intelligence)(?: (?:language )?model| assistant| chatbot)?\s*[,.]"
-    r"|as an? (?:ai )?language model\b"
-    r"|(?:i'?m|i am) (?:just |only )?an? (?:ai|artificial intelligence)(?: (?:language )?model| assistant)?"
-    r"(?=\s*[,.;!]| and | so | without | with no )"
-)
-_CANNOT = (
-    r"i (?:cannot|can ?not|can't|won't|will not|am unable to|am not able to|must decline to|am not allowed to"
-    r"|am not permitted to)(?: and (?:will not|won't|cannot|can't))?|i'm (?:unable|not able|not allowed) to"
-)
-_REQUEST = (
-    r"(?:that|this|such|these|those|it|any|anything like that|your (?:request|question|query|prompt)"
-    r"|the (?:request|task|question|prompt|information|content|answer|details)|an? (?:answer|response|opinion)"
-    r"|personal|real-time|specific|medical|legal|financial|professional|opinions?|information|content"
-    r"|instructions|assistance|advice|images?|pictures?)\b"
-)
-_MEDIA = (
-    r"(?:the |any |your )?(?:images?|pictures?|photos?|videos?|audio|sounds?|music|files?|attachments?"
-    r"|links?|urls?|graphics|visual|diagrams?|drawings?)\b"
-)
-_DECLINES = (  # a "can't" and what it declines, whatever comes around it
-    rf"(?:{_CANNOT}) (?:"
-    rf"(?:help|assist)(?: you)?(?: (?:with|on) {_REQUEST}|\s*[.!]|$)"
-    rf"|(?:fulfill|fulfil|comply with|assist with|help with|engage in) "
-    rf"|(?:provide|generate|create|write|produce|give|offer|share|complete|perform|answer|respond to) {_REQUEST}"
-    rf"|do (?:that|this)(?: for you)?\s*(?:[.!]|$)"
-    r"|(?:access|browse|search) (?:the internet|the web|external|real-time|websites?|links?|urls?|the link"
-    r"|current|live|databases?|documents?)"
-    rf"|(?:see|view|display|show|draw|play|listen to|hear|watch|open|read|process|analy[sz]e|interpret"
-    rf"|generate|create|produce) {_MEDIA}"
-    r"|physically)"
-    r"|i (?:do not|don't) have (?:the ability|the capability|the capacity|access to (?:the internet|real-time"
-    r"|external|current|live)|personal (?:opinions|feelings|experiences|preferences|beliefs)|feelings|emotions)"
-)
-_DECLINES_AFTER_APOLOGY = (  # once the teacher apologises, any object of a task verb will do
-    rf"(?:{_CANNOT}) (?:(?:provide|generate|create|write|produce|complete|answer|help(?: you)? with|assist"
-    r"|see|view|hear)(?! (?:to|back|down|up|again|home|out)\b)\b)"
-)
-_REFUSAL_BODY = (
-    rf"(?:(?P<ai>{_AI_SELF})|(?P<apology>{_APOLOGY})[,.!]?\s+(?:but\s+)?(?:as an? ai\b"
-    rf"|{_DECLINES}|{_DECLINES_AFTER_APOLOGY})|{_DECLINES})"
-)
-_REFUSAL_OPENING = re.compile(  # the pieces spell apostrophes straight; curly ones match too
-    "[\\s*_\"'\u2019>#-]*" + _REFUSAL_BODY.replace("'", "['\u2019]"), re.IGNORECASE
-)
-# Anywhere in the text: no legitimate task output talks about "an AI language model" this way.
-_REFUSAL_ANYWHERE = re.compile(r"\bas an ai language model\b", re.IGNORECASE)
 
 
 def first_rejection(candidate: Candidate, filters: Sequence[Filter]) -> str | None:
@@ -172,17 +111,9 @@ def default_filters(options: FilterSettings) -> list[Filter]:
     return filters
 
 
-def is_refusal(text: str) -> bool:
-    """True if ``text`` is a teacher declining the task (see the rules above ``_REFUSAL_OPENING``)."""
-    match = _REFUSAL_OPENING.match(text, 0, _OPENING_CHARS)
-    if match is not None:
-        return bool(match["ai"] or match["apology"]) or len(text.split(None, _SHORT_WORDS)) <= _SHORT_WORDS
-    # the substring test is ~15x cheaper than the regex; the regex then checks word boundaries
-    return "ai language model" in text.lower() and _REFUSAL_ANYWHERE.search(text) is not None
-
-
 def refusal(candidate: Candidate) -> str | None:
-    """``refusal`` when the output (or the instruction) is the teacher declining."""
+    """``refusal`` when the output (or the instruction) is the teacher declining
+    (:mod:`synthgen.recipes.refusal`: a decline in substance, not a disclaimer before an answer)."""
     if is_refusal(candidate.output) or is_refusal(candidate.instruction):
         return "refusal"
     return None
