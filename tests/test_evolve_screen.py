@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from synthgen.config import EVOLVE_OPERATIONS, FilterOptions
@@ -76,6 +78,17 @@ CASES = [
         TIDES,
         "copied_prompt",
     ),
+    # Evol-Instruct's in-breadth label (its prompt ends "#Created Prompt#:") is prompt text too
+    (
+        "Created prompt: Explain why the sea is salty to a child, with a kitchen experiment.",
+        TIDES,
+        "copied_prompt",
+    ),
+    (
+        "#Created Prompt#:\nInstruction: Explain why the sea is salty, with an experiment.",
+        TIDES,
+        "copied_prompt",
+    ),
     ("Instruction: Please explain tides to a child.", TIDES, "no_new_information"),
     ("Instruction: Explain tides, child.", TIDES, "no_new_information"),  # fewer words: nothing new
     ("Instruction: Moon, gravity, oceans.", TIDES, "too_short"),
@@ -105,6 +118,38 @@ def test_elimination_rules(text: str, parent: Parent, reason: str | None) -> Non
     counted = verdict.rejected[reason] + (reason == "duplicate_exact") * verdict.duplicates_exact
     counted += (reason == "duplicate_similar") * verdict.duplicates_similar
     assert counted == 1
+
+
+WIZARDLM_STYLE = (  # a user's template labelled the way WizardLM's are
+    "I want you act as a Prompt Rewriter. Rewrite #The Given Prompt# into a harder version.\n"
+    "The #Rewritten Prompt# can only add 10 to 20 words into #The Given Prompt#.\n"
+    "#The Given Prompt#:\n{task}\n#Rewritten Prompt#:\n"
+)
+HEADED = "Make this task harder.\n\n### Source task\n{task}\n\n**Harder Version:**\n"
+
+
+@pytest.mark.parametrize(
+    ("template", "text", "reason"),
+    [
+        (WIZARDLM_STYLE, "#Rewritten Prompt#: Explain tides to a child with a kitchen experiment.", "copied_prompt"),
+        (WIZARDLM_STYLE, "The Given Prompt asks about tides; explain them with a kitchen experiment.", "copied_prompt"),
+        (WIZARDLM_STYLE, "Instruction: Explain tides to a child, using one kitchen experiment at home.", None),
+        (HEADED, "Harder version: explain tides to a child with a kitchen experiment.", "copied_prompt"),
+        (HEADED, "Source task: explain tides to a child with a kitchen experiment they repeat.", "copied_prompt"),
+        (HEADED, "Instruction: Explain tides to a child, using one kitchen experiment at home.", None),
+    ],
+)  # fmt: skip
+def test_a_user_templates_own_labels_count_as_copied_prompt_text(
+    tmp_path: Path, template: str, text: str, reason: str | None
+) -> None:
+    (tmp_path / "deepen.txt").write_text(template)
+    prompts = load_evolve_prompts(tmp_path, ["deepen"])
+    recipe = EvolveRound(
+        _options(operations=("deepen",)), prompts, round=1, first_request=0, parents=[], pool=POOL
+    )
+    verdict = recipe.screen_factory()().screen(Answer(0, text, payload=Evolution(1, "deepen", TIDES)), 10)
+    got = verdict.side[0][1]["_rejected"] if verdict.side else None
+    assert got == reason
 
 
 def test_a_kept_task_joins_the_pool_and_min_new_words_is_honoured() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from conftest import read_jsonl, run_cli
 from synthgen.dedup import rouge_l_f, rouge_tokens
@@ -140,3 +141,26 @@ def test_a_finished_run_writes_a_dataset_card_beside_its_output(tmp_path: Path) 
     none = tmp_path / "n" / "c.jsonl"
     assert _generate(none, "--num", "5", "--card", "none").exit_code == 0
     assert sorted(p.name for p in none.parent.iterdir() if "card" in p.name or p.name == "README.md") == []
+
+
+def test_instructions_mode_reads_the_item_the_prompt_ended_at(tmp_path: Path, mock_server: Any) -> None:
+    """A prompt ending in "4." is continued by the teacher: its first line is item 4 (issue 22:
+    without the number the first item of every continued list was lost)."""
+    server = mock_server()
+    prompt = tmp_path / "continue.txt"
+    prompt.write_text(
+        "Come up with {num_tasks} new instructions.\n[mock: answer]\n"
+        "Write a limerick about a lighthouse keeper who collects seashells.\n"
+        "5. Give three arguments for and against a four-day school week.\n"
+        "6. Explain the offside rule in football to someone who has never watched a match.\n"
+        "[mock: end]\n{examples}\n4."
+    )
+    out = tmp_path / "ins.jsonl"
+    result = run_cli(
+        "generate", "--mode", "instructions", "--prompt", prompt, "-n", "3", "-o", out, "-q",
+        "--base-url", server.url, "--model", "m", "--no-cache", "--max-requests", "1",
+    )  # fmt: skip
+    assert result.exit_code in (0, 3), result.output
+    instructions = [row["instruction"] for row in read_jsonl(out)]
+    assert instructions[0] == "Write a limerick about a lighthouse keeper who collects seashells."
+    assert len(instructions) == 3

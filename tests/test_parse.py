@@ -533,12 +533,27 @@ def test_separator_ends_the_item_and_prose_after_it_is_ignored(separator: str) -
     assert [c.output for c in parse_numbered_tasks(text).candidates] == ["The Nile.", "The Volga."]
 
 
-@pytest.mark.parametrize(
-    "header", ["### Task 2", "## Task 2: Geography", "**Task 2**", "**Example 2:**", "Task 2:", "Task #2"]
-)
+@pytest.mark.parametrize("header", ["### Task 2", "## Task 2: Geography", "**Task 2**", "**Example 2:**"])
 def test_header_followed_by_a_label_ends_the_item(header: str) -> None:
     text = f"{NILE}\n{header}\n\n{VOLGA}"
     assert [c.output for c in parse_numbered_tasks(text).candidates] == ["The Nile.", "The Volga."]
+
+
+@pytest.mark.parametrize(
+    ("text", "outputs"),
+    [
+        # issue 22: a bare "Item N" / "Task N" / "Example N" line in a field is the field's text
+        ("1. Instruction: Name a list item.\n1. Output:\nItem 3\n\n2. Instruction: Say hi.\n2. Output: Hi",
+         ["Item 3", "Hi"]),
+        (f"{NILE}Task 2:\n\n{VOLGA}", ["The Nile.\nTask 2:", "The Volga."]),
+        (f"{NILE}Example 7\n\n{VOLGA}", ["The Nile.\nExample 7", "The Volga."]),
+        # ... unless the answer heads its items with bare headers of that shape
+        (f"Task 1:\n{NILE}\nTask 2:\n\n{VOLGA}", ["The Nile.", "The Volga."]),
+        (f"Item 1\n{NILE}\nItem 2\n{VOLGA}", ["The Nile.", "The Volga."]),
+    ],
+)  # fmt: skip
+def test_bare_item_task_example_lines_are_field_text(text: str, outputs: list[str]) -> None:
+    assert [c.output for c in parse_numbered_tasks(text).candidates] == outputs
 
 
 def test_header_followed_by_text_is_text_of_the_output() -> None:

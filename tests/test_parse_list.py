@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from synthgen.recipes.parse import ParseResult
-from synthgen.recipes.parse_list import parse_instruction_list
+from synthgen.recipes.parse_list import parse_instruction_list, prompt_end_number
 from synthgen.records import Candidate
 
 LISTS = Path(__file__).parent / "data" / "instruction_lists"
@@ -122,3 +122,17 @@ def test_numbered_one_line_instructions_come_back_exactly(items: list[str], star
     assert result.candidates == [Candidate(item, "", "") for item in items]
     continued = " " + text.split(". ", 1)[1]  # the prompt ended in "{start}."
     assert parse_instruction_list(continued, first_number=start).candidates == result.candidates
+
+
+@pytest.mark.parametrize(
+    ("prompt", "number"),
+    [
+        ("Come up with a series of tasks:\n1. Say hi.\n2. Add 2 and 3.\n3.", 3),
+        ("Examples:\n1. Say hi.\n9. ", 9),
+        ("Now write 20 new instructions, numbered 1 to 20.", None),
+        ("1. Say hi.\n2. Add 2 and 3.", None),
+        ("Write tasks.\n**4.**", 4),
+    ],
+)
+def test_the_number_a_prompt_ends_at(prompt: str, number: int | None) -> None:
+    assert prompt_end_number(prompt) == number

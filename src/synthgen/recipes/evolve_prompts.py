@@ -4,8 +4,9 @@ the reader of the teacher's answer in the same form.
 A template is ``prompts/evolve/<operation>.txt`` (or the same name in ``--prompt-dir``, which
 replaces the bundled file of that operation only). ``{task}`` is replaced by the parent task
 in the block format of :func:`format_task`, the format the teacher is asked to answer in. A
-line of a template that is only a bracketed label, such as ``[Evolved task]``, is one of the
-prompt's own words: an evolved task that repeats it copied the prompt and is rejected.
+template's own labels (a line that is only ``[Evolved task]``, ``Evolved task:`` or ``###
+Evolved task``, and WizardLM's ``#Given Prompt#``-style labels anywhere) are the prompt's own
+words: an evolved task that repeats one copied the prompt and is rejected.
 """
 
 from __future__ import annotations
@@ -22,7 +23,19 @@ from synthgen.teacher.base import Message
 TASK_PLACEHOLDER = "{task}"
 INSTRUCTION_LABEL = "Instruction:"
 INPUT_LABEL = "Input:"
-_LABEL_LINE = re.compile(r"^[ \t]*\[([^\]\n]{3,60})\][ \t]*$", re.MULTILINE)
+# The prompt's own labels, in the forms templates write them: a line that is only "[Evolved
+# task]"; or only a phrase of two words or more marked as a label ("Evolved task:", "**Evolved
+# task:**", "### Evolved task"); and WizardLM's "#Given Prompt#" / "#Rewritten Prompt#" wherever
+# they stand (its templates use them inside sentences). One-word headings ("### Rules") are not
+# taken: a task may well say "rules".
+_PHRASE = r"([A-Za-z][A-Za-z0-9'-]*(?:[ \t]+[A-Za-z0-9'-]+){1,6})"
+_LABEL_LINE = re.compile(
+    r"^[ \t]*(?:\[([^\]\n]{3,60})\]"
+    rf"|[*_]*{_PHRASE}[ \t]*:[*_ \t]*|[*_]+{_PHRASE}[*_]+[ \t]*|\#{{1,6}}[ \t]+{_PHRASE}[ \t#]*)$",
+    re.MULTILINE,
+)
+_HASH_LABEL = re.compile(r"(?<![#\w])#([A-Za-z][A-Za-z0-9 '-]{2,40}?)#(?![#\w])")
+_ANSWER_LABELS = frozenset({INSTRUCTION_LABEL.rstrip(":").lower(), INPUT_LABEL.rstrip(":").lower()})
 _NO_INPUT = frozenset({"", "none", "n/a", "(none)", "<noinput>", "no input", "-"})
 
 
@@ -40,8 +53,11 @@ class EvolvePrompt:
         ]
 
     def labels(self) -> list[str]:
-        """The template's bracketed label lines, lower-cased, without brackets."""
-        return [m[1].strip().lower() for m in _LABEL_LINE.finditer(self.text)]
+        """The template's own labels (see ``_LABEL_LINE``), lower-cased, without their marks;
+        not the ``Instruction:``/``Input:`` labels the answer is asked to use."""
+        found = [next(g for g in m.groups() if g).strip().lower() for m in _LABEL_LINE.finditer(self.text)]
+        found += [m[1].strip().lower() for m in _HASH_LABEL.finditer(self.text)]
+        return [label for label in dict.fromkeys(found) if label not in _ANSWER_LABELS]
 
 
 def format_task(instruction: str, input: str) -> str:

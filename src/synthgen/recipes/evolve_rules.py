@@ -24,8 +24,15 @@ STOP_WORDS = frozenset((
     "could", "would", "should", "will", "shall", "may", "might", "must", "do", "does", "please",
     "kindly", "just", "also", "then", "so", "very", "really", "now",
 ))  # fmt: skip
-# Giveaways of a copied prompt whatever the template says (WizardLM's own examples, and ours).
-GIVEAWAY_PHRASES = ("given prompt", "rewritten prompt", "rewritten task", "rewritten version")
+# Giveaways of a copied prompt whatever the template says: WizardLM's own examples ("given
+# prompt", "#Rewritten Prompt#"), the label of its in-breadth prompt ("#Created Prompt#"), ours.
+GIVEAWAY_PHRASES = (
+    "given prompt",
+    "rewritten prompt",
+    "created prompt",
+    "rewritten task",
+    "rewritten version",
+)
 
 
 def copied_phrases(labels: Iterable[str]) -> re.Pattern[str]:

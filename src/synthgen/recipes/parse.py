@@ -40,8 +40,10 @@ Rules (each one exists because models really write it that way):
 - A separator line (``---``, ``***``, ``###`` alone) ends the current item; text before
   the next label is prose and ignored, like text before the first label ("Here are 20
   tasks:"). A task header (``### Task 3: Title``, ``**Example 3**``, a bare ``Item 3``)
-  ends the item only when a label that starts an item follows it (blank lines aside);
-  otherwise it is text, as in an output that lists "**Example 1:** ... **Example 2:** ...".
+  ends the item only when a label that starts an item follows it (blank lines aside), and,
+  for a bare one, when the answer heads its items so (its first item has one); otherwise it
+  is text of the field it is in, as in an output that lists "**Example 1:** ...
+  **Example 2:** ..." or an output that is just "Item 3".
 - Inside a fenced code block (``` or ~~~) nothing is a label or separator, except a
   *numbered* ``Instruction`` label, which closes a fence the model forgot to close.
 - Inputs meaning "none" (``<noinput>``, ``<No input>``, ``N/A``, ``None``, ``(none)``,
@@ -56,8 +58,8 @@ Rules (each one exists because models really write it that way):
 What cannot be told apart, and so is read as structure (the property tests,
 ``tests/test_parse_properties.py``, leave exactly these out): a field line that is a label
 of the answer's own style (with the item's number, where the style numbers them); a
-separator line inside a field; a task header as the last line of an output, right before
-the next item, or shaped like the answer's own task headers; lines of another label style
+separator line inside a field; a markdown task header, or a bare one shaped like the answer's
+own, as the last line of an output right before the next item; lines of another label style
 that form more items than the answer has (they then are its style); and paragraphs after
 the last output (below).
 
@@ -203,7 +205,7 @@ class _Reader:
             return False
         complete = line.start in self.style.complete
         if label.style == self.style.main:
-            if self.block is None or line.header or label.number is not None or complete:
+            if self.block is None or self._own_header(line) or label.number is not None or complete:
                 return True
             return self.truncated and line.start == self.style.last_main_instruction
         return self._at_boundary(line) and (label.number is not None or complete)
@@ -216,17 +218,27 @@ class _Reader:
             return True
         if label.style != self.block.field_style:
             return self._at_boundary(line)
-        return line.header is not None or (label.number is not None and label.number != self.block.number)
+        return self._own_header(line) or (label.number is not None and label.number != self.block.number)
 
     def _at_boundary(self, line: Line) -> bool:
         """After a separator, or after a task header shaped like the first item's."""
         return self.block is None or (line.header is not None and line.header == self.first_header)
 
+    def _own_header(self, line: Line) -> bool:
+        """A task header before ``line`` that heads items: markdown (``### Task 3``, ``**Item
+        3**``), or a bare one shaped like the header before the answer's first item. A bare
+        "Item 3", "Task 3" or "Example 3" line in an answer that does not head its items so is
+        text of the field it is in (issue 22: an output that was only "Item 3" came out empty)."""
+        if line.header is None:
+            return False
+        return bool(line.header[0]) or not self.blocks or line.header == self.first_header
+
     def _start(self, line: Line, label: Label, field_style: Style) -> None:
+        own = self._own_header(line)
         if not self.blocks:
             self.first_header = line.header
-        # a header before the label belongs to the new item, not to the last field
-        self.end_block(line.header_at if line.header else line.start)
+        # the answer's own header before the label belongs to the new item, not to the last field
+        self.end_block(line.header_at if own else line.start)
         self.block = _Block(number=label.number, field_style=field_style)
         self.block.open(line, label)
         self.blocks.append(self.block)

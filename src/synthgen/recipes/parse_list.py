@@ -41,10 +41,11 @@ from synthgen.candidate import Candidate
 from synthgen.recipes.parse import ParseResult
 from synthgen.recipes.parse_lines import plain_line_breaks, read_label
 
-__all__ = ["MAX_SKIP", "parse_instruction_list"]
+__all__ = ["MAX_SKIP", "parse_instruction_list", "prompt_end_number"]
 
 MAX_SKIP = 3  # an item line may skip up to two numbers: 4, 5, 8 is still one list
 _INSTRUCTION_LABEL = re.compile(r"^[*_]{0,2}instruction[*_]{0,2}:[*_]{0,2}[ \t]*", re.IGNORECASE)
+_PROMPT_END = re.compile(r"(?:^|\n)[ \t]*[*_]{0,2}(\d{1,4})[ \t]?[.)][*_]{0,2}[ \t]*$")
 _ITEM = re.compile(r"[ \t]*[*_]{0,2}(?P<number>\d{1,4})[ \t]?[.)][*_]{0,2}(?:[ \t]+(?P<rest>.*))?$")
 
 
@@ -64,6 +65,13 @@ def parse_instruction_list(
         else:
             result.unparsed_blocks += 1
     return result
+
+
+def prompt_end_number(prompt: str) -> int | None:
+    """``N`` when ``prompt`` ends with a bare ``N.`` line (self-instruct's prompt ends so, and
+    the teacher goes on with item N's text), else ``None``: the ``first_number`` to parse with."""
+    match = _PROMPT_END.search(prompt.rstrip())
+    return int(match[1]) if match else None
 
 
 def _items(lines: list[str], first_number: int | None) -> list[list[str]]:

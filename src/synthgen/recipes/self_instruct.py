@@ -24,7 +24,7 @@ from synthgen.engine.recipe import Request, Row, StopHints
 from synthgen.errors import TransientTeacherError
 from synthgen.recipes.filters import FilterRules
 from synthgen.recipes.parse import parse_numbered_tasks
-from synthgen.recipes.parse_list import parse_instruction_list
+from synthgen.recipes.parse_list import parse_instruction_list, prompt_end_number
 from synthgen.recipes.prompts import PromptTemplate, build_messages, sample_examples
 from synthgen.recipes.self_instruct_screen import SelfInstructScreen, SelfInstructScreenFactory
 from synthgen.records import AlpacaRecord, Completion, SeedTask
@@ -82,6 +82,7 @@ class SelfInstruct:
         # Optimistic on purpose: the engine launches more once answers show the real yield,
         # so a small run does not pay for requests it never uses.
         self.expected_rows_per_request = float(options.tasks_per_request)
+        self._continued_at: int | None = None  # the number the last prompt ended at (instructions mode)
 
     def plan(self, index: int) -> Request:
         rng = random.Random(f"{self.options.seed}:{index}")  # per-request stream: order-independent
@@ -96,7 +97,11 @@ class SelfInstruct:
         messages = build_messages(
             self.template, examples, self.options.tasks_per_request, instructions_only=instructions_only
         )
-        return Request(index, messages, meta={"seed_ids": [e.source_id for e in examples]})
+        # A prompt that ends in "9." is continued by the teacher: item 9 is the answer's first line.
+        self._continued_at = prompt_end_number(messages[-1]["content"]) if instructions_only else None
+        return Request(
+            index, messages, payload=self._continued_at, meta={"seed_ids": [e.source_id for e in examples]}
+        )
 
     def screen_factory(self) -> SelfInstructScreenFactory:
         return SelfInstructScreenFactory(
@@ -112,8 +117,11 @@ class SelfInstruct:
 
     def validate(self, completion: Completion) -> None:
         """Retry an answer cut off (finish_reason "length") before any task could be parsed."""
-        parse = parse_instruction_list if self.options.mode == "instructions" else parse_numbered_tasks
-        if completion.finish_reason == "length" and not parse(completion.text, truncated=True).candidates:
+        if self.options.mode == "instructions":
+            parsed = parse_instruction_list(completion.text, truncated=True, first_number=self._continued_at)
+        else:
+            parsed = parse_numbered_tasks(completion.text, truncated=True)
+        if completion.finish_reason == "length" and not parsed.candidates:
             raise TransientTeacherError("completion cut off before any task (raise --max-tokens?)")
 
     def observe(self, rows: list[Row]) -> None:

@@ -34,8 +34,12 @@ class SelfInstructScreen:
     instructions_only: bool = False
 
     def screen(self, answer: Answer, limit: int) -> Verdict:
-        parse = parse_instruction_list if self.instructions_only else parse_numbered_tasks
-        parsed = parse(answer.text, truncated=answer.truncated)
+        if self.instructions_only:  # the payload: the number the prompt ended at, if it did
+            parsed = parse_instruction_list(
+                answer.text, truncated=answer.truncated, first_number=answer.payload
+            )
+        else:
+            parsed = parse_numbered_tasks(answer.text, truncated=answer.truncated)
         verdict = Verdict(candidates=len(parsed.candidates), truncated_dropped=parsed.dropped_truncated)
         verdict.unparseable = not parsed.candidates
         for position, candidate in enumerate(parsed.candidates):
