@@ -273,3 +273,25 @@ def test_attempts_that_never_connected_cost_nothing(tmp_path: Path) -> None:
     # Reported as what it is, not as a spent budget.
     assert "cannot connect" in result.stderr and "connection refused" in result.stderr
     assert _report(out)["last_run"]["stop_reason"] != "max_total_tokens"
+
+
+def test_one_budgets_serves_stages_in_separate_event_loops_and_says_when_it_is_used_up() -> None:
+    budgets = Budgets(max_total_tokens=100)
+
+    async def stage(meter: UsageMeter, first: int, second: int) -> None:
+        """Two attempts, the second waiting for room; the first uses 10 tokens, the second times out."""
+        held = await budgets.reserve(meter, Reservation(first, 0.0))
+        waiting = asyncio.ensure_future(budgets.reserve(meter, Reservation(second, 0.0)))
+        await asyncio.sleep(0)
+        assert not waiting.done()
+        meter.add_usage("m", Usage(prompt_tokens=5, completion_tokens=5))
+        budgets.settle(meter, held)
+        budgets.settle(meter, await waiting, spent_unknown=True)
+
+    asyncio.run(stage(UsageMeter(), 60, 50))  # one meter per stage, as the runner makes them
+    assert budgets.used_up() is None  # 10 used + 50 unsettled
+    last = UsageMeter()
+    asyncio.run(stage(last, 25, 25))  # the next stage's event loop, the same budgets
+    assert budgets.used_up() is None  # 95 of 100
+    last.add_usage("m", Usage(prompt_tokens=5, completion_tokens=0))
+    assert str(budgets.used_up()) == "the --max-total-tokens budget is spent: 100 of 100 tokens used"

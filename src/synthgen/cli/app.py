@@ -84,10 +84,10 @@ def _root(
 def finish_run(settings: RunOutputOptions, outcome: SessionResult) -> NoReturn:
     """A run's end printed (its error, its summary, --json: its report) and its exit code."""
     # the run's own output: a command of several stages may have stopped at an earlier one
-    output = Path(outcome.report.get("output") or settings.output)
+    output = Path(outcome.report.output if outcome.report else settings.output)
     print_run_end(outcome, output=output, quiet=settings.quiet, log_format=settings.log_format)
     if settings.json_report and outcome.report:
-        typer.echo(json.dumps(outcome.report, indent=2))
+        typer.echo(json.dumps(outcome.report.as_data(), indent=2))
     raise typer.Exit(outcome.exit_code)
 
 
@@ -98,11 +98,13 @@ def print_run_end(outcome: SessionResult, *, output: Path, quiet: bool, log_form
     as_json = log_format == "json"
     if outcome.result.error:
         echo_error(outcome.result.error, as_json=as_json)
-    if quiet or not outcome.report:
+    if quiet or outcome.report is None:
         return
     if as_json:  # one parseable line for log collectors
         report = outcome.report
-        line = json_log_line(event="summary", examples=report["examples"], **report["last_run"])
+        line = json_log_line(
+            event="summary", examples=report.examples, **report.last_run.model_dump(mode="json")
+        )
         typer.echo(line, err=True)
     else:
         typer.echo(summary_text(outcome.report, output=str(output)), err=True)

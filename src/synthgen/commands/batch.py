@@ -27,7 +27,8 @@ from synthgen.commands.batch_submit import BatchLink, cancel_pending, submit_pen
 from synthgen.config import TeacherOptions
 from synthgen.engine.report import Counts
 from synthgen.engine.run import RunResult
-from synthgen.engine.session import Job, SessionResult, output_lock, run_session
+from synthgen.engine.session import Job, SessionResult
+from synthgen.engine.stages import Stages
 from synthgen.engine.stop import StopReason
 from synthgen.errors import UsageError
 from synthgen.exit_codes import PENDING, SIGNAL_EXIT
@@ -44,24 +45,24 @@ BATCH_CONCURRENCY = 512
 
 
 def run_batched(
-    job: Job, settings: Any, link: BatchLink, sleep: Callable[[float], None] = time.sleep
+    job: Job, settings: Any, link: BatchLink, stages: Stages, sleep: Callable[[float], None] = time.sleep
 ) -> SessionResult:
-    """Run ``job`` in ``--batch`` mode (see the module docstring); holds the output's lock."""
-    with output_lock(job.output):
-        try:
-            while True:
-                outcome = _one_pass(job, settings, link)
-                if not settings.batch_wait or outcome.exit_code != PENDING:
-                    return outcome
-                sleep(settings.batch_poll_seconds)
-        except KeyboardInterrupt:  # while polling or waiting (a run's engine handles its own)
-            log.info(
-                "interrupted: the batches keep running at the provider; rerun the same command to collect them"
-            )
-            return _pending(job, SIGNAL_EXIT[signal.SIGINT])
+    """Run ``job`` in ``--batch`` mode (see the module docstring), each pass a stage of
+    ``stages`` (which holds the output's lock)."""
+    try:
+        while True:
+            outcome = _one_pass(job, settings, link, stages)
+            if not settings.batch_wait or outcome.exit_code != PENDING:
+                return outcome
+            sleep(settings.batch_poll_seconds)
+    except KeyboardInterrupt:  # while polling or waiting (a run's engine handles its own)
+        log.info(
+            "interrupted: the batches keep running at the provider; rerun the same command to collect them"
+        )
+        return _pending(job, SIGNAL_EXIT[signal.SIGINT])
 
 
-def _one_pass(job: Job, settings: Any, link: BatchLink) -> SessionResult:
+def _one_pass(job: Job, settings: Any, link: BatchLink, stages: Stages) -> SessionResult:
     path = state_path(job.output)
     state = _starting_state(load_state(path), job, link, path)
     meter = _batch_meter(settings)
@@ -77,17 +78,19 @@ def _one_pass(job: Job, settings: Any, link: BatchLink) -> SessionResult:
             )  # fmt: skip
         return _pending(job, PENDING)
     run_info: dict[str, Any] = {}
+    # Each pass counts, beside its own usage, what the series used or holds so far (OUT.batch.json,
+    # which already has the earlier passes): its own budgets rather than the command's.
     budgets = Budgets(settings.max_requests, settings.max_total_tokens, settings.max_cost)
     budgets.include(_carried(state, settings))
 
-    async def make_teacher(_: UsageMeter) -> BatchTeacher:
+    async def make_teacher(_: UsageMeter, budgets: Budgets) -> BatchTeacher:
         return _batch_teacher(state, path, settings, link, meter, budgets, run_info)
 
     batch_job = replace(
         job, make_teacher=make_teacher, meter=meter, concurrency=max(job.concurrency, BATCH_CONCURRENCY),
         run_info={**job.run_info, "batch": run_info},
     )  # fmt: skip
-    outcome = run_session(batch_job, lock_held=True)
+    outcome = stages.run(batch_job, budgets)
     state.spent.prompt_tokens += sum(u.prompt_tokens for u in meter.by_model.values())
     state.spent.completion_tokens += sum(u.completion_tokens for u in meter.by_model.values())
     state.spent.cost += meter.cost() or 0.0
@@ -207,4 +210,4 @@ def _carried(state: BatchState, settings: TeacherOptions) -> UsageMeter:
 
 
 def _pending(job: Job, code: int) -> SessionResult:
-    return SessionResult(RunResult(StopReason.BATCH_PENDING, Counts()), {}, code)
+    return SessionResult(RunResult(StopReason.BATCH_PENDING, Counts()), None, code)

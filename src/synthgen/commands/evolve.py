@@ -5,32 +5,33 @@ and with ``--retry-failed`` also the parents whose evolution failed, as WizardLM
 requests are numbered after the previous round's, so the output's meta lines and the
 rejected file say which requests are done: a killed run, rerun, skips the rounds that ended,
 finishes the one it was in from the request after the last one screened, then goes on. The
-files are the same as an uninterrupted run's. Budgets cover the whole command: each round
-gets what the earlier ones left.
+files are the same as an uninterrupted run's. The rounds are stages of one runner
+(engine/stages.py): one lock, and budgets that cover the whole command.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from synthgen.commands.card import write_run_card
-from synthgen.commands.evolve_budget import BUDGET_STOPS, remaining_budgets, spent_line
 from synthgen.commands.evolve_progress import EvolveProgress, read_progress
-from synthgen.commands.jobs import refuse_overwriting_inputs, teacher_job
+from synthgen.commands.jobs import command_stages, refuse_overwriting_inputs, teacher_job
 from synthgen.commands.teachers import TeacherSpec, new_meter, resolve_teacher
 from synthgen.config import EvolveSettings, FilterOptions
 from synthgen.config.markers import digest
-from synthgen.engine.session import Job, SessionResult, output_lock, run_session
+from synthgen.engine.session import Job, SessionResult
+from synthgen.engine.stages import Stages
 from synthgen.errors import InputError
 from synthgen.exit_codes import OK, PARTIAL
 from synthgen.io.files import file_digest, text_digest
 from synthgen.io.prompt_rows import PromptRow, load_prompt_rows
-from synthgen.io.resume import check_output_path, check_same_config
+from synthgen.io.resume import check_same_config
 from synthgen.io.writer import ExistingOutput
 from synthgen.recipes.evolve import EvolveOptions, EvolveRound, Parent
 from synthgen.recipes.evolve_prompts import EvolvePrompt, load_evolve_prompts
 from synthgen.records import AlpacaRecord
+from synthgen.teacher.budget import BUDGET_STOPS
 from synthgen.teacher.dispatch import UsageMeter
 
 
@@ -58,7 +59,7 @@ class _Setup:
     """What every round shares."""
 
     settings: EvolveSettings
-    teacher: TeacherSpec  # each round asks it with the budgets the earlier rounds left
+    teacher: TeacherSpec  # every round asks it, on the command's one set of budgets
     options: EvolveOptions
     prompts: dict[str, EvolvePrompt]
     input_pool: list[tuple[str, str]]
@@ -98,35 +99,34 @@ def run_evolve(settings: EvolveSettings) -> EvolveResult:
         content,
         digest(content),
     )
-    check_output_path(settings.output)
     # One lock across every round (and the reading of what an earlier run left).
-    with output_lock(settings.output):
+    with command_stages(settings, settings.output) as stages:
         progress = EvolveProgress() if settings.overwrite else read_progress(settings.output)
         if progress.rows and progress.report and not settings.force:
             check_same_config(settings.output, progress.report, setup.config_hash, content)
         parents = [Parent(row.instruction, row.input, None, row.line, (i,)) for i, row in enumerate(rows)]
-        result = _run_rounds(setup, progress, parents)
+        result = _run_rounds(setup, stages, progress, parents)
     if any(r.session is not None for r in result.rounds):  # stopped early too: the card says so
         write_run_card(settings.output, settings.card)
     return result
 
 
-def _run_rounds(setup: _Setup, progress: EvolveProgress, parents: list[Parent]) -> EvolveResult:
+def _run_rounds(
+    setup: _Setup, stages: Stages, progress: EvolveProgress, parents: list[Parent]
+) -> EvolveResult:
     result = EvolveResult(setup.settings.rounds)
-    first, overwrite, meters = 0, setup.settings.overwrite, []
+    first, overwrite = 0, setup.settings.overwrite
     for round in range(1, setup.settings.rounds + 1):
         end = first + len(parents)
         session = None
         if progress.last_screened < end - 1:  # not finished by an earlier run
-            budgeted, spent = remaining_budgets(setup.settings, meters)
-            if budgeted is None:
-                result.exit_code, result.stop, result.before_round = PARTIAL, spent, round
-                result.error = spent_line(spent, setup.settings, meters)
+            if (spent := stages.used_up()) is not None:
+                result.exit_code, result.stop, result.before_round = PARTIAL, spent.which, round
+                result.error = f"{spent.describe()} in {stages.ran} round run(s)"
                 break
-            meters.append(new_meter(budgeted))
             start = max(first, progress.last_screened + 1)
-            job = _job(setup, budgeted, meters[-1], round, first, start, parents, overwrite)
-            session = run_session(job, lock_held=True)
+            job = _job(setup, new_meter(setup.settings), round, first, start, parents, overwrite)
+            session = stages.run(job)
             overwrite = False
             progress = read_progress(setup.settings.output)
         kept = progress.kept_in_round(round)
@@ -134,8 +134,8 @@ def _run_rounds(setup: _Setup, progress: EvolveProgress, parents: list[Parent]) 
         if session is not None and session.exit_code != OK:
             result.exit_code, result.stop = session.exit_code, session.result.stop_reason.value
             result.error = session.result.error
-            if result.stop in BUDGET_STOPS:  # the round's share of it: say it for the command
-                result.error = spent_line(result.stop, setup.settings, meters)
+            if result.stop in BUDGET_STOPS:  # the budgets are the command's: say in how many rounds
+                result.error = f"{result.error} in {stages.ran} round run(s)"
             break
         following = {r: progress.as_parent(row, setup.input_positions) for r, row in kept.items()}
         parents = _next_parents(following, first, parents, retry_failed=setup.settings.retry_failed)
@@ -163,7 +163,6 @@ def _next_parents(
 
 def _job(
     setup: _Setup,
-    settings: EvolveSettings,
     meter: UsageMeter,
     round: int,
     first: int,
@@ -178,8 +177,8 @@ def _job(
         )
 
     return teacher_job(
-        settings,
-        replace(setup.teacher, options=settings),
+        setup.settings,
+        setup.teacher,
         resolved=setup.resolved,
         make_recipe=make_recipe,
         row_model=AlpacaRecord,

@@ -18,6 +18,7 @@ from typing import Any
 from synthgen.errors import InputError
 from synthgen.io.beside import REJECTED, meta_path, report_path, side_path
 from synthgen.recipes.evolve import Parent
+from synthgen.reports import RunReport
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class KeptRow:
 class EvolveProgress:
     rows: list[KeptRow] = field(default_factory=list)
     last_screened: int = -1  # no request screened yet
-    report: dict[str, Any] | None = None
+    report: RunReport | None = None
 
     def kept_in_round(self, round: int) -> dict[int, KeptRow]:
         """The round's kept rows by request."""
@@ -66,7 +67,7 @@ def read_progress(output: Path) -> EvolveProgress:
         request = _decode(rejected, number, line).get("_request")
         if isinstance(request, int):
             screened.append(request)
-    return EvolveProgress(rows, max(screened, default=-1), _report(output))
+    return EvolveProgress(rows, max(screened, default=-1), RunReport.read(report_path(output)))
 
 
 def _complete_lines(path: Path) -> list[tuple[int, str]]:
@@ -111,11 +112,3 @@ def _kept_row(output: Path, index: int, row: dict[str, Any], meta: dict[str, Any
             f"{meta_path(output)}:{index + 1}: {exc.args[0]}: field required - not made by synthgen "
             "evolve; pass --overwrite to start afresh"
         ) from exc
-
-
-def _report(output: Path) -> dict[str, Any] | None:
-    try:
-        report = json.loads(report_path(output).read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return None
-    return report if isinstance(report, dict) else None

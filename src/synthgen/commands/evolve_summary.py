@@ -9,10 +9,9 @@ from synthgen.engine.stop import STOP_MESSAGES
 
 
 def evolve_summary(outcome: EvolveResult, *, output: str) -> str:
-    ran = [r.session.report for r in outcome.rounds if r.session is not None and r.session.report]
-    runs = [report["last_run"] for report in ran]
-    kept = sum(run["counts"]["kept"] for run in runs)
-    wall = sum(run["wall_seconds"] for run in runs)
+    runs = [r.session.report.last_run for r in outcome.rounds if r.session and r.session.report]
+    kept = sum(run.counts.kept for run in runs)
+    wall = sum(run.wall_seconds for run in runs)
     if runs:
         head = f"synthgen: evolve kept {kept} new rows; {outcome.examples} in {output} ({wall:.1f} s)"
     else:
@@ -20,11 +19,11 @@ def evolve_summary(outcome: EvolveResult, *, output: str) -> str:
     lines = [head]
     lines += [f"  {_round_line(r)}" for r in outcome.rounds]
     if runs:
-        sent = sum(run["usage"]["requests_sent"] for run in runs)
-        cached = sum(run["counts"]["cached_responses"] for run in runs)
-        retries = sum(run["usage"]["retries"] for run in runs)
-        failed = sum(run["counts"]["failed_requests"] for run in runs)
-        tokens = sum(run["usage"]["total_tokens"] for run in runs)
+        sent = sum(run.usage.requests_sent for run in runs)
+        cached = sum(run.counts.cached_responses for run in runs)
+        retries = sum(run.usage.retries for run in runs)
+        failed = sum(run.counts.failed_requests for run in runs)
+        tokens = sum(run.usage.total_tokens for run in runs)
         lines.append(
             f"  requests: {sent} sent, {cached} from cache, {retries} retries, {failed} failed; "
             f"tokens: {tokens:,}"
@@ -38,13 +37,13 @@ def _round_line(outcome: RoundOutcome) -> str:
     head = f"round {outcome.round}: {parents} -> {outcome.kept} kept"
     if outcome.session is None:
         return f"{head} (finished by an earlier run)"
-    if not outcome.session.report:
+    if outcome.session.report is None:
         return head
-    counts = outcome.session.report["last_run"]["counts"]
-    rejected = ", ".join(f"{k} {v}" for k, v in sorted(counts["rejected"].items())) or "none"
+    counts = outcome.session.report.last_run.counts
+    rejected = ", ".join(f"{k} {v}" for k, v in sorted(counts.rejected.items())) or "none"
     return (
-        f"{head}; rejected: {rejected}; duplicates: {counts['duplicates_exact']} exact, "
-        f"{counts['duplicates_similar']} similar (ROUGE-L)"
+        f"{head}; rejected: {rejected}; duplicates: {counts.duplicates_exact} exact, "
+        f"{counts.duplicates_similar} similar (ROUGE-L)"
     )
 
 

@@ -2,8 +2,9 @@
 
 The judge is a second teacher: its own model, endpoints, key and concurrency, its own usage
 in the report (``judge_usage``). The budgets (``--max-requests``, ``--max-total-tokens``,
-``--max-cost``) hold for both teachers together: one :class:`Budgets` is shared, so the run
-never spends more than asked, whichever of the two spends it.
+``--max-cost``) hold for both teachers together: the judge reserves against the command's one
+:class:`Budgets` (engine/stages.py), so the run never spends more than asked, whichever of the
+two spends it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from synthgen.commands.teachers import TeacherSpec, build_teacher, new_meter, resolve_teacher
 from synthgen.config import RespondSettings, Settings
 from synthgen.engine.review import TeacherGrader
-from synthgen.engine.run import MakeReviewer
+from synthgen.engine.session import MakeReviewer
 from synthgen.io.files import text_digest
 from synthgen.recipes.inline_judge import InlineJudge
 from synthgen.recipes.judgement import load_judge_template
@@ -28,7 +29,6 @@ class InlineJudging:
     make_reviewer: MakeReviewer
     meter: UsageMeter
     resolved: dict[str, Any]  # the judge's part of the fingerprint the settings cannot give
-    budgets: Budgets  # shared with the run's teacher
 
 
 def inline_judging(settings: Settings | RespondSettings, teacher: TeacherSpec) -> InlineJudging | None:
@@ -51,10 +51,9 @@ def inline_judging(settings: Settings | RespondSettings, teacher: TeacherSpec) -
     )
     judge = resolve_teacher(judge_options)  # a missing key fails now, not after the first answers
     meter = new_meter(settings)
-    budgets = Budgets(settings.max_requests, settings.max_total_tokens, settings.max_cost)
     review = InlineJudge(template, settings.min_score, settings.judge_structured)
 
-    async def make_reviewer() -> tuple[InlineJudge, TeacherGrader]:
+    async def make_reviewer(budgets: Budgets) -> tuple[InlineJudge, TeacherGrader]:
         return review, TeacherGrader(build_teacher(judge, meter, budgets), review.validate)
 
-    return InlineJudging(make_reviewer, meter, {"judge_prompt": text_digest(template.text)}, budgets)
+    return InlineJudging(make_reviewer, meter, {"judge_prompt": text_digest(template.text)})

@@ -13,14 +13,20 @@ from synthgen.commands.teachers import TeacherSpec, build_teacher, new_meter
 from synthgen.config import RunOutputOptions, TeacherOptions, TeacherRunOptions
 from synthgen.config.markers import digest
 from synthgen.engine.recipe import Recipe
-from synthgen.engine.session import Job, SessionResult, run_session
+from synthgen.engine.session import Job, SessionResult
+from synthgen.engine.stages import Stages
 from synthgen.exit_codes import OK
 from synthgen.io.guards import Files, refuse_overwriting
 from synthgen.io.writer import ExistingOutput
-from synthgen.teacher.dispatch import Dispatcher, UsageMeter
+from synthgen.teacher.dispatch import Budgets, Dispatcher, UsageMeter
 
 if TYPE_CHECKING:
     from synthgen.commands.inline_judging import InlineJudging
+
+
+def command_stages(settings: TeacherOptions, output: Path) -> Stages:
+    """The runner of a command writing ``output``: its budgets, for all its stages together."""
+    return Stages(output, Budgets(settings.max_requests, settings.max_total_tokens, settings.max_cost))
 
 
 def teacher_job(
@@ -41,12 +47,12 @@ def teacher_job(
     """The engine job of a command: its settings, and the teacher it asks.
 
     ``resolved``: the fingerprint's values the command resolved (file digests...), beside the
-    teacher kind. ``judging``: the inline judge, whose budgets the teacher shares.
+    teacher kind. ``judging``: the inline judge (a second teacher of the stage, on the same budgets).
     ``overrides`` replace fields computed here (e.g. ``meter``, ``overwrite``, ``config``).
     """
 
-    async def make_teacher(meter: UsageMeter) -> Dispatcher:
-        return build_teacher(teacher, meter, judging and judging.budgets)
+    async def make_teacher(meter: UsageMeter, budgets: Budgets) -> Dispatcher:
+        return build_teacher(teacher, meter, budgets)
 
     content = settings.fingerprint(teacher=teacher.kind, **resolved, **(judging.resolved if judging else {}))
     model, urls = teacher.options.model or "mock", teacher.options.base_url
@@ -92,17 +98,19 @@ def refuse_overwriting_inputs(settings: RunOutputOptions, reads: Files) -> None:
 
 
 def run_with_card(job: Job, settings: TeacherRunOptions) -> SessionResult:
-    """Run ``job`` (through the Batch API with ``--batch``); a run that wrote its report gets its
-    dataset card (``settings.card``), even one that stopped early: the card describes the file
-    as it now is (an older card would not). A batch still waiting on the provider gets none yet."""
+    """Run ``job``, the command's one stage (through the Batch API with ``--batch``); a run that
+    wrote its report gets its dataset card (``settings.card``), even one that stopped early: the
+    card describes the file as it now is (an older card would not). A batch still waiting on the
+    provider gets none yet."""
     batch = getattr(settings, "batch", False)
-    if batch:
-        from synthgen.commands.batch import run_batched
-        from synthgen.commands.batch_submit import batch_link
+    with command_stages(settings, job.output) as stages:
+        if batch:
+            from synthgen.commands.batch import run_batched
+            from synthgen.commands.batch_submit import batch_link
 
-        outcome = run_batched(job, settings, batch_link(settings, job.teacher_info["kind"]))
-    else:
-        outcome = run_session(job)
-    if outcome.report and (outcome.exit_code == OK or not batch):
+            outcome = run_batched(job, settings, batch_link(settings, job.teacher_info["kind"]), stages)
+        else:
+            outcome = stages.run(job)
+    if outcome.report is not None and (outcome.exit_code == OK or not batch):
         write_run_card(settings.output, settings.card)
     return outcome

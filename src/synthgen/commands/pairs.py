@@ -1,6 +1,7 @@
 """``synthgen pairs``: answers grouped by prompt -> TRL preference pairs.
 
-Stages, each a resumable engine session with its own file, report and lock (a rerun skips the
+Stages of one runner (engine/stages.py: one lock on ``OUT``, one set of budgets for the whole
+command), each a resumable engine session with its own file and report (a rerun skips the
 finished ones: they have nothing left to ask):
 
 1. with ``--samples K``: ``respond`` answers each prompt K times with ``--model`` into
@@ -23,12 +24,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from synthgen.commands.jobs import refuse_overwriting_inputs, run_with_card, teacher_job
-from synthgen.commands.respond import run_respond
+from synthgen.commands.card import write_run_card
+from synthgen.commands.jobs import command_stages, refuse_overwriting_inputs, teacher_job
+from synthgen.commands.respond import respond_job
 from synthgen.commands.teachers import resolve_teacher
 from synthgen.commands.verified_pairs import write_verified_pairs
 from synthgen.config import PairsSettings, RespondSettings, RunOutputOptions, TeacherOptions
 from synthgen.engine.session import SessionResult
+from synthgen.engine.stages import Stages
 from synthgen.errors import InputError, UsageError
 from synthgen.exit_codes import OK
 from synthgen.io.answer_rows import load_answer_meta, load_answer_rows
@@ -73,24 +76,26 @@ def run_pairs(settings: PairsSettings, on_stage: StageDone) -> SessionResult:
         )
     _refuse_overwriting_inputs(settings)
     template = load_judge_template(settings.prompt)  # a bad --prompt fails before any stage
-    spent: list[dict[str, Any]] = []  # each finished stage's usage: the budgets cover them all
-    if settings.samples is None:
-        answers = _input_answers(settings)
-    else:
-        kind = resolve_teacher(settings).kind
-        answers = []
-        for origin, model, name in _generators(settings):
-            out = stage_path(settings.output, name)
-            outcome = run_respond(_respond_settings(_left(settings, spent), kind, model, out))
-            if outcome.exit_code != OK:
-                return outcome
-            on_stage(outcome, out)
-            spent.append(outcome.report.get("last_run", {}).get("usage", {}))
-            answers += [GroupAnswer(row, origin) for row in load_answer_rows(out)]
-    groups = _groups(answers, settings)
-    if settings.samples is None and _rank(settings, answers) == "verified":
-        return write_verified_pairs(groups, settings)
-    return _run_judged(settings, template, groups, spent)
+    with command_stages(settings, settings.output) as stages:
+        if settings.samples is None:
+            answers = _input_answers(settings)
+        else:
+            kind = resolve_teacher(settings).kind
+            answers = []
+            for origin, model, name in _generators(settings):
+                out = stage_path(settings.output, name)
+                outcome = stages.run(respond_job(_respond_settings(settings, kind, model, out)))
+                if outcome.exit_code != OK:
+                    return outcome
+                on_stage(outcome, out)
+                answers += [GroupAnswer(row, origin) for row in load_answer_rows(out)]
+        groups = _groups(answers, settings)
+        if settings.samples is None and _rank(settings, answers) == "verified":
+            return write_verified_pairs(groups, settings)
+        outcome = _run_judged(stages, settings, template, groups)
+    if outcome.exit_code == OK and outcome.report is not None:
+        write_run_card(settings.output, settings.card)
+    return outcome
 
 
 def _refuse_overwriting_inputs(settings: PairsSettings) -> None:
@@ -100,20 +105,6 @@ def _refuse_overwriting_inputs(settings: PairsSettings) -> None:
     for _, _, name in _generators(settings) if settings.samples is not None else []:
         flag = f"--output (its {name} stage file)"
         refuse_overwriting(reads, {flag: stage_path(settings.output, name)}, beside=[flag])
-
-
-def _left(settings: PairsSettings, spent: list[dict[str, Any]]) -> PairsSettings:
-    """``settings`` with the budgets less what the earlier stages used (each report then counts
-    its own stage, and the command as a whole stays within the budgets)."""
-    used = {
-        "max_requests": sum(u.get("requests_sent", 0) for u in spent),
-        "max_total_tokens": sum(u.get("total_tokens", 0) for u in spent),
-        "max_cost": sum(u.get("cost_usd") or 0 for u in spent),
-    }
-    update = {
-        k: max(0, getattr(settings, k) - v) for k, v in used.items() if getattr(settings, k) is not None
-    }
-    return settings.model_copy(update=update)
 
 
 def _generators(settings: PairsSettings) -> list[tuple[str, str | None, str]]:
@@ -207,9 +198,9 @@ def _check_standard(answers: list[GroupAnswer], settings: PairsSettings) -> None
 
 
 def _run_judged(
-    settings: PairsSettings, template: JudgeTemplate, groups: list[AnswerGroup], spent: list[dict[str, Any]]
+    stages: Stages, settings: PairsSettings, template: JudgeTemplate, groups: list[AnswerGroup]
 ) -> SessionResult:
-    judge = _left(settings, spent).model_copy(
+    judge = settings.model_copy(
         update={
             "model": settings.judge_model or settings.model,
             "temperature": settings.judge_temperature,
@@ -236,7 +227,7 @@ def _run_judged(
         planned_rows=len(groups),
         config=settings.public_dict(),  # as given, not the judge's copy
     )
-    return run_with_card(job, settings)
+    return stages.run(job)
 
 
 def _answers_digest(settings: PairsSettings, groups: list[AnswerGroup]) -> str:

@@ -9,7 +9,7 @@ from synthgen.commands.jobs import refuse_overwriting_inputs, run_with_card, tea
 from synthgen.commands.respond_code import check_code_flags, check_sandbox, code_reviewer, read_test_plans
 from synthgen.commands.teachers import resolve_teacher
 from synthgen.config import RespondSettings
-from synthgen.engine.session import SessionResult
+from synthgen.engine.session import Job, SessionResult
 from synthgen.errors import InputError, UsageError
 from synthgen.io.files import file_digest, text_digest
 from synthgen.io.prompt_rows import PromptRow, load_prompt_rows
@@ -21,6 +21,11 @@ from synthgen.verify import BadReference, NeedsSymbolic, as_reference, get_check
 
 def run_respond(settings: RespondSettings) -> SessionResult:
     """Run ``synthgen respond``. Raises SynthgenError for bad input, before any request."""
+    return run_with_card(respond_job(settings), settings)
+
+
+def respond_job(settings: RespondSettings) -> Job:
+    """``respond``'s engine job (also a stage of ``pairs``). Raises SynthgenError for bad input."""
     teacher = resolve_teacher(settings)  # a missing teacher or key fails before any file is read
     settings.check_batch()
     _check_flags(settings)
@@ -62,7 +67,7 @@ def run_respond(settings: RespondSettings) -> SessionResult:
         check_sandbox(settings)  # before any file is made
         reviewer["make_reviewer"] = code_reviewer(settings, plans, lambda: built[-1].solved_rows)
 
-    job = teacher_job(
+    return teacher_job(
         settings,
         teacher,
         resolved=resolved,
@@ -73,7 +78,6 @@ def run_respond(settings: RespondSettings) -> SessionResult:
         judging=judging,
         **reviewer,
     )
-    return run_with_card(job, settings)
 
 
 def _check_flags(settings: RespondSettings) -> None:

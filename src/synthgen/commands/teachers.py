@@ -36,10 +36,10 @@ def new_meter(settings: TeacherOptions) -> UsageMeter:
     return UsageMeter(prices={m: (p.input, p.output) for m, p in settings.prices.items()})
 
 
-def build_teacher(teacher: TeacherSpec, meter: UsageMeter, budgets: Budgets | None = None) -> Dispatcher:
+def build_teacher(teacher: TeacherSpec, meter: UsageMeter, budgets: Budgets) -> Dispatcher:
     """The teacher stack of ``teacher``.
 
-    ``budgets``: limits shared with another teacher of the run (default: the options' own).
+    ``budgets``: the command's limits, shared by all its teachers (see engine/stages.py).
     """
     settings = teacher.options
     if teacher.kind == "mock":

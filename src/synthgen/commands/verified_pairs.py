@@ -9,7 +9,6 @@ summary, ``--json`` and the dataset card read it alike).
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from synthgen.exit_codes import OK
 from synthgen.io.beside import REJECTED, meta_path, report_path, side_path
 from synthgen.io.files import atomic_writer, file_digest, output_errors, write_jsonl_atomic
 from synthgen.recipes.pairs import AnswerGroup, answer_note, choose_verified, pair_prompt, preference_row
+from synthgen.reports import RunReport
 from synthgen.teacher.dispatch import UsageMeter
 
 
@@ -79,14 +79,11 @@ def write_verified_pairs(groups: list[AnswerGroup], settings: PairsSettings) -> 
     return SessionResult(RunResult(StopReason.PLAN_DONE, counts), report, 0)
 
 
-def _write_all(
-    output: Path, rows: list[Any], meta: list[Any], skipped: list[Any], report: dict[str, Any]
-) -> None:
+def _write_all(output: Path, rows: list[Any], meta: list[Any], skipped: list[Any], report: RunReport) -> None:
     with output_errors(output, flag="--output"):
         output.parent.mkdir(parents=True, exist_ok=True)
         write_jsonl_atomic(side_path(output, REJECTED), skipped)
         write_jsonl_atomic(meta_path(output), meta)
         with atomic_writer(report_path(output)) as handle:
-            json.dump(report, handle, indent=2, ensure_ascii=False)
-            handle.write("\n")
+            handle.write(report.to_json())
         write_jsonl_atomic(output, rows)

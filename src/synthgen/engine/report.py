@@ -1,4 +1,5 @@
-"""The run report (``<output>.report.json``): counts, usage, config, and the history of runs.
+"""The run report (``<output>.report.json``, shaped by :mod:`synthgen.reports`): counts, usage,
+config, and the history of runs.
 
 Every candidate parsed from an answer is counted exactly once::
 
@@ -16,6 +17,15 @@ from typing import Any
 from synthgen import __version__
 from synthgen.engine.recipe import Verdict
 from synthgen.engine.stop import STOP_MESSAGES
+from synthgen.reports import (
+    BatchFigures,
+    CountFigures,
+    ModelFigures,
+    RunEntry,
+    RunReport,
+    TeacherInfo,
+    UsageFigures,
+)
 from synthgen.teacher.dispatch import UsageMeter
 
 
@@ -69,21 +79,21 @@ def _cpu_seconds() -> dict[str, float]:
     }
 
 
-def correct_killed_run(previous: dict[str, Any] | None, rows_now: int) -> dict[str, Any] | None:
+def correct_killed_run(previous: RunReport | None, rows_now: int) -> RunReport | None:
     """The previous report, its last run marked ``killed`` if it never finished.
 
     A run writes a ``running`` report when it starts and its final one when it ends; a run
     killed in between (kill -9, power loss) leaves ``running`` with nothing counted. What it
     kept is known from the file: the rows now, less the rows when it started.
     """
-    if not previous or (previous.get("last_run") or {}).get("stop_reason") != "running":
+    if previous is None or previous.last_run.stop_reason != "running":
         return previous
-    killed = dict(previous["last_run"])
-    counts = dict(killed.get("counts") or {})
-    counts["kept"] = max(0, rows_now - int(previous.get("examples") or 0))
-    killed.update(stop_reason="killed", exit_code=None, counts=counts)
-    runs = [*previous.get("runs", [])[:-1], killed]
-    return {**previous, "examples": rows_now, "last_run": killed, "runs": runs}
+    counts = previous.last_run.counts.model_copy(update={"kept": max(0, rows_now - previous.examples)})
+    killed = previous.last_run.model_copy(
+        update={"stop_reason": "killed", "exit_code": None, "counts": counts}
+    )
+    runs = [*previous.runs[:-1], killed]
+    return previous.model_copy(update={"examples": rows_now, "last_run": killed, "runs": runs})
 
 
 def build_report(
@@ -99,105 +109,101 @@ def build_report(
     stop_reason: str,
     exit_code: int | None,
     total_examples: int,
-    previous: dict[str, Any] | None,
+    previous: RunReport | None,
     run_info: dict[str, Any] | None = None,
     review_meter: UsageMeter | None = None,
-) -> dict[str, Any]:
-    """The report as JSON-ready data; earlier runs on the same output are kept in ``runs``.
+) -> RunReport:
+    """The report; earlier runs on the same output are kept in ``runs``.
 
     ``run_info`` labels this run in the history (e.g. evolve's round); ``review_meter`` is the
     usage of an inline judge (``judge_usage``).
     """
-    this_run = {
+    this_run = RunEntry(
         **(run_info or {}),
-        "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
-        "wall_seconds": round(time.time() - started, 3),
-        "stop_reason": stop_reason,
-        "exit_code": exit_code,
-        "counts": {**asdict(counts), "rejected": dict(counts.rejected), "metrics": dict(counts.metrics)},
-        "usage": _usage(meter),
-        **({"judge_usage": _usage(review_meter)} if review_meter is not None else {}),
-        "cpu_seconds": _cpu_seconds(),
-        "synthgen_version": __version__,
-    }
-    runs = [*(previous.get("runs", []) if previous else []), this_run]
-    return {
-        "synthgen_version": __version__,
-        "output": output,
-        "examples": total_examples,
-        "teacher": teacher,
-        "config_hash": config_hash,
-        "content_config": content_config,
-        "config": config,
-        "last_run": this_run,
-        "runs": runs,
-    }
+        started_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+        wall_seconds=round(time.time() - started, 3),
+        stop_reason=stop_reason,
+        exit_code=exit_code,
+        counts=CountFigures(
+            **{**asdict(counts), "rejected": dict(counts.rejected), "metrics": dict(counts.metrics)}
+        ),
+        usage=usage_figures(meter),
+        judge_usage=None if review_meter is None else usage_figures(review_meter),
+        cpu_seconds=_cpu_seconds(),
+        synthgen_version=__version__,
+    )
+    return RunReport(
+        synthgen_version=__version__,
+        output=output,
+        examples=total_examples,
+        teacher=TeacherInfo(**teacher),
+        config_hash=config_hash,
+        content_config=content_config,
+        config=config,
+        last_run=this_run,
+        runs=[*(previous.runs if previous else []), this_run],
+    )
 
 
-def _usage(meter: UsageMeter) -> dict[str, Any]:
+def usage_figures(meter: UsageMeter) -> UsageFigures:
+    """A meter's figures for the report."""
     cost = meter.cost()
-    return {
-        "requests_sent": meter.requests_sent,
-        "retries": meter.retries,
-        "failures_by_kind": dict(meter.failures_by_kind),
-        "by_model": {m: asdict(u) for m, u in meter.by_model.items()},
-        "total_tokens": meter.total_tokens,
-        "max_in_flight": meter.max_in_flight,
-        "in_flight_limit_final": round(meter.in_flight_limit, 2),
-        "cost_usd": None if cost is None else round(cost, 6),
-        # attempts cancelled, timed out or dropped in flight: the server may have billed them,
-        # so budgets count their worst case (see teacher/budget.py)
-        "unsettled_attempts": meter.unsettled_attempts,
-        "unsettled_tokens": meter.unsettled_tokens,
-        "unsettled_cost_usd": round(meter.unsettled_cost, 6),
-    }
+    return UsageFigures(
+        requests_sent=meter.requests_sent,
+        retries=meter.retries,
+        failures_by_kind=dict(meter.failures_by_kind),
+        by_model={m: ModelFigures(**asdict(u)) for m, u in meter.by_model.items()},
+        total_tokens=meter.total_tokens,
+        max_in_flight=meter.max_in_flight,
+        in_flight_limit_final=round(meter.in_flight_limit, 2),
+        cost_usd=None if cost is None else round(cost, 6),
+        unsettled_attempts=meter.unsettled_attempts,
+        unsettled_tokens=meter.unsettled_tokens,
+        unsettled_cost_usd=round(meter.unsettled_cost, 6),
+    )
 
 
-def summary_text(report: dict[str, Any], *, output: str) -> str:
+def summary_text(report: RunReport, *, output: str) -> str:
     """A few lines for the end of a run (the CLI prints them)."""
-    run = report["last_run"]
-    c, u = run["counts"], run["usage"]
-    rejected = ", ".join(f"{k} {v}" for k, v in sorted(c["rejected"].items())) or "none"
-    tokens_in = sum(m["prompt_tokens"] for m in u["by_model"].values())
-    tokens_out = sum(m["completion_tokens"] for m in u["by_model"].values())
-    cost = "" if u["cost_usd"] is None else f", cost ${u['cost_usd']:.4f}"
+    run = report.last_run
+    c, u = run.counts, run.usage
+    rejected = ", ".join(f"{k} {v}" for k, v in sorted(c.rejected.items())) or "none"
+    cost = "" if u.cost_usd is None else f", cost ${u.cost_usd:.4f}"
     lines = [
-        f"synthgen: kept {c['kept']} new examples; {report['examples']} in {output} "
-        f"({run['wall_seconds']:.1f} s)",
-        f"  requests: {u['requests_sent']} sent, {c['cached_responses']} from cache, "
-        f"{u['retries']} retries, {c['failed_requests']} failed",
-        f"  tokens: {tokens_in:,} in, {tokens_out:,} out{cost}",
-        f"  candidates: {c['candidates']} parsed ({c['unparseable_responses']} responses unparseable, "
-        f"{c['truncated_dropped']} cut off); rejected: {rejected}",
+        f"synthgen: kept {c.kept} new examples; {report.examples} in {output} ({run.wall_seconds:.1f} s)",
+        f"  requests: {u.requests_sent} sent, {c.cached_responses} from cache, "
+        f"{u.retries} retries, {c.failed_requests} failed",
+        f"  tokens: {u.prompt_tokens:,} in, {u.completion_tokens:,} out{cost}",
+        f"  candidates: {c.candidates} parsed ({c.unparseable_responses} responses unparseable, "
+        f"{c.truncated_dropped} cut off); rejected: {rejected}",
     ]
-    if c["duplicates_exact"] or c["duplicates_similar"] or c["unused_after_target"]:
+    if c.duplicates_exact or c.duplicates_similar or c.unused_after_target:
         lines.append(
-            f"  duplicates: {c['duplicates_exact']} exact, {c['duplicates_similar']} similar (ROUGE-L); "
-            f"{c['unused_after_target']} left unused once the target was met"
+            f"  duplicates: {c.duplicates_exact} exact, {c.duplicates_similar} similar (ROUGE-L); "
+            f"{c.unused_after_target} left unused once the target was met"
         )
-    lines += _metric_lines(c.get("metrics") or {})
-    if "judge_usage" in run:
-        lines.append(_judge_usage_line(run["judge_usage"]))
-    if run.get("batch"):
-        lines.append(_batch_line(run["batch"]))
-    lines.append(f"  stopped: {STOP_MESSAGES.get(run['stop_reason'], run['stop_reason'])}")
+    lines += _metric_lines(c.metrics)
+    if run.judge_usage is not None:
+        lines.append(_judge_usage_line(run.judge_usage))
+    if run.batch is not None and run.batch.model_fields_set:
+        lines.append(_batch_line(run.batch))
+    lines.append(f"  stopped: {STOP_MESSAGES.get(run.stop_reason, run.stop_reason)}")
     return "\n".join(lines)
 
 
 CODE_STATUSES = ("passed", "failed", "timeout", "output_limit", "crashed", "no_code", "sandbox_error")
 
 
-def _batch_line(batch: dict[str, Any]) -> str:
+def _batch_line(batch: BatchFigures) -> str:
     """``--batch``: answers collected so far, what this run submitted, what is still pending."""
-    submitted = ", ".join(str(b) for b in batch.get("submitted") or []) or "none"
-    pending = len(batch.get("pending") or [])
+    submitted = ", ".join(str(b) for b in batch.submitted) or "none"
     return (
-        f"  batch: {batch.get('answered_by_batches', 0)} answers collected; submitted "
-        f"{batch.get('submitted_requests', 0)} requests ({submitted}); {pending} batch(es) pending"
+        f"  batch: {batch.answered_by_batches} answers collected; submitted "
+        f"{batch.submitted_requests} requests ({submitted}); {len(batch.pending)} batch(es) pending"
     )
 
 
-def _metric_lines(metrics: dict[str, float]) -> list[str]:
+def _metric_lines(metrics: dict[str, int | float]) -> list[str]:
     """Recipe figures worth a line: verification (pass@k) and reasoning tokens."""
     lines = []
     rows = metrics.get("rows_verified")
@@ -221,7 +227,7 @@ def _metric_lines(metrics: dict[str, float]) -> list[str]:
     return lines
 
 
-def _code_lines(metrics: dict[str, float]) -> list[str]:
+def _code_lines(metrics: dict[str, int | float]) -> list[str]:
     """respond --verify code: how the sandbox runs ended (``code_<status>`` counts)."""
     runs = int(metrics.get("code_runs", 0))
     if not runs:
@@ -232,13 +238,11 @@ def _code_lines(metrics: dict[str, float]) -> list[str]:
     return [f"  code: {runs} runs ({shown}); {mean:.3f} s per run"]
 
 
-def _judge_usage_line(usage: dict[str, Any]) -> str:
-    tokens_in = sum(m["prompt_tokens"] for m in usage["by_model"].values())
-    tokens_out = sum(m["completion_tokens"] for m in usage["by_model"].values())
-    cost = "" if usage["cost_usd"] is None else f", cost ${usage['cost_usd']:.4f}"
+def _judge_usage_line(usage: UsageFigures) -> str:
+    cost = "" if usage.cost_usd is None else f", cost ${usage.cost_usd:.4f}"
     return (
-        f"  judge: {usage['requests_sent']} requests sent, {usage['retries']} retries; "
-        f"tokens: {tokens_in:,} in, {tokens_out:,} out{cost}"
+        f"  judge: {usage.requests_sent} requests sent, {usage.retries} retries; "
+        f"tokens: {usage.prompt_tokens:,} in, {usage.completion_tokens:,} out{cost}"
     )
 
 

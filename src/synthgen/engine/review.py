@@ -185,6 +185,9 @@ class ReviewStage:
         grades = item.grades or []
         self._rows_in_grading -= len(grades)
         if self.broken or item.dropped:
+            for grade in grades:  # read, or asyncio logs a failed one with a traceback
+                if grade.done() and not grade.cancelled():
+                    grade.exception()
             self._on_dropped()
             return
         outcomes = [self._outcome(grade) for grade in grades]

@@ -1,16 +1,16 @@
-"""One run over one output file: lock, resume point, writer, report, progress, the engine.
+"""One run over one output file: resume point, writer, report, progress, the engine.
 
-Every recipe that writes a dataset runs through :func:`run_session`; the recipe's command
-only says how to build the recipe and the teacher (see :class:`Job`).
+Every recipe that writes a dataset runs through :func:`run_session`, called by the runner of
+:mod:`synthgen.engine.stages` (which holds the lock and the budgets); the recipe's command only
+says how to build the recipe and the teacher (see :class:`Job`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,16 +20,21 @@ from pydantic import BaseModel
 from synthgen.engine.progress import ProgressReporter, setup_logging
 from synthgen.engine.recipe import Recipe
 from synthgen.engine.report import Counts, build_report, correct_killed_run
-from synthgen.engine.run import Engine, EngineOptions, MakeReviewer, RunResult
+from synthgen.engine.review import Grader, Review
+from synthgen.engine.run import Engine, EngineOptions, RunResult
 from synthgen.engine.stop import StopReason
 from synthgen.exit_codes import FAILURE, OK, PARTIAL, PENDING, SIGNAL_EXIT
-from synthgen.io.beside import lock_path
-from synthgen.io.lock import OutputLock
-from synthgen.io.resume import check_output_path, find_start
+from synthgen.io.resume import find_start
 from synthgen.io.writer import DatasetWriter, ExistingOutput
-from synthgen.teacher.dispatch import Dispatcher, UsageMeter
+from synthgen.reports import RunReport
+from synthgen.teacher.dispatch import Budgets, Dispatcher, UsageMeter
 
 log = logging.getLogger("synthgen")
+
+
+# A teacher (or a reviewer and its teacher) from the run's meter and the command's budgets.
+MakeTeacher = Callable[[UsageMeter, Budgets], Awaitable[Dispatcher]]
+MakeReviewer = Callable[[Budgets], Awaitable[tuple[Review, Grader]]]
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,7 @@ class Job:
     make_recipe: Callable[[ExistingOutput], Recipe]
     row_model: type[BaseModel]  # validates the rows of an existing output on resume
     rerun_last_request: bool  # see io.resume.find_start
-    make_teacher: Callable[[UsageMeter], Awaitable[Dispatcher]]
+    make_teacher: MakeTeacher
     meter: UsageMeter
     planned_rows: int | None = None  # shown as the progress total when there is no target
     progress_interval: float = 5.0  # seconds between plain progress lines
@@ -61,14 +66,14 @@ class Job:
     # first request, even when the last row kept so far came from an earlier request.
     min_first_request: int = 0
     run_info: dict[str, Any] = field(default_factory=dict)  # added to this run's report entry
-    make_reviewer: MakeReviewer | None = None  # a second teacher grading kept rows (engine.review)
+    make_reviewer: MakeReviewer | None = None  # a review of kept rows and its grader (engine.review)
     review_meter: UsageMeter | None = None  # its usage, reported apart
 
 
 @dataclass(frozen=True)
 class SessionResult:
     result: RunResult
-    report: dict[str, Any]
+    report: RunReport | None  # None: there was nothing to do
     exit_code: int
 
 
@@ -85,31 +90,15 @@ def exit_code_for(result: RunResult, *, target_reached: bool) -> int:
     return PARTIAL
 
 
-@contextlib.contextmanager
-def output_lock(output: Path) -> Iterator[None]:
-    """Hold ``output``'s lock: one run per output (a command of several sessions holds it once)."""
-    check_output_path(output)
-    lock = OutputLock(lock_path(output))
-    lock.acquire()
-    try:
-        yield
-    finally:
-        lock.release()
-
-
-def run_session(job: Job, *, lock_held: bool = False) -> SessionResult:
-    """Run ``job`` to its end. Raises SynthgenError for bad input before any request.
-
-    ``lock_held``: the caller holds :func:`output_lock` (e.g. across the rounds of ``evolve``).
-    """
+def run_session(job: Job, budgets: Budgets) -> SessionResult:
+    """Run ``job`` to its end, its teachers reserving against ``budgets``; the caller holds the
+    output's lock (see :class:`synthgen.engine.stages.Stages`). Raises SynthgenError for bad
+    input before any request."""
     setup_logging(job.log_format)
-    if lock_held:
-        return asyncio.run(_run(job))
-    with output_lock(job.output):
-        return asyncio.run(_run(job))
+    return asyncio.run(_run(job, budgets))
 
 
-async def _run(job: Job) -> SessionResult:
+async def _run(job: Job, budgets: Budgets) -> SessionResult:
     started = time.time()
     start = find_start(
         job.output,
@@ -127,7 +116,7 @@ async def _run(job: Job) -> SessionResult:
     if target is not None and have >= target:
         log.info("%s already has %d examples (target %d); nothing to do", job.output, have, target)
         result = RunResult(StopReason.NOTHING_TO_DO, Counts())
-        return SessionResult(result, {}, exit_code_for(result, target_reached=True))
+        return SessionResult(result, None, exit_code_for(result, target_reached=True))
     previous = correct_killed_run(existing.report, have)
     if previous is not existing.report:
         log.info(
@@ -136,7 +125,7 @@ async def _run(job: Job) -> SessionResult:
     recipe = job.make_recipe(existing)
     writer = DatasetWriter(job.output, overwrite=job.overwrite, first_index=have)
 
-    def report(stop: str, exit_code: int | None) -> dict[str, Any]:
+    def report(stop: str, exit_code: int | None) -> RunReport:
         data = build_report(
             output=str(job.output),
             teacher=job.teacher_info,
@@ -167,7 +156,15 @@ async def _run(job: Job) -> SessionResult:
     progress = ProgressReporter(
         total=total, quiet=job.quiet, log_format=job.log_format, interval=job.progress_interval
     )
-    engine = Engine(recipe, lambda: job.make_teacher(job.meter), writer, options, progress, job.make_reviewer)
+    make_reviewer = job.make_reviewer
+    engine = Engine(
+        recipe,
+        lambda: job.make_teacher(job.meter, budgets),
+        writer,
+        options,
+        progress,
+        None if make_reviewer is None else lambda: make_reviewer(budgets),
+    )
     report("running", None)
     try:
         result = await engine.run()

@@ -19,6 +19,7 @@ from synthgen.errors import ConfigError, OutputError
 from synthgen.io.side_files import prune_side_files
 from synthgen.io.writer import ExistingOutput, load_existing
 from synthgen.records import AlpacaRecord
+from synthgen.reports import RunReport
 
 
 def check_output_path(output: Path) -> None:
@@ -87,12 +88,12 @@ def find_start(
 
 
 def check_same_config(
-    output: Path, report: dict[str, Any], config_hash: str, content_config: dict[str, Any]
+    output: Path, report: RunReport, config_hash: str, content_config: dict[str, Any]
 ) -> None:
     """Refuse to continue a file made with another configuration, naming what changed."""
-    if report.get("config_hash") == config_hash:
+    if report.config_hash == config_hash:
         return
-    old = report.get("content_config") or {}
+    old = report.content_config
     changed = sorted(k for k in set(old) | set(content_config) if old.get(k) != content_config.get(k))
     raise ConfigError(
         f"{output} was made with a different configuration "

@@ -28,6 +28,7 @@ from synthgen.io.beside import meta_path, report_path, temp_twin
 from synthgen.io.files import atomic_writer, dumps_line, fsync_dir, write_jsonl_atomic
 from synthgen.io.side_files import SideFiles
 from synthgen.records import AlpacaRecord
+from synthgen.reports import RunReport
 
 log = logging.getLogger("synthgen")
 
@@ -38,7 +39,7 @@ class ExistingOutput:
 
     records: list[Any] = field(default_factory=list)  # rows as the row model (AlpacaRecord, ...)
     meta: list[dict[str, Any]] = field(default_factory=list)
-    report: dict[str, Any] | None = None
+    report: RunReport | None = None
 
 
 def cut_torn_tail(path: Path) -> int:
@@ -83,10 +84,7 @@ def load_existing(output: Path, row_model: type[BaseModel] = AlpacaRecord) -> Ex
     if len(found.meta) > len(found.records):  # crash between the meta and the data line
         found.meta = found.meta[: len(found.records)]
         write_jsonl_atomic(meta_path(output), found.meta)
-    try:
-        found.report = json.loads(report_path(output).read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        found.report = None
+    found.report = RunReport.read(report_path(output))
     return found
 
 
@@ -210,8 +208,7 @@ class DatasetWriter:
             for path in self._created:
                 path.unlink(missing_ok=True)
 
-    def write_report(self, report: dict[str, Any]) -> None:
+    def write_report(self, report: RunReport) -> None:
         """Write the run report atomically (to its temporary twin in overwrite mode)."""
         with atomic_writer(self._report_path) as handle:
-            json.dump(report, handle, indent=2, ensure_ascii=False)
-            handle.write("\n")
+            handle.write(report.to_json())

@@ -19,6 +19,7 @@ from synthgen.io.beside import meta_path
 from synthgen.io.card import CardInfo
 from synthgen.io.dataset_files import load_rows
 from synthgen.io.shapes import triple_of
+from synthgen.reports import RunReport
 from synthgen.stats.compute import length_figures, verb_figures
 from synthgen.stats.run_report import load_report, summarize_runs
 
@@ -81,7 +82,7 @@ def headline_stats(
     return figures
 
 
-def _add_provenance(info: CardInfo, report: dict[str, Any]) -> None:
+def _add_provenance(info: CardInfo, report: RunReport) -> None:
     runs = summarize_runs(report)
     teacher = runs["teacher"]
     info.teacher_models = runs["teacher"]["models_seen"] or [m for m in [teacher["model"]] if m]
@@ -89,11 +90,11 @@ def _add_provenance(info: CardInfo, report: dict[str, Any]) -> None:
     if kind == "mock":
         info.endpoint_kinds = ["synthgen's built-in mock teacher (offline, for testing)"]
     elif kind:
-        urls = (report.get("teacher") or {}).get("base_urls") or []
+        urls = report.teacher.base_urls
         hosts = sorted({urlsplit(url).hostname or url for url in urls}) or ["api.openai.com (default)"]
         info.endpoint_kinds = [f"OpenAI-compatible HTTP API at {host}" for host in hosts]
     info.synthgen_version = runs["synthgen_version"] or info.synthgen_version
-    info.config = report.get("config") or {}
+    info.config = report.config
     info.stats["teacher requests"] = f"{runs['requests_sent']:,} ({runs['cached_responses']:,} from cache)"
     info.stats["tokens (in / out)"] = f"{runs['prompt_tokens']:,} / {runs['completion_tokens']:,}"
     if runs["cost_usd"] is not None:

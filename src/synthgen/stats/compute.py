@@ -21,6 +21,7 @@ from synthgen.errors import UsageError
 from synthgen.io.dataset_files import load_rows
 from synthgen.io.seeds import load_seeds
 from synthgen.io.shapes import Triple, triple_of
+from synthgen.reports import RunReport
 from synthgen.resources import default_seeds_path
 from synthgen.stats.run_report import load_report, summarize_runs
 from synthgen.stats.similarity import nearest_row, nearest_seed, start_duplicates
@@ -66,11 +67,11 @@ def compute_stats(settings: StatsSettings) -> dict[str, Any]:
     }
 
 
-def _seed_instructions(given: Path | None, report: dict[str, Any] | None) -> tuple[Path, list[str]]:
+def _seed_instructions(given: Path | None, report: RunReport | None) -> tuple[Path, list[str]]:
     """Seeds from --seeds, else the run's seed file (if still there), else the bundled ones."""
     path = given
     if path is None and report:
-        recorded = (report.get("config") or {}).get("seeds")
+        recorded = report.config.get("seeds")
         if recorded and Path(recorded).is_file():
             path = Path(recorded)
     path = path or default_seeds_path()

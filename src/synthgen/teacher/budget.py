@@ -27,6 +27,7 @@ _FLAGS = {
     "max_total_tokens": "--max-total-tokens",
     "max_cost": "--max-cost",
 }
+BUDGET_STOPS = frozenset(_FLAGS)  # the stop reasons (and option names) of the budgets
 
 
 class BudgetExhausted(Exception):
@@ -34,10 +35,10 @@ class BudgetExhausted(Exception):
 
     ``which`` is the option's name (``max_total_tokens``...); ``used`` what the run has used
     of it (unsettled attempts included), ``limit`` the budget, ``needed`` the refused
-    attempt's worst case.
+    attempt's worst case (None: all of the budget is used, whatever comes next).
     """
 
-    def __init__(self, which: str, *, used: float = 0, limit: float = 0, needed: float = 0) -> None:
+    def __init__(self, which: str, *, used: float = 0, limit: float = 0, needed: float | None = None) -> None:
         self.which, self.used, self.limit, self.needed = which, used, limit, needed
         super().__init__(self.describe())
 
@@ -48,10 +49,12 @@ class BudgetExhausted(Exception):
             return f"the {flag} budget is spent: {self.used:,.0f} of {self.limit:,.0f} requests sent"
         if self.which == "max_cost":
             amount = f"${self.used:,.4f} of ${self.limit:,.4f} used"
-            worst = f"${self.needed:,.4f}"
+            worst = f"${self.needed or 0:,.4f}"
         else:
             amount = f"{self.used:,.0f} of {self.limit:,.0f} tokens used"
-            worst = f"{self.needed:,.0f} tokens"
+            worst = f"{self.needed or 0:,.0f} tokens"
+        if self.needed is None:
+            return f"the {flag} budget is spent: {amount}"
         return f"the {flag} budget is spent: {amount}; the next request could take up to {worst}"
 
 
@@ -126,8 +129,10 @@ class Reservation:
 class Budgets:
     """Limits on requests, tokens and cost, checked against usage plus open reservations.
 
-    One Budgets may serve several teachers (a run's teacher and its judge), each with its own
-    meter: the limits hold for what all of them use together.
+    One Budgets serves every teacher of a command (a run's teacher and its inline judge, every
+    stage of ``pairs``, every round of ``evolve``: see engine/stages.py), each with its own
+    meter: the limits hold for what all of them use together, unsettled attempts included. It
+    outlives an event loop (each stage runs in its own ``asyncio.run``).
     """
 
     def __init__(
@@ -142,7 +147,9 @@ class Budgets:
         self.open = 0  # reservations not yet settled (attempts in flight)
         self.reserved_tokens = 0
         self.reserved_cost = 0.0
-        self._settled = asyncio.Event()
+        # set when a reservation settles; made in the running loop when an attempt waits
+        self._settled: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._meters: list[UsageMeter] = []  # every meter that reserved here
 
     def include(self, meter: UsageMeter) -> None:
@@ -166,8 +173,7 @@ class Budgets:
             # Requests sent never come back; tokens and dollars may, as attempts settle.
             if self.open == 0 or refusal.which == "max_requests":
                 raise refusal
-            settled = self._settled
-            await settled.wait()
+            await self._settle_event().wait()
         # No await from the check to here: the room just seen is taken before anyone else looks.
         self.open += 1
         self.reserved_tokens += wanted.tokens
@@ -185,22 +191,49 @@ class Budgets:
             meter.unsettled_attempts += 1
             meter.unsettled_tokens += held.tokens
             meter.unsettled_cost += held.cost
-        self._settled.set()
-        self._settled = asyncio.Event()
+        if self._settled is not None:
+            self._settled.set()
+            self._settled = None
+
+    def used_up(self) -> BudgetExhausted | None:
+        """The first budget all of which is used (unsettled attempts included), or None.
+
+        Asked before a stage starts: such a stage could send nothing.
+        """
+        sent, tokens, cost = self._used()
+        if self.max_requests is not None and sent >= self.max_requests:
+            return BudgetExhausted("max_requests", used=sent, limit=self.max_requests)
+        if self.max_total_tokens is not None and tokens >= self.max_total_tokens:
+            return BudgetExhausted("max_total_tokens", used=tokens, limit=self.max_total_tokens)
+        if self.max_cost is not None and cost >= self.max_cost:
+            return BudgetExhausted("max_cost", used=cost, limit=self.max_cost)
+        return None
+
+    def _settle_event(self) -> asyncio.Event:
+        loop = asyncio.get_running_loop()
+        if self._settled is None or self._loop is not loop:
+            self._settled, self._loop = asyncio.Event(), loop
+        return self._settled
+
+    def _used(self) -> tuple[int, int, float]:
+        """Requests sent, tokens and dollars used by every meter, unsettled attempts included."""
+        meters = self._meters
+        return (
+            sum(m.requests_sent for m in meters),
+            sum(m.total_tokens + m.unsettled_tokens for m in meters),
+            sum((m.cost() or 0.0) + m.unsettled_cost for m in meters),
+        )
 
     def _refusal(self, meter: UsageMeter, wanted: Reservation) -> BudgetExhausted | None:
-        meters = self._meters
-        sent = sum(m.requests_sent for m in meters)
+        if self.max_requests is None and self.max_total_tokens is None and self.max_cost is None:
+            return None  # no budget: nothing to add up (this runs for every attempt)
+        sent, used, used_cost = self._used()
         if self.max_requests is not None and sent >= self.max_requests:
             return BudgetExhausted("max_requests", used=sent, limit=self.max_requests, needed=1)
-        if self.max_total_tokens is not None:
-            used = sum(m.total_tokens + m.unsettled_tokens for m in meters)
-            if used + self.reserved_tokens + wanted.tokens > self.max_total_tokens:
-                return BudgetExhausted(
-                    "max_total_tokens", used=used, limit=self.max_total_tokens, needed=wanted.tokens
-                )
-        if self.max_cost is not None:
-            used_cost = sum((m.cost() or 0.0) + m.unsettled_cost for m in meters)
-            if used_cost + self.reserved_cost + wanted.cost > self.max_cost:
-                return BudgetExhausted("max_cost", used=used_cost, limit=self.max_cost, needed=wanted.cost)
+        tokens = self.max_total_tokens
+        if tokens is not None and used + self.reserved_tokens + wanted.tokens > tokens:
+            return BudgetExhausted("max_total_tokens", used=used, limit=tokens, needed=wanted.tokens)
+        cost = self.max_cost
+        if cost is not None and used_cost + self.reserved_cost + wanted.cost > cost:
+            return BudgetExhausted("max_cost", used=used_cost, limit=cost, needed=wanted.cost)
         return None

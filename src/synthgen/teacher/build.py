@@ -88,13 +88,13 @@ def build_dispatcher(
     settings: TeacherOptions,
     meter: UsageMeter,
     pool: EndpointPool,
-    budgets: Budgets | None = None,
+    budgets: Budgets,
     *,
     cache: bool,
 ) -> Dispatcher:
     """The teacher stack over ``pool`` (built by the caller: the mock, or :func:`openai_endpoints`).
 
-    ``budgets``: limits shared with another teacher of the run (default: the settings' own).
+    ``budgets``: the command's limits, shared by all its teachers (see engine/stages.py).
     ``cache``: keep answers in the response cache (when ``settings.cache`` allows it).
     """
     # Prices are given for the model as named in the requests (synthgen.config checks one exists
@@ -115,7 +115,7 @@ def build_dispatcher(
         ),
         concurrency=AdaptiveConcurrency(settings.concurrency),
         meter=meter,
-        budgets=budgets or Budgets(settings.max_requests, settings.max_total_tokens, settings.max_cost),
+        budgets=budgets,
         max_tokens=settings.max_tokens,
         cache=answers,
         cache_key=key,

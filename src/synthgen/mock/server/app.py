@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
 import logging
 import time
 
@@ -26,6 +27,7 @@ from synthgen.mock.server.admin import debug_settings
 from synthgen.mock.server.batch_routes import BATCH_ROUTES, make_store
 from synthgen.mock.server.faults import APIError, Draw, FaultPlan, Stats, drawn_error, retry_headers
 from synthgen.mock.server.received import RECEIVED, ReceivedLog
+from synthgen.mock.server.replies import chat_prompt, parse_params, text_prompts
 from synthgen.mock.server.routes import (
     CONTENT_FAULT,
     ROUTES,
@@ -34,6 +36,7 @@ from synthgen.mock.server.routes import (
     not_found,
     random_id,
 )
+from synthgen.mock.teacher import count_tokens
 
 # The package's logger, one debug line per request; ``synthgen mock-teacher`` configures it.
 logger = logging.getLogger("synthgen.mock.server")
@@ -64,6 +67,18 @@ class _Exchange:
                 headers.append((b"x-mock-fault", ",".join(self.faults).encode()))
             message = {**message, "headers": headers}
         await self.raw_send(message)
+
+
+def _worst_tokens(body: bytes) -> int:
+    """What a request could have cost had it been answered: its prompt's tokens and its
+    ``max_tokens`` (0 for a body the routes would refuse)."""
+    try:
+        data = json.loads(body)
+        params = parse_params(data)
+        prompts = [chat_prompt(data["messages"])] if "messages" in data else text_prompts(data.get("prompt"))
+    except (ValueError, TypeError, KeyError, APIError):
+        return 0
+    return sum(count_tokens(p) for p in prompts) + (params.max_tokens or 0) * params.n * len(prompts)
 
 
 async def _read_body(receive: Receive) -> bytes | None:
@@ -242,18 +257,25 @@ class MockTeacherApp(Starlette):
             return
         if draw.fault == "drop":
             exchange.status = "dropped"
+            self._unanswered(body)
             await _drop(exchange.raw_send, receive)
             return
         if draw.fault == "hang":
             exchange.faults.append("hang")
             if not await _pause(self.settings.hang_seconds, receive):
+                self._unanswered(body)
                 return
         if draw.delay > 0 and not await _pause(draw.delay, receive):
+            self._unanswered(body)
             return
         if draw.content:
             exchange.faults.append(draw.content)
             scope[CONTENT_FAULT] = draw.content
         await super().__call__(scope, _replay(body, receive), exchange.send)
+
+    def _unanswered(self, body: bytes) -> None:
+        self.stats.unanswered += 1
+        self.stats.unanswered_worst_tokens += _worst_tokens(body)
 
     def _auth_error(self, scope: Scope) -> APIError | None:
         sent = next((value for name, value in scope["headers"] if name == b"authorization"), None)

@@ -83,6 +83,11 @@ class Stats:
     completion_tokens: int = 0
     in_flight: int = 0
     max_concurrent: int = 0
+    # Requests read but never answered (dropped, or left by a client that gave up while they
+    # hung or waited out their latency), and what they could have cost: a real server may have
+    # worked on them, and billed it. Budget tests hold a client to served + this.
+    unanswered: int = 0
+    unanswered_worst_tokens: int = 0
 
     def enter(self) -> None:
         """A request arrived."""
@@ -107,6 +112,7 @@ class Stats:
             },
             "in_flight": self.in_flight,
             "max_concurrent": self.max_concurrent,
+            "unanswered": {"requests": self.unanswered, "worst_tokens": self.unanswered_worst_tokens},
         }
 
     def reset(self) -> None:
@@ -114,6 +120,7 @@ class Stats:
         self.requests.clear()
         self.faults.clear()
         self.prompt_tokens = self.completion_tokens = 0
+        self.unanswered = self.unanswered_worst_tokens = 0
         self.max_concurrent = self.in_flight
 
 
