@@ -165,7 +165,7 @@ def test_required_lcs_is_the_oracles_float_decision(threshold: float) -> None:
     """
     index = RougeIndex(threshold)
     for len_a, len_b in itertools.product(range(1, 41), repeat=2):
-        required = index._required(len_a, len_b)
+        required = index._bounds.required(len_a, len_b)
         for lcs in range(min(len_a, len_b) + 1):
             oracle = scoring.fmeasure(lcs / len_b, lcs / len_a) > threshold
             assert (required > 0 and lcs >= required) == oracle, (threshold, len_a, len_b, lcs)
@@ -328,7 +328,7 @@ def test_code_points_near_surrogates_and_past_unicode(first_code: int) -> None:
     words = [f"w{i}" for i in range(40)]
     texts = [" ".join(rng.choice(words) for _ in range(rng.randint(3, 10))) for _ in range(120)]
     index = RougeIndex(0.5)
-    index._next_code = first_code
+    index._vocabulary.next_code = first_code
     decisions = []
     for text in texts:
         match = index.check_and_add(text)

@@ -11,7 +11,7 @@ pool member, but only computes an LCS for the few members that could possibly sc
 above the threshold. How it stays exact:
 
 1. **Integer form of the threshold.** For token lists of lengths ``la`` and ``lb`` the
-   score is a function of the LCS length only, increasing in it. :meth:`RougeIndex._required`
+   score is a function of the LCS length only, increasing in it. :meth:`RougeBounds.required`
    finds the smallest LCS whose score, computed with *the same float operations as
    rouge-score*, is ``> threshold``. So "LCS >= required" is the oracle's float decision,
    boundary cases included (no epsilon).
@@ -32,7 +32,7 @@ above the threshold. How it stays exact:
    Once an element has ``common_after`` members it becomes *common*: its list stops
    growing and later members are indexed under each *pair* of their common prefix
    elements, so a candidate meets only members that share two of them (see
-   :meth:`RougeIndex._candidates` for why no match is missed).
+   :meth:`PrefixIndex.candidates` for why no match is missed).
 5. **Why a changing vocabulary keeps it exact.** The proof needs, for each pair, one total
    order under which both sets are sorted. An element's rank is fixed when it is first
    seen and never changes afterwards, so every stored prefix stays sorted in the current
@@ -56,10 +56,12 @@ Where the code lives (everything above is importable from here):
 * :mod:`synthgen.dedup.rouge`: :func:`rouge_tokens`, :func:`rouge_l_f`, :class:`Match`,
   :data:`DEFAULT_THRESHOLD`;
 * :mod:`synthgen.dedup.exact`: :func:`normalize_key`, :class:`ExactIndex`;
-* :mod:`synthgen.dedup.rouge_index`: :class:`RougeIndex`, built on
-  :class:`~synthgen.dedup.rouge_bounds.RougeBounds` (points 1 and 3: required LCS lengths and
-  prefix bounds) and :class:`~synthgen.dedup.rouge_vocabulary.RougeVocabulary` (points 2 and 5:
-  token codes and element ranks).
+* :mod:`synthgen.dedup.rouge_index`: :class:`RougeIndex`, one class with a plain interface
+  (``add``, ``extend``, ``prime``, ``find_similar``, ``check_and_add``). Its fast paths are
+  private to it, each part owning its own state: ``_rouge_bounds.RougeBounds`` (points 1 and 3:
+  required LCS lengths and prefix bounds), ``_rouge_vocabulary.RougeVocabulary`` (points 2 and
+  5: token codes and element ranks), ``_rouge_prefix.PrefixIndex`` (points 3, 4 and 6: the
+  prefix lists, pairs and bit masks).
 """
 
 from __future__ import annotations

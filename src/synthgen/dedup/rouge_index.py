@@ -1,30 +1,30 @@
 """:class:`RougeIndex`: the pool of instructions, finding a near-duplicate exactly and quickly.
 
-The rule, and how the index stays exact, are described in :mod:`synthgen.dedup`. The length
-arithmetic lives in :mod:`synthgen.dedup.rouge_bounds`, the token codes and ranks in
-:mod:`synthgen.dedup.rouge_vocabulary`.
+The rule, and how the index stays exact, are described in :mod:`synthgen.dedup`. Its fast paths
+are private to it, each part owning its own state: the length arithmetic in
+:mod:`synthgen.dedup._rouge_bounds`, the token codes and ranks in
+:mod:`synthgen.dedup._rouge_vocabulary`, the prefix lists and bit masks that find the few
+members worth an LCS in :mod:`synthgen.dedup._rouge_prefix`.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from array import array
 from collections import Counter
 from collections.abc import Collection, Iterable
 
-import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import LCSseq
 
+from synthgen.dedup._rouge_bounds import PACK_LIMIT, RougeBounds
+from synthgen.dedup._rouge_entries import element_bits
+from synthgen.dedup._rouge_prefix import PrefixIndex
+from synthgen.dedup._rouge_vocabulary import LookedUp, RougeVocabulary
 from synthgen.dedup.rouge import DEFAULT_THRESHOLD, Match, fmeasure, rouge_tokens
-from synthgen.dedup.rouge_bounds import PACK_LIMIT, RougeBounds
-from synthgen.dedup.rouge_entries import MASK_WORDS, add_entry, as_words, element_bits
-from synthgen.dedup.rouge_filter import RougeCandidateFilter
-from synthgen.dedup.rouge_vocabulary import LookedUp, RougeVocabulary
 
 # An element is "common" once this many members are listed under it (see
-# RougeIndex._candidates). Smaller: fewer entries to filter, but more pairs to store and look
+# PrefixIndex.candidates). Smaller: fewer entries to filter, but more pairs to store and look
 # up, one Python step each. Since lists are filtered in numpy, walking a longer list is cheap:
 # measured on the mock teacher's template-heavy text (2,000 answers, pool growing to 32K),
 # 128 -> 7.3 ms per answer, 1,024 -> 5.5 ms; the 52K/500K dedup benchmark corpus runs in the
@@ -34,7 +34,7 @@ DEFAULT_COMMON_AFTER = 1024
 DEFAULT_NUMPY_FROM = 160
 
 
-class RougeIndex(RougeCandidateFilter, RougeVocabulary):
+class RougeIndex:
     """The pool of instructions, answering "is this a near-duplicate of a member?" quickly.
 
     Decisions are those of the naive rule: a text matches when its rouge-score ROUGE-L F
@@ -56,37 +56,17 @@ class RougeIndex(RougeCandidateFilter, RougeVocabulary):
         common_after: int = DEFAULT_COMMON_AFTER,
         numpy_from: int = DEFAULT_NUMPY_FROM,
     ) -> None:
-        """``common_after`` tunes speed against memory (see :meth:`_candidates`), ``numpy_from``
-        where the candidate filter switches to numpy (see :meth:`_survivors`): speed only."""
+        """``common_after`` tunes speed against memory (see PrefixIndex.candidates), ``numpy_from``
+        where the candidate filter switches to numpy (see PrefixIndex.survivors): speed only."""
         if not 0.0 <= threshold <= 1.0 or math.isnan(threshold):
             raise ValueError(f"threshold must be within [0, 1], got {threshold}")
         if common_after < 1:
             raise ValueError(f"common_after must be at least 1, got {common_after}")
-        RougeBounds.__init__(self, threshold)
-        RougeVocabulary.__init__(self)
-        self._common_after = common_after
-        self._numpy_from = numpy_from
-        self._seqs: list[str | list[int]] = []
-        # Index entries are packed ints, length << 48 | reach << 32 | member, where reach
-        # is the longest candidate for which the entry's position is within the member's
-        # bound (see _candidates). Long arrays are kept sorted, so by length first.
-        # rank of a prefix element -> its entries (while rare; frozen once common)
-        self._lists: dict[int, array[int]] = {}
-        self._common: dict[int, int] = {}  # rank of a common element -> small id
-        # (id of common a) << 32 | (id of common b), a before b in the order -> entries
-        # (reach of b's position) of members added after both became common
-        self._pairs: dict[int, array[int]] = {}
-        # rank -> length -> members added after the element became common; only for
-        # lengths some one-token candidate can match (r = 1: any shared element will do)
-        self._late: dict[int, dict[int, list[int]]] = {}
-        self._huge: list[int] = []  # members too long to pack (>= 2**16 tokens)
-        self._required_rows: dict[int, np.ndarray] = {}
-        self._required_lists: dict[int, list[int]] = {}
-        self._longest = 0  # longest member (capped at 0xFFFF), for _required_row
-        # per member: its elements hashed to 256 bits (see element_bits); grown by doubling
-        self._mask_rows = np.zeros((1024, MASK_WORDS), dtype=np.uint64)
-        # the same bits as ints, << 16 | min(length, 0xFFFF), for _survivors_few
-        self._mask_ints: list[int] = []
+        self.threshold = float(threshold)
+        self._bounds = RougeBounds(threshold)
+        self._vocabulary = RougeVocabulary()
+        self._prefix = PrefixIndex(self._bounds, common_after, numpy_from)
+        self._seqs: list[str | list[int]] = []  # each member's token codes, for the LCS
 
     def __len__(self) -> int:
         return len(self._seqs)
@@ -132,7 +112,7 @@ class RougeIndex(RougeCandidateFilter, RougeVocabulary):
                         if k > 1:
                             later.append((tok, k))
             repeats.update(later)
-        self._rank_new(counts, repeats)
+        self._vocabulary.rank_new(counts, repeats)
 
     def find_similar(self, text: str, *, ignore: Collection[int] = ()) -> Match | None:
         """The highest-scoring member with score > threshold (earliest on ties), or None.
@@ -140,7 +120,7 @@ class RougeIndex(RougeCandidateFilter, RougeVocabulary):
         ``ignore``: members not to compare with (e.g. the texts ``text`` was rewritten from).
         """
         tokens = rouge_tokens(text)
-        looked_up = self._lookup(tokens)
+        looked_up = self._vocabulary.lookup(tokens)
         return self._best_match(tokens, looked_up, element_bits(looked_up[1]), ignore)
 
     def check_and_add(self, text: str, *, ignore: Collection[int] = ()) -> Match | None:
@@ -149,7 +129,7 @@ class RougeIndex(RougeCandidateFilter, RougeVocabulary):
         ``ignore`` as in :meth:`find_similar`.
         """
         tokens = rouge_tokens(text)
-        looked_up = self._lookup(tokens)
+        looked_up = self._vocabulary.lookup(tokens)
         bits = element_bits(looked_up[1])
         match = self._best_match(tokens, looked_up, bits, ignore)
         if match is None:
@@ -159,51 +139,18 @@ class RougeIndex(RougeCandidateFilter, RougeVocabulary):
     # -- index ------------------------------------------------------------------------
 
     def _insert(self, tokens: list[str], known: tuple[LookedUp, int] | None = None) -> int:
-        """Add a member; ``known`` is its _lookup() and element bits when every element has a rank."""
+        """Add a member; ``known`` is its lookup() and element bits when every element has a rank."""
         index_of = len(self._seqs)
         if known is None:
-            codes, ranks = self._assign(tokens)
-            self._seqs.append(self._pack(codes))
+            vocabulary = self._vocabulary
+            codes, ranks = vocabulary.assign(tokens)
+            self._seqs.append(vocabulary.pack(codes))
             ranks.sort()
             bits = element_bits(ranks)
         else:
             (seq, ranks, _), bits = known  # ranks sorted
             self._seqs.append(seq)
-        length = len(tokens)
-        if index_of == len(self._mask_rows):
-            self._mask_rows = np.concatenate([self._mask_rows, np.zeros_like(self._mask_rows)])
-        self._mask_rows[index_of] = as_words(bits)
-        self._mask_ints.append(bits << 16 | min(length, 0xFFFF))
-        self._longest = max(self._longest, min(length, 0xFFFF))
-        least = self._min_required(length)
-        if not least:
-            return index_of
-        if length >= PACK_LIMIT:
-            self._huge.append(index_of)
-            return index_of
-        late = self._required(1, length) == 1
-        commons: list[tuple[int, int]] = []  # (entry, id) of common prefix elements
-        lists, common_after = self._lists, self._common_after
-        packed = length << 48 | index_of
-        for rank, reach in zip(ranks, self._reach(length), strict=False):  # the prefix
-            entry = packed | reach << 32
-            listed = lists.get(rank)
-            if listed is None:
-                listed = lists[rank] = array("Q")
-            if len(listed) < common_after:
-                add_entry(listed, entry)
-                if len(listed) == common_after:  # full: the element becomes common
-                    self._common[rank] = len(self._common)
-            else:
-                commons.append((entry, self._common[rank]))
-                if late:
-                    self._late.setdefault(rank, {}).setdefault(length, []).append(index_of)
-        for i, (_, first) in enumerate(commons):
-            for entry, second in commons[i + 1 :]:
-                entries = self._pairs.get(first << 32 | second)
-                if entries is None:
-                    entries = self._pairs[first << 32 | second] = array("Q")
-                add_entry(entries, entry)
+        self._prefix.add(index_of, ranks, len(tokens), bits)
         return index_of
 
     def _best_match(
@@ -214,15 +161,15 @@ class RougeIndex(RougeCandidateFilter, RougeVocabulary):
         if not self._seqs:
             return None
         len_a = len(tokens)
-        least = self._min_required(len_a)
+        required = self._bounds.required
+        least = self._bounds.min_required(len_a)
         if not least:
             return None
         seq, ranks, unknown = looked_up
         if len_a < PACK_LIMIT:
-            members = self._survivors(ranks, unknown, len_a, bits)
-            members += [m for m in self._huge if self._required(len_a, len(self._seqs[m]))]
+            members = self._prefix.survivors(ranks, unknown, len_a, bits)
         else:  # entries cannot encode such a length: compare with every member (very rare)
-            members = [m for m, other in enumerate(self._seqs) if self._required(len_a, len(other))]
+            members = [m for m, other in enumerate(self._seqs) if required(len_a, len(other))]
         if ignore:
             members = [m for m in members if m not in ignore]
         if not members:
@@ -240,7 +187,7 @@ class RougeIndex(RougeCandidateFilter, RougeVocabulary):
         best_index, best_score = -1, 0.0
         for choice, lcs, position in results:
             len_b = len(choice)
-            if lcs >= self._required(len_a, len_b):
+            if lcs >= required(len_a, len_b):
                 member, score = members[position], fmeasure(int(lcs), len_a, len_b)
                 if score > best_score or (score == best_score and member < best_index):
                     best_index, best_score = member, score

@@ -1,9 +1,9 @@
-"""Gathering and filtering the members a candidate may match (before any LCS is computed).
+"""Private to :class:`~synthgen.dedup.rouge_index.RougeIndex`: its prefix index, the members a
+candidate may match, found before any LCS is computed.
 
-:class:`RougeCandidateFilter` is a part of :class:`~synthgen.dedup.rouge_index.RougeIndex`
-(a mixin, like :class:`~synthgen.dedup.rouge_bounds.RougeBounds`): it reads the index's
-lists, pairs and member masks, which ``RougeIndex.__init__`` creates. Why the filters are
-exact is explained in :mod:`synthgen.dedup` and in :meth:`RougeCandidateFilter._candidates`.
+:class:`PrefixIndex` owns the index lists, pairs and member masks; the index adds each member
+here and asks for a candidate's survivors. Why the filters are exact is explained in
+:mod:`synthgen.dedup` and in :meth:`PrefixIndex.candidates`.
 """
 
 from __future__ import annotations
@@ -13,36 +13,92 @@ from bisect import bisect_left
 
 import numpy as np
 
-from synthgen.dedup.rouge_bounds import PACK_LIMIT, RougeBounds
-from synthgen.dedup.rouge_entries import (
+from synthgen.dedup._rouge_bounds import PACK_LIMIT, RougeBounds
+from synthgen.dedup._rouge_entries import (
     LENGTH_FIELD,
     MASK_WORDS,
     MEMBER_FIELD,
     MEMBER_MASK,
     REACH,
     REACH_FIELD,
+    add_entry,
+    as_words,
 )
 
 
-class RougeCandidateFilter(RougeBounds):
-    """Members sharing enough elements with a candidate, by prefix lists then 256-bit masks."""
+class PrefixIndex:
+    """Members sharing enough elements with a candidate, by prefix lists then 256-bit masks.
 
-    _lists: dict[int, array[int]]
-    _common: dict[int, int]
-    _pairs: dict[int, array[int]]
-    _late: dict[int, dict[int, list[int]]]
-    _required_rows: dict[int, np.ndarray]
-    _required_lists: dict[int, list[int]]
-    _longest: int
-    _mask_rows: np.ndarray
-    _mask_ints: list[int]
-    _common_after: int
-    _numpy_from: int
+    ``common_after`` tunes speed against memory (see :meth:`candidates`), ``numpy_from`` where
+    the filter switches to numpy (see :meth:`survivors`): speed only.
+    """
 
-    def _survivors(self, ranks: list[int], unknown: int, len_a: int, bits: int) -> list[int]:
+    def __init__(self, bounds: RougeBounds, common_after: int, numpy_from: int) -> None:
+        self._bounds = bounds
+        self._common_after = common_after
+        self._numpy_from = numpy_from
+        # Index entries are packed ints, length << 48 | reach << 32 | member, where reach
+        # is the longest candidate for which the entry's position is within the member's
+        # bound (see candidates). Long arrays are kept sorted, so by length first.
+        # rank of a prefix element -> its entries (while rare; frozen once common)
+        self._lists: dict[int, array[int]] = {}
+        self._common: dict[int, int] = {}  # rank of a common element -> small id
+        # (id of common a) << 32 | (id of common b), a before b in the order -> entries
+        # (reach of b's position) of members added after both became common
+        self._pairs: dict[int, array[int]] = {}
+        # rank -> length -> members added after the element became common; only for
+        # lengths some one-token candidate can match (r = 1: any shared element will do)
+        self._late: dict[int, dict[int, list[int]]] = {}
+        self._huge: list[tuple[int, int]] = []  # (member, length) too long to pack (>= 2**16 tokens)
+        self._required_rows: dict[int, np.ndarray] = {}
+        self._required_lists: dict[int, list[int]] = {}
+        self._longest = 0  # longest member (capped at 0xFFFF), for _required_row
+        # per member: its elements hashed to 256 bits (see element_bits); grown by doubling
+        self._mask_rows = np.zeros((1024, MASK_WORDS), dtype=np.uint64)
+        # the same bits as ints, << 16 | min(length, 0xFFFF), for _survivors_few
+        self._mask_ints: list[int] = []
+
+    def add(self, member: int, ranks: list[int], length: int, bits: int) -> None:
+        """Index member number ``member`` (the next one) by its sorted element ``ranks``."""
+        if member == len(self._mask_rows):
+            self._mask_rows = np.concatenate([self._mask_rows, np.zeros_like(self._mask_rows)])
+        self._mask_rows[member] = as_words(bits)
+        self._mask_ints.append(bits << 16 | min(length, 0xFFFF))
+        self._longest = max(self._longest, min(length, 0xFFFF))
+        bounds = self._bounds
+        if not bounds.min_required(length):
+            return
+        if length >= PACK_LIMIT:
+            self._huge.append((member, length))
+            return
+        late = bounds.required(1, length) == 1
+        commons: list[tuple[int, int]] = []  # (entry, id) of common prefix elements
+        lists, common_after = self._lists, self._common_after
+        packed = length << 48 | member
+        for rank, reach in zip(ranks, bounds.reach(length), strict=False):  # the prefix
+            entry = packed | reach << 32
+            listed = lists.get(rank)
+            if listed is None:
+                listed = lists[rank] = array("Q")
+            if len(listed) < common_after:
+                add_entry(listed, entry)
+                if len(listed) == common_after:  # full: the element becomes common
+                    self._common[rank] = len(self._common)
+            else:
+                commons.append((entry, self._common[rank]))
+                if late:
+                    self._late.setdefault(rank, {}).setdefault(length, []).append(member)
+        for i, (_, first) in enumerate(commons):
+            for entry, second in commons[i + 1 :]:
+                entries = self._pairs.get(first << 32 | second)
+                if entries is None:
+                    entries = self._pairs[first << 32 | second] = array("Q")
+                add_entry(entries, entry)
+
+    def survivors(self, ranks: list[int], unknown: int, len_a: int, bits: int) -> list[int]:
         """Members that pass both filters: shared prefix elements, then the 256-bit bound.
 
-        :meth:`_candidates` gathers the index entries of every member that may share enough
+        :meth:`candidates` gathers the index entries of every member that may share enough
         elements; the bit bound then runs over all of them at once in numpy (a Python loop
         over a few hundred entries per candidate was most of the cost on template-heavy text).
 
@@ -52,20 +108,22 @@ class RougeCandidateFilter(RougeBounds):
         = popcount(candidate & member) + (len(ranks) - popcount(candidate)). A hash
         collision can only hide a missing element, never invent one: the bound holds.
         """
-        found = self._candidates(ranks, unknown, len_a)
+        required = self._bounds.required
+        huge = [m for m, len_b in self._huge if required(len_a, len_b)]
+        found = self.candidates(ranks, unknown, len_a)
         if not found:
-            return []
+            return huge
         count = bits.bit_count()
         collided = len(ranks) - count
         if len(found) < self._numpy_from:
-            return self._survivors_few(found, len_a, bits, collided)
+            return self._survivors_few(found, len_a, bits, collided) + huge
         entries = np.frombuffer(found, dtype=np.uint64)
         # The fields are read through views of the entries' bytes (no shift or mask per
         # entry; numpy's per-call cost is most of this function's time). Only the reach is
         # left to test: every entry gathered is within the length range.
         entries = entries[entries.view(np.uint16)[REACH_FIELD::4] >= len_a]
         if not entries.size:
-            return []
+            return huge
         members = entries.view(np.uint32)[MEMBER_FIELD::2]
         shared_bits = self._mask_rows.take(members, axis=0).reshape(-1)
         # AND with the candidate's words repeated per row: a flat AND is ~5x faster than
@@ -81,10 +139,10 @@ class RougeCandidateFilter(RougeBounds):
         # need[lb] - collided: shared elements the bits must show for a member of length lb
         need = self._required_row(len_a) - collided
         keep = shared >= need.take(entries.view(np.uint16)[LENGTH_FIELD::4])
-        return list(set(members[keep].tolist()))
+        return list(set(members[keep].tolist())) + huge
 
     def _survivors_few(self, found: array[int], len_a: int, bits: int, collided: int) -> list[int]:
-        """:meth:`_survivors` in plain Python, faster than numpy's per-call cost for few entries."""
+        """:meth:`survivors` in plain Python, faster than numpy's per-call cost for few entries."""
         reach = len_a << 32
         members = {e & MEMBER_MASK for e in found if e & REACH >= reach}
         need = self._required_list(len_a)
@@ -107,14 +165,15 @@ class RougeCandidateFilter(RougeBounds):
         """required(len_a, lb) for lb from 0 up to the longest member (cached)."""
         row = self._required_rows.get(len_a)
         if row is None or len(row) <= self._longest:
-            _, longest = self._partners(len_a)
+            bounds = self._bounds
+            _, longest = bounds.partners(len_a)
             top = min(longest, self._longest)
-            values = [0] + [self._required(len_a, lb) for lb in range(1, top + 1)]
+            values = [0] + [bounds.required(len_a, lb) for lb in range(1, top + 1)]
             values += [PACK_LIMIT] * (self._longest - top)  # cannot match: never kept
             row = self._required_rows[len_a] = np.array(values, dtype=np.intp)
         return row
 
-    def _candidates(self, ranks: list[int], unknown: int, len_a: int) -> array[int]:
+    def candidates(self, ranks: list[int], unknown: int, len_a: int) -> array[int]:
         """Index entries of every member that may share enough elements (a superset).
 
         Filter (the l-prefix scheme of Wang, Li and Feng, "Can we beat the prefix
@@ -149,10 +208,10 @@ class RougeCandidateFilter(RougeBounds):
 
         Returns the entries found, each within the length range (every list and pair is sorted,
         so its range is one slice). Entries may repeat a member, and still need the reach
-        test, done for all at once by :meth:`_survivors`.
+        test, done for all at once by :meth:`survivors`.
         """
-        low = self._partners(len_a)[0] << 48
-        highs = self._high(len_a)[unknown:]
+        low = self._bounds.partners(len_a)[0] << 48
+        highs = self._bounds.high(len_a)[unknown:]
         found: array[int] = array("Q")
         commons: list[tuple[int, int]] = []  # (id, entry range end) of common elements
         lists_get, common_after = self._lists.get, self._common_after
@@ -180,12 +239,13 @@ class RougeCandidateFilter(RougeBounds):
         As index entries with the largest reach (the r = 1 bound, hence the length range, is
         checked here).
         """
+        required = self._bounds.required
         return array(
             "Q",
             [
                 len_b << 48 | REACH | member
                 for len_b, members in self._late.get(rank, {}).items()
-                if self._required(len_a, len_b) == 1
+                if required(len_a, len_b) == 1
                 for member in members
             ],
         )

@@ -1,7 +1,8 @@
-"""The packed index entries of :class:`~synthgen.dedup.rouge_index.RougeIndex` and its element bits.
+"""Private to :class:`~synthgen.dedup.rouge_index.RougeIndex`: its packed index entries and
+element bits.
 
 An entry is one int, ``length << 48 | reach << 32 | member`` (see
-:data:`~synthgen.dedup.rouge_bounds.PACK_LIMIT`): sorting entries sorts them by member
+:data:`~synthgen.dedup._rouge_bounds.PACK_LIMIT`): sorting entries sorts them by member
 length first, so a length range is one slice of a sorted array.
 """
 
@@ -34,11 +35,11 @@ def element_bits(ranks: Iterable[int]) -> int:
 
 
 def as_words(bits: int) -> np.ndarray:
-    """A 256-bit int as 4 uint64 words, lowest first (one row of RougeIndex._mask_rows)."""
+    """A 256-bit int as 4 uint64 words, lowest first (one row of PrefixIndex's masks)."""
     return np.frombuffer(bits.to_bytes(8 * MASK_WORDS, "little"), dtype="<u8")
 
 
-# Adding an index entry keeps the array sorted (RougeIndex._candidates bisects every one):
+# Adding an index entry keeps the array sorted (PrefixIndex.candidates bisects every one):
 # even while short, so that every list and pair looked up is cut to the candidate's length
 # range by bisection and the filters after it need not test the range per entry (measured
 # on the mock's text, that saved more than the sorted inserts cost). bisect's own insort,

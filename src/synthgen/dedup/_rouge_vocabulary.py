@@ -1,4 +1,5 @@
-"""The ROUGE-L index's vocabulary: a code for each token and a rank for each element.
+"""Private to :class:`~synthgen.dedup.rouge_index.RougeIndex`: its vocabulary, a code for each
+token and a rank for each element.
 
 A token's code stands for it in the strings given to rapidfuzz; the ranks of its first,
 second, ... occurrence (its *elements*) define the global order of the prefix filter (points
@@ -19,37 +20,32 @@ _MAX_CODE_POINT = 0x10FFFF
 # What _lookup returns: token codes, the sorted ranks of known elements, the unknown count.
 LookedUp = tuple[str | list[int], list[int], int]
 
-# rank = count << _SERIAL_BITS | (serial complement): see RougeVocabulary._new_rank.
+# rank = count << _SERIAL_BITS | (serial complement): see RougeVocabulary.new_rank.
 _SERIAL_BITS = 40
 
 
 class RougeVocabulary:
-    """Token codes and element ranks of a pool, created as tokens are first seen.
-
-    :class:`~synthgen.dedup.rouge_index.RougeIndex` is a subclass rather than holding one, so that
-    its per-candidate code calls these as its own methods (``self._lookup(...)``), with no
-    extra attribute lookup.
-    """
+    """Token codes and element ranks of a pool, created as tokens are first seen."""
 
     def __init__(self) -> None:
         # token -> [code, rank of 1st occurrence, rank of 2nd occurrence, ...]
         self._vocab: dict[str, list[int]] = {}
-        self._next_code = _UNKNOWN + 1
+        self.next_code = _UNKNOWN + 1
         self._serial = 0
 
     # -- encoding ---------------------------------------------------------------------
 
-    def _new_rank(self, count: int) -> int:
+    def new_rank(self, count: int) -> int:
         """A fresh rank: ascending ``count`` first, then later-created before earlier-created."""
         self._serial += 1
         return (count << _SERIAL_BITS) | ((1 << _SERIAL_BITS) - self._serial)
 
-    def _pack(self, codes: list[int]) -> str | list[int]:
-        if self._next_code <= _MAX_CODE_POINT or max(codes, default=0) <= _MAX_CODE_POINT:
+    def pack(self, codes: list[int]) -> str | list[int]:
+        if self.next_code <= _MAX_CODE_POINT or max(codes, default=0) <= _MAX_CODE_POINT:
             return "".join(map(chr, codes))
         return codes
 
-    def _lookup(self, tokens: list[str]) -> LookedUp:
+    def lookup(self, tokens: list[str]) -> LookedUp:
         """Codes, sorted ranks of known elements, and how many elements the pool has never seen."""
         vocab_get = self._vocab.get
         infos = list(map(vocab_get, tokens))
@@ -65,9 +61,9 @@ class RougeVocabulary:
                     if k < len(info):
                         ranks.append(info[k])
         ranks.sort()
-        return self._pack(codes), ranks, len(tokens) - len(ranks)
+        return self.pack(codes), ranks, len(tokens) - len(ranks)
 
-    def _assign(self, tokens: list[str]) -> tuple[list[int], list[int]]:
+    def assign(self, tokens: list[str]) -> tuple[list[int], list[int]]:
         """Codes and unsorted ranks of ``tokens``, creating the missing ones (count 1)."""
         vocab = self._vocab
         codes: list[int] = []
@@ -76,23 +72,23 @@ class RougeVocabulary:
         for tok in tokens:
             info = vocab.get(tok)
             if info is None:
-                info = vocab[tok] = [self._next_code]
-                self._next_code += 1
+                info = vocab[tok] = [self.next_code]
+                self.next_code += 1
             k = occurrences.get(tok, 0) + 1
             occurrences[tok] = k
             if k == len(info):
-                info.append(self._new_rank(1))
+                info.append(self.new_rank(1))
             codes.append(info[0])
             ranks.append(info[k])
         return codes, ranks
 
-    def _rank_new(self, counts: Counter[str], repeats: Counter[tuple[str, int]]) -> None:
-        """Give ranks (and codes) to unseen elements, fewest texts first (see prime)."""
+    def rank_new(self, counts: Counter[str], repeats: Counter[tuple[str, int]]) -> None:
+        """Give ranks (and codes) to unseen elements, fewest texts first (see RougeIndex.prime)."""
         vocab = self._vocab
         for tok in counts:
             if tok not in vocab:
-                vocab[tok] = [self._next_code]
-                self._next_code += 1
+                vocab[tok] = [self.next_code]
+                self.next_code += 1
         # Occurrence k of a token needs occurrence k-1 ranked first; give missing ranks in
         # order of k so an info list never skips a slot.
         elements = sorted(
@@ -103,4 +99,4 @@ class RougeVocabulary:
         for count, k, tok in elements:
             info = vocab[tok]
             if k == len(info):
-                info.append(self._new_rank(count))
+                info.append(self.new_rank(count))
