@@ -37,8 +37,9 @@ class Countdown:
         return self.target.apply(self.screen_.screen(answer, max(0, self.target.wanted)))
 
 
-def worker_main(conn: Connection, factory: ScreenFactory, wanted: int | None) -> None:
-    """Child process: screen each answer sent until told to stop (or orphaned)."""
+def worker_main(jobs: Connection, results: Connection, factory: ScreenFactory, wanted: int | None) -> None:
+    """Child process: screen each answer received on ``jobs`` until told to stop (or orphaned),
+    sending each verdict on ``results``."""
     # A terminal's Ctrl-C (and a `kill` of the process group) reaches this process too. The
     # parent owns stopping: it finishes what is in flight, then closes the pipe, which ends
     # this loop (EOF) even if the parent itself was killed.
@@ -47,9 +48,13 @@ def worker_main(conn: Connection, factory: ScreenFactory, wanted: int | None) ->
     screen = Countdown(factory, wanted)
     while True:
         try:
-            job = conn.recv()
+            job = jobs.recv()
         except (EOFError, OSError):  # the parent is gone
             return
         if job is None:
             return
-        conn.send(screen.screen(job))
+        verdict = screen.screen(job)
+        try:
+            results.send(verdict)
+        except OSError:  # the parent is gone
+            return

@@ -7,9 +7,8 @@ the same order, through a callback. Two ways to run the same screen:
   mock teacher: there is no network wait to overlap with, and no process to start);
 * :class:`WorkerScreening` in one child process, so that the per-answer CPU work (parse,
   filter, ROUGE-L) runs on the second core while the event loop keeps the HTTP requests
-  moving. Submitting never waits: answers queue up in the pipe while the worker is busy, so
-  neither side stalls the other. One worker fed in order makes the same greedy decisions
-  as the local one.
+  moving. Submitting never waits: answers queue up while the worker is busy, so neither side
+  stalls the other. One worker fed in order makes the same greedy decisions as the local one.
 """
 
 from __future__ import annotations
@@ -17,11 +16,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
-import os
-import pickle
+import queue
 import signal
-import socket
-import struct
 import sys
 import threading
 import types
@@ -90,79 +86,86 @@ def _main_not_rerun() -> Iterator[None]:
         sys.modules["__main__"] = main
 
 
-# multiprocessing.Connection's framing (Connection._send_bytes): a signed 32-bit big-endian
-# length, or -1 followed by an unsigned 64-bit one; the child uses Connection itself.
-_LENGTH = struct.Struct("!i")
-_LONG_LENGTH = struct.Struct("!Q")
-
-
-def _frame(obj: object) -> bytes:
-    payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    if len(payload) > 0x7FFFFFFF:
-        return _LENGTH.pack(-1) + _LONG_LENGTH.pack(len(payload)) + payload
-    return _LENGTH.pack(len(payload)) + payload
-
-
 class WorkerScreening:
-    """A screen in a child process; the parent talks to it through asyncio streams.
+    """A screen in a child process, talked to through two ``multiprocessing`` pipes.
 
-    The parent's end of the pipe is an asyncio stream, so submitting only appends to the
-    transport's buffer (a blocking send could deadlock with a worker blocked on sending a
-    result back) and results are read by one task as they come. A bare pipe rather than
-    ProcessPoolExecutor: the executor's helper threads fight the event loop for the GIL
-    (about 1 ms per call measured here).
+    Answers go out through one pipe, sent by a thread of this process: ``Connection.send``
+    blocks while the pipe is full, and on the event loop that could deadlock with a worker
+    blocked on sending a verdict back (a thread also keeps a burst of answers from stalling the
+    requests). Verdicts come back through the other pipe, read on the event loop whenever it is
+    readable. Measured with ``benchmarks/worker_pipe.py`` against the asyncio-stream framing this
+    replaced: see benchmarks/RESULTS.md (issue 24). A bare pipe rather than
+    ProcessPoolExecutor: the executor's helper threads fight the event loop for the GIL (about
+    1 ms per call measured here).
     """
 
     def __init__(
         self, factory: ScreenFactory, wanted: int | None, on_result: OnResult, on_error: OnError
     ) -> None:
         context = multiprocessing.get_context("spawn")  # nothing inherited from this process
-        parent, child = context.Pipe()  # duplex: a Unix socket pair
+        jobs, self._jobs = context.Pipe(duplex=False)  # (reader, writer)
+        self._results, results = context.Pipe(duplex=False)
         self._process = context.Process(
-            target=worker_main, args=(child, factory, wanted), name="synthgen-screen", daemon=True
+            target=worker_main, args=(jobs, results, factory, wanted), name="synthgen-screen", daemon=True
         )
         # Signals ignored: inherited through exec, the child ignores them from birth.
         with _signals_ignored(), _main_not_rerun():
             self._process.start()
-        child.close()
-        self._sock = socket.socket(fileno=os.dup(parent.fileno()))
-        parent.close()
+        jobs.close()  # the worker's ends: it sees EOF when this process goes
+        results.close()
+        self._outbox: queue.SimpleQueue[Answer | None] = queue.SimpleQueue()
+        self._sender: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._on_result, self._on_error = on_result, on_error
-        self._reading: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        self._reader, self._writer = await asyncio.open_unix_connection(sock=self._sock)
-        self._reading = asyncio.create_task(self._read_results())
+        self._loop = asyncio.get_running_loop()
+        self._loop.add_reader(self._results.fileno(), self._read_results)
+        self._sender = threading.Thread(target=self._send_all, name="synthgen-screen-feed", daemon=True)
+        self._sender.start()
 
     def submit(self, answer: Answer) -> None:
-        self._writer.write(_frame(answer))
+        self._outbox.put(answer)
 
-    async def _read_results(self) -> None:
+    def _send_all(self) -> None:
+        """The sender thread: every answer submitted, then the stop (None)."""
+        while True:
+            answer = self._outbox.get()
+            try:
+                self._jobs.send(answer)
+            except OSError:
+                return  # the worker is gone: reading its verdicts reports it
+            if answer is None:
+                return
+
+    def _read_results(self) -> None:
+        """The verdicts that came in (the event loop calls this when the pipe is readable)."""
         try:
-            while True:
-                (size,) = _LENGTH.unpack(await self._reader.readexactly(_LENGTH.size))
-                if size == -1:
-                    (size,) = _LONG_LENGTH.unpack(await self._reader.readexactly(_LONG_LENGTH.size))
-                result = pickle.loads(await self._reader.readexactly(size))
-                self._on_result(result)
-        except (asyncio.IncompleteReadError, ConnectionError):
+            while self._results.poll():
+                self._on_result(self._results.recv())
+        except (EOFError, OSError):
+            self._stop_reading()
             self._on_error(SynthgenError("the screening worker process died"))
         except Exception as exc:  # a bug in a callback: surface it in the engine
+            self._stop_reading()
             self._on_error(exc)
+
+    def _stop_reading(self) -> None:
+        if self._loop is not None:
+            self._loop.remove_reader(self._results.fileno())
+            self._loop = None
 
     async def aclose(self) -> None:
         """Stop the worker; also when start() was never reached (closing the pipe ends it)."""
-        if self._reading is None:
-            self._sock.close()  # the worker reads EOF and returns
+        self._stop_reading()
+        if self._sender is None:
+            self._jobs.close()  # the worker reads EOF and returns
         else:
-            with contextlib.suppress(OSError, RuntimeError):
-                self._writer.write(_frame(None))
-                await self._writer.drain()
-            self._reading.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reading
+            self._outbox.put(None)
         await asyncio.to_thread(self._process.join, 5)
         if self._process.is_alive():
             self._process.kill()
-        if self._reading is not None:
-            self._writer.close()
+        if self._sender is not None:
+            await asyncio.to_thread(self._sender.join)  # the send fails once the worker is gone
+            self._jobs.close()
+        self._results.close()
