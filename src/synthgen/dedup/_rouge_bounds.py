@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from synthgen.dedup.rouge import fmeasure
 
 # Shared elements the filter asks for (s in PrefixIndex.candidates): 2, so that the
@@ -35,6 +37,8 @@ class RougeBounds:
         # length -> per prefix position: entry range end (candidate side), reach (member side)
         self._highs: dict[int, list[int]] = {}
         self._reaches: dict[int, list[int]] = {}
+        self._required_rows: dict[int, np.ndarray] = {}
+        self._required_lists: dict[int, list[int]] = {}
 
     # -- the integer form of "score > threshold" --------------------------------------
 
@@ -156,4 +160,24 @@ class RougeBounds:
             reach = [self.within(length, length - j + _SHARED - 1) for j in positions]
             found = [min(value, PACK_LIMIT - 1) for value in reach]
             self._reaches[length] = found
+        return found
+
+    # -- rows of required lengths, for filtering many members at once --------------------
+
+    def required_row(self, len_a: int, longest: int) -> np.ndarray:
+        """required(len_a, lb) for lb from 0 up to ``longest`` (cached; longer when it grows)."""
+        row = self._required_rows.get(len_a)
+        if row is None or len(row) <= longest:
+            _, feasible = self.partners(len_a)
+            top = min(feasible, longest)
+            values = [0] + [self.required(len_a, lb) for lb in range(1, top + 1)]
+            values += [PACK_LIMIT] * (longest - top)  # cannot match: never kept
+            row = self._required_rows[len_a] = np.array(values, dtype=np.intp)
+        return row
+
+    def required_list(self, len_a: int, longest: int) -> list[int]:
+        """:meth:`required_row` as a list (cached), for filtering a few members in Python."""
+        found = self._required_lists.get(len_a)
+        if found is None or len(found) <= longest:
+            found = self._required_lists[len_a] = self.required_row(len_a, longest).tolist()
         return found

@@ -50,9 +50,7 @@ class PrefixIndex:
         # lengths some one-token candidate can match (r = 1: any shared element will do)
         self._late: dict[int, dict[int, list[int]]] = {}
         self._huge: list[tuple[int, int]] = []  # (member, length) too long to pack (>= 2**16 tokens)
-        self._required_rows: dict[int, np.ndarray] = {}
-        self._required_lists: dict[int, list[int]] = {}
-        self._longest = 0  # longest member (capped at 0xFFFF), for _required_row
+        self._longest = 0  # longest member (capped at 0xFFFF), for the required rows
         # per member: its elements hashed to 256 bits (see element_bits); grown by doubling
         self._mask_rows = np.zeros((1024, MASK_WORDS), dtype=np.uint64)
         # the same bits as ints, << 16 | min(length, 0xFFFF), for _survivors_few
@@ -137,7 +135,7 @@ class PrefixIndex:
         else:
             shared = per_word.sum(axis=1, dtype=np.intp)
         # need[lb] - collided: shared elements the bits must show for a member of length lb
-        need = self._required_row(len_a) - collided
+        need = self._bounds.required_row(len_a, self._longest) - collided
         keep = shared >= need.take(entries.view(np.uint16)[LENGTH_FIELD::4])
         return list(set(members[keep].tolist())) + huge
 
@@ -145,7 +143,7 @@ class PrefixIndex:
         """:meth:`survivors` in plain Python, faster than numpy's per-call cost for few entries."""
         reach = len_a << 32
         members = {e & MEMBER_MASK for e in found if e & REACH >= reach}
-        need = self._required_list(len_a)
+        need = self._bounds.required_list(len_a, self._longest)
         bits <<= 16  # aligned with the packed masks, whose low 16 bits hold the length
         masks = self._mask_ints
         return [
@@ -153,25 +151,6 @@ class PrefixIndex:
             for m in members
             if (bits & (packed := masks[m])).bit_count() + collided >= need[packed & 0xFFFF]
         ]
-
-    def _required_list(self, len_a: int) -> list[int]:
-        """:meth:`_required_row` as a list (cached)."""
-        found = self._required_lists.get(len_a)
-        if found is None or len(found) <= self._longest:
-            found = self._required_lists[len_a] = self._required_row(len_a).tolist()
-        return found
-
-    def _required_row(self, len_a: int) -> np.ndarray:
-        """required(len_a, lb) for lb from 0 up to the longest member (cached)."""
-        row = self._required_rows.get(len_a)
-        if row is None or len(row) <= self._longest:
-            bounds = self._bounds
-            _, longest = bounds.partners(len_a)
-            top = min(longest, self._longest)
-            values = [0] + [bounds.required(len_a, lb) for lb in range(1, top + 1)]
-            values += [PACK_LIMIT] * (self._longest - top)  # cannot match: never kept
-            row = self._required_rows[len_a] = np.array(values, dtype=np.intp)
-        return row
 
     def candidates(self, ranks: list[int], unknown: int, len_a: int) -> array[int]:
         """Index entries of every member that may share enough elements (a superset).
@@ -222,7 +201,7 @@ class PrefixIndex:
             if len(listed) >= common_after:  # a full list: the element is common
                 commons.append((self._common[rank], high))
                 if self._late:
-                    found += self._late_entries(rank, len_a)
+                    found += _late_entries(self._late.get(rank, {}), self._bounds, len_a)
             # sorted by length first: the length range is one slice
             found += listed[bisect_left(listed, low) : bisect_left(listed, high)]
         pairs_get = self._pairs.get
@@ -233,19 +212,18 @@ class PrefixIndex:
                     found += entries[bisect_left(entries, low) : bisect_left(entries, high)]
         return found
 
-    def _late_entries(self, rank: int, len_a: int) -> array[int]:
-        """Members in _late under ``rank`` whose length needs one shared element (r = 1).
 
-        As index entries with the largest reach (the r = 1 bound, hence the length range, is
-        checked here).
-        """
-        required = self._bounds.required
-        return array(
-            "Q",
-            [
-                len_b << 48 | REACH | member
-                for len_b, members in self._late.get(rank, {}).items()
-                if required(len_a, len_b) == 1
-                for member in members
-            ],
-        )
+def _late_entries(late: dict[int, list[int]], bounds: RougeBounds, len_a: int) -> array[int]:
+    """Members of one common element's ``late`` lists (length -> members) whose length needs
+    one shared element (r = 1), as index entries with the largest reach (the r = 1 bound, hence
+    the length range, is checked here)."""
+    required = bounds.required
+    return array(
+        "Q",
+        [
+            len_b << 48 | REACH | member
+            for len_b, members in late.items()
+            if required(len_a, len_b) == 1
+            for member in members
+        ],
+    )
