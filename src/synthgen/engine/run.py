@@ -16,24 +16,23 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from synthgen.engine.in_flight import InFlight, Outcome
 from synthgen.engine.launch import LaunchPolicy
 from synthgen.engine.ordered import InOrder
-from synthgen.engine.recipe import Answer, Recipe, Request, Row, Verdict
+from synthgen.engine.recipe import Answer, Recipe, Request, Verdict
 from synthgen.engine.report import Counts
 from synthgen.engine.review import Grader, Review, ReviewStage
 from synthgen.engine.screening import LocalScreening, WorkerScreening
 from synthgen.engine.signals import GracefulStop
 from synthgen.engine.snapshot import Snapshot
 from synthgen.engine.stop import CANCEL_IN_FLIGHT, StopReason, StopRules
-from synthgen.errors import TeacherError, TransientTeacherError
+from synthgen.engine.written import Sink, Written
 from synthgen.records import Completion
-from synthgen.teacher.base import AnswerPending
-from synthgen.teacher.dispatch import BudgetExhausted, Dispatcher
+from synthgen.teacher.dispatch import Dispatcher
 
 TICK_SECONDS = 1.0  # the loop wakes at least this often, so progress shows while nothing completes
 
@@ -60,14 +59,6 @@ class RunResult:
     error: str | None = None  # what went wrong, for the CLI's one-line message
 
 
-class Sink(Protocol):
-    def append_many(
-        self, rows: list[Row], meta: dict[str, object], row_meta: list[dict[str, object]] | None
-    ) -> None: ...
-
-    def append_side(self, name: str, row: Row, request: int) -> None: ...
-
-
 class Progress(Protocol):
     def offer(self, snapshot: Callable[[], Snapshot]) -> None: ...
 
@@ -76,10 +67,8 @@ MakeReviewer = Callable[[], Awaitable[tuple[Review, Grader]]]
 
 
 class Engine:
-    """One run; see the module docstring. Use :meth:`run` once.
-
-    ``make_reviewer``: the review of kept rows and its grader, when the run has one.
-    """
+    """One run; see the module docstring. Use :meth:`run` once. ``make_reviewer``: the review of
+    kept rows and its grader, when the run has one."""
 
     def __init__(
         self,
@@ -94,10 +83,8 @@ class Engine:
         self.make_teacher = make_teacher
         self.make_reviewer = make_reviewer
         self.review: ReviewStage | None = None
-        self.sink = sink
         self.options = options
         self.progress = progress
-        self.counts = Counts()
         self.policy = LaunchPolicy(options.concurrency, recipe.expected_rows_per_request)
         self.rules = StopRules(
             target=options.target,
@@ -105,19 +92,15 @@ class Engine:
             max_consecutive_failures=options.max_consecutive_failures,
             hints=recipe.stop_hints,
         )
+        self.written = Written(recipe, sink, self.rules)
+        self.counts = self.written.counts
         self.signals = GracefulStop(self._on_signal, self._cancel_in_flight, options.grace_seconds)
         self.fatal: BaseException | None = None
         self.next_index = options.first_index
         self.plan_done = False
-        self.in_flight: dict[asyncio.Future[Completion], tuple[Request, float]] = {}
-        self.in_order: InOrder[tuple[Request, Completion | BaseException]] = InOrder(options.first_index)
+        self.in_order: InOrder[Outcome] = InOrder(options.first_index)
+        self.in_flight = InFlight(self.in_order, self.wake_up, self.written.failure)
         self.screening: collections.deque[tuple[Request, Completion]] = collections.deque()
-        # A teacher answering later (--batch, see teacher/batch_teacher.py) leaves a hole in the
-        # ordered stream at its first pending request: nothing from there on is screened in this
-        # run, answers behind it are let go (the next run reads them from the cache again), and
-        # launches go on, counting the requests from the hole on as in hand.
-        self.hole: int | None = None
-        self.deferred = 0
 
     async def run(self) -> RunResult:
         # The screening worker starts first: it builds its pools on the other core while this
@@ -131,7 +114,12 @@ class Engine:
         try:
             self.teacher = await self.make_teacher()
             if self.make_reviewer is not None:
-                self.review = self._review_stage(*await self.make_reviewer())
+                review, grader = await self.make_reviewer()
+                self.rules.hints = self.rules.hints.with_reasons(review.stop_hints)
+                self.review = ReviewStage(
+                    review, grader, self.options.target, wake=self.wake_up, on_reviewed=self.written.verdict,
+                    on_failure=self.written.failure, on_dropped=self.written.dropped,
+                )  # fmt: skip
             await self.screen.start()
         except BaseException:
             await self.screen.aclose()
@@ -173,7 +161,7 @@ class Engine:
             self.progress.offer(self._snapshot)
             if self.stop in CANCEL_IN_FLIGHT:
                 self._cancel_in_flight()
-        if self.hole is not None:
+        if self.in_flight.hole is not None:  # a pending answer (--batch): see engine.in_flight
             self.rules.batch_pending()
         if self.plan_done:
             self.rules.plan_done()
@@ -184,7 +172,10 @@ class Engine:
             remaining_rows=None if self.options.target is None else self.options.target - self.counts.kept,
             judged=self.counts.requests,
             kept=self.counts.kept,
-            in_hand=len(self.in_order) + len(self.screening) + len(self.review or ()) + self.deferred,
+            in_hand=len(self.in_order)
+            + len(self.screening)
+            + len(self.review or ())
+            + self.in_flight.deferred,
             in_flight=len(self.in_flight),
         )
         if self.in_order.full:
@@ -194,50 +185,8 @@ class Engine:
             if request is None:
                 self.plan_done = True
                 return
-            self._launch(request)
+            self.in_flight.launch(self.teacher, request, self.recipe.validate)
             self.next_index += 1
-
-    def _launch(self, request: Request) -> None:
-        sample = request.index if request.sample is None else request.sample
-        coro = self.teacher.complete(
-            request.messages,
-            sample_index=sample,
-            validate=self.recipe.validate,
-            extra_body=request.extra_body,
-            priority=request.index,  # the oldest request gets a freed slot first
-        )
-        task = asyncio.ensure_future(coro)
-        self.in_flight[task] = (request, time.monotonic())
-        task.add_done_callback(self._collect)
-
-    def _collect(self, task: asyncio.Future[Completion]) -> None:
-        """A request finished (O(1) per answer, unlike asyncio.wait over every task)."""
-        request, _ = self.in_flight.pop(task)
-        self.wake.set()
-        if task.cancelled():
-            return  # its answer was never paid for in full; a resumed run asks again
-        outcome = task.exception() or task.result()
-        if isinstance(outcome, AnswerPending) or (self.hole is not None and request.index > self.hole):
-            self._behind_hole(request.index, outcome)
-            return
-        size = len(outcome.text) if isinstance(outcome, Completion) else 0
-        self.in_order.put(request.index, (request, outcome), size)
-
-    def _behind_hole(self, index: int, outcome: Completion | BaseException) -> None:
-        """An outcome at or after the first pending answer: not screened in this run.
-
-        A failure that stops the run (a budget, a fatal teacher error) stops it at once: its
-        place in the order no longer matters, since nothing after the hole is screened.
-        """
-        fatal = isinstance(outcome, BudgetExhausted) or (
-            isinstance(outcome, TeacherError) and not isinstance(outcome, TransientTeacherError)
-        )
-        if fatal:
-            self._on_failure(outcome)
-            return
-        self.deferred += 1
-        if isinstance(outcome, AnswerPending):
-            self.hole = index if self.hole is None else min(self.hole, index)
 
     def _submit_in_order(self) -> None:
         """Hand the answers that are next in request order to the screen (never waits).
@@ -249,7 +198,7 @@ class Engine:
             return
         for _, (request, outcome) in self.in_order.pop_ready():
             if isinstance(outcome, BaseException):
-                self._on_failure(outcome)
+                self.written.failure(outcome)
                 continue
             self.rules.on_answer()
             self.screening.append((request, outcome))
@@ -266,21 +215,6 @@ class Engine:
 
     # ---- verdicts, failures ---------------------------------------------------------------
 
-    def _review_stage(self, review: Review, grader: Grader) -> ReviewStage:
-        def dropped() -> None:
-            self.counts.answers_unscreened += 1
-
-        self.rules.hints = self.rules.hints.with_reasons(review.stop_hints)
-        return ReviewStage(
-            review,
-            grader,
-            self.options.target,
-            wake=self.wake_up,
-            on_reviewed=self._on_verdict,
-            on_failure=self._on_failure,
-            on_dropped=dropped,
-        )
-
     def wake_up(self) -> None:
         self.wake.set()
 
@@ -291,57 +225,21 @@ class Engine:
         if self.review is not None:
             self.review.submit(request, completion, verdict, grade=self.stop is None)
         else:
-            self._on_verdict(request, completion, verdict)
-
-    def _on_verdict(self, request: Request, completion: Completion, verdict: Verdict) -> None:
-        """An answer's final verdict, in request order: write what it kept, count the rest."""
-        self.counts.add(verdict, cached=completion.cached)
-        if verdict.after_target:
-            return
-        # Side rows first: after a crash the resumed run re-asks from the request after the
-        # last kept row, so a side row of that request must already be on disk (the soft
-        # targets of a kept answer, a row's unsolved line under --keep all).
-        for name, row in verdict.side:
-            self.sink.append_side(name, row, request.index)
-        if verdict.kept:
-            meta = {
-                "request": request.index,
-                "request_id": completion.request_id,
-                "model": completion.model,
-                "endpoint": completion.endpoint,
-                **request.meta,
-                **verdict.meta,
-            }
-            self.sink.append_many(verdict.kept, meta, verdict.row_meta or None)
-            self.recipe.observe(verdict.kept)
-        self.rules.on_verdict(verdict, completion.text, self.counts.kept)
+            self.written.verdict(request, completion, verdict)
 
     def _on_screen_error(self, exc: BaseException) -> None:
         self.fatal = exc
         self.wake.set()
 
-    def _on_failure(self, exc: BaseException) -> None:
-        self.counts.failed_requests += self.rules.on_failure(exc)
-
     def _snapshot(self) -> Snapshot:
-        now = time.monotonic()
-        oldest = min((started for _, started in self.in_flight.values()), default=now)
-        meter, counts = self.teacher.meter, self.counts
-        return Snapshot(
-            kept=counts.kept,
-            requests=meter.requests_sent,
+        review = self.review
+        return Snapshot.of(
+            self.counts,
+            self.teacher.meter,
             in_flight=len(self.in_flight),
-            oldest_seconds=now - oldest,
-            retries=meter.retries,
-            failed=counts.failed_requests,
-            cached=counts.cached_responses,
-            tokens=meter.total_tokens,
-            cost=meter.cost(),
-            concurrency_limit=meter.in_flight_limit or self.options.concurrency,
-            rejected=counts.rejected,
-            duplicates_exact=counts.duplicates_exact,
-            duplicates_similar=counts.duplicates_similar,
-            review=None if self.review is None else self.review.grader.figures(len(self.review)),
+            oldest_seconds=self.in_flight.oldest_seconds(),
+            concurrency=self.options.concurrency,
+            review=None if review is None else review.grader.figures(len(review)),
         )
 
     def _tick(self) -> None:
@@ -355,15 +253,13 @@ class Engine:
         self.wake.set()
 
     def _cancel_in_flight(self) -> None:
-        for task in self.in_flight:
-            task.cancel()
+        self.in_flight.cancel()
         if self.review is not None:
             self.review.cancel()
 
     async def _shutdown(self) -> None:
         self._cancel_in_flight()
-        if self.in_flight:
-            await asyncio.gather(*self.in_flight, return_exceptions=True)
+        await self.in_flight.settle()
         self.signals.remove()
         await self.teacher.aclose()
         await self.screen.aclose()

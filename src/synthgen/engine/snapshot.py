@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from synthgen.engine.report import Counts
+    from synthgen.teacher.budget import UsageMeter
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,35 @@ class Snapshot:
     duplicates_similar: int = 0
     # with a review of kept rows (an inline judge, code execution): what it is doing
     review: ReviewFigures | None = None
+
+    @classmethod
+    def of(
+        cls,
+        counts: Counts,
+        meter: UsageMeter,
+        *,
+        in_flight: int,
+        oldest_seconds: float,
+        concurrency: int,
+        review: ReviewFigures | None,
+    ) -> Snapshot:
+        """The figures of a run from its counts and its teacher's meter (and its review's)."""
+        return cls(
+            kept=counts.kept,
+            requests=meter.requests_sent,
+            in_flight=in_flight,
+            oldest_seconds=oldest_seconds,
+            retries=meter.retries,
+            failed=counts.failed_requests,
+            cached=counts.cached_responses,
+            tokens=meter.total_tokens,
+            cost=meter.cost(),
+            concurrency_limit=meter.in_flight_limit or concurrency,
+            rejected=counts.rejected,
+            duplicates_exact=counts.duplicates_exact,
+            duplicates_similar=counts.duplicates_similar,
+            review=review,
+        )
 
     def plain_figures(self) -> dict[str, object]:
         figures: dict[str, object] = {
