@@ -16,8 +16,9 @@ from synthgen.io.prompt_rows import PromptRow
 from synthgen.verify.code_tests import BadTests, TestPlan, read_tests
 
 if TYPE_CHECKING:
-    from synthgen.engine.run import MakeReviewer
+    from synthgen.engine.session import MakeReviewer
     from synthgen.recipes.respond_code import CodeReview, SandboxGrader
+    from synthgen.teacher.budget import Budgets
     from synthgen.verify.sandbox import SandboxLimits
 
 SHOWN_PROBLEMS = 20
@@ -96,7 +97,7 @@ def code_reviewer(
     limits = sandbox_limits(settings)
     workers = settings.verify_workers or len(os.sched_getaffinity(0))
 
-    async def make_reviewer() -> tuple[CodeReview, SandboxGrader]:
+    async def make_reviewer(_: Budgets) -> tuple[CodeReview, SandboxGrader]:  # the sandbox costs no tokens
         pool = SandboxPool(workers, limits, allow_network_unsandboxed=settings.allow_network_unsandboxed)
         await pool.start()
         tally = SampleTally(settings.keep, settings.samples, set(solved_rows()))
