@@ -44,7 +44,7 @@ def card_info(
     """A card for ``dataset``: headline figures from its rows, provenance from its run report."""
     loaded = load_rows(dataset, allow_torn=True)
     triples = [triple_of(loaded.shape, value) for value in loaded.values]
-    report = load_report(dataset) or {}
+    report = load_report(dataset)
     info = CardInfo(
         dataset=dataset, rows=len(triples), shape=loaded.shape, language=language, license=license,
         pretty_name=pretty_name, source_datasets=[*(sources or []), *_named_inputs(report)],
@@ -60,7 +60,7 @@ def card_info(
         info.stats.pop("output words (median / p90)", None)
         info.stats["answers"] = "none (instructions only)"
         info.notes.append(INSTRUCTIONS_ONLY)
-    if report:
+    if report is not None:
         _add_provenance(info, report)
     meta = _meta_lines(dataset, len(triples))
     _add_verification(info, meta, report)
@@ -123,7 +123,7 @@ def _meta_lines(dataset: Path, rows: int) -> list[dict[str, Any]]:
     return values if len(values) == rows and all(isinstance(v, dict) for v in values) else []
 
 
-def _add_verification(info: CardInfo, meta: list[dict[str, Any]], report: dict[str, Any]) -> None:
+def _add_verification(info: CardInfo, meta: list[dict[str, Any]], report: RunReport | None) -> None:
     flags = [m["verified"] for m in meta if isinstance(m.get("verified"), bool)]
     if not flags or len(flags) != len(meta):
         return
@@ -134,7 +134,7 @@ def _add_verification(info: CardInfo, meta: list[dict[str, Any]], report: dict[s
         else f"{len(flags) - wrong:,} of {len(flags):,} ({wrong:,} not verified: kept, flagged "
         "verified=false in the meta file)"
     )
-    metrics = summarize_runs(report)["metrics"] if report else {}
+    metrics = summarize_runs(report)["metrics"] if report is not None else {}
     problems = metrics.get("rows_verified") or 0
     rates = sorted(
         (int(key[5:-4]), value / problems)
@@ -146,23 +146,23 @@ def _add_verification(info: CardInfo, meta: list[dict[str, Any]], report: dict[s
         info.stats[f"{names} ({problems:,} problems)"] = " / ".join(f"{rate:.3f}" for _, rate in rates)
 
 
-def _add_grades(info: CardInfo, meta: list[dict[str, Any]], report: dict[str, Any]) -> None:
+def _add_grades(info: CardInfo, meta: list[dict[str, Any]], report: RunReport | None) -> None:
     scores = [m["score"] for m in meta if isinstance(m.get("score"), int)]
     if not scores:
         return
-    threshold = (report.get("config") or {}).get("min_score")
+    threshold = None if report is None else report.config.get("min_score")
     if isinstance(threshold, int):
         info.stats["judge threshold"] = f"score >= {threshold} (1-10): lower-scored rows were not kept"
     counts = Counter(scores)
     info.stats["scores of these rows"] = ", ".join(f"{s}: {counts[s]:,}" for s in sorted(counts))
-    metrics = summarize_runs(report)["metrics"] if report else {}
+    metrics = summarize_runs(report)["metrics"] if report is not None else {}
     graded = {int(k[6:]): v for k, v in metrics.items() if re.fullmatch(r"score_\d+", k)}
     if graded and sum(graded.values()) != len(scores):
         info.stats["scores of every graded answer"] = ", ".join(f"{s}: {graded[s]:,}" for s in sorted(graded))
 
 
-def _named_inputs(report: dict[str, Any]) -> list[str]:
+def _named_inputs(report: RunReport | None) -> list[str]:
     """``extended|owner/name`` for an input read from the Hub's download cache."""
-    config = report.get("config") or {}
+    config = {} if report is None else report.config
     found = _HUB_CACHE_PATH.search(str(config.get("input") or ""))
     return [f"extended|{found.group(1)}/{found.group(2)}"] if found else []
