@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import sys
@@ -51,7 +52,9 @@ def test_figures_of_an_alpaca_file(tmp_path: Path) -> None:
     assert figures["lengths"]["input"]["rows"] == 1
     assert figures["with_input"] == {"rows": 1, "share": round(1 / 6, 4)}
     # the same drops as synthgen dedup: row 2 exact, row 3 near (0.93 > 0.7)
-    assert figures["duplicates"] == {"exact": 1, "near": 1, "threshold": 0.7}
+    assert figures["duplicates"] == {
+        "exact": 1, "near": 1, "threshold": 0.7, "distinct_prompts": 5, "samples_per_prompt": 1,
+    }  # fmt: skip
     verbs = {entry["verb"]: entry for entry in figures["verbs"]["top"]}
     assert verbs["write"]["count"] == 3 and verbs["write"]["objects"][0] == ["poem", 3]
     assert figures["run"] is None
@@ -108,8 +111,9 @@ def test_other_shapes_are_detected(
 ) -> None:
     figures = stats_json(write_jsonl(tmp_path / "d.jsonl", [row, row]))
     assert figures["shape"] == shape and figures["rows"] == 2
-    assert figures["lengths"]["instruction"]["words"]["max"] == len(instruction.split())
-    assert figures["lengths"]["output"]["words"]["max"] == len(output.split())
+    prompt, answer = ("prompt", "chosen") if shape == "dpo" else ("instruction", "output")  # as the rows say
+    assert figures["lengths"][prompt]["words"]["max"] == len(instruction.split())
+    assert figures["lengths"][answer]["words"]["max"] == len(output.split())
     assert figures["duplicates"]["exact"] == 1
     assert ("rejected" in figures["lengths"]) == (shape == "dpo")
 
@@ -181,6 +185,9 @@ def test_html_page_is_self_contained(tmp_path: Path) -> None:
         ("Please list the planets", ("list", "planet")),
         ("Explain why the sky is blue.", ("explain", None)),
         ("What is the capital of France?", (None, None)),
+        ("Greta has 5 apples and buys 3 more.", (None, None)),
+        ("Over the weekend, Ravi ran 3 km.", (None, None)),
+        ("Summarize the article.", ("summarize", "article")),
         ("Background: a story", (None, None)),
         ("", (None, None)),
     ],
@@ -248,3 +255,76 @@ def test_duplicate_pass_in_a_worker_process_counts_the_same() -> None:
     inline = duplicates(pairs, 0.7)
     assert inline["exact"] > 0 and inline["near"] > 0
     assert start_duplicates(pairs, 0.7, background_from=1).result() == inline
+
+
+# --- figures that are true (issue 23) -------------------------------------------------------
+
+
+def test_samples_per_prompt_and_duplicates_per_distinct_prompt(tmp_path: Path) -> None:
+    """A respond --samples 4 file: 4 rows per prompt are samples, not 3 duplicates each."""
+    prompts = [f"Compute {a} plus {b} and explain the sum of {a} and {b}." for a in range(6) for b in (7, 9)]
+    rows = [{"instruction": p, "input": "", "output": f"answer {k}"} for p in prompts for k in range(4)]
+    figures = stats_json(write_jsonl(tmp_path / "d.jsonl", rows), "--sample", "0")
+    dup = figures["duplicates"]
+    assert dup["distinct_prompts"] == 12 and dup["samples_per_prompt"] == 4
+    assert dup["exact"] == 48 - 12  # every row that repeats a prompt
+    kept: list[str] = []  # near-duplicates among the distinct prompts, by rouge-score itself
+    for prompt in prompts:
+        if any(ORACLE.score(k, prompt)["rougeL"].fmeasure > 0.7 for k in kept):
+            continue
+        kept.append(prompt)
+    assert dup["near"] == len(prompts) - len(kept) > 0
+    text = run_cli("stats", tmp_path / "d.jsonl").stdout
+    assert "prompts: 12 distinct, 4 rows (samples) per prompt" in text
+
+
+def test_word_count_bins_hold_whole_numbers(tmp_path: Path) -> None:
+    rows = [{"instruction": " ".join(["word"] * n), "input": "", "output": "x"} for n in range(4, 80)]
+    figures = stats_json(write_jsonl(tmp_path / "d.jsonl", rows))
+    edges = figures["lengths"]["instruction"]["words"]["histogram"]["edges"]
+    widths = {b - a for a, b in itertools.pairwise(edges)}
+    assert len(widths) == 1 and float(widths.pop()).is_integer() and all(float(e).is_integer() for e in edges)
+
+
+def test_heuristic_verbs_say_so_and_leave_names_out(tmp_path: Path) -> None:
+    rows = [{"instruction": f"{name} has {n} apples and buys {n + 2} more.", "input": "", "output": "x"}
+            for n, name in enumerate(["Greta", "Ravi", "Ximena", "Kofi"])] + ROWS  # fmt: skip
+    figures = stats_json(write_jsonl(tmp_path / "d.jsonl", rows), "--parser", "heuristic")
+    verbs = [entry["verb"] for entry in figures["verbs"]["top"]]
+    assert not {"greta", "ravi", "ximena", "kofi", "over"} & set(verbs) and "write" in verbs
+    assert figures["verbs"]["with_verb"]["rows"] == len(ROWS)  # every row of ROWS opens with a verb
+    text = run_cli("stats", tmp_path / "d.jsonl", "--parser", "heuristic").stdout
+    assert "leading verbs (heuristic: the first word when it is a listed instruction verb" in text
+
+
+def test_preference_pages_name_their_columns_and_plot_chosen_against_rejected(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    rows = [
+        {"prompt": f"Name {k} colors.", "chosen": "Red, blue and green.", "rejected": "No."}
+        for k in range(3, 9)
+    ]
+    data = write_jsonl(tmp_path / "pairs.jsonl", rows)
+    meta = [{"chosen": {"score": 8}, "rejected": {"score": 3 + k % 2}} for k in range(6)]
+    write_jsonl(tmp_path / "pairs.jsonl.meta.jsonl", meta)
+    page = tmp_path / "page.html"
+    figures = stats_json(data, "--html", page)
+    assert {"prompt", "chosen", "rejected"} <= set(figures["lengths"]) and "output" not in figures["lengths"]
+    pref = figures["preference"]
+    assert pref["pairs"] == 6 and pref["chosen"][7] == 6 and pref["rejected"][2:4] == [3, 3]
+    assert pref["margins"] == {"4": 3, "5": 3}
+    html_text = page.read_text(encoding="utf-8")
+    assert "Chosen and rejected answers" in html_text and "judge scores of 6 pairs" in html_text
+
+
+def test_soft_target_histograms_are_on_the_page(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    pytest.importorskip("pyarrow")
+    out = tmp_path / "answers.jsonl"
+    source = write_jsonl(tmp_path / "in.jsonl", [{"instruction": f"Add {n} and {n + 1}."} for n in range(8)])
+    result = run_cli("respond", source, "-o", out, "--teacher", "mock", "--logprobs", "3", "-q")
+    assert result.exit_code == 0, result.output
+    page = tmp_path / "page.html"
+    figures = stats_json(out, "--html", page)
+    assert figures["soft_targets"]["rows"] == 8
+    html_text = page.read_text(encoding="utf-8")
+    assert "Teacher soft targets" in html_text and "mean token logprob per row" in html_text

@@ -8,20 +8,18 @@ instructions without answers says so.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from synthgen.io.beside import meta_path
 from synthgen.io.card import CardInfo
 from synthgen.io.dataset_files import load_rows
 from synthgen.io.shapes import triple_of
 from synthgen.reports import RunReport
 from synthgen.stats.compute import length_figures, verb_figures
-from synthgen.stats.run_report import load_report, summarize_runs
+from synthgen.stats.run_report import load_meta, load_report, summarize_runs
 
 __all__ = ["card_info", "headline_stats"]
 
@@ -62,7 +60,7 @@ def card_info(
         info.notes.append(INSTRUCTIONS_ONLY)
     if report is not None:
         _add_provenance(info, report)
-    meta = _meta_lines(dataset, len(triples))
+    meta = load_meta(dataset, len(triples))
     _add_verification(info, meta, report)
     _add_grades(info, meta, report)
     return info
@@ -73,12 +71,18 @@ def headline_stats(
 ) -> dict[str, Any]:
     """The few figures a card shows: lengths, share with input, most common leading verbs."""
     figures: dict[str, Any] = {}
-    for name in ("instruction", "input", "output"):
+    for name in ("instruction", "prompt", "input", "output", "chosen", "rejected"):
         words = lengths.get(name, {}).get("words", {})
         if words.get("median") is not None:
             figures[f"{name} words (median / p90)"] = f"{words['median']:g} / {words['p90']:g}"
     figures["rows with an input"] = f"{with_input:,} ({100 * with_input / max(rows, 1):.1f}%)"
-    figures["most common leading verbs"] = ", ".join(e["verb"] for e in verbs["top"][:8]) or "-"
+    how = "by a heuristic verb list" if verbs["parser"] == "heuristic" else "by a spaCy parse"
+    share = 100 * verbs["with_verb"]["share"]
+    figures[f"most common leading verbs ({how})"] = (
+        ", ".join(e["verb"] for e in verbs["top"][:8]) + f" ({share:.1f}% of rows start with one)"
+        if verbs["top"]
+        else "-"
+    )
     return figures
 
 
@@ -110,17 +114,6 @@ def _add_provenance(info: CardInfo, report: RunReport) -> None:
             f"The last run stopped early ({last['reason']}, exit code {last['exit_code']}): the "
             "file holds the rows kept until then."
         )
-
-
-def _meta_lines(dataset: Path, rows: int) -> list[dict[str, Any]]:
-    """The meta file's lines when it matches the data line for line; else none (a card is made
-    of what is certain)."""
-    try:
-        lines = meta_path(dataset).read_text(encoding="utf-8").splitlines()
-        values = [json.loads(line) for line in lines if line.strip()]
-    except (OSError, ValueError):
-        return []
-    return values if len(values) == rows and all(isinstance(v, dict) for v in values) else []
 
 
 def _add_verification(info: CardInfo, meta: list[dict[str, Any]], report: RunReport | None) -> None:

@@ -3,8 +3,9 @@
 Keys of the result: ``file``, ``shape``, ``rows``, ``torn`` (the torn last line, or None),
 ``lengths`` (per field: words and estimated tokens), ``with_input``, ``verbs``,
 ``similarity`` (``nearest_seed``, ``nearest_row``), ``duplicates``, ``run`` (totals from
-the run report, or None) and ``soft_targets`` (the teacher's per-row confidence and entropy
-from ``FILE.logprobs.parquet``, or None). Every figure is documented where it is computed.
+the run report, or None), ``soft_targets`` (the teacher's per-row confidence and entropy
+from ``FILE.logprobs.parquet``, or None) and ``preference`` (the judge's scores of chosen and
+rejected answers from a pairs file's meta file, or None). Every figure is documented where it is computed.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from synthgen.io.seeds import load_seeds
 from synthgen.io.shapes import Triple, triple_of
 from synthgen.reports import RunReport
 from synthgen.resources import default_seeds_path
-from synthgen.stats.run_report import load_report, summarize_runs
+from synthgen.stats.preference import preference_figures
+from synthgen.stats.run_report import load_meta, load_report, summarize_runs
 from synthgen.stats.similarity import nearest_row, nearest_seed, start_duplicates
 from synthgen.stats.soft_targets import soft_target_figures
 from synthgen.stats.verbs import verb_objects
@@ -64,6 +66,7 @@ def compute_stats(settings: StatsSettings) -> dict[str, Any]:
         "duplicates": pending_duplicates.result(),
         "run": summarize_runs(report) if report else None,
         "soft_targets": soft_target_figures(settings.input, len(triples)),
+        "preference": preference_figures(load_meta(settings.input, len(triples))),
     }
 
 
@@ -84,13 +87,16 @@ def _share(count: int, total: int) -> dict[str, Any]:
 
 def length_figures(triples: list[Triple]) -> dict[str, Any]:
     """Words (whitespace-separated) and estimated tokens (synthgen's ~4 characters a token)
-    per field; ``input`` over the rows that have one, ``rejected`` for preference data."""
+    per field; ``input`` over the rows that have one. Preference data's fields are named as
+    its rows name them: ``prompt``, ``chosen``, ``rejected``."""
+    preference = any(t.rejected is not None for t in triples)
+    prompt, answer = ("prompt", "chosen") if preference else ("instruction", "output")
     fields: dict[str, list[str]] = {
-        "instruction": [t.instruction for t in triples],
+        prompt: [t.instruction for t in triples],
         "input": [t.input for t in triples if t.input.strip()],
-        "output": [t.output for t in triples],
+        answer: [t.output for t in triples],
     }
-    if any(t.rejected is not None for t in triples):
+    if preference:
         fields["rejected"] = [t.rejected or "" for t in triples]
     return {
         name: {
@@ -106,11 +112,14 @@ def length_figures(triples: list[Triple]) -> dict[str, Any]:
 
 def _summary(values: np.ndarray) -> dict[str, Any]:
     """min / median / mean / p90 / max and a histogram up to the 99th percentile (the last
-    bin also holds the longer tail)."""
+    bin also holds the longer tail). Counts are whole numbers, so every bin spans the same whole
+    number of them (at most LENGTH_BINS bins): no bin holds one more value than its neighbour."""
     if not values.size:
         return {"min": None, "median": None, "mean": None, "p90": None, "max": None, "histogram": None}
     top = max(1, int(np.percentile(values, 99)))
-    counts, edges = np.histogram(np.minimum(values, top), bins=min(LENGTH_BINS, top), range=(0, top))
+    width = -(-(top + 1) // LENGTH_BINS)  # ceil: bins of `width` whole values cover 0..top
+    edges = np.arange(0, top + width + 1, width)
+    counts, edges = np.histogram(np.minimum(values, top), bins=edges)
     return {
         "min": int(values.min()),
         "median": float(np.median(values)),

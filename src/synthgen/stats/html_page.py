@@ -63,6 +63,8 @@ def length_figure(lengths: dict[str, Any]) -> Any:
         _bars(ax, lengths[name]["words"]["histogram"], "#4c78a8")
         ax.set_title(f"{name} (median {lengths[name]['words']['median']:g} words)", fontsize=10)
         ax.set_xlabel("words (last bar: the longest 1%)")
+        if name == "chosen":
+            ax.set_ylabel("pairs")
     return fig
 
 
@@ -96,7 +98,55 @@ def verbs_figure(verbs: dict[str, Any]) -> Any:
                 ax.text(left + count / 2, y, obj, ha="center", va="center", fontsize=7)
             left += count
     ax.set_xlabel("rows (coloured: the verb's 4 most common direct objects)")
-    ax.set_title(f"Leading verbs and their direct objects ({verbs['parser']} parser)", fontsize=10)
+    how = (
+        "heuristic verb list: names and prepositions are not verbs"
+        if verbs["parser"] == "heuristic"
+        else "spaCy parse"
+    )
+    ax.set_title(f"Leading verbs and their direct objects ({how})", fontsize=10)
+    return fig
+
+
+def soft_targets_figure(soft: dict[str, Any]) -> Any | None:
+    """Per-row histograms of the teacher's soft targets: mean token logprob and entropy."""
+    panels = [(k, t) for k, t in (("mean_logprob", "mean token logprob"), ("entropy", "entropy (nats/token)"))
+              if soft[k]["histogram"]]  # fmt: skip
+    if not panels:
+        return None
+    fig = _figure_module()(figsize=(5 * len(panels), 2.8))
+    for ax, (key, title) in zip(fig.subplots(1, len(panels), squeeze=False)[0], panels, strict=True):
+        _bars(ax, soft[key]["histogram"], "#72b7b2")
+        ax.set_title(f"{title} per row (median {soft[key]['median']:g})", fontsize=10)
+        ax.set_xlabel(title)
+    return fig
+
+
+def preference_figure(lengths: dict[str, Any], preference: dict[str, Any] | None) -> Any | None:
+    """Chosen against rejected answers: their lengths, and the judge's scores when known."""
+    if "rejected" not in lengths or "chosen" not in lengths:
+        return None
+    fig = _figure_module()(figsize=(10 if preference else 5, 2.8))
+    axes = fig.subplots(1, 2 if preference else 1, squeeze=False)[0]
+    for name, color in (("chosen", "#54a24b"), ("rejected", "#e45756")):
+        histogram = lengths[name]["words"]["histogram"]
+        if histogram:
+            axes[0].stairs(histogram["counts"], histogram["edges"], color=color, label=name)
+    axes[0].set_title("words of the chosen and the rejected answers", fontsize=10)
+    axes[0].set_xlabel("words")
+    axes[0].set_ylabel("pairs")
+    axes[0].legend(fontsize=8)
+    if preference:
+        scores = preference["scores"]
+        axes[1].bar(
+            [s - 0.2 for s in scores], preference["chosen"], width=0.4, color="#54a24b", label="chosen"
+        )
+        axes[1].bar(
+            [s + 0.2 for s in scores], preference["rejected"], width=0.4, color="#e45756", label="rejected"
+        )
+        axes[1].set_xticks(scores)
+        axes[1].set_title(f"judge scores of {preference['pairs']:,} pairs", fontsize=10)
+        axes[1].set_xlabel("score")
+        axes[1].legend(fontsize=8)
     return fig
 
 
@@ -121,8 +171,15 @@ def render_html(stats: dict[str, Any]) -> str:
         ("Similarity", similarity_figure(stats["similarity"])),
         ("Leading verbs", verbs_figure(stats["verbs"])),
     ]
-    if stats["run"] and (figure := rejections_figure(stats["run"])) is not None:
-        sections.append(("Rejections", figure))
+    optional = [
+        ("Chosen and rejected answers", lambda: preference_figure(stats["lengths"], stats.get("preference"))),
+        (
+            "Teacher soft targets",
+            lambda: stats.get("soft_targets") and soft_targets_figure(stats["soft_targets"]),
+        ),
+        ("Rejections", lambda: stats["run"] and rejections_figure(stats["run"])),
+    ]
+    sections += [(heading, figure) for heading, make in optional if (figure := make())]
     body = [f"<h1>{html.escape(title)}</h1>"]
     for heading, figure in sections:
         body.append(f"<h2>{heading}</h2>\n<figure>{_svg(figure)}</figure>")

@@ -6,11 +6,12 @@ so ``stats`` and ``card`` work on any synthgen report (and without one).
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from synthgen.io.beside import report_path
+from synthgen.io.beside import meta_path, report_path
 from synthgen.reports import RunReport
 
 
@@ -63,3 +64,14 @@ def summarize_runs(report: RunReport) -> dict[str, Any]:
             "exit_code": last.exit_code if last is not None else None,
         },
     }
+
+
+def load_meta(dataset: Path, rows: int) -> list[dict[str, Any]]:
+    """The meta file's lines beside ``dataset`` when it matches the data line for line, else
+    none: figures are only taken from a meta file that certainly belongs to these rows."""
+    try:
+        lines = meta_path(dataset).read_text(encoding="utf-8").splitlines()
+        values = [json.loads(line) for line in lines if line.strip()]
+    except (OSError, ValueError):
+        return []
+    return values if len(values) == rows and all(isinstance(v, dict) for v in values) else []

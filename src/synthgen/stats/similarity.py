@@ -6,15 +6,19 @@ nearest other row (histograms), and exact / near-duplicate counts.
   the file is no larger, or with ``sample=0``), each against every other row. All pairs of
   a 52K file would take minutes; 2,000 rows give each histogram bar within about one
   percentage point (standard error sqrt(p(1-p)/n) <= 1.1 %);
-* duplicates: what ``synthgen dedup`` would drop, in file order: exact duplicates
-  (:func:`~synthgen.dedup.normalize_key` of instruction and input), then near-duplicates
-  (ROUGE-L F above the threshold against an earlier kept row, :class:`~synthgen.dedup.RougeIndex`).
+* duplicates, counted per distinct prompt (:func:`~synthgen.dedup.normalize_key` of instruction
+  and input): the rows that repeat an earlier row's prompt, then the distinct prompts that are
+  near-duplicates of an earlier one (ROUGE-L F above the threshold, :class:`~synthgen.dedup.RougeIndex`,
+  in file order). Together, what ``synthgen dedup`` would drop. A file with several answers per
+  prompt (``respond --samples K``) is recognized: ``samples_per_prompt`` is the number of rows
+  most prompts have, when that is more than one.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import random
+from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -22,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from synthgen.dedup import ExactIndex, RougeIndex, normalize_key
+from synthgen.dedup import RougeIndex, normalize_key
 from synthgen.dedup.nearest import TokenCodes, best_scores
 
 BINS = 20  # histogram bars of 0.05 over [0, 1]
@@ -77,20 +81,25 @@ def nearest_row(coded: Sequence[str], sample: int, seed: int, threshold: float) 
 
 
 def duplicates(pairs: Sequence[tuple[str, str]], threshold: float) -> dict[str, Any]:
-    """Rows ``synthgen dedup`` would drop: exact duplicates, then near-duplicates (greedy)."""
-    exact = ExactIndex()
+    """Rows repeating an earlier prompt, near-duplicate distinct prompts, and samples per prompt."""
+    first: dict[str, int] = {}
+    for position, (instruction, input_text) in enumerate(pairs):
+        first.setdefault(normalize_key(instruction, input_text), position)
+    distinct = [pairs[position][0] for position in first.values()]  # in order of first appearance
     index = RougeIndex(threshold)
-    index.prime(instruction for instruction, _ in pairs)
-    exact_count = near_count = 0
-    for instruction, input_text in pairs:
-        key = normalize_key(instruction, input_text)
-        if exact.seen(key):
-            exact_count += 1
-        elif index.check_and_add(instruction) is not None:
-            near_count += 1
-        else:
-            exact.add(key)
-    return {"exact": exact_count, "near": near_count, "threshold": threshold}
+    index.prime(distinct)
+    near = sum(1 for instruction in distinct if index.check_and_add(instruction) is not None)
+    per_prompt = Counter(normalize_key(i, x) for i, x in pairs)
+    rows_per_prompt = Counter(per_prompt.values())
+    common, prompts = rows_per_prompt.most_common(1)[0] if rows_per_prompt else (1, 0)
+    samples = common if common > 1 and 2 * prompts >= len(first) else 1
+    return {
+        "exact": len(pairs) - len(first),
+        "near": near,
+        "threshold": threshold,
+        "distinct_prompts": len(first),
+        "samples_per_prompt": samples,
+    }
 
 
 class PendingDuplicates:

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+# How the heuristic chart is made, said wherever it is shown (a guess, not a parse).
+HEURISTIC_NOTE = (
+    "heuristic: the first word when it is a listed instruction verb; names and prepositions are not"
+)
+
 
 def _pct(share: float) -> str:
     return f"{100 * share:.1f}%"
@@ -42,9 +47,10 @@ def render_text(stats: dict[str, Any]) -> str:
     wi = stats["with_input"]
     out.append(f"with input: {wi['rows']:,} rows ({_pct(wi['share'])})")
     verbs = stats["verbs"]
+    how = HEURISTIC_NOTE if verbs["parser"] == "heuristic" else "spaCy parse"
     out.append(
-        f"leading verbs ({verbs['parser']}): {verbs['distinct_verbs']:,} verbs, "
-        f"{verbs['distinct_pairs']:,} verb-object pairs; {_pct(verbs['with_verb']['share'])} of rows start with a verb"
+        f"leading verbs ({how}): {verbs['distinct_verbs']:,} verbs, {verbs['distinct_pairs']:,} "
+        f"verb-object pairs; {_pct(verbs['with_verb']['share'])} of rows start with a verb"
     )
     for entry in verbs["top"]:
         objects = ", ".join(f"{obj} {count}" for obj, count in entry["objects"]) or "-"
@@ -56,15 +62,33 @@ def render_text(stats: dict[str, Any]) -> str:
     scored = f" ({row['rows_scored']:,} sampled)" if row["sampled"] else ""
     out.append(_histogram_line(f"to nearest row{scored}", row))
     dup = stats["duplicates"]
+    samples = dup.get("samples_per_prompt", 1)
+    if samples > 1:
+        out.append(f"prompts: {dup['distinct_prompts']:,} distinct, {samples} rows (samples) per prompt")
     out.append(
-        f"duplicates: {dup['exact']:,} exact, {dup['near']:,} near (ROUGE-L > {dup['threshold']:g}, "
-        "as synthgen dedup would drop them)"
+        f"duplicates: {dup['exact']:,} rows repeat an earlier prompt, {dup['near']:,} distinct prompts are "
+        f"near-duplicates (ROUGE-L > {dup['threshold']:g}); synthgen dedup would drop both"
     )
     if stats["run"]:
         out.extend(_run_lines(stats["run"]))
     if stats.get("soft_targets"):
         out.extend(_soft_target_lines(stats["soft_targets"]))
+    if stats.get("preference"):
+        out.extend(_preference_lines(stats["preference"]))
     return "\n".join(out)
+
+
+def _preference_lines(pref: dict[str, Any]) -> list[str]:
+    def row(counts: list[int]) -> str:
+        return "  ".join(f"{s}:{c}" for s, c in zip(pref["scores"], counts, strict=True) if c)
+
+    margins = ", ".join(f"{m}: {c:,}" for m, c in pref["margins"].items())
+    return [
+        f"judge scores of {pref['pairs']:,} pairs (from the meta file)",
+        f"  chosen    {row(pref['chosen'])}",
+        f"  rejected  {row(pref['rejected'])}",
+        f"  margin (chosen - rejected): {margins}",
+    ]
 
 
 def _soft_target_lines(soft: dict[str, Any]) -> list[str]:

@@ -6,10 +6,13 @@ Two ways, the same output (lower-case verb, lower-case singular object or None):
   already installed (``en_core_web_sm`` etc.; nothing is ever downloaded): the root verb
   of the dependency parse and its first direct object, as lemmas.
 * **heuristic** (always available): an imperative starts with its verb, so the first word
-  is the verb unless it is a question word, an auxiliary, a pronoun or a determiner; the
-  object is the head (last word) of the noun phrase after it, which ends at the first
-  preposition, conjunction, "-ing" word or punctuation ("Write a short poem about cats" ->
-  write / poem; "Tell me a joke" -> tell / joke).
+  counts as the verb when it is one of the verbs instructions start with (:data:`VERBS`, a
+  list written for synthgen, plus words ending in -ize/-ise/-ify); a name, a preposition or a
+  noun that opens a word problem ("Greta has 5 apples", "Over the weekend, ...") is no verb,
+  and such rows count as having none. The object is the head (last word) of the noun phrase
+  after it, which ends at the first preposition, conjunction, "-ing" word or punctuation
+  ("Write a short poem about cats" -> write / poem; "Tell me a joke" -> tell / joke). Its
+  figures say they are heuristic.
 """
 
 from __future__ import annotations
@@ -32,6 +35,28 @@ _NOT_VERBS = _word_set(
     "these those if in on at for of to as there here given assume suppose imagine let"
 )
 _SKIPPED_FIRST = frozenset({"please", "now", "then", "also", "finally"})
+# Verbs an instruction starts with, in their base (imperative) form.
+VERBS = _word_set(
+    "add adapt address adjust advise analyse analyze answer apply arrange ask assess assign "
+    "break brainstorm build calculate categorize change check choose cite clarify classify clean "
+    "collect combine come compare compile complete compose compute condense construct continue "
+    "convert correct count craft create critique cut debug decide decode define delete describe "
+    "design detect determine develop devise diagnose discuss distinguish divide do draft edit "
+    "elaborate eliminate encode enumerate estimate evaluate examine expand explain explore express "
+    "extract fill filter find finish fix flag follow format formulate generate get give group "
+    "guess help highlight identify illustrate imagine implement improve include indicate infer "
+    "insert interpret introduce invent investigate join judge justify keep label link list locate "
+    "look make map mark match measure memorize merge mention model modify multiply name note "
+    "obtain offer order organize outline paraphrase parse pick plan play point predict prepare "
+    "present prioritize produce proofread propose provide prove put rank rate read rearrange "
+    "recommend reduce refactor reflect reformat rephrase replace reply report represent request "
+    "research resolve respond restate restructure retell return reverse review revise rewrite "
+    "role-play run say schedule score search select separate set share shorten show simplify "
+    "simulate sketch solve sort specify spell split state suggest summarise summarize supply "
+    "swap take talk teach tell test think trace track transform translate turn type underline "
+    "update use validate verify visualize walk weigh word work write"
+)
+_VERB_SUFFIXES = ("ize", "ise", "ify")
 _SKIPPED_OBJECTS = frozenset({"me", "us", "him", "her", "them", "it", "you", "yourself"})
 _PHRASE_END = _word_set(
     "about above across after against along among around at before behind below between by "
@@ -54,7 +79,7 @@ def heuristic_verb_object(instruction: str) -> tuple[str | None, str | None]:
     words = _WORD.findall(instruction)
     while words and words[0].lower() in _SKIPPED_FIRST:
         words = words[1:]
-    if not words or not words[0][0].isalpha() or words[0].lower() in _NOT_VERBS:
+    if not words or not words[0][0].isalpha() or not is_instruction_verb(words[0]):
         return None, None
     if len(words) > 1 and words[1] in (":", "-"):  # "Background: ..." is a label, not a verb
         return None, None
@@ -72,6 +97,14 @@ def heuristic_verb_object(instruction: str) -> tuple[str | None, str | None]:
         if len(phrase) == _MAX_PHRASE:
             break
     return verb, (singular(phrase[-1]) if phrase else None)
+
+
+def is_instruction_verb(word: str) -> bool:
+    """Whether ``word`` opens an instruction as its verb (by the list; see the module docstring)."""
+    low = word.lower()
+    if low in _NOT_VERBS:
+        return False
+    return low in VERBS or (len(low) > 5 and low.endswith(_VERB_SUFFIXES))
 
 
 def singular(noun: str) -> str:
