@@ -19,8 +19,9 @@ from synthgen.verify.sandbox import linux
 
 # Top-level system directories shown read-only (or their symlinks, on merged-/usr systems).
 SYSTEM_DIRS = ("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32")
-ETC_FILES = ("ld.so.cache", "localtime")  # what the loader and time functions read
-DEVICES = ("null", "zero", "full", "random", "urandom")
+ETC_FILES = ("ld.so.cache", "localtime")  # what the loader and time functions read (copied)
+ETC_MAX_BYTES = 2 << 20
+DEVICES = ("null", "zero", "urandom")  # bound one by one (each mount costs at set-up and teardown)
 SCRATCH = "/tmp"  # any existing directory: hidden by the scratch tmpfs in this namespace only
 _KEEP_FLAGS = linux.MS_NOEXEC  # a host mount's flag that a read-only bind must keep (user namespaces)
 
@@ -45,7 +46,7 @@ def build_view(spec: ViewSpec, files: dict[str, str]) -> None:
     os.mkdir(f"{SCRATCH}/new")
     linux.pivot_root(SCRATCH, f"{SCRATCH}/old")
     os.chdir("/")
-    linux.mount("tmpfs", "/new", "tmpfs", linux.MS_NOSUID | linux.MS_NODEV, "mode=755,size=1m")
+    linux.mount("tmpfs", "/new", "tmpfs", linux.MS_NOSUID | linux.MS_NODEV, "mode=755,size=4m")
     for name in SYSTEM_DIRS:
         _show(f"/old/{name}", f"/new/{name}")
     for path in spec.extra_dirs:
@@ -92,8 +93,14 @@ def _bind_file(source: str, target: str) -> None:
 def _etc(spec: ViewSpec) -> None:
     os.mkdir("/new/etc")
     for name in ETC_FILES:
-        if os.path.isfile(f"/old/etc/{name}"):
-            _bind_file(f"/old/etc/{name}", f"/new/etc/{name}")
+        try:
+            with open(f"/old/etc/{name}", "rb") as source:
+                data = source.read(ETC_MAX_BYTES + 1)
+        except OSError:
+            continue  # not on this system: the loader and time functions do without
+        if len(data) <= ETC_MAX_BYTES:
+            with open(f"/new/etc/{name}", "wb") as copy:
+                copy.write(data)
     uid, gid = spec.owner
     with open("/new/etc/passwd", "w") as passwd:
         passwd.write(f"root:x:0:0::/:/bin/false\n{spec.user_name}:x:{uid}:{gid}::/tmp:/bin/false\n")
@@ -105,6 +112,7 @@ def _dev() -> None:
     os.mkdir("/new/dev")
     for name in DEVICES:
         _bind_file(f"/old/dev/{name}", f"/new/dev/{name}")
+    os.symlink("urandom", "/new/dev/random")
     os.symlink("/proc/self/fd", "/new/dev/fd")
     for number, name in enumerate(("stdin", "stdout", "stderr")):
         os.symlink(f"/proc/self/fd/{number}", f"/new/dev/{name}")

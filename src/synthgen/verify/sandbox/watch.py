@@ -14,6 +14,7 @@ import os
 import selectors
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 READ_CHUNK = 65536
@@ -45,47 +46,70 @@ def exit_code(status: int) -> int:
 
 
 def watch(
-    keeper: int, limits: dict[str, float], reads: dict[str, int], outcome: Outcome, started: float
+    keeper: int,
+    limits: dict[str, float],
+    reads: dict[str, int],
+    outcome: Outcome,
+    started: float,
+    *,
+    adopted: Callable[[], object],
 ) -> None:
-    """Collect output until the keeper exits (never waiting for end-of-output, which a
-    leftover process could hold open), stopping the run at its deadline or output limit."""
-    deadline = started + limits["timeout"]
-    cap = int(limits["output"])
+    """Collect output until init exits (never waiting for end-of-output, which a leftover
+    process could hold open), stopping the run at its deadline or output limit. ``adopted``
+    tells init that the keeper is reaped (init is this process's child now)."""
+    control = bytearray()
+    for fd in reads.values():
+        os.set_blocking(fd, False)
+    _, status = os.waitpid(keeper, 0)  # it makes the namespaces, forks init and leaves
+    _read_into(reads["control"], "control", outcome, control, 0, drain=True)
+    init = _init_pid(control)
+    if init is None:  # the namespaces could not be made
+        _settle(outcome, exit_code(status), control)
+        return
+    adopted()
     selector = selectors.DefaultSelector()
     for name, fd in reads.items():
-        os.set_blocking(fd, False)
         selector.register(fd, selectors.EVENT_READ, name)
-    pidfd = os.pidfd_open(keeper)
+    pidfd = os.pidfd_open(init)
     selector.register(pidfd, selectors.EVENT_READ, None)
-    control = bytearray()
-    init: int | None = None
-    stopped = False
     try:
-        while True:
-            remaining = deadline - time.monotonic()
-            events = selector.select(0.05 if stopped else max(0.0, remaining))
-            ended = any(key.data is None for key, _ in events)
-            for key, _ in events:
-                if key.data is not None:
-                    _read_into(key.fd, key.data, outcome, control, cap)
-            init = init or _init_pid(control)
-            if ended:
-                break
-            if not stopped and (remaining <= 0 or outcome.output_bytes > cap):
-                stopped = True
-                outcome.timed_out = remaining <= 0
-                outcome.output_limited = not outcome.timed_out
-            if stopped:  # again until it ends: init may not have been known the first time
-                _kill(init if init is not None else keeper)
-        _, status = os.waitpid(keeper, 0)
-        _reap_orphans()  # an init whose keeper was killed: gone once every process of it is
+        _collect(selector, init, limits, outcome, control, started)
+        _, status = os.waitpid(init, 0)
+        _reap_orphans()
         outcome.seconds = round(time.monotonic() - started, 4)
         for name, fd in reads.items():  # what was written before the end, without waiting
-            _read_into(fd, name, outcome, control, cap, drain=True)
+            _read_into(fd, name, outcome, control, int(limits["output"]), drain=True)
         _settle(outcome, exit_code(status), control)
     finally:
         selector.close()
         os.close(pidfd)
+
+
+def _collect(
+    selector: selectors.BaseSelector,
+    init: int,
+    limits: dict[str, float],
+    outcome: Outcome,
+    control: bytearray,
+    started: float,
+) -> None:
+    """Read the pipes until init has exited; kill it at the deadline or past the output limit."""
+    deadline, cap = started + limits["timeout"], int(limits["output"])
+    stopped = False
+    while True:
+        remaining = deadline - time.monotonic()
+        events = selector.select(0.05 if stopped else max(0.0, remaining))
+        for key, _ in events:
+            if key.data is not None:
+                _read_into(key.fd, key.data, outcome, control, cap)
+        if any(key.data is None for key, _ in events):
+            return
+        if not stopped and (remaining <= 0 or outcome.output_bytes > cap):
+            stopped = True
+            outcome.timed_out = remaining <= 0
+            outcome.output_limited = not outcome.timed_out
+        if stopped:  # again until it ends
+            _kill(init)
 
 
 def _read_into(
@@ -133,9 +157,8 @@ def _settle(outcome: Outcome, code: int, control: bytearray) -> None:
 
 
 def _reap_orphans() -> None:
-    """Wait for every other child: as a child subreaper, the worker adopts the init of a
-    keeper that died first, and that init ends (parent-death signal) only once the kernel
-    has killed every process of its namespace."""
+    """Wait for any other child (a child subreaper adopts what a run's keeper leaves behind;
+    normally nothing is left)."""
     while True:
         try:
             os.waitpid(-1, 0)
