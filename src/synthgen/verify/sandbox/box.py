@@ -2,19 +2,19 @@
 
 ::
 
-    worker (long-lived, talks to synthgen; a child subreaper)
+    worker (long-lived, talks to synthgen)
       └─ keeper   new namespaces: mount, PID, network, IPC, UTS (and user, without root);
-          │       forks their PID 1 and exits, so that the worker adopts it
+          │       waits for init and exits with its status
           └─ init     PID 1 of the new PID namespace: builds the file system view, sets the
                       rlimits, drops to the unprivileged identity (last), parent-death signal,
                       no-new-privileges, then execs the sample: the sample *is* PID 1
 
 When PID 1 exits, the kernel kills every process left in its PID namespace and waits for them,
-so a sample's daemons, orphans and fork bombs end with it; a run is over when init has been
-reaped. The worker stops a run by killing init (SIGKILL reaches a namespace's PID 1 from
-outside); init's parent-death signal ends the run if the worker dies. Three processes and one
-hand-over at each end, not more: on a loaded machine each hand-over waits for a time slice
-(a separate init reaping a forked sample measured ~10 ms more per run, median, load 8 on 2 cores).
+so a sample's daemons, orphans and fork bombs end with it; a run is over when the keeper has
+been reaped. The worker stops a run by killing init (SIGKILL reaches a namespace's PID 1 from
+outside); the parent-death signal on keeper and init ends the run if the worker dies. Each
+process hand-over waits for a time slice on a loaded machine: a separate init that forked the
+sample measured ~15 ms more per run (median, load 8 on 2 cores), so init becomes the sample.
 
 Everything here runs before the sample's code, with the worker's privileges: standard library
 only, no ``synthgen`` import beyond this package.
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from synthgen.verify.sandbox import linux
 from synthgen.verify.sandbox.view import ViewSpec, build_view
-from synthgen.verify.sandbox.watch import Outcome, watch
+from synthgen.verify.sandbox.watch import Outcome, exit_code, watch
 
 NAMESPACES = linux.CLONE_NEWNS | linux.CLONE_NEWPID | linux.CLONE_NEWIPC | linux.CLONE_NEWUTS
 SAMPLE_ENV = {
@@ -73,24 +73,20 @@ class Run:
 
 def run_sandboxed(setup: Setup, run: Run) -> Outcome:
     """Run ``run`` in a fresh sandbox; returns when every process of it is gone."""
-    linux.prctl(linux.PR_SET_CHILD_SUBREAPER, 1)  # init is reparented here when the keeper leaves
-    pipes = {name: os.pipe() for name in ("stdout", "stderr", "report", "control", "go")}
+    linux.prctl(linux.PR_SET_CHILD_SUBREAPER, 1)  # an init whose keeper died comes back here
+    pipes = {name: os.pipe() for name in ("stdout", "stderr", "report", "control")}
     started = time.monotonic()
     keeper = os.fork()
     if keeper == 0:
         _child(_keeper, setup, run, pipes)
-    go = pipes.pop("go")  # a byte once init is adopted; end-of-file once this process is gone
-    os.close(go[0])
     for _, write_end in pipes.values():
         os.close(write_end)
     outcome = Outcome()
-    reads = {name: read for name, (read, _) in pipes.items()}
     try:
-        watch(keeper, setup.limits, reads, outcome, started, adopted=lambda: os.write(go[1], b"x"))
+        watch(keeper, setup.limits, {name: read for name, (read, _) in pipes.items()}, outcome, started)
     finally:
         for read_end, _ in pipes.values():
             os.close(read_end)
-        os.close(go[1])
     return outcome
 
 
@@ -107,7 +103,11 @@ def _child(body, *args) -> None:  # type: ignore[no-untyped-def]
 
 
 def _keeper(setup: Setup, run: Run, pipes: dict[str, tuple[int, int]]) -> None:
-    """Make the namespaces, start their PID 1 and leave (the worker adopts it)."""
+    """Make the namespaces, start their PID 1, wait for it and exit with its status."""
+    parent = os.getppid()
+    linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(126)  # the worker died before the signal was set
     flags = NAMESPACES | (linux.CLONE_NEWNET if setup.network else 0)
     if setup.identity.userns:
         flags |= linux.CLONE_NEWUSER
@@ -115,40 +115,41 @@ def _keeper(setup: Setup, run: Run, pipes: dict[str, tuple[int, int]]) -> None:
     linux.unshare(flags)
     if setup.identity.userns:
         _map_ids(0, uid, 0, gid)
-    # Not dumpable: without root, the sample has the same uid outside as init, which holds every
-    # capability of the namespaces until it drops them: nothing may ptrace it or read its /proc.
+    # Not dumpable: without root, the sample has the same uid outside as keeper and init, which
+    # hold every capability of the namespaces: nothing may ptrace them or read their /proc.
     linux.prctl(linux.PR_SET_DUMPABLE, 0)
+    alive_read, alive_write = os.pipe()  # init sees end-of-file here once the keeper is gone
     init = os.fork()
     if init == 0:
-        _child(_init, setup, run, pipes)
+        os.close(alive_write)
+        _child(_init, setup, run, alive_read, pipes)
     os.write(pipes["control"][1], f"init {init}\n".encode())
-    os._exit(0)
+    for read_end, write_end in pipes.values():
+        os.close(read_end)
+        if write_end != pipes["control"][1]:
+            os.close(write_end)
+    _, status = os.waitpid(init, 0)
+    os._exit(exit_code(status))
 
 
-def _init(setup: Setup, run: Run, pipes: dict[str, tuple[int, int]]) -> None:
+def _init(setup: Setup, run: Run, alive: int, pipes: dict[str, tuple[int, int]]) -> None:
     """PID 1 of the run: builds the view, then becomes the sample (its exit ends the run)."""
-    linux.prctl(linux.PR_SET_DUMPABLE, 0)
-    os.close(pipes["go"][1])  # only the worker's write end may keep the pipe open
-    # The worker says when it has reaped the keeper: from then on it is init's parent (a child
-    # subreaper adopts orphans), and a parent-death signal set now fires when it dies. (The
-    # keeper's end of a pipe closes before it is reparented: too early.)
-    if os.read(pipes["go"][0], 1) != b"x":
-        os._exit(126)
-    _die_with_worker(pipes)
+    linux.prctl(linux.PR_SET_DUMPABLE, 0)  # see _keeper
+    _die_with_keeper(alive)
     for name in ("stdout", "stderr", "report", "control"):
         os.close(pipes[name][0])
     linux.sethostname("sandbox")
     build_view(setup.view, run.files)
-    _become_sample(setup, run, pipes)
+    _become_sample(setup, run, alive, pipes)
 
 
-def _become_sample(setup: Setup, run: Run, pipes: dict[str, tuple[int, int]]) -> None:
+def _become_sample(setup: Setup, run: Run, alive: int, pipes: dict[str, tuple[int, int]]) -> None:
     """Standard streams and the report channel, rlimits, the identity (last), exec."""
     null = os.open("/dev/null", os.O_RDONLY)
     for target, source in ((0, null), (1, pipes["stdout"][1]), (2, pipes["stderr"][1])):
         os.dup2(source, target)
     os.dup2(pipes["report"][1], 3)
-    alive = os.dup(pipes["go"][0])
+    alive = os.dup(alive)
     control = os.dup(pipes["control"][1])  # for an exec failure
     for fd in (alive, control):
         os.set_inheritable(fd, False)  # closed by the exec
@@ -160,7 +161,7 @@ def _become_sample(setup: Setup, run: Run, pipes: dict[str, tuple[int, int]]) ->
     _set_limits(setup.limits)
     linux.prctl(linux.PR_SET_DUMPABLE, 1)  # its own /proc files (a nested user namespace's maps)
     _drop_privileges(setup.identity)
-    _die_with_worker({"go": (alive, -1)})  # again: a change of credentials clears the signal
+    _die_with_keeper(alive)  # again: a change of credentials clears the parent-death signal
     linux.prctl(linux.PR_SET_NO_NEW_PRIVS, 1)
     argv = [setup.python if arg == "python" and i == 0 else arg for i, arg in enumerate(run.argv)]
     try:
@@ -170,11 +171,11 @@ def _become_sample(setup: Setup, run: Run, pipes: dict[str, tuple[int, int]]) ->
         os._exit(126)
 
 
-def _die_with_worker(pipes: dict[str, tuple[int, int]]) -> None:
-    """The parent-death signal, then a check that the worker (the parent) still lives: its
-    end of the go pipe is still open."""
+def _die_with_keeper(alive: int) -> None:
+    """The parent-death signal, then a check that the keeper (the parent) still lives: its
+    end of the alive pipe is still open."""
     linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
-    if _readable(pipes["go"][0]):  # end-of-file: the worker died before the signal was set
+    if _readable(alive):  # end-of-file: the keeper died before the signal was set
         os._exit(126)
 
 

@@ -14,7 +14,6 @@ import os
 import selectors
 import signal
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 READ_CHUNK = 65536
@@ -46,36 +45,21 @@ def exit_code(status: int) -> int:
 
 
 def watch(
-    keeper: int,
-    limits: dict[str, float],
-    reads: dict[str, int],
-    outcome: Outcome,
-    started: float,
-    *,
-    adopted: Callable[[], object],
+    keeper: int, limits: dict[str, float], reads: dict[str, int], outcome: Outcome, started: float
 ) -> None:
-    """Collect output until init exits (never waiting for end-of-output, which a leftover
-    process could hold open), stopping the run at its deadline or output limit. ``adopted``
-    tells init that the keeper is reaped (init is this process's child now)."""
-    control = bytearray()
-    for fd in reads.values():
-        os.set_blocking(fd, False)
-    _, status = os.waitpid(keeper, 0)  # it makes the namespaces, forks init and leaves
-    _read_into(reads["control"], "control", outcome, control, 0, drain=True)
-    init = _init_pid(control)
-    if init is None:  # the namespaces could not be made
-        _settle(outcome, exit_code(status), control)
-        return
-    adopted()
+    """Collect output until the keeper exits (never waiting for end-of-output, which a
+    leftover process could hold open), stopping the run at its deadline or output limit."""
     selector = selectors.DefaultSelector()
     for name, fd in reads.items():
+        os.set_blocking(fd, False)
         selector.register(fd, selectors.EVENT_READ, name)
-    pidfd = os.pidfd_open(init)
+    pidfd = os.pidfd_open(keeper)
     selector.register(pidfd, selectors.EVENT_READ, None)
+    control = bytearray()
     try:
-        _collect(selector, init, limits, outcome, control, started)
-        _, status = os.waitpid(init, 0)
-        _reap_orphans()
+        _collect(selector, keeper, limits, outcome, control, started)
+        _, status = os.waitpid(keeper, 0)
+        _reap_orphans()  # an init whose keeper was killed: gone once every process of it is
         outcome.seconds = round(time.monotonic() - started, 4)
         for name, fd in reads.items():  # what was written before the end, without waiting
             _read_into(fd, name, outcome, control, int(limits["output"]), drain=True)
@@ -87,14 +71,16 @@ def watch(
 
 def _collect(
     selector: selectors.BaseSelector,
-    init: int,
+    keeper: int,
     limits: dict[str, float],
     outcome: Outcome,
     control: bytearray,
     started: float,
 ) -> None:
-    """Read the pipes until init has exited; kill it at the deadline or past the output limit."""
+    """Read the pipes until the keeper has exited; kill init (or, before its pid is known,
+    the keeper) at the deadline or past the output limit."""
     deadline, cap = started + limits["timeout"], int(limits["output"])
+    init: int | None = None
     stopped = False
     while True:
         remaining = deadline - time.monotonic()
@@ -102,14 +88,15 @@ def _collect(
         for key, _ in events:
             if key.data is not None:
                 _read_into(key.fd, key.data, outcome, control, cap)
+        init = init or _init_pid(control)
         if any(key.data is None for key, _ in events):
             return
         if not stopped and (remaining <= 0 or outcome.output_bytes > cap):
             stopped = True
             outcome.timed_out = remaining <= 0
             outcome.output_limited = not outcome.timed_out
-        if stopped:  # again until it ends
-            _kill(init)
+        if stopped:  # again until it ends: init may not have been known the first time
+            _kill(init if init is not None else keeper)
 
 
 def _read_into(
@@ -157,8 +144,9 @@ def _settle(outcome: Outcome, code: int, control: bytearray) -> None:
 
 
 def _reap_orphans() -> None:
-    """Wait for any other child (a child subreaper adopts what a run's keeper leaves behind;
-    normally nothing is left)."""
+    """Wait for every other child: as a child subreaper, the worker adopts the init of a
+    keeper that died first, and that init ends (parent-death signal) only once the kernel
+    has killed every process of its namespace."""
     while True:
         try:
             os.waitpid(-1, 0)
