@@ -142,6 +142,9 @@ def test_normalize_text() -> None:
         ("Answer: D\n\nExplanation: A and B contradict the text.", "D"),
         ("$\\boxed{\\text{C}}$", "C"),
         ("The answer is (J).", "J"),
+        ("The answer is (B) Vitamin C.", "B"),  # a letter in the option's text
+        ("**A** Plan B", "A"),
+        ("Either (B) or (D), hard to say.", None),
         ("I cannot tell.", None),
     ],
 )

@@ -58,28 +58,29 @@ def _verified(out: Path) -> list[bool]:
     return [line["verified"] for line in sorted(meta, key=lambda m: m["row"])]
 
 
-def test_math_answers_are_read_the_way_they_mean(tmp_path: Path, mock_server: Any) -> None:
-    pytest.importorskip("math_verify")
-    server = mock_server()
-    cases = MATH_ROWS + SYMBOLIC_ROWS
-    source, out = _rows(tmp_path / "in.jsonl", cases), tmp_path / "out.jsonl"
+def _verify_over_http(url: str, source: Path, checker: str) -> list[bool]:
+    """``respond --verify checker --keep all`` against the mock at ``url``: each row's flag."""
+    out = source.with_name("out.jsonl")
     result = run_cli(
-        "respond", source, "--base-url", server.url, "--model", "m", "-o", out, "-q",
-        "--verify", "math", "--keep", "all", "--no-cache",
+        "respond", source, "--base-url", url, "--model", "m", "-o", out, "-q",
+        "--verify", checker, "--keep", "all", "--no-cache",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert _verified(out) == [expected for _, _, expected in cases]
+    return _verified(out)
+
+
+def test_math_answers_are_read_the_way_they_mean(tmp_path: Path, mock_server: Any) -> None:
+    pytest.importorskip("math_verify")
+    cases = MATH_ROWS + SYMBOLIC_ROWS
+    flags = _verify_over_http(mock_server().url, _rows(tmp_path / "in.jsonl", cases), "math")
+    assert flags == [expected for _, _, expected in cases]
 
 
 def test_choice_answers_commit_to_exactly_one_option(tmp_path: Path, mock_server: Any) -> None:
-    server = mock_server()
-    source, out = _rows(tmp_path / "in.jsonl", CHOICE_ROWS, QUESTION), tmp_path / "out.jsonl"
-    result = run_cli(
-        "respond", source, "--base-url", server.url, "--model", "m", "-o", out, "-q",
-        "--verify", "choice", "--keep", "all", "--no-cache",
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    assert _verified(out) == [expected for _, _, expected in CHOICE_ROWS]
+    flags = _verify_over_http(
+        mock_server().url, _rows(tmp_path / "in.jsonl", CHOICE_ROWS, QUESTION), "choice"
+    )
+    assert flags == [expected for _, _, expected in CHOICE_ROWS]
 
 
 def _without_math_verify(*args: object) -> subprocess.CompletedProcess[str]:

@@ -51,6 +51,7 @@ RIGHT = {  # {X}: the chosen letter, {T}: its option text
     "letter_is_correct": "{work}\n{X} is correct.",
     "correct_option_is": "{work}\nThe correct option is {X}.",
     "option_is_the_answer": "{work}\nOption ({X}) {T} is the answer.",
+    "letter_in_text": "{work}\nThe answer is ({X}) {T} with vitamin C.",
 }
 WRONG_ONLY = {  # whatever the letters, the statement commits to no single option
     "hedge_all": "{work}\nThe answer is {ALL}.",

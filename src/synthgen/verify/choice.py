@@ -43,6 +43,7 @@ _OPTION_I_AFTER = re.compile(r"\s*(?:$|[).:;,!?*\]]|is\b)")
 _REASONS = re.compile(
     r"\b(?:because|since|as|given|due\s+to|which|whereas|while)\b|\s[-\u2013\u2014]\s", re.I
 )
+_MARKED = re.compile(r"[(\[]([A-J])[)\]]|(?<![\w(\[])([A-J])\)|\*\*([A-J])[.:)]?\*\*")
 _PLEASANTRY = re.compile(r"\b(?:hope|help|let me know|glad|happy to|feel free)\b", re.I)
 _BUT = re.compile(r"\bbut\b", re.I)
 _LATEX_TEXT = re.compile(r"\\(?:text|textbf|mathrm|mathbf)\s*\{([^{}]*)\}")
@@ -118,15 +119,26 @@ def _mentions(span: str) -> list[str]:
     return found
 
 
+def _letters_named(statement: str) -> set[str]:
+    """The letters a statement names; when exactly one is marked as an option ("(B)", "B)",
+    "**B**") the others are words of the option's text ("(B) Vitamin C", "**A** Plan B")."""
+    letters = set(_mentions(statement))
+    if len(letters) > 1:
+        marked = {m[1] or m[2] or m[3] for m in _MARKED.finditer(statement)} & letters
+        if len(marked) == 1:
+            return marked
+    return letters
+
+
 def chosen_option(answer_text: str, options: dict[str, str] | str) -> str | None:
     """The one option the answer commits to, or ``None`` (no statement, a hedge, not an option)."""
     statement = final_statement(answer_text, options if isinstance(options, dict) else None)
     if statement is None:
         return None
     statement = _REASONS.split(_LATEX_TEXT.sub(r"\1", statement), 1)[0]
-    letters = set(_mentions(statement))
+    letters = _letters_named(statement)
     if len(letters) > 1 and (contrast := _BUT.split(statement)[-1]) != statement:
-        letters = set(_mentions(contrast)) or letters  # "(A) is tempting, but (E) fits"
+        letters = _letters_named(contrast) or letters  # "(A) is tempting, but (E) fits"
     lower = _LOWER_ALONE.match(statement.strip("*_ "))
     if not letters and lower:
         letters = {lower[1].upper()}
