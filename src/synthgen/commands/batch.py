@@ -70,6 +70,7 @@ def _one_pass(job: Job, settings: Any, link: BatchLink, stages: Stages) -> Sessi
     in_flight = [
         b for b in state.pending() if b.status not in ("completed", "failed", "expired", "cancelled")
     ]
+    stages.carried[path] = _carried(state, settings)
     if in_flight and not collected:
         for record in in_flight:
             log.info(
@@ -78,10 +79,12 @@ def _one_pass(job: Job, settings: Any, link: BatchLink, stages: Stages) -> Sessi
             )  # fmt: skip
         return _pending(job, PENDING)
     run_info: dict[str, Any] = {}
-    # Each pass counts, beside its own usage, what the series used or holds so far (OUT.batch.json,
-    # which already has the earlier passes): its own budgets rather than the command's.
+    # Each pass counts, beside its own usage, what the series used or holds so far (every
+    # stage's OUT.batch.json, which already has the earlier passes): its own budgets rather
+    # than the command's.
     budgets = Budgets(settings.max_requests, settings.max_total_tokens, settings.max_cost)
-    budgets.include(_carried(state, settings))
+    for carried in stages.carried.values():
+        budgets.include(carried)
 
     async def make_teacher(_: UsageMeter, budgets: Budgets) -> BatchTeacher:
         return _batch_teacher(state, path, settings, link, meter, budgets, run_info)
@@ -97,6 +100,7 @@ def _one_pass(job: Job, settings: Any, link: BatchLink, stages: Stages) -> Sessi
     if not state.pending() and state.completed_at is None and state.first_submitted_at is not None:
         state.completed_at = time.time()
     state.save(path)
+    stages.carried[path] = _carried(state, settings)
     if state.pending() and outcome.exit_code not in SIGNAL_EXIT.values():
         return replace(outcome, exit_code=PENDING)
     return outcome

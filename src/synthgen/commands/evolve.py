@@ -7,6 +7,11 @@ rejected file say which requests are done: a killed run, rerun, skips the rounds
 finishes the one it was in from the request after the last one screened, then goes on. The
 files are the same as an uninterrupted run's. The rounds are stages of one runner
 (engine/stages.py): one lock, and budgets that cover the whole command.
+
+With ``--batch`` a round is a batch pass (commands/batch.py) and every round's batches are
+recorded in the one ``OUT.batch.json`` (request numbers never repeat across rounds): a run
+collects the round in progress and, once it is whole, submits the next round's requests and
+exits 75; the rerun after the last round's batches writes the files of a live run.
 """
 
 from __future__ import annotations
@@ -16,14 +21,14 @@ from typing import Any
 
 from synthgen.commands.card import write_run_card
 from synthgen.commands.evolve_progress import EvolveProgress, read_progress
-from synthgen.commands.jobs import command_stages, refuse_overwriting_inputs, teacher_job
+from synthgen.commands.jobs import command_stages, refuse_overwriting_inputs, run_stage, teacher_job
 from synthgen.commands.teachers import TeacherSpec, new_meter, resolve_teacher
 from synthgen.config import EvolveSettings, FilterOptions
 from synthgen.config.markers import digest
 from synthgen.engine.session import Job, SessionResult
 from synthgen.engine.stages import Stages
 from synthgen.errors import InputError
-from synthgen.exit_codes import OK, PARTIAL
+from synthgen.exit_codes import OK, PARTIAL, PENDING
 from synthgen.io.files import file_digest, text_digest
 from synthgen.io.prompt_rows import PromptRow, load_prompt_rows
 from synthgen.io.resume import check_same_config
@@ -72,6 +77,7 @@ class _Setup:
 def run_evolve(settings: EvolveSettings) -> EvolveResult:
     """Run ``synthgen evolve``. Raises SynthgenError for bad input, before any request."""
     teacher = resolve_teacher(settings)  # a missing teacher or key fails before any file is read
+    settings.check_batch()
     prompt_files = (
         list(settings.prompt_dir.iterdir()) if settings.prompt_dir and settings.prompt_dir.is_dir() else []
     )
@@ -106,7 +112,8 @@ def run_evolve(settings: EvolveSettings) -> EvolveResult:
             check_same_config(settings.output, progress.report, setup.config_hash, content)
         parents = [Parent(row.instruction, row.input, None, row.line, (i,)) for i, row in enumerate(rows)]
         result = _run_rounds(setup, stages, progress, parents)
-    if any(r.session is not None for r in result.rounds):  # stopped early too: the card says so
+    ran = any(r.session is not None and r.session.report is not None for r in result.rounds)
+    if ran and result.exit_code != PENDING:  # stopped early too: the card says so
         write_run_card(settings.output, settings.card)
     return result
 
@@ -126,7 +133,7 @@ def _run_rounds(
                 break
             start = max(first, progress.last_screened + 1)
             job = _job(setup, new_meter(setup.settings), round, first, start, parents, overwrite)
-            session = stages.run(job)
+            session = run_stage(stages, job, setup.settings)
             overwrite = False
             progress = read_progress(setup.settings.output)
         kept = progress.kept_in_round(round)

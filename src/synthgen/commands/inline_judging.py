@@ -16,6 +16,7 @@ from synthgen.commands.teachers import TeacherSpec, build_teacher, new_meter, re
 from synthgen.config import RespondSettings, Settings
 from synthgen.engine.review import TeacherGrader
 from synthgen.engine.session import MakeReviewer
+from synthgen.errors import UsageError
 from synthgen.io.files import text_digest
 from synthgen.recipes.inline_judge import InlineJudge
 from synthgen.recipes.judgement import load_judge_template
@@ -36,6 +37,10 @@ def inline_judging(settings: Settings | RespondSettings, teacher: TeacherSpec) -
     input fails here, before any request (an unreadable prompt, a missing key)."""
     if settings.judge_model is None:
         return None
+    if settings.batch:
+        raise UsageError(
+            "--batch with --judge-model is not supported yet: judge afterwards with synthgen judge --batch"
+        )
     template = load_judge_template(settings.judge_prompt)
     judge_options = settings.model_copy(
         update={

@@ -15,7 +15,7 @@ from synthgen.config.markers import digest
 from synthgen.engine.recipe import Recipe
 from synthgen.engine.session import Job, SessionResult
 from synthgen.engine.stages import Stages
-from synthgen.exit_codes import OK
+from synthgen.exit_codes import PENDING
 from synthgen.io.guards import Files, refuse_overwriting
 from synthgen.io.writer import ExistingOutput
 from synthgen.teacher.dispatch import Budgets, Dispatcher, UsageMeter
@@ -97,20 +97,24 @@ def refuse_overwriting_inputs(settings: RunOutputOptions, reads: Files) -> None:
     refuse_overwriting(reads, writes, beside=["--output"])
 
 
+def run_stage(stages: Stages, job: Job, settings: TeacherRunOptions) -> SessionResult:
+    """Run one stage of a command: live, or through the Batch API with ``--batch`` (a pass that
+    collects what finished and submits what is missing; see commands/batch.py)."""
+    if not getattr(settings, "batch", False):
+        return stages.run(job)
+    from synthgen.commands.batch import run_batched
+    from synthgen.commands.batch_submit import batch_link
+
+    return run_batched(job, settings, batch_link(settings, job.teacher_info["kind"]), stages)
+
+
 def run_with_card(job: Job, settings: TeacherRunOptions) -> SessionResult:
     """Run ``job``, the command's one stage (through the Batch API with ``--batch``); a run that
     wrote its report gets its dataset card (``settings.card``), even one that stopped early: the
     card describes the file as it now is (an older card would not). A batch still waiting on the
     provider gets none yet."""
-    batch = getattr(settings, "batch", False)
     with command_stages(settings, job.output) as stages:
-        if batch:
-            from synthgen.commands.batch import run_batched
-            from synthgen.commands.batch_submit import batch_link
-
-            outcome = run_batched(job, settings, batch_link(settings, job.teacher_info["kind"]), stages)
-        else:
-            outcome = stages.run(job)
-    if outcome.report is not None and (outcome.exit_code == OK or not batch):
+        outcome = run_stage(stages, job, settings)
+    if outcome.report is not None and outcome.exit_code != PENDING:
         write_run_card(settings.output, settings.card)
     return outcome

@@ -25,15 +25,15 @@ from pathlib import Path
 from typing import Any
 
 from synthgen.commands.card import write_run_card
-from synthgen.commands.jobs import command_stages, refuse_overwriting_inputs, teacher_job
+from synthgen.commands.jobs import command_stages, refuse_overwriting_inputs, run_stage, teacher_job
 from synthgen.commands.respond import respond_job
 from synthgen.commands.teachers import resolve_teacher
 from synthgen.commands.verified_pairs import write_verified_pairs
-from synthgen.config import PairsSettings, RespondSettings, RunOutputOptions, TeacherOptions
+from synthgen.config import BatchOptions, PairsSettings, RespondSettings, RunOutputOptions, TeacherOptions
 from synthgen.engine.session import SessionResult
 from synthgen.engine.stages import Stages
 from synthgen.errors import InputError, UsageError
-from synthgen.exit_codes import OK
+from synthgen.exit_codes import OK, PENDING
 from synthgen.io.answer_rows import load_answer_meta, load_answer_rows
 from synthgen.io.beside import meta_path
 from synthgen.io.files import file_digest, text_digest
@@ -76,19 +76,15 @@ def run_pairs(settings: PairsSettings, on_stage: StageDone) -> SessionResult:
         )
     _refuse_overwriting_inputs(settings)
     template = load_judge_template(settings.prompt)  # a bad --prompt fails before any stage
+    settings.check_batch()
     with command_stages(settings, settings.output) as stages:
         if settings.samples is None:
             answers = _input_answers(settings)
         else:
-            kind = resolve_teacher(settings).kind
-            answers = []
-            for origin, model, name in _generators(settings):
-                out = stage_path(settings.output, name)
-                outcome = stages.run(respond_job(_respond_settings(settings, kind, model, out)))
-                if outcome.exit_code != OK:
-                    return outcome
-                on_stage(outcome, out)
-                answers += [GroupAnswer(row, origin) for row in load_answer_rows(out)]
+            answered = _answer(stages, settings, on_stage)
+            if isinstance(answered, SessionResult):
+                return answered
+            answers = answered
         groups = _groups(answers, settings)
         if settings.samples is None and _rank(settings, answers) == "verified":
             return write_verified_pairs(groups, settings)
@@ -96,6 +92,31 @@ def run_pairs(settings: PairsSettings, on_stage: StageDone) -> SessionResult:
     if outcome.exit_code == OK and outcome.report is not None:
         write_run_card(settings.output, settings.card)
     return outcome
+
+
+def _answer(
+    stages: Stages, settings: PairsSettings, on_stage: StageDone
+) -> list[GroupAnswer] | SessionResult:
+    """Run the answering stages; their answers, or the outcome of the stage that did not finish.
+
+    With ``--batch`` the stages do not wait on each other (they are independent): every one
+    submits its batches in the same run, and the judged stage starts once none is pending.
+    """
+    kind = resolve_teacher(settings).kind
+    answers: list[GroupAnswer] = []
+    pending: SessionResult | None = None
+    for origin, model, name in _generators(settings):
+        out = stage_path(settings.output, name)
+        stage_settings = _respond_settings(settings, kind, model, out)
+        outcome = run_stage(stages, respond_job(stage_settings), stage_settings)
+        if outcome.exit_code == PENDING:
+            pending = pending or outcome
+            continue
+        if outcome.exit_code != OK:
+            return outcome
+        on_stage(outcome, out)
+        answers += [GroupAnswer(row, origin) for row in load_answer_rows(out)]
+    return answers if pending is None else pending
 
 
 def _refuse_overwriting_inputs(settings: PairsSettings) -> None:
@@ -116,7 +137,9 @@ def _generators(settings: PairsSettings) -> list[tuple[str, str | None, str]]:
 
 
 def _respond_settings(settings: PairsSettings, kind: str, model: str | None, out: Path) -> RespondSettings:
-    shared = set(TeacherOptions.model_fields) | set(RunOutputOptions.model_fields)
+    shared = (
+        set(TeacherOptions.model_fields) | set(RunOutputOptions.model_fields) | set(BatchOptions.model_fields)
+    )
     values: dict[str, Any] = settings.model_dump(include=shared)
     values.update(
         teacher=kind,
@@ -227,7 +250,7 @@ def _run_judged(
         planned_rows=len(groups),
         config=settings.public_dict(),  # as given, not the judge's copy
     )
-    return stages.run(job)
+    return run_stage(stages, job, judge)
 
 
 def _answers_digest(settings: PairsSettings, groups: list[AnswerGroup]) -> str:

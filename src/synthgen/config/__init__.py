@@ -13,7 +13,7 @@ The models live in :mod:`synthgen.config.shared` (options several commands share
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from synthgen.config.batch import BatchesSettings
+    from synthgen.config.batch import BatchesSettings, BatchOptions
     from synthgen.config.judging import InlineJudgeOptions, JudgeOptionsMixin, JudgeSettings, PairsSettings
     from synthgen.config.loading import build_settings, format_validation_error, load_config_file
     from synthgen.config.recipes import EVOLVE_OPERATIONS, EvolveSettings, RespondSettings, Settings
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_BLOCKLIST",
     "EVOLVE_OPERATIONS",
+    "BatchOptions",
     "BatchesSettings",
     "CardSettings",
     "CheckSettings",
@@ -88,6 +89,7 @@ _WHERE = {
     "SettingsModel": "shared",
     "TeacherOptions": "shared",
     "BatchesSettings": "batch",
+    "BatchOptions": "batch",
     "TeacherRunOptions": "shared",
     "CardSettings": "tools",
     "CheckSettings": "tools",

@@ -39,10 +39,6 @@ class BatchOptions(SettingsModel):
             return
         if not getattr(self, "cache", True):
             raise UsageError("--batch keeps the collected answers in the response cache: drop --no-cache")
-        if getattr(self, "judge_model", None):
-            raise UsageError(
-                "--batch with --judge-model is not supported yet: judge afterwards with synthgen judge --batch"
-            )
 
     batch_max_bytes: int = Field(
         200_000_000, ge=1024, description="Bytes per batch input file (the provider's limit; OpenAI: 200 MB)."

@@ -115,7 +115,7 @@ class JudgeSettings(BatchOptions, JudgeOptionsMixin, MinScoreOption, TeacherRunO
     max_tokens: int = Field(JUDGE_MAX_TOKENS, ge=1, description="Max tokens per grade.")
 
 
-class PairsSettings(JudgeOptionsMixin, TeacherRunOptions):
+class PairsSettings(BatchOptions, JudgeOptionsMixin, TeacherRunOptions):
     """Options of ``synthgen pairs``: preference pairs (prompt, chosen, rejected) from ranked answers.
 
     The judged stage's fingerprint is that of the judge's settings (``--judge-model``,

@@ -156,7 +156,7 @@ EvolveOperation = Literal[
 ]
 
 
-class EvolveSettings(FilterOptions, TeacherRunOptions):
+class EvolveSettings(BatchOptions, FilterOptions, TeacherRunOptions):
     """Options of ``synthgen evolve``: rounds of Evol-Instruct over a dataset's instructions.
 
     Its fingerprint also holds the digest of the prompts used (``prompts``); not ``--rounds``.

@@ -10,7 +10,9 @@ answering stages then its judged stage, ``evolve`` one per round. Whatever the n
   ``--max-requests``, ``--max-total-tokens`` and ``--max-cost`` hold for the command as a
   whole, attempts left unsettled by a timeout, a drop or a cancellation included at their
   worst case, in whichever stage they happened;
-* each stage's typed report (:class:`~synthgen.reports.RunReport`) in its result.
+* each stage's typed report (:class:`~synthgen.reports.RunReport`) in its result;
+* ``carried``: usage the budgets count that no stage of this process metered (a ``--batch``
+  series: what earlier runs of each stage used, or hold in batches not yet collected).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from synthgen.engine.session import Job, SessionResult, run_session
 from synthgen.io.beside import lock_path
 from synthgen.io.lock import OutputLock
 from synthgen.io.resume import check_output_path
-from synthgen.teacher.dispatch import BudgetExhausted, Budgets
+from synthgen.teacher.dispatch import BudgetExhausted, Budgets, UsageMeter
 
 
 class Stages:
@@ -32,6 +34,9 @@ class Stages:
         self.output = output
         self.budgets = budgets
         self.results: list[SessionResult] = []  # the stages run so far, in order
+        # By the file that records it (a --batch stage's OUT.batch.json): counted by every
+        # stage's budgets that its runner makes (see commands/batch.py).
+        self.carried: dict[Path, UsageMeter] = {}
         self._lock = OutputLock(lock_path(output))
 
     def __enter__(self) -> Stages:
