@@ -71,14 +71,28 @@ def test_pairs_batch_answers_both_models_at_once_then_judges(tmp_path: Path) -> 
     assert run_cli(*common, "-o", batched, "--batch").exit_code == 0
     _same_files(live, batched, ".meta.jsonl")
     for name in ("answers", "weak-answers"):
-        assert (tmp_path / f"batched.{name}.jsonl").read_bytes() == (tmp_path / f"live.{name}.jsonl").read_bytes()
+        assert (tmp_path / f"batched.{name}.jsonl").read_bytes() == (
+            tmp_path / f"live.{name}.jsonl"
+        ).read_bytes()
     assert batched.with_name("batched.jsonl.card.md").exists()
 
 
 def test_pairs_batch_budgets_count_every_stage(tmp_path: Path) -> None:
     prompts = _tasks(tmp_path / "prompts.jsonl", 5)
     out = tmp_path / "pairs.jsonl"
-    args = ("pairs", prompts, "-o", out, "--teacher", "mock", "--samples", "2", "--batch", "--max-requests", "15")
+    args = (
+        "pairs",
+        prompts,
+        "-o",
+        out,
+        "--teacher",
+        "mock",
+        "--samples",
+        "2",
+        "--batch",
+        "--max-requests",
+        "15",
+    )
     codes = _until_done(*args)
     assert codes[0] == PENDING and codes[-1] == 3, codes  # the judged stage stopped by the budget
     judged = sum(b["requests"] for b in _state(out)["batches"])
