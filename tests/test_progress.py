@@ -18,7 +18,7 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 def test_the_live_panel_on_a_terminal(tmp_path: Path) -> None:
     pexpect = pytest.importorskip("pexpect")
     out = tmp_path / "a.jsonl"
-    cmd = synthgen_cmd("generate", "--teacher", "mock", "-n", "4000", "-o", out, "--seed", "1")
+    cmd = synthgen_cmd("generate", "--teacher", "mock", "-n", "400", "-o", out, "--seed", "1")
     child = pexpect.spawn(cmd[0], cmd[1:], dimensions=(40, 160), encoding="utf-8", timeout=120)
     child.expect(pexpect.EOF)
     child.close()
@@ -26,7 +26,7 @@ def test_the_live_panel_on_a_terminal(tmp_path: Path) -> None:
     screen = ANSI.sub("", child.before)
     for words in (
         "kept",
-        "4000/4000",
+        "400/400",
         "in flight",
         "sent",
         "retried",
