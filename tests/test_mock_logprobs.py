@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from conftest import http
 from synthgen.mock.logprobs import token_logprobs, tokenize
 
 TEXT = "Here is the working.\nThe stickers cost 9 x 7 = 63 dollars.\n\n#### 63"
@@ -52,7 +53,7 @@ def test_logprobs_are_deterministic_and_mostly_confident() -> None:
 
 def _chat(url: str, **extra: Any) -> httpx.Response:
     body = {"model": "mock", "messages": [{"role": "user", "content": "What is 12 x (3 + 4)?"}], **extra}
-    return httpx.post(f"{url}/chat/completions", json=body, timeout=10)
+    return http().post(f"{url}/chat/completions", json=body, timeout=10)
 
 
 def test_logprobs_over_http(mock_server) -> None:

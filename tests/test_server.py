@@ -28,7 +28,7 @@ import httpx
 import openai
 import pytest
 
-from conftest import run_cli, until
+from conftest import http, run_cli, until
 from synthgen.config import MockServerSettings
 from synthgen.mock.server.app import create_app
 from synthgen.mock.server.faults import FaultPlan
@@ -65,14 +65,14 @@ class Server:
         return openai.OpenAI(base_url=self.url, **{"api_key": "x", "max_retries": 0, **kw})
 
     def stats(self) -> dict[str, Any]:
-        return httpx.get(f"{self.root}/stats").json()
+        return http().get(f"{self.root}/stats").json()
 
     def reset(self) -> None:
-        httpx.post(f"{self.root}/stats/reset").raise_for_status()
+        http().post(f"{self.root}/stats/reset").raise_for_status()
 
     def configure(self, **settings: Any) -> Server:
         """These options from now on (the others as at start); counters cleared."""
-        httpx.post(f"{self.root}/debug/settings", json=settings).raise_for_status()
+        http().post(f"{self.root}/debug/settings", json=settings).raise_for_status()
         self.reset()
         return self
 
@@ -231,7 +231,7 @@ def test_bad_requests_get_openai_errors(plain: Server) -> None:
     with pytest.raises(openai.BadRequestError) as info:
         chat(plain.client(), n=0)
     assert info.value.status_code == 400 and info.value.body["param"] == "n"
-    resp = httpx.post(f"{plain.url}/chat/completions", content=b"{not json")
+    resp = http().post(f"{plain.url}/chat/completions", content=b"{not json")
     assert resp.status_code == 400 and set(resp.json()["error"]) == {"message", "type", "param", "code"}
 
 
@@ -240,7 +240,7 @@ def test_stats_count_exactly_what_the_client_did(plain: Server) -> None:
     client = plain.client()
     usages = [chat(client, seed=i).usage for i in range(3)]
     client.models.list()
-    assert httpx.get(f"{plain.root}/nowhere").status_code == 404
+    assert http().get(f"{plain.root}/nowhere").status_code == 404
     stats = plain.stats()
     assert stats["requests"] == {
         "/v1/chat/completions": {"200": 3},
@@ -278,9 +278,9 @@ def test_require_api_key(reshaped: Server) -> None:
             "code": "invalid_api_key",
         }
     }
-    missing = httpx.get(f"{server.url}/models")
+    missing = http().get(f"{server.url}/models")
     assert missing.status_code == 401 and "didn't provide an API key" in missing.json()["error"]["message"]
-    assert httpx.get(f"{server.root}/stats").status_code == 200  # the test hook needs no key
+    assert http().get(f"{server.root}/stats").status_code == 200  # the test hook needs no key
 
 
 # --- fault options --------------------------------------------------------------------------------
@@ -398,16 +398,16 @@ def test_readiness_probes_never_meet_a_fault_nor_shift_the_draws() -> None:
 
 def test_health_and_request_log_are_not_counted(plain: Server) -> None:
     plain.reset()
-    assert httpx.get(f"{plain.root}/health").json() == {"status": "ok"}
+    assert http().get(f"{plain.root}/health").json() == {"status": "ok"}
     before = time.time()
     chat(plain.client(api_key="sk-never-logged"), seed=11)
-    logged = httpx.get(f"{plain.root}/debug/requests").json()["requests"]
+    logged = http().get(f"{plain.root}/debug/requests").json()["requests"]
     assert before <= logged[0]["received_at"] <= time.time()  # when it arrived (server clock)
     assert [(r["path"], r["seed"], r["model"]) for r in logged] == [("/v1/chat/completions", 11, "mock")]
     assert logged[0]["headers"]["authorization"] == "Bearer" and "sk-never-logged" not in str(logged)
     assert plain.stats()["requests"] == {"/v1/chat/completions": {"200": 1}}
     plain.reset()
-    assert httpx.get(f"{plain.root}/debug/requests").json() == {"requests": []}
+    assert http().get(f"{plain.root}/debug/requests").json() == {"requests": []}
 
 
 def test_model_option_limits_the_served_names() -> None:
@@ -468,7 +468,7 @@ def test_capacity(reshaped: Server) -> None:
             await asyncio.sleep(0.01)
         assert server.stats()["faults"] == {"held": 4, "capacity": 6}
         settings = {"capacity": 4, "retry_after": 0.5}  # no --hold-after: the four are released
-        httpx.post(f"{server.root}/debug/settings", json=settings).raise_for_status()
+        http().post(f"{server.root}/debug/settings", json=settings).raise_for_status()
         return await fired
 
     results = asyncio.run(scenario())
@@ -548,8 +548,8 @@ def test_busy_port_is_a_one_line_error_with_exit_code_2() -> None:
 def test_signal_stops_cleanly_and_debug_logs_each_request(sig: int) -> None:
     server = start_server("--log-level", "debug")
     try:
-        assert httpx.get(f"{server.url}/models").status_code == 200
-        assert httpx.post(f"{server.url}/completions", json={"prompt": "hi"}).status_code == 200
+        assert http().get(f"{server.url}/models").status_code == 200
+        assert http().post(f"{server.url}/completions", json={"prompt": "hi"}).status_code == 200
         assert server.stop(sig) == 0
     finally:
         server.proc.kill()

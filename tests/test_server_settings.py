@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import MockServer, run_cli, until
+from conftest import MockServer, http, run_cli, until
 from synthgen.config import MockServerSettings
 from synthgen.mock.server.app import create_app
 
@@ -103,13 +103,13 @@ def test_only_loopback_clients_may_change_the_options() -> None:
 def test_hold_after_serves_n_then_holds_until_released_or_the_client_leaves(mock_server: Any) -> None:
     server: MockServer = mock_server(hold_after=2)
     url = f"{server.url}/chat/completions"
-    assert [httpx.post(url, json=CHAT).status_code for _ in range(2)] == [200, 200]
+    assert [http().post(url, json=CHAT).status_code for _ in range(2)] == [200, 200]
     # The third is held: a client that gives up leaves without an answer...
     with pytest.raises(httpx.ReadTimeout):
-        httpx.post(url, json=CHAT, timeout=0.1)
+        http().post(url, json=CHAT, timeout=0.1)
     # ...and one that waits is answered once the hold is lifted, as if nothing had happened.
     answers: list[httpx.Response] = []
-    waiting = threading.Thread(target=lambda: answers.append(httpx.post(url, json=CHAT, timeout=30)))
+    waiting = threading.Thread(target=lambda: answers.append(http().post(url, json=CHAT, timeout=30)))
     waiting.start()
     server.wait_until_held(None, held=2)
     server.configure()
@@ -120,7 +120,7 @@ def test_hold_after_serves_n_then_holds_until_released_or_the_client_leaves(mock
     assert stats["faults"] == {"held": 2}
     assert stats["requests"] == {"/v1/chat/completions": {"200": 3, "disconnected": 1}}
     server.configure(hold_after=0)
-    assert httpx.get(f"{server.url}/models", timeout=5).status_code == 200  # listings are never held
+    assert http().get(f"{server.url}/models", timeout=5).status_code == 200  # listings are never held
 
 
 def test_hold_after_is_a_flag_too() -> None:

@@ -18,11 +18,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import httpx
 import openai
 import pytest
 
-from conftest import MockServer, read_jsonl, run_in_process, synthgen_cmd
+from conftest import MockServer, http, read_jsonl, run_in_process, synthgen_cmd
 from synthgen import __version__
 from synthgen.errors import TeacherError, TransientTeacherError
 from synthgen.teacher.dispatch import Budgets, Dispatcher, UsageMeter
@@ -59,7 +58,7 @@ def _complete(teacher: OpenAITeacher, sample_index: int = 0) -> Any:
 
 
 def _received(server: MockServer) -> list[dict[str, Any]]:
-    return httpx.get(f"{server.root}/debug/requests", timeout=5).json()["requests"]
+    return http().get(f"{server.root}/debug/requests", timeout=5).json()["requests"]
 
 
 # --- what goes out ------------------------------------------------------------------------
