@@ -22,6 +22,10 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
     """No test may see a real API key or write into the user's cache directory."""
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("SYNTHGEN_DEBUG", raising=False)
+    # No fsync (its processes inherit this too): each waits for the disk, ~2,700 of them took
+    # ~15 s of the suite on a shared disk, and no test can tell (a killed process loses nothing
+    # without one). test_golden and test_output_files run with it.
+    monkeypatch.setenv("SYNTHGEN_FSYNC", "0")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
 
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import run_cli
 
 GOLDEN = Path(__file__).parent / "data" / "golden"
 
 
-def test_mock_run_writes_the_golden_bytes(tmp_path: Path) -> None:
+def test_mock_run_writes_the_golden_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SYNTHGEN_FSYNC")  # as users run it: every write made durable
     out = tmp_path / "out.jsonl"
     result = run_cli("generate", "--teacher", "mock", "--num", "500", "--seed", "3", "-o", out, "--quiet")
     assert result.exit_code == 0, result.output

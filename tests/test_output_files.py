@@ -13,7 +13,23 @@ import pytest
 
 from conftest import run_cli, synthgen_cmd
 from synthgen.errors import LockHeldError
+from synthgen.io.files import fsync
 from synthgen.io.lock import OutputLock
+
+
+def test_fsync_is_skipped_only_when_the_environment_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[int] = []
+    monkeypatch.setattr(os, "fsync", synced.append)  # the system call, counted
+    with (tmp_path / "f").open("w") as handle:
+        for value in (None, "1", "0", ""):
+            if value is None:
+                monkeypatch.delenv("SYNTHGEN_FSYNC")
+            else:
+                monkeypatch.setenv("SYNTHGEN_FSYNC", value)
+            fsync(handle.fileno())
+        assert synced == [handle.fileno()] * 3  # all but "0"
 
 
 @pytest.fixture

@@ -56,13 +56,18 @@ class Server:
     url: str  # .../v1, for the openai client
     port: int
     log: list[str] = field(default_factory=list)
+    clients: dict[tuple[Any, ...], openai.OpenAI] = field(default_factory=dict)
 
     @property
     def root(self) -> str:
         return self.url.removesuffix("/v1")
 
     def client(self, **kw: Any) -> openai.OpenAI:
-        return openai.OpenAI(base_url=self.url, **{"api_key": "x", "max_retries": 0, **kw})
+        # Built once per set of options: a new client costs ~20 ms of CPU (its SSL context).
+        key = tuple(sorted(kw.items()))
+        if key not in self.clients:
+            self.clients[key] = openai.OpenAI(base_url=self.url, **{"api_key": "x", "max_retries": 0, **kw})
+        return self.clients[key]
 
     def stats(self) -> dict[str, Any]:
         return http().get(f"{self.root}/stats").json()

@@ -36,6 +36,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from synthgen.io.beside import SOFT_TARGETS, table_path, temp_twin
+from synthgen.io.files import fsync
 from synthgen.records import TokenLogprobs
 
 log = logging.getLogger("synthgen")
@@ -108,13 +109,13 @@ class LogprobsFile:
             for batch in read_batches(self._staging):
                 writer.write_batch(batch)
         handle.flush()
-        os.fsync(handle.fileno())
+        fsync(handle.fileno())
         os.replace(fresh, self._staging)  # the open handle now writes to the staging file
         return writer, handle
 
     def sync(self) -> None:
         if self._handle is not None:
-            os.fsync(self._handle.fileno())
+            fsync(self._handle.fileno())
 
     def close(self, *, complete: bool) -> None:
         """Compact the stream into the Parquet file; a complete run removes the stream."""
@@ -179,7 +180,7 @@ def compact(stream: Path, target: Path) -> None:
                 group, rows = [], 0
         writer.write_table(pa.Table.from_batches(group, SCHEMA))
     with temp.open("rb") as handle:
-        os.fsync(handle.fileno())
+        fsync(handle.fileno())
     os.replace(temp, target)
 
 
@@ -204,7 +205,7 @@ def prune(output: Path, first_request: int) -> None:
                 if kept.num_rows:  # (Parquet names a list's items "element": cast back)
                     writer.write_table(pa.Table.from_batches([kept]).cast(SCHEMA))
         handle.flush()
-        os.fsync(handle.fileno())
+        fsync(handle.fileno())
     os.replace(temp, stream)
     if dropped:
         log.info("%s: dropped %d answers that this run asks again", stream, dropped)

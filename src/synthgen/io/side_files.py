@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from synthgen.io.beside import SOFT_TARGETS, TABLE_SIDE_FILES, side_path, table_path, temp_twin
-from synthgen.io.files import dumps_line, write_jsonl_atomic
+from synthgen.io.files import dumps_line, fsync, write_jsonl_atomic
 
 log = logging.getLogger("synthgen")
 
@@ -74,7 +74,7 @@ class SideFiles:
 
     def sync(self) -> None:
         for handle in self._open.values():
-            os.fsync(handle.fileno())
+            fsync(handle.fileno())
         if self._logprobs is not None:
             self._logprobs.sync()
 

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from synthgen.errors import InputError
 from synthgen.io.beside import meta_path, report_path, temp_twin
-from synthgen.io.files import atomic_writer, dumps_line, fsync_dir, write_jsonl_atomic
+from synthgen.io.files import atomic_writer, dumps_line, fsync, fsync_dir, write_jsonl_atomic
 from synthgen.io.side_files import SideFiles
 from synthgen.records import AlpacaRecord
 from synthgen.reports import RunReport
@@ -66,7 +66,7 @@ def cut_torn_tail(path: Path) -> int:
             keep = 0
         handle.truncate(keep)
         handle.flush()
-        os.fsync(handle.fileno())
+        fsync(handle.fileno())
     return size - keep
 
 
@@ -176,8 +176,8 @@ class DatasetWriter:
         self._side.append(name, row, request)
 
     def sync(self) -> None:
-        os.fsync(self._meta.fileno())
-        os.fsync(self._data.fileno())
+        fsync(self._meta.fileno())
+        fsync(self._data.fileno())
         self._side.sync()
         self._last_sync = time.monotonic()
 
