@@ -72,7 +72,7 @@ class ProgressReporter:
     def show(self, shot: Snapshot, now: float) -> None:
         elapsed = now - self._start
         if self._live is not None:
-            self._live.update(shot)
+            self._live.update(shot, elapsed)
         elif self._mode == "json":
             line = {"ts": round(time.time(), 3), "event": "progress", "kept": shot.kept, "target": self.total}
             print(json.dumps({**line, **shot.plain_figures()}), file=sys.stderr, flush=True)

@@ -6,6 +6,8 @@ a pipe): it is ~30 ms of a run's start-up.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console, Group
 from rich.live import Live
 from rich.panel import Panel
@@ -23,49 +25,73 @@ from synthgen.engine.snapshot import Snapshot
 
 
 class LivePanel:
-    """The terminal view: a bar with ETA and a table of what the run is doing."""
+    """The terminal view: a bar with ETA and a table of what the run is doing.
+
+    Each figure has its own row (label, then value) so that a narrow terminal wraps a value
+    inside its column, beside its label; the bar drops its clocks below 70 columns and its ETA
+    below 50.
+    """
 
     def __init__(self, total: int | None) -> None:
         self.console = Console(stderr=True)
-        self.bar = Progress(
-            TextColumn("[bold]kept"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
-            console=self.console,
-        )
+        self.total = total
+        width = self.console.width
+        columns: list[Any] = [TextColumn("[bold]kept"), BarColumn(bar_width=None if width >= 50 else 8)]
+        columns.append(MofNCompleteColumn())
+        if width >= 70:
+            columns.append(TimeElapsedColumn())
+        if width >= 50:
+            columns += [TextColumn("ETA"), TimeRemainingColumn()]
+        self.bar = Progress(*columns, console=self.console, expand=False)
         self.task = self.bar.add_task("kept", total=total)
-        self.table = Table.grid(padding=(0, 2))
         self.live = Live(
-            self._render(Snapshot(kept=0)), console=self.console, auto_refresh=False, transient=False
+            self._render(Snapshot(kept=0), 0.0), console=self.console, auto_refresh=False, transient=False
         )
         self.live.start()
 
-    def _render(self, shot: Snapshot) -> Panel:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="dim")
-        table.add_column()
-        cost = "" if shot.cost is None else f"  cost ${shot.cost:.4f}"
-        table.add_row(
-            "requests",
-            f"{shot.in_flight} in flight (limit {shot.concurrency_limit:.0f}, oldest {shot.oldest_seconds:.0f}s)  "
-            f"{shot.requests} sent  {shot.retries} retried  {shot.failed} failed  {shot.cached} cached",
-        )
-        table.add_row("tokens", f"{shot.tokens:,}{cost}")
-        if shot.review is not None:
-            table.add_row(shot.review.label, shot.review.line)
-        rejected = ", ".join(f"{k} {v}" for k, v in shot.rejected.most_common(6)) or "none"
-        table.add_row("rejected", rejected)
-        table.add_row("duplicates", f"{shot.duplicates_exact} exact, {shot.duplicates_similar} similar")
+    def _render(self, shot: Snapshot, elapsed: float) -> Panel:
+        table = Table.grid(padding=(0, 1))
+        table.add_column(style="dim", no_wrap=True)
+        table.add_column(overflow="fold")
+        for label, value in panel_rows(shot, elapsed=elapsed, total=self.total):
+            table.add_row(label, value)
         return Panel(Group(self.bar, table), title="synthgen", expand=False)
 
-    def update(self, shot: Snapshot) -> None:
+    def update(self, shot: Snapshot, elapsed: float = 0.0) -> None:
         self.bar.update(self.task, completed=shot.kept)
-        self.live.update(self._render(shot), refresh=True)
+        self.live.update(self._render(shot, elapsed), refresh=True)
 
     def close(self, kept: int) -> None:
         self.bar.update(self.task, completed=kept)
         self.live.refresh()
         self.live.stop()
+
+
+def panel_rows(shot: Snapshot, *, elapsed: float, total: int | None) -> list[tuple[str, str]]:
+    """The panel's rows: (label, value), each value short enough to wrap inside its column."""
+    rate = shot.requests / elapsed if elapsed > 0 else 0.0
+    rows = [
+        ("in flight", f"{shot.in_flight} (limit {shot.concurrency_limit:.0f}), {shot.queued} queued"),
+        ("requests", f"{shot.requests:,} sent, {rate:.1f}/s, oldest {shot.oldest_seconds:.0f}s"),
+        ("retries", f"{shot.retries} retried, {shot.failed} failed, {shot.cached} cached"),
+        ("tokens", f"{shot.tokens_in:,} in, {shot.tokens_out:,} out"),
+    ]
+    if shot.cost is not None or shot.max_cost is not None:
+        rows.append(("cost", _cost(shot, total)))
+    if shot.review is not None:
+        rows.append((shot.review.label, shot.review.line))
+    rows.append(("rejected", ", ".join(f"{k} {v}" for k, v in shot.rejected.most_common(6)) or "none"))
+    rows.append(("duplicates", f"{shot.duplicates_exact} exact, {shot.duplicates_similar} similar"))
+    return rows
+
+
+def _cost(shot: Snapshot, total: int | None) -> str:
+    """Spent, the budget, and the total at this rate (cost per kept row times the target)."""
+    if shot.cost is None:
+        return f"price unknown (budget ${shot.max_cost:.2f})"
+    text = f"${shot.cost:.4f}"
+    if shot.max_cost is not None:
+        text += f" of ${shot.max_cost:.2f}"
+    if total and shot.kept:
+        text += f", ~${shot.cost / shot.kept * total:.4f} projected"
+    return text

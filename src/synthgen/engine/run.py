@@ -240,6 +240,7 @@ class Engine:
             oldest_seconds=self.in_flight.oldest_seconds(),
             concurrency=self.options.concurrency,
             review=None if review is None else review.grader.figures(len(review)),
+            max_cost=getattr(getattr(self.teacher, "budgets", None), "max_cost", None),
         )
 
     def _tick(self) -> None:

@@ -82,6 +82,7 @@ class UsageMeter:
     retries: int = 0
     failures_by_kind: dict[str, int] = field(default_factory=dict)
     max_in_flight: int = 0
+    on_wire: int = 0  # attempts sent and not yet answered (not those waiting for a slot or a limit)
     in_flight_limit: float = 0.0  # the adaptive limit at the end (lower after 429 bursts)
     unsettled_attempts: int = 0
     unsettled_tokens: int = 0

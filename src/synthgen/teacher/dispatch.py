@@ -161,6 +161,7 @@ class Dispatcher:
         """One attempt at ``endpoint``; settles the reservation ``held`` however it ends."""
         endpoint.in_flight += 1
         endpoint.requests += 1
+        self.meter.on_wire += 1
         spent_unknown = True  # cancelled in flight, or a bug: the server may have done the work
         try:
             completion = await endpoint.teacher.complete(
@@ -177,6 +178,7 @@ class Dispatcher:
             raise
         finally:
             endpoint.in_flight -= 1
+            self.meter.on_wire -= 1
             self.budgets.settle(self.meter, held, spent_unknown=spent_unknown)
         self.pool.succeeded(endpoint)
         self.concurrency.record(throttled=False)
