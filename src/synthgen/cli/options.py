@@ -30,7 +30,7 @@ _M = TypeVar("_M", bound=BaseModel)
 # -h too), then those it shares with other commands.
 SECTIONS = (
     "Options", "Teacher", "Filters", "Judging inline", "Code verification", "Output",
-    "Requests, cache and budgets", "Batch API",
+    "Requests, cache and budgets", "Batch API", "Sharding",
 )  # fmt: skip
 
 CONFIG_HELP = "TOML file with any of these options (flags win)."
@@ -113,8 +113,10 @@ def _parameters(
 def _argument(model: type[BaseModel], name: str) -> inspect.Parameter:
     info = model.model_fields[name]
     flag = _flag(model, name)
-    argument = typer.Argument(..., help=info.description, metavar=flag.metavar, show_default=False)
-    return _keyword(name, _typer_type(info.annotation, required=True), argument)
+    required = info.is_required()  # else: may be left out (e.g. merge's SHARD... list)
+    default = ... if required else None
+    argument = typer.Argument(default, help=info.description, metavar=flag.metavar, show_default=False)
+    return _keyword(name, _typer_type(info.annotation, required=required), argument)
 
 
 def _option(model: type[BaseModel], name: str, note: str | None) -> inspect.Parameter:

@@ -14,6 +14,7 @@ from synthgen.config import (
     ConvertSettings,
     DedupSettings,
     FilterSettings,
+    MergeSettings,
     MockServerSettings,
     PushSettings,
     StatsSettings,
@@ -73,6 +74,34 @@ def dedup(settings: DedupSettings) -> None:
     from synthgen.commands.dedup import run_dedup
 
     typer.echo(run_dedup(settings).summary(), err=True)
+
+
+@command(
+    MergeSettings,
+    epilog="""Examples:
+
+  synthgen merge data/alpaca.jsonl                    # the shards in data/alpaca.jsonl.shards/
+
+  synthgen merge data/alpaca.jsonl shards/ more-shards/shard-3-of-4.jsonl
+
+Exit codes: 0 merged (the target reached); 2 bad input (a shard missing, still running, torn,
+or of another run; OUT one of the inputs): nothing is written; 3 merged, but the shards did
+not bring enough rows: the command printed tops OUT up.""",
+)
+def merge(settings: MergeSettings) -> None:
+    """Join the shards of a --shard run into its output, as one process would have written it."""
+    from synthgen.commands.merge import run_merge
+    from synthgen.engine.report import summary_text
+
+    outcome = run_merge(settings)
+    if not settings.quiet:
+        typer.echo(summary_text(outcome.report, output=str(settings.output)), err=True)
+    if outcome.top_up is not None:
+        wanted = f"{outcome.short} rows short of the target" if outcome.short else "some shards stopped early"
+        typer.echo(f"synthgen: {wanted}; to top {settings.output} up, run:\n  {outcome.top_up}", err=True)
+    if settings.json_report:
+        typer.echo(json.dumps(outcome.report, indent=2))
+    raise typer.Exit(outcome.exit_code)
 
 
 @command(

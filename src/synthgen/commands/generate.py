@@ -62,5 +62,6 @@ def run_generate(settings: Settings) -> SessionResult:
         # requests fly; the in-process mock has no network wait to overlap with.
         screen_in_worker=teacher.kind != "mock",
         judging=judging,
+        shard_merge="self-instruct",  # merge takes the ROUGE-L decisions (commands/merge.py)
     )
     return run_with_card(job, settings)

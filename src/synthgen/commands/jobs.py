@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from synthgen.commands.card import write_run_card
+from synthgen.commands.shard import check_shardable, shard_job
 from synthgen.commands.teachers import TeacherSpec, build_teacher, new_meter
 from synthgen.config import RunOutputOptions, TeacherOptions, TeacherRunOptions
 from synthgen.config.markers import digest
+from synthgen.config.shard import ShardOptions
 from synthgen.engine.recipe import Recipe
 from synthgen.engine.session import Job, SessionResult
 from synthgen.engine.stages import Stages
@@ -42,6 +44,8 @@ def teacher_job(
     screen_in_worker: bool = False,
     planned_rows: int | None = None,
     judging: InlineJudging | None = None,
+    shard_group: int = 1,
+    shard_merge: str = "rows",
     **overrides: Any,
 ) -> Job:
     """The engine job of a command: its settings, and the teacher it asks.
@@ -49,6 +53,9 @@ def teacher_job(
     ``resolved``: the fingerprint's values the command resolved (file digests...), beside the
     teacher kind. ``judging``: the inline judge (a second teacher of the stage, on the same budgets).
     ``overrides`` replace fields computed here (e.g. ``meter``, ``overwrite``, ``config``).
+    With ``--shard`` the job is the shard's (:mod:`synthgen.commands.shard`), whose requests
+    go in groups of ``shard_group`` (those one screen must see together) and ``synthgen merge``
+    applies ``shard_merge``.
     """
 
     async def make_teacher(meter: UsageMeter, budgets: Budgets) -> Dispatcher:
@@ -82,7 +89,12 @@ def teacher_job(
         "make_reviewer": judging and judging.make_reviewer,
         "review_meter": judging and judging.meter,
     }
-    return Job(**{**fields, **overrides})
+    job = Job(**{**fields, **overrides})
+    number = settings.shard_number() if isinstance(settings, ShardOptions) else None
+    if number is None:
+        return job
+    check_shardable(settings)
+    return shard_job(job, number, shard_group, shard_merge)
 
 
 def refuse_overwriting_inputs(settings: RunOutputOptions, reads: Files) -> None:
@@ -115,6 +127,6 @@ def run_with_card(job: Job, settings: TeacherRunOptions) -> SessionResult:
     provider gets none yet."""
     with command_stages(settings, job.output) as stages:
         outcome = run_stage(stages, job, settings)
-    if outcome.report is not None and outcome.exit_code != PENDING:
+    if outcome.report is not None and outcome.exit_code != PENDING and "shard" not in job.run_info:
         write_run_card(settings.output, settings.card)
     return outcome

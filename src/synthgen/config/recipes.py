@@ -18,6 +18,7 @@ from synthgen.config.batch import BatchOptions
 from synthgen.config.code_verify import CodeVerifyOptions
 from synthgen.config.judging import InlineJudgeOptions
 from synthgen.config.markers import FINGERPRINT, Fingerprint, Flag
+from synthgen.config.shard import ShardOptions
 from synthgen.config.shared import (
     SIMILARITY_THRESHOLD,
     FilterOptions,
@@ -26,7 +27,7 @@ from synthgen.config.shared import (
 )
 
 
-class Settings(BatchOptions, InlineJudgeOptions, FilterOptions, TeacherRunOptions):
+class Settings(ShardOptions, BatchOptions, InlineJudgeOptions, FilterOptions, TeacherRunOptions):
     """Options of ``synthgen generate``."""
 
     # prompt

@@ -290,3 +290,25 @@ class PushSettings(SettingsModel):
                 f"{repo!r} is not a Hub repository id: expected user/name (letters, digits, - _ .)"
             )
         return repo
+
+
+class MergeSettings(SettingsModel):
+    """Options of ``synthgen merge``: a sharded run's shards joined into its output."""
+
+    output: Annotated[Path, Flag(argument=True, metavar="OUT")] = Field(
+        description="The run's output (the -o the shards were run with)."
+    )
+    shards: Annotated[list[Path], Flag(argument=True, metavar="[SHARD|FOLDER]...")] = Field(
+        default_factory=list, description="Shard files or folders of them (default: OUT.shards/)."
+    )
+    seeds: Path | None = Field(
+        None, description="The seed file the shards used, when its recorded path does not reach it."
+    )
+    overwrite: bool = Field(False, description="Replace an existing OUT.")
+    quiet: Annotated[bool, Flag("-q")] = Field(False, description="No summary.")
+    json_report: Annotated[bool, Flag(name="--json")] = Field(
+        False, description="Print the merged run report as JSON on stdout."
+    )
+    card: Literal["beside", "readme", "none"] = Field(
+        "beside", description="Dataset card: OUT.card.md, README.md in the output folder, or none."
+    )

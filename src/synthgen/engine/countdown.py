@@ -25,6 +25,9 @@ class TargetCountdown:
     def apply(self, verdict: Verdict) -> Verdict:
         """Past the target the verdict's rows are counted as unused instead of kept."""
         verdict.after_target = self.wanted <= 0
+        if verdict.counted is not None:  # a shard's candidates: written whole (engine.recipe)
+            self.wanted -= verdict.counted
+            return verdict
         extra = len(verdict.kept) - max(0, self.wanted)
         if extra > 0:
             verdict.unused_after_target += extra

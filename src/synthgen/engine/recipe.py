@@ -104,6 +104,14 @@ class Verdict:
     # The teacher did what was asked even though no row was kept (a judge's score below the
     # bar, a group still being ranked): the answer does not count towards the "exhausted" stop.
     useful: bool = False
+    # How many of ``kept`` count towards the target (None: all of them). A shard (``--shard``)
+    # writes every candidate a global pass may keep, but counts only those its own pool keeps;
+    # such a verdict is written whole, never cut at the target.
+    counted: int | None = None
+
+    @property
+    def counted_rows(self) -> int:
+        return len(self.kept) if self.counted is None else self.counted
 
 
 @dataclass(frozen=True)

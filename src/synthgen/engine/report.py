@@ -62,7 +62,7 @@ class Counts:
         self.duplicates_exact += verdict.duplicates_exact
         self.duplicates_similar += verdict.duplicates_similar
         self.unused_after_target += verdict.unused_after_target
-        self.kept += len(verdict.kept)
+        self.kept += verdict.counted_rows
         self.metrics.update(verdict.metrics)
 
 

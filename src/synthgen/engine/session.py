@@ -68,6 +68,9 @@ class Job:
     run_info: dict[str, Any] = field(default_factory=dict)  # added to this run's report entry
     make_reviewer: MakeReviewer | None = None  # a review of kept rows and its grader (engine.review)
     review_meter: UsageMeter | None = None  # its usage, reported apart
+    # The rows of an existing output that count towards the target (None: all of them); a
+    # shard's file holds candidates, of which only some count (engine.recipe.Verdict.counted).
+    counted_rows: Callable[[ExistingOutput], int] | None = None
 
 
 @dataclass(frozen=True)
@@ -111,19 +114,19 @@ async def _run(job: Job, budgets: Budgets) -> SessionResult:
         at_least=job.min_first_request,
     )
     existing = start.existing
-    have = len(existing.records)
+    have = len(existing.records) if job.counted_rows is None else job.counted_rows(existing)
     target = have + job.add if job.add else job.num
     if target is not None and have >= target:
         log.info("%s already has %d examples (target %d); nothing to do", job.output, have, target)
         result = RunResult(StopReason.NOTHING_TO_DO, Counts())
         return SessionResult(result, None, exit_code_for(result, target_reached=True))
-    previous = correct_killed_run(existing.report, have)
+    previous = correct_killed_run(existing.report, len(existing.records))
     if previous is not existing.report:
         log.info(
             "%s: the previous run was killed before it finished; its history entry is corrected", job.output
         )
     recipe = job.make_recipe(existing)
-    writer = DatasetWriter(job.output, overwrite=job.overwrite, first_index=have)
+    writer = DatasetWriter(job.output, overwrite=job.overwrite, first_index=len(existing.records))
 
     def report(stop: str, exit_code: int | None) -> RunReport:
         data = build_report(
@@ -174,7 +177,7 @@ async def _run(job: Job, budgets: Budgets) -> SessionResult:
     finally:
         progress.close(writer.count)
     reached = target is None and result.stop_reason is StopReason.PLAN_DONE
-    reached = reached or (target is not None and writer.count >= target)
+    reached = reached or (target is not None and have + result.counts.kept >= target)
     code = exit_code_for(result, target_reached=reached)
     final = report(result.stop_reason.value, code)
     writer.close(complete=reached)

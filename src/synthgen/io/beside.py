@@ -9,6 +9,8 @@ OUT.<name>.parquet    a recipe's side table, e.g. ``logprobs`` (:mod:`synthgen.i
 OUT.<name>.arrows     and its staging stream
 OUT.batch.json        a --batch run's batches (:mod:`synthgen.teacher.batch_state`)
 OUT.batch-input.S.P.jsonl  a batch's input file until the batch exists (the same)
+OUT.shards/           a sharded run's shard files, shard-I-of-N.jsonl (each with its own files
+                      beside it), joined into OUT by ``synthgen merge``
 .<file>.new           the temporary twin of any of them, renamed over it when a run completes
 
 The side files recipes write are named here too, since a command that resumes a run, and
@@ -33,6 +35,9 @@ __all__ = [
     "lock_path",
     "meta_path",
     "report_path",
+    "shard_folder",
+    "shard_name",
+    "shard_path",
     "side_path",
     "table_path",
     "temp_twin",
@@ -80,6 +85,22 @@ def batch_state_path(output: Path) -> Path:
 def batch_input_path(output: Path, part: str) -> Path:
     """The input file of batch ``part`` ("<submission>.<part>") until the batch is created."""
     return output.with_name(f"{output.name}.batch-input.{part}.jsonl")
+
+
+def shard_folder(output: Path) -> Path:
+    """The folder of a sharded run's shard files (``--shard``)."""
+    return output.with_name(f"{output.name}.shards")
+
+
+def shard_path(output: Path, index: int, count: int) -> Path:
+    """Shard ``index`` of ``count``'s file, in :func:`shard_folder`."""
+    return shard_folder(output) / shard_name(index, count)
+
+
+def shard_name(index: int, count: int) -> str:
+    """The name of shard ``index`` of ``count``'s file; the numbers are padded so that names sort."""
+    width = len(str(count - 1))
+    return f"shard-{index:0{width}d}-of-{count}.jsonl"
 
 
 def temp_twin(path: Path) -> Path:

@@ -27,6 +27,7 @@ from synthgen.recipes.parse import parse_numbered_tasks
 from synthgen.recipes.parse_list import parse_instruction_list, prompt_end_number
 from synthgen.recipes.prompts import PromptTemplate, build_messages, sample_examples
 from synthgen.recipes.self_instruct_screen import SelfInstructScreen, SelfInstructScreenFactory
+from synthgen.recipes.self_instruct_shard import SelfInstructShardScreenFactory
 from synthgen.records import AlpacaRecord, Completion, SeedTask
 
 __all__ = ["SelfInstruct", "SelfInstructOptions", "SelfInstructScreen", "SelfInstructScreenFactory"]
@@ -112,6 +113,20 @@ class SelfInstruct:
             + [instruction for instruction, _ in self.turned_away],
             keys=[normalize_key(r.instruction, r.input) for r in self.existing]
             + [normalize_key(*pair) for pair in self.turned_away],
+            instructions_only=self.options.mode == "instructions",
+        )
+
+    shard_group = 1  # each request is screened on its own
+
+    def shard_screen_factory(self, counted: list[bool]) -> SelfInstructShardScreenFactory:
+        """The screen of a ``--shard`` run (:mod:`synthgen.recipes.self_instruct_shard`);
+        ``counted``: which rows of the shard's file its own pool kept."""
+        return SelfInstructShardScreenFactory(
+            threshold=self.options.similarity_threshold,
+            filters=FilterRules.of(self.options.filters),
+            seeds=[seed.instruction for seed in self.seeds],
+            rows=[(r.instruction, r.input) for r in self.existing],
+            counted=counted,
             instructions_only=self.options.mode == "instructions",
         )
 

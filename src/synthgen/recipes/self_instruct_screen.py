@@ -49,7 +49,7 @@ class SelfInstructScreen:
                 break
             reason = self._judge(candidate, verdict)
             if reason is None:
-                verdict.kept.append(_row(candidate))
+                verdict.kept.append(candidate_row(candidate))
         return verdict
 
     def _judge(self, candidate: Candidate, verdict: Verdict) -> str | None:
@@ -69,7 +69,7 @@ class SelfInstructScreen:
         return None
 
 
-def _row(candidate: Candidate) -> Row:
+def candidate_row(candidate: Candidate) -> Row:
     # Same keys, order and values as AlpacaRecord.model_dump(): the bytes written are unchanged.
     return {"instruction": candidate.instruction, "input": candidate.input, "output": candidate.output}
 

@@ -1,0 +1,84 @@
+"""``--shard I/N``: a command's engine job run as one shard of N (see :mod:`synthgen.engine.shard`).
+
+The shard writes ``OUT.shards/shard-I-of-N.jsonl`` (with its meta, report and lock beside it),
+a run of its own: crash-safe, resumable by running the same command again, refused while
+another process writes it. ``synthgen merge OUT`` joins the shards.
+
+**Request budget.** Shards do not talk to each other, so each one stops on its own: shard I
+stops once ``ceil(num * (1 + SHARD_MARGIN) / N)`` of its rows count, a row counting when the
+shard's own pass would keep it (``generate``: not ROUGE-L-similar to the seeds or the shard's
+earlier new tasks; other recipes: every row it keeps). The engine launches requests by the
+observed yield of counted rows per answer, as any run does towards its target. The merged
+file keeps fewer rows than the shards counted (tasks similar across shards), hence the margin;
+when the shards still fall short, ``synthgen merge`` says by how many and prints the command
+that tops the merged file up (``--add``).
+"""
+
+from __future__ import annotations
+
+import math
+import shlex
+import sys
+from dataclasses import replace
+from typing import Any
+
+from synthgen.config.shard import ShardNumber
+from synthgen.engine.recipe import Recipe
+from synthgen.engine.session import Job
+from synthgen.engine.shard import ShardLayout, ShardRecipe, counted_flags
+from synthgen.errors import UsageError
+from synthgen.io.beside import shard_path
+from synthgen.io.writer import ExistingOutput
+
+__all__ = ["SHARD_MARGIN", "check_shardable", "shard_job", "shard_target"]
+
+# Rows a shard counts beyond its share of --num (tasks new to one shard may be similar to
+# another shard's). Measured on the mock teacher: see benchmarks/RESULTS.md (shards).
+SHARD_MARGIN = 0.1
+
+
+def shard_target(num: int, count: int) -> int:
+    """Rows that shard of ``count`` counts before it stops (the module docstring's rule)."""
+    return math.ceil(num * (1 + SHARD_MARGIN) / count)
+
+
+def check_shardable(settings: Any) -> None:
+    """Refuse (exit 2, one line) the options a shard cannot honour on its own."""
+    conflicts = {
+        "add": "grow the merged file with the same command and --add N, without --shard",
+        "batch": "run each shard live, or the whole run with --batch in one process",
+        "judge_model": "judge the merged file with `synthgen judge`",
+        "mix_generated": "it shows kept tasks as examples, and only the merged run knows them",
+    }
+    for name, why in conflicts.items():
+        if getattr(settings, name, None):
+            flag = "--" + name.replace("_", "-")
+            raise UsageError(f"--shard with {flag} is not supported: {why}")
+
+
+def shard_job(job: Job, number: ShardNumber, group: int, merge: str) -> Job:
+    """``job`` as shard ``number``: its file, its share of the requests, its target.
+
+    ``merge``: the rule ``synthgen merge`` applies ("self-instruct", or "rows": order and target).
+    """
+    layout = ShardLayout(number.index, number.count, group)
+
+    def make_recipe(existing: ExistingOutput) -> Recipe:
+        return ShardRecipe(job.make_recipe(existing), layout, counted_flags(existing.meta))
+
+    shard = {
+        "index": number.index,
+        "count": number.count,
+        "group": group,
+        "num": job.num,
+        "merge": merge,
+        "command": shlex.join(["synthgen", *sys.argv[1:]]),  # for the top-up merge prints
+    }
+    return replace(
+        job,
+        output=shard_path(job.output, number.index, number.count),
+        num=None if job.num is None else shard_target(job.num, number.count),
+        make_recipe=make_recipe,
+        counted_rows=lambda existing: sum(counted_flags(existing.meta)),
+        run_info={**job.run_info, "shard": shard},
+    )
