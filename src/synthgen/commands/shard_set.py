@@ -15,8 +15,8 @@ stop short of its target there).
 from __future__ import annotations
 
 import heapq
-import re
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path

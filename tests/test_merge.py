@@ -1,0 +1,174 @@
+"""synthgen merge: shards joined into what one process writes, and every way a merge is refused."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import run_cli
+from synthgen.io.lock import OutputLock
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+MOCK = ("generate", "--teacher", "mock", "-q", "--num", "240", "--seed", "5")
+
+
+def _shards(out: Path, count: int, *extra: object) -> None:
+    for index in range(count):
+        result = run_cli(*MOCK, "-o", out, "--shard", f"{index}/{count}", *extra)
+        assert result.exit_code == 0, result.output
+
+
+def _files(path: Path) -> list[bytes]:
+    return [path.read_bytes(), Path(f"{path}.meta.jsonl").read_bytes()]
+
+
+@pytest.fixture(scope="module")
+def single(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("single") / "one.jsonl"
+    assert run_cli(*MOCK, "-o", out).exit_code == 0
+    return out
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 7])
+def test_merged_shards_are_byte_identical_to_one_process(tmp_path: Path, single: Path, count: int) -> None:
+    out = tmp_path / "out.jsonl"
+    _shards(out, count)
+    result = run_cli("merge", out)
+    assert result.exit_code == 0, result.output
+    assert _files(out) == _files(single)
+    report = json.loads(Path(f"{out}.report.json").read_text())
+    one = json.loads(Path(f"{single}.report.json").read_text())
+    assert report["config_hash"] == one["config_hash"] and "shard" not in report["config"]
+    shard_reports = [json.loads(p.read_text()) for p in (tmp_path / "out.jsonl.shards").glob("*.report.json")]
+    sent = sum(r["last_run"]["usage"]["requests_sent"] for r in shard_reports)
+    assert report["last_run"]["usage"]["requests_sent"] == sent
+    counts = report["last_run"]["counts"]
+    assert counts["kept"] == 240
+    accounted = counts["kept"] + sum(counts["rejected"].values()) + counts["duplicates_exact"]
+    accounted += counts["duplicates_similar"] + counts["unused_after_target"]
+    assert accounted == counts["candidates"]
+    assert Path(f"{out}.card.md").exists()
+
+
+def test_a_merged_run_resumes_like_the_single_one(tmp_path: Path, single: Path) -> None:
+    """Too few requests per shard: merge says how many rows are short, and prints the command
+    that tops the output up; run as printed, it gives the single process's file."""
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    for index in range(3):  # real processes: the command a shard records is its own
+        shard = [*MOCK, "-o", "out.jsonl", "--shard", f"{index}/3", "--max-requests", "3"]
+        subprocess.run(["synthgen", *shard], cwd=tmp_path, env=env, capture_output=True, timeout=120)
+    result = run_cli("merge", tmp_path / "out.jsonl")
+    assert result.exit_code == 3, result.output
+    short = int(re.search(r"(\d+) rows short", result.stderr)[1])
+    assert 0 < short < 240 and len((tmp_path / "out.jsonl").read_text().splitlines()) == 240 - short
+    command = result.stderr.strip().splitlines()[-1].strip()
+    words = shlex.split(command)
+    assert words[0] == "synthgen" and words[-4:] == ["-o", str(tmp_path / "out.jsonl"), "--add", str(short)]
+    assert "--shard" not in words and "--num" not in words
+    at = words.index("--max-requests")  # the shards' budget is kept in it: lifted here
+    assert words[at + 1] == "3"
+    del words[at : at + 2]
+    top_up = subprocess.run(words, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert top_up.returncode == 0, top_up.stderr
+    assert _files(tmp_path / "out.jsonl") == _files(single)
+
+
+def _refused(result: Any, message: str, out: Path) -> None:
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert not out.exists() and not Path(f"{out}.meta.jsonl").exists()
+
+
+def test_merge_refuses_a_missing_a_running_a_torn_or_a_foreign_shard(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    _shards(out, 3)
+    folder = tmp_path / "out.jsonl.shards"
+    third = folder / "shard-2-of-3.jsonl"
+    merged = tmp_path / "merged.jsonl"
+
+    _refused(run_cli("merge", merged, folder / "shard-0-of-3.jsonl", third), "missing shard 1 of 3", merged)
+    lock = OutputLock(Path(f"{third}.lock"))
+    lock.acquire()
+    try:
+        _refused(run_cli("merge", merged, folder), f"PID {os.getpid()}", merged)
+    finally:
+        lock.release()
+
+    other = tmp_path / "other.jsonl"
+    run_cli(*MOCK[:-1], "7", "-o", other, "--shard", "2/3")  # another --seed
+    mixed = [folder / "shard-0-of-3.jsonl", folder / "shard-1-of-3.jsonl", tmp_path / "other.jsonl.shards"]
+    _refused(run_cli("merge", merged, *mixed), "different configurations (changed: seed)", merged)
+    run_cli(*MOCK, "-o", other, "--shard", "2/3", "--overwrite", "--num", "300")
+    _refused(run_cli("merge", merged, *mixed), "shards of different runs (num 300 vs 240)", merged)
+
+    not_a_shard = tmp_path / "plain.jsonl"
+    run_cli(*MOCK, "-o", not_a_shard)
+    _refused(run_cli("merge", merged, folder, not_a_shard), "not a shard's file", merged)
+
+    rows = third.read_bytes()
+    third.write_bytes(rows + b'{"instruction": "cut')
+    _refused(run_cli("merge", merged, folder), "torn", merged)
+    third.write_bytes(rows[: rows.rindex(b"\n", 0, -1) + 1])  # a whole row gone
+    _refused(run_cli("merge", merged, folder), "torn or altered", merged)
+    third.write_bytes(rows)
+
+    report = Path(f"{third}.report.json")
+    killed = json.loads(report.read_text())
+    killed["last_run"]["stop_reason"] = "running"
+    report.write_text(json.dumps(killed))
+    _refused(run_cli("merge", merged, folder), "did not finish", merged)
+
+
+def test_merge_into_one_of_its_own_inputs_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    _shards(out, 2)
+    shard = tmp_path / "out.jsonl.shards" / "shard-1-of-2.jsonl"
+    before = shard.read_bytes()
+    for target in (shard, Path(f"{shard}.meta.jsonl")):
+        result = run_cli("merge", target, tmp_path / "out.jsonl.shards")
+        assert result.exit_code == 2 and "is the same file as SHARD" in result.stderr, result.output
+    assert shard.read_bytes() == before
+
+
+def _readme_block(marker: str) -> str:
+    text = README.read_text()
+    start = text.index(marker)
+    block = text[text.index("```bash\n", start) + len("```bash\n") :]
+    return block[: block.index("```")]
+
+
+def test_the_readme_xargs_loop_runs_and_merges_to_the_single_process_file(
+    mock_server: Any, tmp_path: Path
+) -> None:
+    """The README's local loop, verbatim, against the mock server; then one process on the
+    same response cache (the same teacher answers) writes the same bytes."""
+    server = mock_server()
+    cache = tmp_path / "cache.sqlite3"
+    (tmp_path / "run.toml").write_text(
+        f'base-url = ["{server.url}"]\nmodel = "mock"\nnum = 600\noutput = "data/alpaca.jsonl"\n'
+        f'cache-path = "{cache}"\nquiet = true\nconcurrency = 8\n'
+    )
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", _readme_block("<!-- xargs loop -->")],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    one = subprocess.run(
+        [sys.executable, "-m", "synthgen", "generate", "-c", "run.toml", "-o", "one.jsonl"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert one.returncode == 0, one.stderr
+    assert _files(tmp_path / "data" / "alpaca.jsonl") == _files(tmp_path / "one.jsonl")
+    assert (
+        json.loads((tmp_path / "one.jsonl.report.json").read_text())["last_run"]["usage"]["requests_sent"]
+        == 0
+    )
