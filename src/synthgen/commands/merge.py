@@ -115,8 +115,7 @@ def run_merge(settings: MergeSettings) -> MergeOutcome:
     report = merged_report(shards, output, tally, started, reached=reached)
     with output_errors(report_path(output)):
         _write_report(output, report)
-    if reached:
-        write_run_card(output, settings.card)
+    write_run_card(output, settings.card)  # also when short: it describes the file as it is
     top_up = None if reached else top_up_command(shards.first, output, short)
     return MergeOutcome(report, OK if reached else PARTIAL, short, top_up)
 
