@@ -78,6 +78,7 @@ def test_help_is_sectioned_lists_choices_and_repeatable_flags() -> None:
         "Output:",
         "Requests, cache and budgets:",
         "Batch API:",
+        "Sharding:",
     ]
     assert "--base-url URL (repeatable)" in text and "--blocklist WORD (repeatable)" in text
     assert re.search(r"--to <alpaca\|messages\|[a-z|-]+\|hf>", run_cli("convert", "--help").output)
