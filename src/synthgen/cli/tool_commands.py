@@ -100,7 +100,7 @@ def merge(settings: MergeSettings) -> None:
         wanted = f"{outcome.short} rows short of the target" if outcome.short else "some shards stopped early"
         typer.echo(f"synthgen: {wanted}; to top {settings.output} up, run:\n  {outcome.top_up}", err=True)
     if settings.json_report:
-        typer.echo(json.dumps(outcome.report, indent=2))
+        typer.echo(json.dumps(outcome.report.as_data(), indent=2))
     raise typer.Exit(outcome.exit_code)
 
 

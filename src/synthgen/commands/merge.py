@@ -38,6 +38,7 @@ from synthgen.io.guards import refuse_overwriting
 from synthgen.io.lock import OutputLock
 from synthgen.io.resume import check_output_path
 from synthgen.io.seeds import load_seeds, seeds_digest
+from synthgen.reports import RunReport
 from synthgen.resources import default_seeds_path
 
 __all__ = ["MergeOutcome", "run_merge"]
@@ -45,7 +46,7 @@ __all__ = ["MergeOutcome", "run_merge"]
 
 @dataclass(frozen=True)
 class MergeOutcome:
-    report: dict[str, Any]
+    report: RunReport
     exit_code: int
     short: int | None  # rows the target still wants (None: no target, or met)
     top_up: str | None  # the command that tops the output up, when short
@@ -124,15 +125,15 @@ def _rule(shards: ShardSet, settings: MergeSettings) -> Rule:
     if shards.first.info.get("merge") != "self-instruct":
         return KeepAll()
     report = shards.first.report
-    recorded = report.get("config", {}).get("seeds")
+    recorded = report.config.get("seeds")
     path = settings.seeds or (Path(recorded) if recorded else default_seeds_path())
     if not path.is_file():
         raise UsageError(f"the shards' seed file {path} is not there: pass --seeds with the file they used")
-    if seeds_digest(path) != report.get("content_config", {}).get("seeds"):
+    if seeds_digest(path) != report.content_config.get("seeds"):
         raise UsageError(
             f"--seeds {path}: not the seed file the shards used (its content differs): pass the one they used"
         )
-    threshold = float(report["config"]["similarity_threshold"])
+    threshold = float(report.config["similarity_threshold"])
     return SelfInstructRule(threshold, [seed.instruction for seed in load_seeds(path)])
 
 
@@ -181,11 +182,8 @@ def _meta_line(index: int, request: int, meta: dict[str, Any]) -> dict[str, Any]
     return {"index": index, "request": request, **rest}
 
 
-def _write_report(output: Path, report: dict[str, Any]) -> None:
-    import json
-
+def _write_report(output: Path, report: RunReport) -> None:
     from synthgen.io.files import atomic_writer
 
     with atomic_writer(report_path(output)) as handle:
-        json.dump(report, handle, indent=2, ensure_ascii=False)
-        handle.write("\n")
+        handle.write(report.to_json())

@@ -21,6 +21,7 @@ from typing import Any
 from synthgen import __version__
 from synthgen.commands.shard_set import ShardFile, ShardSet
 from synthgen.exit_codes import OK, PARTIAL
+from synthgen.reports import RunEntry, RunReport
 
 __all__ = ["merged_report", "sum_figures", "top_up_command"]
 
@@ -31,39 +32,40 @@ TAKES_VALUE = ("--shard", "--shards", "--num", "-n", "-o", "--output")
 
 def merged_report(
     shards: ShardSet, output: Path, tally: Counter[str], started: float, *, reached: bool
-) -> dict[str, Any]:
+) -> RunReport:
     first = shards.first.report
-    runs = [run for shard in shards.shards for run in shard.report.get("runs", [])]
+    runs = [run.model_dump(mode="json") for shard in shards.shards for run in shard.report.history()]
     counts = sum_figures([run.get("counts", {}) for run in runs])
     counts["kept"] = tally["kept"]
     counts["duplicates_exact"] = counts.get("duplicates_exact", 0) + tally["duplicates_exact"]
     counts["duplicates_similar"] = tally["duplicates_similar"]
     decided = tally["kept"] + tally["duplicates_exact"] + tally["duplicates_similar"]
     counts["unused_after_target"] = counts.get("unused_after_target", 0) + tally["rows_read"] - decided
-    this_run = {
-        "merged_shards": [_shard_entry(shard) for shard in shards.shards],
-        "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
-        "wall_seconds": round(time.time() - started, 3),
-        "shards_wall_seconds": round(sum(run.get("wall_seconds", 0) for run in runs), 3),
-        "stop_reason": "target" if reached else "shards_short",
-        "exit_code": OK if reached else PARTIAL,
-        "counts": counts,
-        "usage": sum_figures([run.get("usage", {}) for run in runs]),
-        "cpu_seconds": sum_figures([run.get("cpu_seconds", {}) for run in runs]),
-        "synthgen_version": __version__,
-    }
-    config = {k: v for k, v in first.get("config", {}).items() if k not in ("shard", "shards")}
-    return {
-        "synthgen_version": __version__,
-        "output": str(output),
-        "examples": tally["kept"],
-        "teacher": first.get("teacher"),
-        "config_hash": first.get("config_hash"),
-        "content_config": first.get("content_config"),
-        "config": config,
-        "last_run": this_run,
-        "runs": [this_run],
-    }
+    this_run = RunEntry.model_validate(
+        {
+            "merged_shards": [_shard_entry(shard) for shard in shards.shards],
+            "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+            "wall_seconds": round(time.time() - started, 3),
+            "shards_wall_seconds": round(sum(run.get("wall_seconds", 0) for run in runs), 3),
+            "stop_reason": "target" if reached else "shards_short",
+            "exit_code": OK if reached else PARTIAL,
+            "counts": counts,
+            "usage": sum_figures([run.get("usage", {}) for run in runs]),
+            "cpu_seconds": sum_figures([run.get("cpu_seconds", {}) for run in runs]),
+            "synthgen_version": __version__,
+        }
+    )
+    return RunReport(
+        synthgen_version=__version__,
+        output=str(output),
+        examples=tally["kept"],
+        teacher=first.teacher,
+        config_hash=first.config_hash,
+        content_config=first.content_config,
+        config={k: v for k, v in first.config.items() if k not in ("shard", "shards")},
+        last_run=this_run,
+        runs=[this_run],
+    )
 
 
 def _shard_entry(shard: ShardFile) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from synthgen.engine.shard import ShardLayout
 from synthgen.errors import LockHeldError, UsageError
 from synthgen.io.beside import is_beside, lock_path, meta_path, report_path, shard_folder, shard_name
 from synthgen.io.lock import OutputLock
+from synthgen.reports import RunReport
 
 __all__ = ["Candidate", "ShardFile", "ShardSet", "find_shard_files", "open_shards"]
 
@@ -36,18 +37,18 @@ _NAME = re.compile(r"shard-\d+-of-\d+\.jsonl")  # PATTERN's "*" also matches the
 @dataclass(frozen=True)
 class ShardFile:
     path: Path
-    report: dict[str, Any]
+    report: RunReport
     layout: ShardLayout
     rows: int
     last_request: int | None  # local number of its last row's request (None: no row)
 
     @property
     def info(self) -> dict[str, Any]:
-        return self.report["last_run"]["shard"]
+        return dict((self.report.last_run.model_extra or {})["shard"])
 
     @property
     def covers_all(self) -> bool:
-        return self.report["last_run"].get("stop_reason") == "plan_done"
+        return self.report.last_run.stop_reason == "plan_done"
 
     def first_uncovered(self) -> int | None:
         """The run's number of this shard's first request not covered (None: all are)."""
@@ -135,16 +136,16 @@ def _open(path: Path, locks: list[OutputLock]) -> ShardFile:
         ) from None
     locks.append(lock)
     report = _report(path)
-    run = report.get("last_run") or {}
-    if run.get("stop_reason") == "running":
+    run = report.last_run
+    if run.stop_reason == "running":
         raise UsageError(
             f"{path}: this shard's run did not finish (killed?): run the same command again to finish it"
         )
-    info = run["shard"]
+    info = (run.model_extra or {})["shard"]
     rows, last_line = _complete_lines(path), _last_line(meta_path(path))
-    if rows != report.get("examples") or _complete_lines(meta_path(path)) != rows:
+    if rows != report.examples or _complete_lines(meta_path(path)) != rows:
         raise UsageError(
-            f"{path}: torn or altered ({rows} rows, its report says {report.get('examples')}): "
+            f"{path}: torn or altered ({rows} rows, its report says {report.examples}): "
             "run the shard again to repair it"
         )
     layout = ShardLayout(int(info["index"]), int(info["count"]), int(info.get("group", 1)))
@@ -152,16 +153,14 @@ def _open(path: Path, locks: list[OutputLock]) -> ShardFile:
     return ShardFile(path, report, layout, rows, last)
 
 
-def _report(path: Path) -> dict[str, Any]:
-    try:
-        report = json.loads(report_path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(
-            f"{path}: no shard report beside it ({report_path(path).name}): not a shard's file"
-        ) from None
-    except (OSError, json.JSONDecodeError) as exc:
-        raise UsageError(f"{path}: unreadable shard report {report_path(path).name}: {exc}") from None
-    if not isinstance((report.get("last_run") or {}).get("shard"), dict):
+def _report(path: Path) -> RunReport:
+    where = report_path(path)
+    if not where.exists():
+        raise UsageError(f"{path}: no shard report beside it ({where.name}): not a shard's file")
+    report = RunReport.read(where)
+    if report is None:
+        raise UsageError(f"{path}: its report {where.name} is not a synthgen report")
+    if not isinstance((report.last_run.model_extra or {}).get("shard"), dict):
         raise UsageError(f"{path}: not a shard's file (its report names no shard; made without --shard?)")
     return report
 
@@ -191,8 +190,8 @@ def _same_run(shards: list[ShardFile]) -> None:
     """Shards of one run: one configuration, one shard count and grouping, one target, no gaps."""
     first = shards[0]
     for shard in shards[1:]:
-        if shard.report.get("config_hash") != first.report.get("config_hash"):
-            old, new = first.report.get("content_config") or {}, shard.report.get("content_config") or {}
+        if shard.report.config_hash != first.report.config_hash:
+            old, new = first.report.content_config, shard.report.content_config
             changed = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k)) or ["unknown"]
             raise UsageError(
                 f"{shard.path} and {first.path} were made with different configurations "
