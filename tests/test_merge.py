@@ -172,3 +172,52 @@ def test_the_readme_xargs_loop_runs_and_merges_to_the_single_process_file(
         json.loads((tmp_path / "one.jsonl.report.json").read_text())["last_run"]["usage"]["requests_sent"]
         == 0
     )
+
+
+def _respond_input(path: Path) -> Path:
+    """Math rows whose scripted answers are right, wrong, or right on a later sample only."""
+    answers = {0: ["7"], 1: ["5", "9", "9"], 2: ["1"], 3: ["2", "2", "4"]}  # sample k gets the k-th
+    rows = []
+    for i in range(16):
+        script = "\n[mock: or]\n".join(f"The answer is {a}." for a in answers[i % 4])
+        rows.append(
+            {
+                "instruction": f"Problem {i}: what is it?\n[mock: answer]\n{script}",
+                "input": "",
+                "output": "9" if i % 4 == 1 else "4" if i % 4 == 3 else "7" if i % 4 == 0 else "3",
+            }
+        )
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    return path
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_respond_shards_keep_a_rows_samples_together_and_merge_exactly(tmp_path: Path, count: int) -> None:
+    source = _respond_input(tmp_path / "rows.jsonl")
+    command = ("respond", source, "--teacher", "mock", "-q", "--samples", "3", "--verify", "exact")
+    assert run_cli(*command, "--keep", "first-correct", "-o", tmp_path / "one.jsonl").exit_code in (0, 3)
+    for index in range(count):
+        result = run_cli(
+            *command, "--keep", "first-correct", "-o", tmp_path / "out.jsonl", "--shard", f"{index}/{count}"
+        )
+        assert result.exit_code in (0, 3), result.output
+    assert run_cli("merge", tmp_path / "out.jsonl").exit_code == 0
+    for suffix in ("", ".meta.jsonl", ".unsolved.jsonl"):
+        assert (
+            Path(f"{tmp_path}/out.jsonl{suffix}").read_bytes()
+            == Path(f"{tmp_path}/one.jsonl{suffix}").read_bytes()
+        )
+    assert Path(f"{tmp_path}/one.jsonl.unsolved.jsonl").read_text().count("\n") == 4  # rows 2, 6, 10, 14
+
+
+def test_judge_shards_merge_with_their_rejected_rows(tmp_path: Path, single: Path) -> None:
+    command = ("judge", single, "--teacher", "mock", "-q", "--min-score", "4")
+    assert run_cli(*command, "-o", tmp_path / "one.jsonl").exit_code == 0
+    for index in range(2):
+        assert run_cli(*command, "-o", tmp_path / "out.jsonl", "--shard", f"{index}/2").exit_code == 0
+    assert run_cli("merge", tmp_path / "out.jsonl").exit_code == 0
+    for suffix in ("", ".meta.jsonl", ".rejected.jsonl"):
+        assert (
+            Path(f"{tmp_path}/out.jsonl{suffix}").read_bytes()
+            == Path(f"{tmp_path}/one.jsonl{suffix}").read_bytes()
+        )

@@ -22,7 +22,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 from synthgen.commands.card import write_run_card
 from synthgen.commands.merge_report import merged_report, top_up_command
@@ -32,12 +32,13 @@ from synthgen.dedup.exact import ExactIndex, normalize_key
 from synthgen.engine.shard import SHARD_PASS
 from synthgen.errors import UsageError
 from synthgen.exit_codes import OK, PARTIAL
-from synthgen.io.beside import lock_path, meta_path, report_path, temp_twin
-from synthgen.io.files import dumps_line, fsync_dir, output_errors
+from synthgen.io.beside import lock_path, meta_path, report_path, side_path, temp_twin
+from synthgen.io.files import dumps_line, fsync, fsync_dir, output_errors
 from synthgen.io.guards import refuse_overwriting
 from synthgen.io.lock import OutputLock
 from synthgen.io.resume import check_output_path
 from synthgen.io.seeds import load_seeds, seeds_digest
+from synthgen.io.side_files import side_file_paths
 from synthgen.reports import RunReport
 from synthgen.resources import default_seeds_path
 
@@ -138,18 +139,16 @@ def _rule(shards: ShardSet, settings: MergeSettings) -> Rule:
 
 
 def _write(shards: ShardSet, rule: Rule, output: Path) -> Counter[str]:
-    """Write the kept rows and their meta lines to temporary twins, then rename them over OUT."""
+    """Write the kept rows, their meta lines and the side files to temporary twins, then rename
+    them over OUT's (meta before data, as the writer does)."""
     num = shards.first.info.get("num")
     until = shards.covered_until()
     tally: Counter[str] = Counter()
-    data_tmp, meta_tmp = temp_twin(output), temp_twin(meta_path(output))
+    finals = [meta_path(output), output]  # written to temporary twins, renamed in this order
     with output_errors(output):
         output.parent.mkdir(parents=True, exist_ok=True)
         try:
-            with (
-                data_tmp.open("w", encoding="utf-8", newline="\n") as data,
-                meta_tmp.open("w", encoding="utf-8", newline="\n") as meta,
-            ):
+            with _open(finals[0]) as meta, _open(finals[1]) as data:
                 for candidate in shards.candidates():
                     if (until is not None and candidate.request >= until) or (
                         num is not None and tally["kept"] >= num
@@ -163,15 +162,26 @@ def _write(shards: ShardSet, rule: Rule, output: Path) -> Counter[str]:
                     data.write(candidate.line)
                     tally["kept"] += 1
                     tally["last_request"] = candidate.request
-                for handle in (data, meta):
-                    handle.flush()
-                    os.fsync(handle.fileno())
-            os.replace(meta_tmp, meta_path(output))
-            os.replace(data_tmp, output)
+            # Side rows go as far as the verdicts one process writes: up to the answer that met
+            # the target (later answers are not written), else up to the first uncovered request.
+            end = tally["last_request"] + 1 if num is not None and tally["kept"] >= num else until
+            for name in shards.side_names():
+                finals.insert(0, side_path(output, name))
+                with _open(finals[0]) as side:
+                    for request, row in shards.side_rows(name):
+                        if end is not None and request >= end:
+                            break
+                        side.write(dumps_line(row))
+            for stale in set(side_file_paths(output)) - set(finals):  # an older OUT's (--overwrite)
+                stale.unlink()
+            for final in finals:
+                with temp_twin(final).open("rb") as handle:
+                    fsync(handle.fileno())
+                os.replace(temp_twin(final), final)
             fsync_dir(output.parent)
         finally:
-            data_tmp.unlink(missing_ok=True)
-            meta_tmp.unlink(missing_ok=True)
+            for final in finals:
+                temp_twin(final).unlink(missing_ok=True)
     tally["rows_read"] = sum(shard.rows for shard in shards.shards)
     return tally
 
@@ -187,3 +197,8 @@ def _write_report(output: Path, report: RunReport) -> None:
 
     with atomic_writer(report_path(output)) as handle:
         handle.write(report.to_json())
+
+
+def _open(final: Path) -> IO[str]:
+    """``final``'s temporary twin, for writing JSON Lines."""
+    return temp_twin(final).open("w", encoding="utf-8", newline="\n")

@@ -76,6 +76,7 @@ def respond_job(settings: RespondSettings) -> Job:
         rerun_last_request=False,  # at most one row per request: continue after the last
         planned_rows=len(rows) * settings.samples,
         judging=judging,
+        shard_group=settings.samples,  # a row's samples in one shard (its keep rule sees them all)
         **reviewer,
     )
 

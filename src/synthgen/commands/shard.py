@@ -48,6 +48,7 @@ def check_shardable(settings: Any) -> None:
         "add": "grow the merged file with the same command and --add N, without --shard",
         "batch": "run each shard live, or the whole run with --batch in one process",
         "judge_model": "judge the merged file with `synthgen judge`",
+        "logprobs": "the soft targets' Parquet file is not merged yet: run --logprobs in one process",
         "mix_generated": "it shows kept tasks as examples, and only the merged run knows them",
     }
     for name, why in conflicts.items():

@@ -24,8 +24,17 @@ from typing import Any
 
 from synthgen.engine.shard import ShardLayout
 from synthgen.errors import LockHeldError, UsageError
-from synthgen.io.beside import is_beside, lock_path, meta_path, report_path, shard_folder, shard_name
+from synthgen.io.beside import (
+    is_beside,
+    lock_path,
+    meta_path,
+    report_path,
+    shard_folder,
+    shard_name,
+    side_path,
+)
 from synthgen.io.lock import OutputLock
+from synthgen.io.side_files import side_file_paths
 from synthgen.reports import RunReport
 
 __all__ = ["Candidate", "ShardFile", "ShardSet", "find_shard_files", "open_shards"]
@@ -87,6 +96,20 @@ class ShardSet:
         """Every row of every shard, in the run's request order (within a request, as written)."""
         streams = [_rows(shard) for shard in self.shards]
         return heapq.merge(*streams, key=lambda c: c.request)
+
+    def side_names(self) -> list[str]:
+        """The side files (``unsolved``, ``rejected``, ...) some shard wrote."""
+        names = {
+            path.name[len(s.path.name) + 1 : -len(".jsonl")]
+            for s in self.shards
+            for path in side_file_paths(s.path)
+        }
+        return sorted(names)
+
+    def side_rows(self, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(the run's request number, row) of every shard's side file ``name``, in request order."""
+        streams = [_side_rows(shard, name) for shard in self.shards]
+        return heapq.merge(*streams, key=lambda pair: pair[0])
 
     def release(self) -> None:
         for lock in self.locks:
@@ -226,3 +249,14 @@ def _rows(shard: ShardFile) -> Iterator[Candidate]:
         for line, meta_line in zip(rows, metas, strict=True):
             meta = json.loads(meta_line)
             yield Candidate(layout.global_request(meta["request"]), line, meta)
+
+
+def _side_rows(shard: ShardFile, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    path = side_path(shard.path, name)
+    if not path.exists():
+        return
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            row = json.loads(line)
+            row["_request"] = number = shard.layout.global_request(row["_request"])
+            yield number, row

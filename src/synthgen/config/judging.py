@@ -10,6 +10,7 @@ from pydantic import Field, field_validator, model_validator
 
 from synthgen.config.batch import BatchOptions
 from synthgen.config.markers import FINGERPRINT, Fingerprint, Flag
+from synthgen.config.shard import ShardOptions
 from synthgen.config.shared import SettingsModel, TeacherOptions, TeacherRunOptions
 
 # A judge grades with little randomness and a short reply (a reason and a score).
@@ -98,7 +99,7 @@ class JudgeOptionsMixin(SettingsModel):
     )
 
 
-class JudgeSettings(BatchOptions, JudgeOptionsMixin, MinScoreOption, TeacherRunOptions):
+class JudgeSettings(ShardOptions, BatchOptions, JudgeOptionsMixin, MinScoreOption, TeacherRunOptions):
     """Options of ``synthgen judge``: the teacher grades every answer of a dataset from 1 to 10."""
 
     input: Annotated[Path, Fingerprint(resolved=True), Flag(argument=True, metavar="INPUT")] = Field(

@@ -89,7 +89,7 @@ class Settings(ShardOptions, BatchOptions, InlineJudgeOptions, FilterOptions, Te
         return self
 
 
-class RespondSettings(CodeVerifyOptions, BatchOptions, InlineJudgeOptions, TeacherRunOptions):
+class RespondSettings(ShardOptions, CodeVerifyOptions, BatchOptions, InlineJudgeOptions, TeacherRunOptions):
     """Options of ``synthgen respond``: the teacher answers every row of a dataset."""
 
     input: Annotated[Path, Fingerprint(resolved=True), Flag(argument=True, metavar="INPUT")] = Field(

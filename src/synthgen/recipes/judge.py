@@ -202,6 +202,12 @@ class Judge:
     def screen_factory(self) -> JudgeScreenFactory:
         return JudgeScreenFactory(self.options)
 
+    shard_group = 1
+
+    def shard_screen_factory(self, counted: list[bool]) -> JudgeScreenFactory:
+        """Every grade is the row's own: a shard screens as a single run does."""
+        return self.screen_factory()
+
     def validate(self, completion: Completion) -> None:
         validate_judgement(completion, self.options.asked)
 

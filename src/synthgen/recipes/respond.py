@@ -198,6 +198,15 @@ class Respond:
     def screen_factory(self) -> RespondScreenFactory:
         return RespondScreenFactory(self.options, self.solved_rows)
 
+    @property
+    def shard_group(self) -> int:
+        """A row's samples go to one shard: its keep rule and pass@k look at all of them."""
+        return self.options.samples
+
+    def shard_screen_factory(self, counted: list[bool]) -> RespondScreenFactory:
+        """Every decision is the row's own: a shard screens as a single run does."""
+        return self.screen_factory()
+
     def validate(self, completion: Completion) -> None:
         """A cut-off answer is rejected with a reason, not retried. An endpoint whose first
         answer has no logprobs ignores the parameter: stop before writing a row without them."""
