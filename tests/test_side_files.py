@@ -37,3 +37,31 @@ def test_overwrite_replaces_the_side_files_of_the_old_run_when_complete(tmp_path
     assert read_jsonl(side_path(out, "rejected")) == [{"new": True, "_request": 0}]
     assert not side_path(out, "unsolved").exists()  # the old run's, not written by this one
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl.rejected.jsonl"]
+
+
+def test_a_rerun_with_nothing_to_do_keeps_the_last_requests_side_lines(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    out = tmp_path / "out.jsonl"
+    args = (
+        "generate",
+        "-o",
+        out,
+        "--teacher",
+        "mock",
+        "--num",
+        "30",
+        "--judge-model",
+        "j",
+        "--min-score",
+        "8",
+        "--quiet",
+    )
+    assert run_cli(*args).exit_code == 0
+    rejected = side_path(out, "rejected").read_bytes()
+    last = max(
+        json.loads(line)["request"] for line in (tmp_path / "out.jsonl.meta.jsonl").read_text().splitlines()
+    )
+    assert any(row["_request"] == last for row in read_jsonl(side_path(out, "rejected")))
+    assert run_cli(*args).exit_code == 0  # the target is met: it had pruned the last request's lines
+    assert side_path(out, "rejected").read_bytes() == rejected

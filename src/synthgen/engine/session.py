@@ -25,6 +25,7 @@ from synthgen.engine.run import Engine, EngineOptions, RunResult
 from synthgen.engine.stop import StopReason
 from synthgen.exit_codes import FAILURE, OK, PARTIAL, PENDING, SIGNAL_EXIT
 from synthgen.io.resume import find_start
+from synthgen.io.side_files import prune_side_files
 from synthgen.io.writer import DatasetWriter, ExistingOutput
 from synthgen.reports import RunReport
 from synthgen.teacher.dispatch import Budgets, Dispatcher, UsageMeter
@@ -120,6 +121,8 @@ async def _run(job: Job, budgets: Budgets) -> SessionResult:
         log.info("%s already has %d examples (target %d); nothing to do", job.output, have, target)
         result = RunResult(StopReason.NOTHING_TO_DO, Counts())
         return SessionResult(result, None, exit_code_for(result, target_reached=True))
+    if not job.overwrite:  # the lines of the requests this run asks again
+        prune_side_files(job.output, start.first_request)
     previous = correct_killed_run(existing.report, len(existing.records))
     if previous is not existing.report:
         log.info(

@@ -16,7 +16,6 @@ from typing import Any
 from pydantic import BaseModel
 
 from synthgen.errors import ConfigError, OutputError
-from synthgen.io.side_files import prune_side_files
 from synthgen.io.writer import ExistingOutput, load_existing
 from synthgen.records import AlpacaRecord
 from synthgen.reports import RunReport
@@ -74,17 +73,16 @@ def find_start(
 
     ``rerun_last_request``: start with the request that produced the last kept row (its
     later items are judged again; the kept ones are exact duplicates by then), or after it
-    (a recipe that keeps at most one row per request).
+    (a recipe that keeps at most one row per request). The side files still hold the lines of
+    requests from there on: a run that has work to do prunes them first (``prune_side_files``),
+    one that has none leaves them as they are.
     """
     existing = ExistingOutput() if overwrite else load_existing(output, row_model)
     if existing.records and existing.report and not force:
         check_same_config(output, existing.report, config_hash, content_config)
     requests = [m.get("request") for m in existing.meta if isinstance(m.get("request"), int)]
     first = (requests[-1] + (0 if rerun_last_request else 1)) if requests else 0
-    first = max(first, at_least)
-    if not overwrite:
-        prune_side_files(output, first)
-    return StartPoint(existing, first)
+    return StartPoint(existing, max(first, at_least))
 
 
 def check_same_config(
