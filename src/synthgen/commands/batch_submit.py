@@ -46,9 +46,10 @@ class BatchLink:
     cache_path: Callable[[], Path]
 
     async def submit(
-        self, planned: list[Any], state: BatchState, path: Path, run_info: dict[str, Any]
+        self, planned: list[Any], state: BatchState, path: Path, figures: dict[str, Any]
     ) -> None:
-        """Record the new parts, then upload and create them (the engine is done with them)."""
+        """Record the new parts, then upload and create them (the engine is done with them);
+        add this series to ``figures``, the report's batch entry (a run and its judge share it)."""
         if planned:
             state.submissions += 1
             state.batches += planned
@@ -67,17 +68,24 @@ class BatchLink:
         if not state.pending() and state.first_submitted_at and state.completed_at is None:
             state.completed_at = time.time()
             state.save(path)
-        if state.completed_at and state.first_submitted_at:
-            run_info["seconds_from_first_submission"] = round(
-                state.completed_at - state.first_submitted_at, 1
-            )
-        run_info.update(
-            batches=[r.batch_id for r in state.batches],
-            submitted=[r.batch_id for r in planned],
-            submitted_requests=sum(r.requests for r in planned),
-            pending=[r.batch_id for r in state.pending()],
-            answered_by_batches=state.answered,
+        add_figures(figures, state, planned)
+
+
+def add_figures(figures: dict[str, Any], state: BatchState, planned: list[Any]) -> None:
+    """Add a series' batches to the report's batch entry (``reports.BatchFigures``)."""
+    if state.completed_at and state.first_submitted_at:
+        seconds = round(state.completed_at - state.first_submitted_at, 1)
+        figures["seconds_from_first_submission"] = max(
+            seconds, figures.get("seconds_from_first_submission", 0)
         )
+    for key, ids in (
+        ("batches", [r.batch_id for r in state.batches]),
+        ("submitted", [r.batch_id for r in planned]),
+        ("pending", [r.batch_id for r in state.pending()]),
+    ):
+        figures[key] = figures.get(key, []) + ids
+    figures["submitted_requests"] = figures.get("submitted_requests", 0) + sum(r.requests for r in planned)
+    figures["answered_by_batches"] = figures.get("answered_by_batches", 0) + state.answered
 
 
 def batch_link(settings: TeacherOptions, kind: str) -> BatchLink:

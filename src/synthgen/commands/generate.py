@@ -64,4 +64,4 @@ def run_generate(settings: Settings) -> SessionResult:
         judging=judging,
         shard_merge="self-instruct",  # merge takes the ROUGE-L decisions (commands/merge.py)
     )
-    return run_with_card(job, settings)
+    return run_with_card(job, settings, judging)

@@ -15,8 +15,6 @@ from typing import Any
 from synthgen.commands.teachers import TeacherSpec, build_teacher, new_meter, resolve_teacher
 from synthgen.config import RespondSettings, Settings
 from synthgen.engine.review import TeacherGrader
-from synthgen.engine.session import MakeReviewer
-from synthgen.errors import UsageError
 from synthgen.io.files import text_digest
 from synthgen.recipes.inline_judge import InlineJudge
 from synthgen.recipes.judgement import load_judge_template
@@ -27,9 +25,15 @@ from synthgen.teacher.dispatch import Budgets, UsageMeter
 class InlineJudging:
     """What a command adds to its engine job when rows are judged as they are kept."""
 
-    make_reviewer: MakeReviewer
+    review: InlineJudge
+    judge: TeacherSpec  # the second teacher (--batch sends its grades through its own batches)
     meter: UsageMeter
     resolved: dict[str, Any]  # the judge's part of the fingerprint the settings cannot give
+
+    async def make_reviewer(self, budgets: Budgets) -> tuple[InlineJudge, TeacherGrader]:
+        """The engine's review and its grader, reserving against the command's ``budgets``."""
+        teacher = build_teacher(self.judge, self.meter, budgets)
+        return self.review, TeacherGrader(teacher, self.review.validate)
 
 
 def inline_judging(settings: Settings | RespondSettings, teacher: TeacherSpec) -> InlineJudging | None:
@@ -37,10 +41,6 @@ def inline_judging(settings: Settings | RespondSettings, teacher: TeacherSpec) -
     input fails here, before any request (an unreadable prompt, a missing key)."""
     if settings.judge_model is None:
         return None
-    if settings.batch:
-        raise UsageError(
-            "--batch with --judge-model is not supported yet: judge afterwards with synthgen judge --batch"
-        )
     template = load_judge_template(settings.judge_prompt)
     judge_options = settings.model_copy(
         update={
@@ -55,10 +55,5 @@ def inline_judging(settings: Settings | RespondSettings, teacher: TeacherSpec) -
         }
     )
     judge = resolve_teacher(judge_options)  # a missing key fails now, not after the first answers
-    meter = new_meter(settings)
     review = InlineJudge(template, settings.min_score, settings.judge_structured)
-
-    async def make_reviewer(budgets: Budgets) -> tuple[InlineJudge, TeacherGrader]:
-        return review, TeacherGrader(build_teacher(judge, meter, budgets), review.validate)
-
-    return InlineJudging(make_reviewer, meter, {"judge_prompt": text_digest(template.text)})
+    return InlineJudging(review, judge, new_meter(settings), {"judge_prompt": text_digest(template.text)})

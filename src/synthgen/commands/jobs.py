@@ -109,24 +109,34 @@ def refuse_overwriting_inputs(settings: RunOutputOptions, reads: Files) -> None:
     refuse_overwriting(reads, writes, beside=["--output"])
 
 
-def run_stage(stages: Stages, job: Job, settings: TeacherRunOptions) -> SessionResult:
+def run_stage(
+    stages: Stages, job: Job, settings: TeacherRunOptions, judging: InlineJudging | None = None
+) -> SessionResult:
     """Run one stage of a command: live, or through the Batch API with ``--batch`` (a pass that
-    collects what finished and submits what is missing; see commands/batch.py)."""
+    collects what finished and submits what is missing; see commands/batch.py). ``judging``:
+    the stage's inline judge (its grades go through batches of their own)."""
     if not getattr(settings, "batch", False):
         return stages.run(job)
-    from synthgen.commands.batch import run_batched
+    from synthgen.commands.batch import BatchJudge, run_batched
     from synthgen.commands.batch_submit import batch_link
 
-    return run_batched(job, settings, batch_link(settings, job.teacher_info["kind"]), stages)
+    judge = None
+    if judging is not None:
+        options = judging.judge.options
+        link = batch_link(options, judging.judge.kind)
+        judge = BatchJudge(judging.review, judging.review.validate, options, link)
+    return run_batched(job, settings, batch_link(settings, job.teacher_info["kind"]), stages, judge)
 
 
-def run_with_card(job: Job, settings: TeacherRunOptions) -> SessionResult:
-    """Run ``job``, the command's one stage (through the Batch API with ``--batch``); a run that
-    wrote its report gets its dataset card (``settings.card``), even one that stopped early: the
-    card describes the file as it now is (an older card would not). A batch still waiting on the
-    provider gets none yet."""
+def run_with_card(
+    job: Job, settings: TeacherRunOptions, judging: InlineJudging | None = None
+) -> SessionResult:
+    """Run ``job``, the command's one stage (through the Batch API with ``--batch``; ``judging``:
+    its inline judge); a run that wrote its report gets its dataset card (``settings.card``),
+    even one that stopped early: the card describes the file as it now is (an older card would
+    not). A batch still waiting on the provider gets none yet."""
     with command_stages(settings, job.output) as stages:
-        outcome = run_stage(stages, job, settings)
+        outcome = run_stage(stages, job, settings, judging)
     if outcome.report is not None and outcome.exit_code != PENDING and "shard" not in job.run_info:
         write_run_card(settings.output, settings.card)
     return outcome

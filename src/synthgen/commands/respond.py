@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from synthgen.commands.inline_judging import inline_judging
+from synthgen.commands.inline_judging import InlineJudging, inline_judging
 from synthgen.commands.jobs import refuse_overwriting_inputs, run_with_card, teacher_job
 from synthgen.commands.respond_code import check_code_flags, check_sandbox, code_reviewer, read_test_plans
 from synthgen.commands.teachers import resolve_teacher
@@ -21,11 +21,17 @@ from synthgen.verify import BadReference, NeedsSymbolic, as_reference, get_check
 
 def run_respond(settings: RespondSettings) -> SessionResult:
     """Run ``synthgen respond``. Raises SynthgenError for bad input, before any request."""
-    return run_with_card(respond_job(settings), settings)
+    job, judging = _job_and_judge(settings)
+    return run_with_card(job, settings, judging)
 
 
 def respond_job(settings: RespondSettings) -> Job:
     """``respond``'s engine job (also a stage of ``pairs``). Raises SynthgenError for bad input."""
+    return _job_and_judge(settings)[0]
+
+
+def _job_and_judge(settings: RespondSettings) -> tuple[Job, InlineJudging | None]:
+    """The engine job, and its inline judge (``--judge-model``) apart for ``--batch``."""
     teacher = resolve_teacher(settings)  # a missing teacher or key fails before any file is read
     settings.check_batch()
     _check_flags(settings)
@@ -67,7 +73,7 @@ def respond_job(settings: RespondSettings) -> Job:
         check_sandbox(settings)  # before any file is made
         reviewer["make_reviewer"] = code_reviewer(settings, plans, lambda: built[-1].solved_rows)
 
-    return teacher_job(
+    job = teacher_job(
         settings,
         teacher,
         resolved=resolved,
@@ -79,6 +85,7 @@ def respond_job(settings: RespondSettings) -> Job:
         shard_group=settings.samples,  # a row's samples in one shard (its keep rule sees them all)
         **reviewer,
     )
+    return job, judging
 
 
 def _check_flags(settings: RespondSettings) -> None:

@@ -20,6 +20,11 @@ A grade that failed after its retries reaches :meth:`Review.decide` as the excep
 recipe counts the row). A grade that cannot be had at all (a budget is spent, the second
 teacher refuses the key) ends the run: that verdict and every later one are not written, so
 that a resumed run asks their requests again.
+
+A grade that comes later (``--batch``: :class:`~synthgen.teacher.base.AnswerPending`) leaves
+a *hole*, as a pending answer does in the ordered stream: its verdict and every later one are
+not handed on in this run (a later run screens their answers again, from the cache), but the
+grades of later verdicts are still asked, so that they go into the same batch.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from synthgen.engine.recipe import Request, Verdict
 from synthgen.engine.snapshot import ReviewFigures
 from synthgen.errors import TeacherError, TransientTeacherError
 from synthgen.records import Completion
+from synthgen.teacher.base import AnswerPending
 from synthgen.teacher.dispatch import BudgetExhausted, Dispatcher
 
 Grade = Any  # what a grader returns: a Completion (or the TransientTeacherError it failed with)
@@ -146,9 +152,18 @@ class ReviewStage:
         self._graded = 0  # rows whose grades came back, and how many of them the review kept
         self._passed = 0
         self.broken = False  # a grade could not be had: nothing later is written
+        self.hole: int | None = None  # the request of the first verdict awaiting a pending grade
+        self._asking = 0  # grades asked and not yet in
+        self._spent: BaseException | None = None  # a grade refused by a spent budget
 
     def __len__(self) -> int:
         return len(self._queue)
+
+    @property
+    def busy(self) -> bool:
+        """Something may still be handed on, or graded, in this run (not when every verdict
+        left waits behind a pending grade and every grade asked is in)."""
+        return bool(self._queue) if self.hole is None else self._asking > 0
 
     def submit(self, request: Request, completion: Completion, verdict: Verdict, *, grade: bool) -> None:
         """Queue ``verdict`` for grading (one with no kept row passes through in its turn).
@@ -167,7 +182,7 @@ class ReviewStage:
             if head.grades is None and not head.dropped and self.countdown.wanted <= 0:
                 head.grades = []  # past the target: handed on unused, never graded
             self._ask_needed()
-            if not head.ready():
+            if not head.ready() or self._pending(head):
                 return
             self._queue.popleft()
             self._hand_on(head)
@@ -203,6 +218,19 @@ class ReviewStage:
             verdict = self.review.decide(verdict, [], item.request)
         self._on_reviewed(item.request, item.completion, self.countdown.apply(verdict))
 
+    def _pending(self, head: _UnderReview) -> bool:
+        """Whether the head waits on a grade that comes later (``--batch``): the hole. A grade
+        behind it that cannot be had at all (a spent budget) stops the run now, as it would
+        once handed on."""
+        if not any(_failed_with(g, AnswerPending) for g in head.grades or ()):
+            return False
+        if self.hole is None:
+            self.hole = head.request.index
+        if self._spent is not None and not self.broken:
+            self.broken = True
+            self._on_failure(self._spent)
+        return True
+
     def _pass_rate(self) -> float:
         """Share of graded rows kept so far; optimistic (1) before any grade, and never below
         MIN_PASS_RATE, so that a bad start does not grade far ahead of the target."""
@@ -215,9 +243,16 @@ class ReviewStage:
         for grade_request in self.review.requests(verdict, request):
             # the oldest answer's grades go first
             future = asyncio.ensure_future(self.grader.grade(grade_request, request.index))
-            future.add_done_callback(lambda _: self._wake())
+            future.add_done_callback(self._grade_done)
             grades.append(future)
+        self._asking += len(grades)
         return grades
+
+    def _grade_done(self, grade: asyncio.Future[Grade]) -> None:
+        self._asking -= 1
+        if self._spent is None and _failed_with(grade, BudgetExhausted):
+            self._spent = grade.exception()
+        self._wake()
 
     def _outcome(self, grade: asyncio.Future[Grade]) -> Grade | None:
         """The grade, or the error it failed with after its retries; None breaks the line."""
@@ -250,3 +285,7 @@ class ReviewStage:
             self._on_dropped()
         self._queue.clear()
         await self.grader.aclose()
+
+
+def _failed_with(grade: asyncio.Future[Grade], kind: type[BaseException]) -> bool:
+    return grade.done() and not grade.cancelled() and isinstance(grade.exception(), kind)

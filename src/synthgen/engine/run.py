@@ -150,7 +150,7 @@ class Engine:
                 raise self.fatal
             if self.stop is None:
                 self._launch_more()
-            waiting = bool(self.screening or self.review)
+            waiting = bool(self.screening) or (self.review is not None and self.review.busy)
             if not self.in_flight and not (waiting and self.signals.count < 2):
                 break  # nothing in flight, and the answers already paid for are screened
             await self.wake.wait()
@@ -161,7 +161,8 @@ class Engine:
             self.progress.offer(self._snapshot)
             if self.stop in CANCEL_IN_FLIGHT:
                 self._cancel_in_flight()
-        if self.in_flight.hole is not None:  # a pending answer (--batch): see engine.in_flight
+        # a pending answer or grade (--batch): see engine.in_flight and engine.review
+        if self.in_flight.hole is not None or (self.review is not None and self.review.hole is not None):
             self.rules.batch_pending()
         if self.plan_done:
             self.rules.plan_done()

@@ -8,7 +8,9 @@ OUT.<name>.jsonl      a recipe's side rows, e.g. ``rejected`` (:mod:`synthgen.io
 OUT.<name>.parquet    a recipe's side table, e.g. ``logprobs`` (:mod:`synthgen.io.logprobs_file`),
 OUT.<name>.arrows     and its staging stream
 OUT.batch.json        a --batch run's batches (:mod:`synthgen.teacher.batch_state`)
-OUT.batch-input.S.P.jsonl  a batch's input file until the batch exists (the same)
+OUT.judge.batch.json  its inline judge's batches (the same)
+OUT.batch-input.S.P.jsonl  a batch's input file until the batch exists (the same; the
+                      judge's: OUT.judge.batch-input.S.P.jsonl)
 OUT.shards/           a sharded run's shard files, shard-I-of-N.jsonl (each with its own files
                       beside it), joined into OUT by ``synthgen merge``
 .<file>.new           the temporary twin of any of them, renamed over it when a run completes
@@ -77,9 +79,10 @@ def table_path(output: Path, name: str, ext: str = "parquet") -> Path:
     return output.with_name(f"{output.name}.{name}.{ext}")
 
 
-def batch_state_path(output: Path) -> Path:
-    """What a ``--batch`` run has submitted (ids, request numbers, file ids)."""
-    return output.with_name(f"{output.name}.batch.json")
+def batch_state_path(output: Path, series: str | None = None) -> Path:
+    """What a ``--batch`` run has submitted (ids, request numbers, file ids); ``series``: a
+    second teacher's (``judge``: the inline judge's ``OUT.judge.batch.json``)."""
+    return output.with_name(f"{output.name}.{series + '.' if series else ''}batch.json")
 
 
 def batch_input_path(output: Path, part: str) -> Path:
@@ -109,7 +112,7 @@ def temp_twin(path: Path) -> Path:
 
 
 _SUFFIXES = re.compile(
-    r"\.(meta\.jsonl|report\.json|batch\.json|lock|card\.md|[^/]+\.(jsonl|parquet|arrows))"
+    r"\.(meta\.jsonl|report\.json|(judge\.)?batch\.json|lock|card\.md|[^/]+\.(jsonl|parquet|arrows))"
 )
 
 

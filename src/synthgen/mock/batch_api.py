@@ -23,11 +23,19 @@ _SAMPLING = frozenset({"model", "messages", "temperature", "top_p", "max_tokens"
 
 
 class MockLines:
-    """Answers a batch line as ``MockTeacher(seed, max_tokens)`` answers the request."""
+    """Answers a batch line as ``MockTeacher(seed, max_tokens)`` answers the request, with the
+    line's own ``max_tokens`` when it has one (a run's judge asks for shorter answers)."""
 
     def __init__(self, seed: int, max_tokens: int | None) -> None:
         self.seed = seed
-        self.teacher = MockTeacher(seed=seed, max_tokens=max_tokens)
+        self.max_tokens = max_tokens
+        self.teachers: dict[int | None, MockTeacher] = {}
+
+    def _teacher(self, max_tokens: Any) -> MockTeacher:
+        limit = max_tokens if isinstance(max_tokens, int) else self.max_tokens
+        if limit not in self.teachers:
+            self.teachers[limit] = MockTeacher(seed=self.seed, max_tokens=limit)
+        return self.teachers[limit]
 
     def __call__(self, body: dict[str, Any], line: int) -> tuple[int, dict[str, Any]]:
         messages = body.get("messages")
@@ -36,7 +44,8 @@ class MockLines:
             return 400, {"error": {**error, "param": "messages", "code": None}}
         sample = int(body.get("seed", self.seed)) - self.seed
         extra = {k: v for k, v in body.items() if k not in _SAMPLING}
-        completion = self.teacher.answer(messages, sample_index=sample, extra_body=extra or None)
+        teacher = self._teacher(body.get("max_tokens"))
+        completion = teacher.answer(messages, sample_index=sample, extra_body=extra or None)
         message: dict[str, Any] = {"role": "assistant", "content": completion.text}
         if completion.reasoning is not None:
             message["reasoning_content"] = completion.reasoning

@@ -49,6 +49,18 @@ _TURNED_AWAY = (
 STOP_HINTS = {reason: _TURNED_AWAY for reason in ("low_score", "unjudged", "judge_failed")}
 
 
+# A grade's own number (its Request.index): the request of the answer it grades and the row's
+# place among that answer's kept rows (at most --tasks-per-request, 100). It names the grade in
+# a --batch run's judge batches, in the order grades are handed on; a live run does not use it.
+GRADES_PER_ANSWER = 128
+
+
+def grade_index(request: int, row: int) -> int:
+    if not 0 <= row < GRADES_PER_ANSWER:
+        raise ValueError(f"an answer keeps at most {GRADES_PER_ANSWER} rows to grade, not {row + 1}")
+    return request * GRADES_PER_ANSWER + row
+
+
 @dataclass(frozen=True)
 class InlineJudge:
     """The review; see the module docstring."""
@@ -61,11 +73,11 @@ class InlineJudge:
 
     def requests(self, verdict: Verdict, request: Request) -> list[Request]:
         grades = []
-        for row in verdict.kept:
+        for position, row in enumerate(verdict.kept):
             prompt, answer = prompt_and_answer(row)
             grades.append(
                 judge_request(
-                    request.index,
+                    grade_index(request.index, position),
                     self.template,
                     prompt,
                     answer,

@@ -11,7 +11,10 @@ provider, so a ``kill -9`` anywhere leaves one of these states, each safe to rer
 
 Request indices are kept as ranges (``[[first, last], ...]``): 100,000 requests in a few lines.
 Failed lines are kept per request index (attempts so far, the last reason, whether retrying can
-help) until they are answered or given up on.
+help) until they are answered or given up on. Unusable answers (answered, but of no use to the
+recipe: a judge's reply without a score) are counted per request index too, each answer once
+however many runs read it (``unusable``: [answers found unusable, whether the answer now in
+the cache is one of them]).
 """
 
 from __future__ import annotations
@@ -94,6 +97,7 @@ class BatchState:
     submissions: int = 0
     batches: list[BatchRecord] = field(default_factory=list)
     failures: dict[str, list[Any]] = field(default_factory=dict)  # index -> [attempts, reason, fatal]
+    unusable: dict[str, list[Any]] = field(default_factory=dict)  # index -> [answers, counted]
     spent: Usage = field(default_factory=Usage)  # collected answers, at the batch price
     answered: int = 0  # answers collected from batches
     first_submitted_at: float | None = None
@@ -126,7 +130,20 @@ class BatchState:
         self.failures[str(index)] = [attempts + 1, reason, fatal]
 
     def answered_now(self, index: int) -> None:
+        """A batch answered ``index``: its failed lines are forgotten; an answer found unusable
+        before is replaced by one not yet read."""
         self.failures.pop(str(index), None)
+        entry = self.unusable.get(str(index))
+        if entry is not None:
+            entry[1] = False
+
+    def count_unusable(self, index: int) -> int:
+        """The answer in the cache for ``index`` is unusable: how many of its answers were so
+        far, this one counted once (a later run reading it again does not count it again)."""
+        entry = self.unusable.setdefault(str(index), [0, False])
+        if not entry[1]:
+            entry[0], entry[1] = int(entry[0]) + 1, True
+        return int(entry[0])
 
     def drop_planned(self) -> None:
         """Forget parts never uploaded (a run killed while planning)."""

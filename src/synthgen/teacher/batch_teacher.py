@@ -155,12 +155,16 @@ class BatchTeacher:
             # Answered, but behind a pending one: not screened in this run (the engine lets it go),
             # so it is not read either; the run that screens it reads it from the cache.
             raise AnswerPending(index)
+        if self.state.in_batch(index) is not None:
+            # Asked again and not yet collected: an answer in the cache is the earlier one,
+            # found unusable (and counted) by an earlier run.
+            raise self._pending(index)
         hit = self.cache.get(key)
         if hit is not None:
             try:
                 validate(hit)
             except UnusableAnswer as exc:
-                if not self._retries_left(index, str(exc)):
+                if not self._retries_left(index):
                     return exc.completion
                 await self._record(index, key, messages, sample_index, extra_body)
                 raise self._pending(index) from None
@@ -171,8 +175,7 @@ class BatchTeacher:
         if failure is not None and (failure[2] or failure[0] > self.max_retries):
             error = TransientTeacherError if not failure[2] else TeacherError
             raise error(f"batch request {index} failed: {failure[1]}")
-        if self.state.in_batch(index) is None:
-            await self._record(index, key, messages, sample_index, extra_body)
+        await self._record(index, key, messages, sample_index, extra_body)
         raise self._pending(index)
 
     def _pending(self, index: int) -> AnswerPending:
@@ -182,12 +185,10 @@ class BatchTeacher:
             self.first_pending = index
         return AnswerPending(index)
 
-    def _retries_left(self, index: int, reason: str) -> bool:
-        """Count an unusable answer as a failed attempt; whether it may be asked again (at
-        most ``UnusableAnswer.RETRIES`` times, as in the live dispatcher)."""
-        self.state.fail(index, reason)
-        failure = self.state.failure(index)
-        return failure is not None and failure[0] <= min(self.max_retries, UnusableAnswer.RETRIES)
+    def _retries_left(self, index: int) -> bool:
+        """Count an unusable answer (once, whichever runs read it); whether it may be asked
+        again (at most ``UnusableAnswer.RETRIES`` times, as in the live dispatcher)."""
+        return self.state.count_unusable(index) <= min(self.max_retries, UnusableAnswer.RETRIES)
 
     async def _record(
         self,
