@@ -87,7 +87,8 @@ def test_help_is_sectioned_lists_choices_and_repeatable_flags() -> None:
 def test_epilog_examples_are_printed_as_written() -> None:
     text = run_cli("generate", "--help").output
     assert (
-        "    synthgen generate --base-url http://localhost:8000/v1 --model Qwen/Qwen2.5-7B-Instruct\n" in text
+        "    synthgen generate --base-url http://localhost:8000/v1 --model Qwen/Qwen2.5-7B-Instruct \\\n"
+        "        --mode instructions -o data/instructions.jsonl" in text
     )
     respond = run_cli("respond", "--help").output
     assert "--model deepseek-r1 \\\n        --base-url http://localhost:8000/v1 --samples 4" in respond

@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 
   synthgen evolve seeds/seed_tasks.jsonl -o data/evolved.jsonl --rounds 3 --teacher mock
 
-  synthgen evolve data/alpaca.jsonl -o data/evolved.jsonl --rounds 4 --model gpt-4o-mini \\
-      --operations add-constraint,deepen,breadth
+  OPENAI_API_KEY=sk-... synthgen evolve data/alpaca.jsonl -o data/evolved-gpt.jsonl --rounds 4 \\
+      --base-url https://api.openai.com/v1 --model gpt-4o-mini --operations add-constraint,deepen,breadth
 
 """
     + EXIT_CODES,
@@ -65,7 +65,8 @@ def _print_evolve_end(outcome: EvolveResult, settings: EvolveSettings) -> None:
 
   synthgen judge data/answers.jsonl -o data/judged.jsonl --teacher mock --min-score 7
 
-  synthgen judge data/answers.jsonl -o data/judged.jsonl --model gpt-4o-mini --min-score 8
+  OPENAI_API_KEY=sk-... synthgen judge data/answers.jsonl -o data/judged-gpt.jsonl --min-score 8 \\
+      --base-url https://api.openai.com/v1 --model gpt-4o-mini
 
 """
     + EXIT_CODES,
@@ -82,13 +83,14 @@ def judge(settings: JudgeSettings) -> None:
     config_help=CONFIG_HELP,
     epilog="""Examples:
 
-  synthgen pairs data/answers.jsonl -o data/pairs.jsonl --teacher mock   (respond --samples 4 output)
+  synthgen pairs data/answers.jsonl -o data/pairs.jsonl --teacher mock   # answers of respond --samples 4
 
-  synthgen pairs data/prompts.jsonl -o data/pairs.jsonl --model big --rejected-model small \\
-      --samples 2 --base-url http://localhost:8000/v1
+  # prompts answered twice by each model here, through a router serving both (e.g. LiteLLM):
+  synthgen pairs data/instructions.jsonl -o data/pairs-ab.jsonl --samples 2 \\
+      --base-url http://localhost:4000/v1 --model big-model --rejected-model small-model
 
-  synthgen pairs data/math.jsonl -o data/math-pairs.jsonl   (respond --verify math --keep all output:
-      ranked by the verified flags, no teacher)
+  # answers of respond --verify math --keep all: ranked by their verified flags, no teacher
+  synthgen pairs data/math.jsonl -o data/math-pairs.jsonl
 
 """
     + EXIT_CODES,

@@ -15,9 +15,11 @@ from synthgen.exit_codes import HELP as EXIT_CODES
 
   synthgen generate --teacher mock --num 200 -o data/alpaca.jsonl
 
-  OPENAI_API_KEY=... synthgen generate --model gpt-4o-mini --num 5000
+  OPENAI_API_KEY=sk-... synthgen generate --base-url https://api.openai.com/v1 --model gpt-4o-mini \\
+      --num 5000 -o data/gpt.jsonl
 
-  synthgen generate --base-url http://localhost:8000/v1 --model Qwen/Qwen2.5-7B-Instruct
+  synthgen generate --base-url http://localhost:8000/v1 --model Qwen/Qwen2.5-7B-Instruct \\
+      --mode instructions -o data/instructions.jsonl   # instructions only: respond answers them
 
 """
     + EXIT_CODES,
@@ -34,10 +36,13 @@ def generate(settings: Settings) -> None:
     config_help=CONFIG_HELP,
     epilog="""Examples:
 
-  synthgen respond data/instructions.jsonl -o data/answers.jsonl --teacher mock
+  synthgen respond data/instructions.jsonl -o data/answers.jsonl --teacher mock --samples 4
 
   synthgen respond seeds/math_word_problems.jsonl -o data/math.jsonl --model deepseek-r1 \\
-      --base-url http://localhost:8000/v1 --samples 4 --verify math --reasoning inline
+      --base-url http://localhost:8000/v1 --samples 4 --verify math --keep all
+
+  OPENAI_API_KEY=sk-... synthgen respond data/instructions.jsonl -o data/batched.jsonl --batch \\
+      --base-url https://api.openai.com/v1 --model gpt-4o-mini   # exits 75: run it again to collect
 
 """
     + EXIT_CODES,

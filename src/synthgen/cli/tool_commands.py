@@ -28,11 +28,11 @@ from synthgen.exit_codes import USAGE
     notes={"request_timeout": "At most 20 s here."},
     epilog="""Examples:
 
-  OPENAI_API_KEY=... synthgen check --model gpt-4o-mini
+  OPENAI_API_KEY=sk-... synthgen check --base-url https://api.openai.com/v1 --model gpt-4o-mini
 
   synthgen check --base-url http://localhost:8000/v1 --model Qwen/Qwen2.5-7B-Instruct
 
-  synthgen check -c run.toml
+  synthgen check -c run.toml   # the teacher of a run's config file (README: Config file)
 
 Exit codes: 0 ready; 1 the teacher cannot be used as configured (the line says why); 2 bad options.""",
 )
@@ -52,9 +52,11 @@ def check(settings: CheckSettings) -> None:
     name="mock-teacher",
     epilog="""Example:
 
-  synthgen mock-teacher --port 8000 --latency-ms 300 --error-rate-429 0.05
+  synthgen mock-teacher --port 8000 --latency-ms 300 --error-rate-429 0.05   # until Ctrl-C
 
-  Then: synthgen generate --base-url http://127.0.0.1:8000/v1 --model mock""",
+Then, in another shell:
+
+  synthgen generate --base-url http://127.0.0.1:8000/v1 --model mock -o data/drill.jsonl""",
 )
 def mock_teacher(settings: MockServerSettings) -> None:
     """Serve the mock teacher as an OpenAI-compatible HTTP API (for CI and fault drills)."""
@@ -67,7 +69,8 @@ def mock_teacher(settings: MockServerSettings) -> None:
     DedupSettings,
     epilog="""Example:
 
-  synthgen dedup data/alpaca.jsonl -o data/dedup.jsonl --against eval.jsonl""",
+  # also drop rows close to an eval set's instructions (here: the seed tasks)
+  synthgen dedup data/alpaca.jsonl -o data/dedup.jsonl --against seeds/seed_tasks.jsonl""",
 )
 def dedup(settings: DedupSettings) -> None:
     """Drop near-duplicate instructions (ROUGE-L, as self-instruct) from an existing dataset."""
@@ -109,7 +112,7 @@ def merge(settings: MergeSettings) -> None:
     name="filter",
     epilog="""Example:
 
-  synthgen filter data/alpaca.jsonl -o data/clean.jsonl --rejected rejects.jsonl""",
+  synthgen filter data/alpaca.jsonl -o data/clean.jsonl --rejected data/rejects.jsonl""",
 )
 def filter_command(settings: FilterSettings) -> None:
     """Apply the generate pipeline's heuristic filters to an existing dataset."""
@@ -124,7 +127,7 @@ def filter_command(settings: FilterSettings) -> None:
 
   synthgen stats data/alpaca.jsonl
 
-  synthgen stats data/alpaca.jsonl --html report.html --seeds seeds/seed_tasks.jsonl
+  synthgen stats data/alpaca.jsonl --html data/alpaca.html --seeds seeds/seed_tasks.jsonl
 
 Exit code 2 for an unreadable file (a torn last line is reported after the figures of the rest).""",
 )
@@ -150,7 +153,7 @@ def stats(settings: StatsSettings) -> None:
 
   synthgen convert data/pairs.jsonl -o data/kto.jsonl --to kto --conversational
 
-  synthgen convert pairs.jsonl -o pairs.parquet --to parquet --order curriculum
+  synthgen convert data/pairs.jsonl -o data/pairs.parquet --to parquet --order curriculum
 
   synthgen convert data/alpaca.jsonl -o data/hf --to hf --order shuffle --seed 1""",
 )
@@ -180,7 +183,7 @@ def card(settings: CardSettings) -> None:
 
   HF_TOKEN=hf_... synthgen push data/alpaca.jsonl --repo user/my-dataset
 
-  synthgen push data/alpaca.jsonl --repo user/my-dataset --private --revision draft
+  synthgen push data/alpaca.jsonl --repo user/my-dataset --private --revision draft   # after `hf auth login`
 
 Exit codes: 0 pushed; 1 the Hub refused the token or the upload, or the connection failed (nothing
 committed); 2 no such file, no card beside it, a malformed --repo, no token.""",
@@ -196,7 +199,7 @@ def push(settings: PushSettings) -> None:
     BatchesSettings,
     epilog="""Example:
 
-  synthgen batches data/answers.jsonl --poll   # the batches of respond ... --batch""",
+  synthgen batches data/batched.jsonl --poll   # the batches of respond ... -o data/batched.jsonl --batch""",
 )
 def batches(settings: BatchesSettings) -> None:
     """List the batches of a --batch run (OUT.batch.json) with their status and counts."""
