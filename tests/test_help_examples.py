@@ -44,7 +44,7 @@ REPO = Path(__file__).resolve().parents[1]
 HUB_TOKEN = "hf_example_token"
 # The order the examples run in: each reads files the ones before it wrote.
 PIPELINE = (
-    "check", "generate", "evolve", "respond", "batches", "judge", "pairs", "dedup", "filter",
+    "check", "generate", "merge", "evolve", "respond", "batches", "judge", "pairs", "dedup", "filter",
     "stats", "convert", "card", "push", "mock-teacher",
 )  # fmt: skip
 
@@ -151,6 +151,8 @@ class Runner:
         for flag in ("-o", "--html"):
             if flag in args and example.exit_code == 0:
                 written = self.workdir / args[args.index(flag) + 1]
+                if "--shard" in args:  # a shard writes OUT.shards/ (merge writes OUT)
+                    written = written.with_name(written.name + ".shards")
                 assert written.exists(), f"{example.text}: wrote no {written.name}\n{output}"
 
     @contextlib.contextmanager

@@ -83,9 +83,14 @@ def dedup(settings: DedupSettings) -> None:
     MergeSettings,
     epilog="""Examples:
 
-  synthgen merge data/alpaca.jsonl                    # the shards in data/alpaca.jsonl.shards/
+  # one run in two shards (anywhere, in any order; in a job array: --shard auto), then the merge
+  synthgen generate --teacher mock --num 400 -o data/sharded.jsonl --shard 0/2
+  synthgen generate --teacher mock --num 400 -o data/sharded.jsonl --shard 1/2
+  synthgen merge data/sharded.jsonl   # the shards in data/sharded.jsonl.shards/
 
-  synthgen merge data/alpaca.jsonl shards/ more-shards/shard-3-of-4.jsonl
+  # shards named one by one, or by folder (e.g. copied from other machines)
+  synthgen merge data/joined.jsonl data/sharded.jsonl.shards/shard-0-of-2.jsonl \\
+      data/sharded.jsonl.shards/shard-1-of-2.jsonl
 
 Exit codes: 0 merged (the target reached); 2 bad input (a shard missing, still running, torn,
 or of another run; OUT one of the inputs): nothing is written; 3 merged, but the shards did
