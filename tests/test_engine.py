@@ -11,7 +11,7 @@ from typing import Any
 from conftest import read_jsonl, run_cli
 from synthgen.engine.launch import LaunchPolicy
 from synthgen.engine.ordered import InOrder
-from synthgen.engine.recipe import Answer, Request, Row, StopHints, Verdict
+from synthgen.engine.recipe import Answer, Request, Row, StopHints, Tally, Verdict
 from synthgen.engine.run import Engine, EngineOptions
 from synthgen.engine.stop import StopReason
 from synthgen.records import Completion
@@ -46,6 +46,7 @@ class EchoRecipe:
     size: int
     expected_rows_per_request: float = 1.0
     stop_hints: StopHints = field(default_factory=StopHints)
+    tally: Tally = field(default_factory=Tally)
     observed: list[Row] = field(default_factory=list)
 
     def plan(self, index: int) -> Request | None:
@@ -182,6 +183,65 @@ def test_answers_that_keep_nothing_end_the_run_with_the_cause() -> None:
     assert result.stop_reason is StopReason.EXHAUSTED
     assert result.error is not None and "filtered out" in result.error and "bad" in result.error
     assert sink.rows == []
+
+
+@dataclass
+class TallyScreen:
+    """Counts its own figures by name: "??" is an answer it cannot read, others are echoed."""
+
+    def screen(self, answer: Answer, limit: int) -> Verdict:
+        verdict = Verdict(candidates=answer.text != "??")
+        if answer.text == "??":
+            verdict.counts["garbled"] += 1
+        elif limit <= 0:
+            verdict.unused_after_target = 1
+            verdict.counts["echoed"] += 1
+        else:
+            verdict.kept.append({"index": answer.index})
+            verdict.counts["echoed"] += 1
+        return verdict
+
+
+@dataclass(frozen=True)
+class TallyFactory:
+    def __call__(self) -> TallyScreen:
+        return TallyScreen()
+
+
+@dataclass
+class TallyRecipe(EchoRecipe):
+    tally: Tally = field(
+        default_factory=lambda: Tally(("garbled", "echoed", "never"), unreadable="garbled",
+                                      panel=(("echoes", "{echoed} echoed, {never} never"),))
+    )  # fmt: skip
+
+    def screen_factory(self) -> TallyFactory:  # type: ignore[override]
+        return TallyFactory()
+
+
+def test_a_recipes_own_counts_are_summed_by_the_names_it_declares() -> None:
+    teacher = GatedTeacher(answers=lambda i: "??" if i % 3 == 0 else str(i))
+    recipe, sink = TallyRecipe(size=1000), ListSink()
+    engine = _engine(recipe, teacher, sink, _options(target=10, concurrency=8))
+    counts = asyncio.run(engine.run()).counts
+    judged = counts.requests + counts.answers_after_target
+    assert counts.kept == 10 and counts.answers_after_target > 0
+    # an unreadable answer counts among the answers judged; the others' figures are all summed
+    assert counts.tallied["garbled"] == 5  # requests 0, 3, ... 12: the 10th row came with 14
+    assert counts.tallied["echoed"] == judged - sum(i % 3 == 0 for i in range(judged))
+    figures = counts.figures().model_dump()
+    assert (figures["garbled"], figures["never"], figures["unparseable_responses"]) == (5, 0, 0)
+    assert counts.tally.panel_rows(counts.tallied) == [
+        ("echoes", f"{counts.tallied['echoed']} echoed, 0 never")
+    ]
+
+
+def test_a_streak_of_answers_the_recipe_cannot_read_shows_one() -> None:
+    recipe, teacher, sink = TallyRecipe(size=10_000), GatedTeacher(answers=lambda i: "??"), ListSink()
+    result = asyncio.run(_engine(recipe, teacher, sink, _options(target=10)).run())
+    assert result.stop_reason is StopReason.EXHAUSTED
+    assert result.error is not None and "could not be read (a sample: '??')" in result.error
+    assert result.counts.tallied["garbled"] == result.counts.requests
 
 
 def test_in_order_releases_only_a_complete_prefix() -> None:

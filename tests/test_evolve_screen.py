@@ -115,8 +115,8 @@ def test_elimination_rules(text: str, parent: Parent, reason: str | None) -> Non
     ((name, row),) = verdict.side
     assert name == "rejected" and row["_rejected"] == reason
     assert {k: row[k] for k in ("round", "operation", "parent", "line")} == evolution.lineage()
-    counted = verdict.rejected[reason] + (reason == "duplicate_exact") * verdict.duplicates_exact
-    counted += (reason == "duplicate_similar") * verdict.duplicates_similar
+    counted = verdict.rejected[reason] + (reason == "duplicate_exact") * verdict.counts["duplicates_exact"]
+    counted += (reason == "duplicate_similar") * verdict.counts["duplicates_similar"]
     assert counted == 1
 
 
@@ -162,7 +162,7 @@ def test_a_kept_task_joins_the_pool_and_min_new_words_is_honoured() -> None:
     )
     text = "Instruction: Explain tides to a child, using one kitchen experiment they can repeat."
     assert screen.screen(Answer(1, text, payload=evolution), 10).kept
-    assert screen.screen(Answer(2, text, payload=evolution), 10).duplicates_exact == 1
+    assert screen.screen(Answer(2, text, payload=evolution), 10).counts["duplicates_exact"] == 1
 
 
 def test_the_plan_is_a_pure_function_of_seed_round_and_position() -> None:

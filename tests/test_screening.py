@@ -77,16 +77,16 @@ def test_worker_and_local_screen_alike() -> None:
     assert len(local) == len(_answers())
     assert sum(r.rejected.total() for r in local) > 0  # the mock's flawed items are caught
     copies = local[-3]
-    assert copies.kept == [] and copies.duplicates_similar == 2
+    assert copies.kept == [] and copies.counts["duplicates_similar"] == 2
     capped = local[-2]
-    assert len(capped.kept) == 3 and capped.truncated_dropped == 1
+    assert len(capped.kept) == 3 and capped.counts["truncated_dropped"] == 1
     assert (
         capped.unused_after_target
         == capped.candidates
         - 3
         - capped.rejected.total()
-        - capped.duplicates_exact
-        - capped.duplicates_similar
+        - capped.counts["duplicates_exact"]
+        - capped.counts["duplicates_similar"]
     )
     last = local[-1]
     # Past the target an answer is still parsed, so that its candidates are counted as unused.
@@ -98,8 +98,8 @@ def test_every_candidate_is_counted_once() -> None:
         judged = (
             len(verdict.kept)
             + verdict.rejected.total()
-            + verdict.duplicates_exact
-            + verdict.duplicates_similar
+            + verdict.counts["duplicates_exact"]
+            + verdict.counts["duplicates_similar"]
         )
         assert verdict.candidates == judged + verdict.unused_after_target
 

@@ -4,6 +4,7 @@ the hint of one recipe never names another's options."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from synthgen.engine.stop import BarrenStreak
 from synthgen.recipes.inline_judge import STOP_HINTS as JUDGE_HINTS
 from synthgen.recipes.respond import STOP_HINTS as RESPOND_HINTS
 from synthgen.recipes.self_instruct import STOP_HINTS as GENERATE_HINTS
+from synthgen.recipes.self_instruct import TALLY as GENERATE_TALLY
 
 MATH = Path(__file__).parents[1] / "seeds" / "math_word_problems.jsonl"
 
@@ -35,14 +37,14 @@ def test_respond_against_an_always_wrong_teacher_says_what_respond_can_change(
 
 
 def _streak(**verdict: Any) -> BarrenStreak:
-    streak = BarrenStreak(limit=4)
+    streak = BarrenStreak(limit=4, tally=GENERATE_TALLY)
     for _ in range(4):
         streak.update(Verdict(**verdict), "1. not a list")
     return streak
 
 
 def test_each_kind_of_streak_gets_the_recipes_hint() -> None:
-    unreadable = _streak(unparseable=True).explain(GENERATE_HINTS)
+    unreadable = _streak(counts=Counter(unparseable_responses=1)).explain(GENERATE_HINTS)
     assert unreadable == (
         "the last 4 answers brought no new example: 4 could not be parsed as a numbered task list "
         "(a sample: '1. not a list'); check the teacher's answers and the --prompt template"
@@ -50,7 +52,7 @@ def test_each_kind_of_streak_gets_the_recipes_hint() -> None:
     filtered = _streak(rejected={"too_short": 1}).explain(GENERATE_HINTS)
     assert filtered.endswith("their tasks were filtered out (top reasons: too_short 4); check the "
                              "filter options (--min-instruction-words, --blocklist, ...)")  # fmt: skip
-    repeated = _streak(duplicates_similar=2).explain(GENERATE_HINTS)
+    repeated = _streak(counts=Counter(duplicates_similar=2)).explain(GENERATE_HINTS)
     assert repeated.endswith(": 8 tasks were duplicates of kept ones; try other seeds, a higher "
                              "--temperature or a higher --similarity-threshold")  # fmt: skip
     wrong = _streak(rejected={"wrong_answer": 1}).explain(RESPOND_HINTS)

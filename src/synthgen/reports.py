@@ -59,7 +59,13 @@ class UsageFigures(_Figures):
 
 
 class CountFigures(_Figures):
-    """What happened to requests and candidates in one run (engine.report.Counts, as data)."""
+    """What happened to requests and candidates in one run (engine.report.Counts, as data).
+
+    Beside the engine's counts are a recipe's own (its ``engine.recipe.Tally``); another
+    recipe's are extra keys. ``unparseable_responses``, ``truncated_dropped`` and
+    ``duplicates_*`` are generate's (evolve counts duplicates too): every report has always
+    carried them, 0 where a recipe counts none, so they stay declared here, in their place.
+    """
 
     requests: int = 0
     answers_after_target: int = 0

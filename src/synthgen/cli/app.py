@@ -93,7 +93,7 @@ def finish_run(settings: RunOutputOptions, outcome: SessionResult) -> NoReturn:
 
 def print_run_end(outcome: SessionResult, *, output: Path, quiet: bool, log_format: str) -> None:
     """The run's error line (if any) and its summary, on stderr."""
-    from synthgen.engine.report import summary_text
+    from synthgen.cli.summary import summary_text
 
     as_json = log_format == "json"
     if outcome.result.error:

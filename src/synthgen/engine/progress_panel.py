@@ -81,7 +81,7 @@ def panel_rows(shot: Snapshot, *, elapsed: float, total: int | None) -> list[tup
     if shot.review is not None:
         rows.append((shot.review.label, shot.review.line))
     rows.append(("rejected", ", ".join(f"{k} {v}" for k, v in shot.rejected.most_common(6)) or "none"))
-    rows.append(("duplicates", f"{shot.duplicates_exact} exact, {shot.duplicates_similar} similar"))
+    rows += shot.tallied  # the recipe's own figures (its Tally's panel rows)
     return rows
 
 

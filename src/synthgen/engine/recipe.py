@@ -16,7 +16,9 @@ How to write a recipe (``recipes/self_instruct.py`` is a complete example):
    process that screens (the screening worker, or this one), it builds the :class:`Screen`
    with whatever pools it needs (e.g. the ROUGE-L index of seeds and kept rows).
 3. ``Screen.screen(answer, limit)`` turns one answer into a :class:`Verdict`: rows to keep
-   (JSON-ready dicts, written in order) and counted rejections. ``limit`` is how many rows
+   (JSON-ready dicts, written in order), rejections counted by reason, and the recipe's own
+   counts by name (``counts``: e.g. generate's duplicates, declared in its :class:`Tally`).
+   ``limit`` is how many rows
    the target still wants; rows past it are counted as unused by the engine
    (:mod:`synthgen.engine.countdown`), so a screen may ignore it or stop there to spare work.
    It must not raise for a bad answer: count it. Answers arrive strictly in request order.
@@ -27,7 +29,8 @@ How to write a recipe (``recipes/self_instruct.py`` is a complete example):
    scored the row below the bar) sets ``useful``, so that the engine does not take a run of
    them for a teacher that stopped producing.
 4. ``stop_hints`` (:class:`StopHints`): what to tell the user when the answers stop bringing
-   rows, in the recipe's own words and flags.
+   rows, in the recipe's own words and flags; ``tally`` (:class:`Tally`): the counts its
+   verdicts report by name, and which of them mean an answer it could not read or a duplicate.
 5. ``expected_rows_per_request`` (an optimistic prior: the engine launches more requests
    once real answers show the true yield), ``validate(completion)`` (raise
    ``TransientTeacherError`` to have an unusable answer retried, e.g. cut off before any
@@ -89,11 +92,10 @@ class Verdict:
 
     kept: list[Row] = field(default_factory=list)
     candidates: int = 0
-    truncated_dropped: int = 0
-    unparseable: bool = False
-    rejected: Counter[str] = field(default_factory=Counter)
-    duplicates_exact: int = 0
-    duplicates_similar: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)  # candidates turned away, by reason
+    # The recipe's own counts, by the names its Tally declares (each a key of the report's
+    # counts, summed over the run): e.g. candidates dropped as duplicates of kept rows.
+    counts: Counter[str] = field(default_factory=Counter)
     unused_after_target: int = 0  # candidates not judged: the target was met before them
     after_target: bool = False  # the whole answer arrived once the target was met
     meta: dict[str, Any] = field(default_factory=dict)  # added to the meta of this answer's rows
@@ -115,18 +117,51 @@ class Verdict:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """The counts a recipe's verdicts report by name (``Verdict.counts``), beside the engine's
+    own (requests, candidates, kept, ``rejected`` by reason...).
+
+    The engine sums each name over the run into the report's ``counts`` (a name declared here
+    is reported even when nothing was counted), and shows the ``panel`` rows while it runs.
+    It knows two roles, for the "exhausted" stop (:class:`StopHints`) and the report:
+    ``unreadable`` counts answers the recipe could not read (only answers judged before the
+    target was met count; the stop shows a sample), ``duplicates`` count candidates dropped as
+    duplicates of kept rows. Filters that count drops per reason work the same way in
+    huggingface/datatrove (a filter's reason, counted by the pipeline).
+    """
+
+    names: tuple[str, ...] = ()
+    unreadable: str | None = None
+    duplicates: tuple[str, ...] = ()
+    # (label, text) rows of the progress panel; text is formatted with the counts by name
+    panel: tuple[tuple[str, str], ...] = ()
+
+    def zeros(self) -> Counter[str]:
+        """Every declared count at 0 (a Counter keeps them when updated)."""
+        return Counter(dict.fromkeys(self.names, 0))
+
+    def duplicates_in(self, counts: Mapping[str, int]) -> int:
+        return sum(counts.get(name, 0) for name in self.duplicates)
+
+    def panel_rows(self, counts: Counter[str]) -> list[tuple[str, str]]:
+        """The ``panel`` rows, filled in with ``counts`` (a name not counted shows 0)."""
+        return [(label, text.format_map(counts)) for label, text in self.panel]
+
+
+@dataclass(frozen=True)
 class StopHints:
     """What a recipe tells the user when its answers stop bringing rows (the ``exhausted``
     stop, :class:`synthgen.engine.stop.BarrenStreak`).
 
     Each hint ends the sentence "the last N answers brought no new example: ...", by what the
     answers of that streak mostly were: unreadable, turned away (``by_reason`` for the top
-    reason, else ``rejected``) or duplicates. ``{n}`` is filled in with how many answers (or
-    rows) it was, ``{top}`` with the top rejection reasons and their counts, ``{sample}`` with
-    the start of the last unreadable answer.
+    reason, else ``rejected``) or duplicates (the recipe's :class:`Tally` says which of its
+    counts are which). ``{n}`` is filled in with how many answers (or rows) it was, ``{top}``
+    with the top rejection reasons and their counts, ``{sample}`` with the start of the last
+    unreadable answer.
     """
 
-    unparseable: str = "{n} could not be read (a sample: {sample}); check the teacher's answers"
+    unreadable: str = "{n} could not be read (a sample: {sample}); check the teacher's answers"
     rejected: str = "their rows were filtered out (top reasons: {top})"
     duplicates: str = "{n} rows were duplicates of kept ones"
     by_reason: Mapping[str, str] = field(default_factory=dict)
@@ -149,6 +184,7 @@ class ScreenFactory(Protocol):
 class Recipe(Protocol):
     expected_rows_per_request: float
     stop_hints: StopHints
+    tally: Tally
 
     def plan(self, index: int) -> Request | None: ...
 

@@ -3,7 +3,7 @@ config, and the history of runs.
 
 Every candidate parsed from an answer is counted exactly once::
 
-    candidates == kept + sum(rejected) + duplicates_exact + duplicates_similar + unused_after_target
+    candidates == kept + sum(rejected) + the recipe's duplicates (its Tally) + unused_after_target
 """
 
 from __future__ import annotations
@@ -15,10 +15,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from synthgen import __version__
-from synthgen.engine.recipe import Verdict
-from synthgen.engine.stop import STOP_MESSAGES
+from synthgen.engine.recipe import Tally, Verdict
 from synthgen.reports import (
-    BatchFigures,
     CountFigures,
     ModelFigures,
     RunEntry,
@@ -31,22 +29,24 @@ from synthgen.teacher.dispatch import UsageMeter
 
 @dataclass
 class Counts:
-    """What happened to requests and candidates in this run."""
+    """What happened to requests and candidates in this run; ``tallied``: the recipe's own
+    counts by name (its :class:`Tally`)."""
 
+    tally: Tally = field(default_factory=Tally)
     requests: int = 0  # answers judged (used); later ones are answers_after_target
     answers_after_target: int = 0  # arrived once the target was met: parsed, nothing kept
     answers_unscreened: int = 0  # arrived behind a request cancelled at the stop
     cached_responses: int = 0
     failed_requests: int = 0
-    unparseable_responses: int = 0
     candidates: int = 0
-    truncated_dropped: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
-    duplicates_exact: int = 0
-    duplicates_similar: int = 0
     unused_after_target: int = 0
     kept: int = 0
     metrics: Counter[str] = field(default_factory=Counter)  # recipe figures (e.g. pass@k sums)
+    tallied: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self.tallied.update(self.tally.zeros())
 
     def add(self, verdict: Verdict, *, cached: bool) -> None:
         """Count one screened answer."""
@@ -56,14 +56,21 @@ class Counts:
             self.requests += 1
         self.cached_responses += cached
         self.candidates += verdict.candidates
-        self.truncated_dropped += verdict.truncated_dropped
-        self.unparseable_responses += verdict.unparseable and not verdict.after_target
         self.rejected.update(verdict.rejected)
-        self.duplicates_exact += verdict.duplicates_exact
-        self.duplicates_similar += verdict.duplicates_similar
+        skip = self.tally.unreadable if verdict.after_target else None  # (it counts answers judged)
+        self.tallied.update({name: n for name, n in verdict.counts.items() if name != skip})
         self.unused_after_target += verdict.unused_after_target
         self.kept += verdict.counted_rows
         self.metrics.update(verdict.metrics)
+
+    def figures(self) -> CountFigures:
+        """As the report has them: the recipe's counts beside the engine's."""
+        own = {
+            name: getattr(self, name)
+            for name in ("requests", "answers_after_target", "answers_unscreened", "cached_responses",
+                         "failed_requests", "candidates", "unused_after_target", "kept")
+        }  # fmt: skip
+        return CountFigures(**own, **self.tallied, rejected=dict(self.rejected), metrics=dict(self.metrics))
 
 
 def _cpu_seconds() -> dict[str, float]:
@@ -124,9 +131,7 @@ def build_report(
         wall_seconds=round(time.time() - started, 3),
         stop_reason=stop_reason,
         exit_code=exit_code,
-        counts=CountFigures(
-            **{**asdict(counts), "rejected": dict(counts.rejected), "metrics": dict(counts.metrics)}
-        ),
+        counts=counts.figures(),
         usage=usage_figures(meter),
         judge_usage=None if review_meter is None else usage_figures(review_meter),
         cpu_seconds=_cpu_seconds(),
@@ -161,90 +166,3 @@ def usage_figures(meter: UsageMeter) -> UsageFigures:
         unsettled_tokens=meter.unsettled_tokens,
         unsettled_cost_usd=round(meter.unsettled_cost, 6),
     )
-
-
-def summary_text(report: RunReport, *, output: str) -> str:
-    """A few lines for the end of a run (the CLI prints them)."""
-    run = report.last_run
-    c, u = run.counts, run.usage
-    rejected = ", ".join(f"{k} {v}" for k, v in sorted(c.rejected.items())) or "none"
-    cost = "" if u.cost_usd is None else f", cost ${u.cost_usd:.4f}"
-    lines = [
-        f"synthgen: kept {c.kept} new examples; {report.examples} in {output} ({run.wall_seconds:.1f} s)",
-        f"  requests: {u.requests_sent} sent, {c.cached_responses} from cache, "
-        f"{u.retries} retries, {c.failed_requests} failed",
-        f"  tokens: {u.prompt_tokens:,} in, {u.completion_tokens:,} out{cost}",
-        f"  candidates: {c.candidates} parsed ({c.unparseable_responses} responses unparseable, "
-        f"{c.truncated_dropped} cut off); rejected: {rejected}",
-    ]
-    if c.duplicates_exact or c.duplicates_similar or c.unused_after_target:
-        lines.append(
-            f"  duplicates: {c.duplicates_exact} exact, {c.duplicates_similar} similar (ROUGE-L); "
-            f"{c.unused_after_target} left unused once the target was met"
-        )
-    lines += _metric_lines(c.metrics)
-    if run.judge_usage is not None:
-        lines.append(_judge_usage_line(run.judge_usage))
-    if run.batch is not None and run.batch.model_fields_set:
-        lines.append(_batch_line(run.batch))
-    lines.append(f"  stopped: {STOP_MESSAGES.get(run.stop_reason, run.stop_reason)}")
-    return "\n".join(lines)
-
-
-CODE_STATUSES = ("passed", "failed", "timeout", "output_limit", "crashed", "no_code", "sandbox_error")
-
-
-def _batch_line(batch: BatchFigures) -> str:
-    """``--batch``: answers collected so far, what this run submitted, what is still pending."""
-    submitted = ", ".join(str(b) for b in batch.submitted) or "none"
-    return (
-        f"  batch: {batch.answered_by_batches} answers collected; submitted "
-        f"{batch.submitted_requests} requests ({submitted}); {len(batch.pending)} batch(es) pending"
-    )
-
-
-def _metric_lines(metrics: dict[str, int | float]) -> list[str]:
-    """Recipe figures worth a line: verification (pass@k) and reasoning tokens."""
-    lines = []
-    rows = metrics.get("rows_verified")
-    if rows:
-        passes = sorted((k for k in metrics if k.startswith("pass@") and k.endswith("_sum")), key=_pass_k)
-        rates = ", ".join(f"{k[: -len('_sum')]} {metrics[k] / rows:.3f}" for k in passes)
-        unsolved = int(metrics.get("rows_unsolved", 0))
-        lines.append(f"  verified: {int(rows)} rows, {rates}; {unsolved} rows with no correct answer")
-    lines += _code_lines(metrics)
-    graded = int(metrics.get("judged", 0))
-    if graded or metrics.get("unjudged"):
-        mean = f", mean score {metrics.get('score_sum', 0) / graded:.2f}" if graded else ""
-        lines.append(
-            f"  graded: {graded} rows{mean}; {int(metrics.get('unjudged', 0))} replies held no score"
-        )
-    if metrics.get("reasoning_tokens"):
-        lines.append(
-            f"  reasoning: ~{int(metrics['reasoning_tokens']):,} trace tokens, "
-            f"~{int(metrics.get('answer_tokens', 0)):,} answer tokens (estimated)"
-        )
-    return lines
-
-
-def _code_lines(metrics: dict[str, int | float]) -> list[str]:
-    """respond --verify code: how the sandbox runs ended (``code_<status>`` counts)."""
-    runs = int(metrics.get("code_runs", 0))
-    if not runs:
-        return []
-    ends = {k[len("code_") :]: int(v) for k, v in metrics.items() if k.startswith("code_") and v}
-    shown = ", ".join(f"{ends[s]} {s.replace('_', ' ')}" for s in CODE_STATUSES if s in ends)
-    mean = metrics.get("code_run_seconds_sum", 0) / runs
-    return [f"  code: {runs} runs ({shown}); {mean:.3f} s per run"]
-
-
-def _judge_usage_line(usage: UsageFigures) -> str:
-    cost = "" if usage.cost_usd is None else f", cost ${usage.cost_usd:.4f}"
-    return (
-        f"  judge: {usage.requests_sent} requests sent, {usage.retries} retries; "
-        f"tokens: {usage.prompt_tokens:,} in, {usage.completion_tokens:,} out{cost}"
-    )
-
-
-def _pass_k(name: str) -> int:
-    return int(name[len("pass@") : -len("_sum")])

@@ -91,6 +91,7 @@ class Engine:
             barren_limit=options.barren_limit,
             max_consecutive_failures=options.max_consecutive_failures,
             hints=recipe.stop_hints,
+            tally=recipe.tally,
         )
         self.written = Written(recipe, sink, self.rules)
         self.counts = self.written.counts

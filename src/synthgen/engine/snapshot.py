@@ -39,8 +39,7 @@ class Snapshot:
     max_cost: float | None = None  # the --max-cost budget, when set
     concurrency_limit: float = 0.0
     rejected: Counter[str] = field(default_factory=Counter)
-    duplicates_exact: int = 0
-    duplicates_similar: int = 0
+    tallied: list[tuple[str, str]] = field(default_factory=list)  # the recipe's rows (Tally.panel)
     # with a review of kept rows (an inline judge, code execution): what it is doing
     review: ReviewFigures | None = None
 
@@ -77,8 +76,7 @@ class Snapshot:
             max_cost=max_cost,
             concurrency_limit=meter.in_flight_limit or concurrency,
             rejected=counts.rejected,
-            duplicates_exact=counts.duplicates_exact,
-            duplicates_similar=counts.duplicates_similar,
+            tallied=counts.tally.panel_rows(counts.tallied),
             review=review,
         )
 

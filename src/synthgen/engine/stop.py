@@ -11,7 +11,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
-from synthgen.engine.recipe import StopHints, Verdict
+from synthgen.engine.recipe import StopHints, Tally, Verdict
 from synthgen.errors import TeacherError, TransientTeacherError
 from synthgen.teacher.budget import BudgetExhausted
 
@@ -63,42 +63,44 @@ class BarrenStreak:
     """Answers in a row that brought no new row, and what became of their candidates.
 
     A teacher that keeps repeating itself (or whose answers cannot be parsed) would
-    otherwise make a run spin forever; the streak's make-up names the real cause, and the
-    recipe's :class:`StopHints` what to do about it.
+    otherwise make a run spin forever; the streak's make-up names the real cause (which of
+    the recipe's counts mean what: its :class:`Tally`), and the recipe's :class:`StopHints`
+    what to do about it.
     """
 
     limit: int
+    tally: Tally = field(default_factory=Tally)
     answers: int = 0
-    unparseable: int = 0
+    unreadable: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
     duplicates: int = 0
-    sample: str = ""  # the last unparseable answer, for the hint
+    sample: str = ""  # the last unreadable answer, for the hint
     last: str = ""  # the last answer of the streak
 
     def update(self, verdict: Verdict, text: str) -> bool:
         """Count one verdict; True once ``limit`` answers in a row kept nothing."""
         if verdict.kept or verdict.useful:
-            self.answers, self.unparseable, self.duplicates = 0, 0, 0
+            self.answers, self.unreadable, self.duplicates = 0, 0, 0
             self.rejected.clear()
             return False
         self.answers += 1
         self.last = text
-        if verdict.unparseable:
-            self.unparseable += 1
+        if self.tally.unreadable is not None and verdict.counts.get(self.tally.unreadable):
+            self.unreadable += 1
             self.sample = text
         self.rejected.update(verdict.rejected)
-        self.duplicates += verdict.duplicates_exact + verdict.duplicates_similar
+        self.duplicates += self.tally.duplicates_in(verdict.counts)
         return self.answers >= self.limit
 
     def explain(self, hints: StopHints) -> str:
         """Why the streak happened, in the words of the recipe's ``hints``."""
         head = f"the last {self.answers} answers brought no new example"
         rejected = sum(self.rejected.values())
-        if self.unparseable >= self.answers / 2 or not (rejected or self.duplicates):
+        if self.unreadable >= self.answers / 2 or not (rejected or self.duplicates):
             # (answers of neither kind: the recipe made nothing of them, e.g. grades without a score)
-            n, text = (self.unparseable, self.sample) if self.unparseable else (self.answers, self.last)
+            n, text = (self.unreadable, self.sample) if self.unreadable else (self.answers, self.last)
             sample = repr(" ".join(text.split())[:160] or "(empty)")
-            return f"{head}: " + hints.unparseable.format(n=n, sample=sample)
+            return f"{head}: " + hints.unreadable.format(n=n, sample=sample)
         if rejected >= self.duplicates:
             top = ", ".join(f"{reason} {n}" for reason, n in self.rejected.most_common(3))
             hint = hints.by_reason.get(self.rejected.most_common(1)[0][0], hints.rejected)
@@ -107,6 +109,7 @@ class BarrenStreak:
 
 
 NEUTRAL_HINTS = StopHints()
+NEUTRAL_TALLY = Tally()
 
 
 class StopRules:
@@ -120,11 +123,12 @@ class StopRules:
         barren_limit: int,
         max_consecutive_failures: int,
         hints: StopHints = NEUTRAL_HINTS,
+        tally: Tally = NEUTRAL_TALLY,
     ) -> None:
         self.reason: StopReason | None = None
         self.error: str | None = None
         self.target = target
-        self.barren = BarrenStreak(barren_limit)
+        self.barren = BarrenStreak(barren_limit, tally)
         self.hints = hints  # the recipe's (and its review's), for the "exhausted" stop
         self.max_failures = max_consecutive_failures
         self.failures_in_row = 0

@@ -27,7 +27,7 @@ class Written:
     """What became of each answer so far: ``counts``, and the rows in the sink."""
 
     def __init__(self, recipe: Recipe, sink: Sink, rules: StopRules) -> None:
-        self.counts = Counts()
+        self.counts = Counts(recipe.tally)
         self._recipe, self._sink, self._rules = recipe, sink, rules
 
     def verdict(self, request: Request, completion: Completion, verdict: Verdict) -> None:

@@ -30,8 +30,10 @@ from typing import TYPE_CHECKING, Any
 
 from synthgen.config.shared import FilterOptions
 from synthgen.dedup.exact import ExactIndex, normalize_key
-from synthgen.engine.recipe import Answer, Request, Row, StopHints, Verdict
+from synthgen.engine.recipe import Answer, Request, Row, StopHints, Tally, Verdict
 from synthgen.io.beside import REJECTED
+from synthgen.recipes import duplicates
+from synthgen.recipes.duplicates import duplicate
 from synthgen.recipes.evolve_prompts import EvolvePrompt, parse_evolved
 from synthgen.recipes.evolve_rules import copied_phrases, new_words, task_text
 from synthgen.recipes.filters import Filter, default_filters, empty_output, first_rejection, refusal
@@ -114,17 +116,10 @@ class EvolveScreen:
         if reason is not None:
             verdict.rejected[reason] += 1
             return reason
-        key = normalize_key(instruction, input)
-        if self.exact.seen(key):
-            verdict.duplicates_exact += 1
-            return "duplicate_exact"
-        # Not against its own lineage: an in-depth evolution contains most of it by design (an
-        # added sentence scores > 0.7 against a parent of 20 words); the rule above judged that.
-        if self.rouge.check_and_add(task_text(instruction, input), ignore=parent.lineage) is not None:
-            verdict.duplicates_similar += 1
-            return "duplicate_similar"
-        self.exact.add(key)
-        return None
+        key, text = normalize_key(instruction, input), task_text(instruction, input)
+        # ROUGE-L not against its own lineage: an in-depth evolution contains most of it by design
+        # (an added sentence scores > 0.7 against a parent of 20 words); the rule above judged that.
+        return duplicate(key, text, (self.exact, self.rouge), verdict.counts, ignore=parent.lineage)
 
     def _text_rule(self, instruction: str, input: str, parent: Parent) -> str | None:
         if not instruction:
@@ -178,6 +173,7 @@ class EvolveRound:
 
     expected_rows_per_request = 1.0
     stop_hints = STOP_HINTS
+    tally = Tally(duplicates.COUNTS, duplicates=duplicates.COUNTS, panel=(duplicates.PANEL_ROW,))
 
     def __init__(
         self,

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from synthgen.engine.recipe import Answer, Request, Row, StopHints, Verdict
+from synthgen.engine.recipe import Answer, Request, Row, StopHints, Tally, Verdict
 from synthgen.errors import UnusableAnswer
 from synthgen.io.answer_rows import AnswerRow
 from synthgen.io.beside import REJECTED
@@ -163,7 +163,7 @@ class JudgeScreenFactory:
 
 # What a run says when the judge's replies stop giving grades (see engine.recipe.StopHints).
 STOP_HINTS = StopHints(
-    unparseable="{n} replies held no grade (a sample: {sample}); check the judge model and the "
+    unreadable="{n} replies held no grade (a sample: {sample}); check the judge model and the "
     "--prompt template, or try --structured",
     by_reason={
         "unjudged": "the judge's replies held no score (top reasons: {top}); check the judge model "
@@ -177,6 +177,7 @@ class Judge:
 
     expected_rows_per_request = 1.0
     stop_hints = STOP_HINTS
+    tally = Tally()  # no counts of its own: rows turned away are counted by reason
 
     def __init__(self, options: JudgeOptions, template: JudgeTemplate, rows: list[AnswerRow]) -> None:
         """``rows`` with an empty answer get no request: each is counted (``empty_answer``)

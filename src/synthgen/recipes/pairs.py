@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from synthgen.engine.recipe import Answer, Request, Row, StopHints, Verdict
+from synthgen.engine.recipe import Answer, Request, Row, StopHints, Tally, Verdict
 from synthgen.io.answer_rows import AnswerRow
 from synthgen.io.beside import REJECTED
 from synthgen.io.traces import TRACE_KEY
@@ -245,7 +245,7 @@ class PairsScreenFactory:
 
 # What a run says when the judge's grades stop making pairs (see engine.recipe.StopHints).
 STOP_HINTS = StopHints(
-    unparseable="{n} grades held no score (a sample: {sample}); check the judge model and the "
+    unreadable="{n} grades held no score (a sample: {sample}); check the judge model and the "
     "--prompt template, or try --structured",
     rejected="no pair came from their groups (top reasons: {top}); lower --min-margin, or give "
     "more answers per prompt (--samples)",
@@ -256,6 +256,7 @@ class Pairs:
     """The ``pairs`` recipe (judge ranking); see the module docstring."""
 
     stop_hints = STOP_HINTS
+    tally = Tally()  # no counts of its own: rows turned away are counted by reason
 
     def __init__(self, options: PairsOptions, template: JudgeTemplate, groups: list[AnswerGroup]) -> None:
         self.options = options

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from synthgen.engine.recipe import Answer, Request, Row, StopHints, Verdict
+from synthgen.engine.recipe import Answer, Request, Row, StopHints, Tally, Verdict
 from synthgen.errors import TeacherError
 from synthgen.io.beside import SOFT_TARGETS
 from synthgen.io.prompt_rows import PromptRow, alpaca_prompt
@@ -161,6 +161,7 @@ class Respond:
 
     expected_rows_per_request = 1.0
     stop_hints = STOP_HINTS
+    tally = Tally()  # no counts of its own: rows turned away are counted by reason
 
     def __init__(
         self, options: RespondOptions, rows: list[PromptRow], existing_meta: list[dict[str, Any]]

@@ -26,7 +26,7 @@ from synthgen.recipes.filters import FilterRules
 from synthgen.recipes.parse import parse_numbered_tasks
 from synthgen.recipes.parse_list import parse_instruction_list, prompt_end_number
 from synthgen.recipes.prompts import PromptTemplate, build_messages, sample_examples
-from synthgen.recipes.self_instruct_screen import SelfInstructScreen, SelfInstructScreenFactory
+from synthgen.recipes.self_instruct_screen import TALLY, SelfInstructScreen, SelfInstructScreenFactory
 from synthgen.recipes.self_instruct_shard import SelfInstructShardScreenFactory
 from synthgen.records import AlpacaRecord, Completion, SeedTask
 
@@ -48,7 +48,7 @@ class SelfInstructOptions:
 
 # What a run says when its answers stop bringing tasks (see engine.recipe.StopHints).
 STOP_HINTS = StopHints(
-    unparseable="{n} could not be parsed as a numbered task list (a sample: {sample}); "
+    unreadable="{n} could not be parsed as a numbered task list (a sample: {sample}); "
     "check the teacher's answers and the --prompt template",
     rejected="their tasks were filtered out (top reasons: {top}); "
     "check the filter options (--min-instruction-words, --blocklist, ...)",
@@ -61,6 +61,7 @@ class SelfInstruct:
     """The ``generate`` recipe; see the module docstring."""
 
     stop_hints = STOP_HINTS
+    tally = TALLY
 
     def __init__(
         self,

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from synthgen.dedup.exact import ExactIndex, normalize_key
-from synthgen.engine.recipe import Answer, Row, Verdict
+from synthgen.engine.recipe import Answer, Row, Tally, Verdict
+from synthgen.recipes import duplicates
+from synthgen.recipes.duplicates import duplicate
 from synthgen.recipes.filters import Filter, FilterSettings, default_filters, empty_output, first_rejection
 from synthgen.recipes.parse import parse_numbered_tasks
 from synthgen.recipes.parse_list import parse_instruction_list
@@ -19,6 +21,17 @@ from synthgen.recipes.parse_list import parse_instruction_list
 if TYPE_CHECKING:
     from synthgen.candidate import Candidate
     from synthgen.dedup.rouge_index import RougeIndex
+
+
+UNPARSEABLE = "unparseable_responses"  # answers with no task in them
+TRUNCATED = "truncated_dropped"  # last items dropped from answers cut off at the token limit
+# What generate's verdicts count beside the engine's counts, in the report's order.
+TALLY = Tally(
+    names=(UNPARSEABLE, TRUNCATED, *duplicates.COUNTS),
+    unreadable=UNPARSEABLE,
+    duplicates=duplicates.COUNTS,
+    panel=(duplicates.PANEL_ROW,),
+)
 
 
 @dataclass(frozen=True)
@@ -40,8 +53,9 @@ class SelfInstructScreen:
             )
         else:
             parsed = parse_numbered_tasks(answer.text, truncated=answer.truncated)
-        verdict = Verdict(candidates=len(parsed.candidates), truncated_dropped=parsed.dropped_truncated)
-        verdict.unparseable = not parsed.candidates
+        verdict = Verdict(candidates=len(parsed.candidates))
+        verdict.counts[TRUNCATED] += parsed.dropped_truncated
+        verdict.counts[UNPARSEABLE] += not parsed.candidates
         for position, candidate in enumerate(parsed.candidates):
             if len(verdict.kept) >= limit:
                 # The target is met: later candidates are not judged (nor pooled).
@@ -59,14 +73,7 @@ class SelfInstructScreen:
             verdict.rejected[reason] += 1
             return reason
         key = normalize_key(candidate.instruction, candidate.input)
-        if self.exact.seen(key):
-            verdict.duplicates_exact += 1
-            return "duplicate_exact"
-        if self.rouge.check_and_add(candidate.instruction) is not None:
-            verdict.duplicates_similar += 1
-            return "duplicate_similar"
-        self.exact.add(key)
-        return None
+        return duplicate(key, candidate.instruction, (self.exact, self.rouge), verdict.counts)
 
 
 def candidate_row(candidate: Candidate) -> Row:

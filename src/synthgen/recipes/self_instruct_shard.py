@@ -31,7 +31,8 @@ from synthgen.engine.shard import SHARD_PASS
 from synthgen.recipes.filters import Filter, FilterSettings, default_filters, empty_output, first_rejection
 from synthgen.recipes.parse import parse_numbered_tasks
 from synthgen.recipes.parse_list import parse_instruction_list
-from synthgen.recipes.self_instruct_screen import candidate_row
+from synthgen.recipes import duplicates
+from synthgen.recipes.self_instruct_screen import TRUNCATED, UNPARSEABLE, candidate_row
 
 if TYPE_CHECKING:
     from synthgen.dedup.rouge_index import RougeIndex
@@ -47,8 +48,9 @@ class SelfInstructShardScreen:
     def screen(self, answer: Answer, limit: int) -> Verdict:
         parse = parse_instruction_list if self.instructions_only else parse_numbered_tasks
         parsed = parse(answer.text, truncated=answer.truncated)
-        verdict = Verdict(candidates=len(parsed.candidates), truncated_dropped=parsed.dropped_truncated)
-        verdict.unparseable = not parsed.candidates
+        verdict = Verdict(candidates=len(parsed.candidates))
+        verdict.counts[TRUNCATED] += parsed.dropped_truncated
+        verdict.counts[UNPARSEABLE] += not parsed.candidates
         verdict.counted = 0
         for candidate in parsed.candidates:
             reason = first_rejection(candidate, self.filters)
@@ -63,11 +65,11 @@ class SelfInstructShardScreen:
             if first is None:
                 self.seen[key] = tokens
             elif first == tokens:  # an earlier candidate's twin: dropped globally too
-                verdict.duplicates_exact += 1
+                verdict.counts[duplicates.EXACT] += 1
                 continue
             new = self.rouge.check_and_add(candidate.instruction) is None
             verdict.counted += new
-            verdict.duplicates_similar += not new
+            verdict.counts[duplicates.SIMILAR] += not new
             verdict.kept.append(candidate_row(candidate))
             verdict.row_meta.append({SHARD_PASS: "new" if new else "similar"})
         return verdict
