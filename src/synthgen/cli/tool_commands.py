@@ -98,8 +98,8 @@ not bring enough rows: the command printed tops OUT up.""",
 )
 def merge(settings: MergeSettings) -> None:
     """Join the shards of a --shard run into its output, as one process would have written it."""
+    from synthgen.cli.summary import summary_text
     from synthgen.commands.merge import run_merge
-    from synthgen.engine.report import summary_text
 
     outcome = run_merge(settings)
     if not settings.quiet:

@@ -74,6 +74,7 @@ class ShardRecipe:
         self.counted = counted
         self.expected_rows_per_request = inner.expected_rows_per_request
         self.stop_hints = inner.stop_hints
+        self.tally = inner.tally
 
     def plan(self, index: int) -> Request | None:
         number = self.layout.global_request(index)

@@ -28,10 +28,10 @@ from synthgen.dedup.exact import normalize_key
 from synthgen.dedup.rouge import rouge_tokens
 from synthgen.engine.recipe import Answer, Verdict
 from synthgen.engine.shard import SHARD_PASS
+from synthgen.recipes import duplicates
 from synthgen.recipes.filters import Filter, FilterSettings, default_filters, empty_output, first_rejection
 from synthgen.recipes.parse import parse_numbered_tasks
 from synthgen.recipes.parse_list import parse_instruction_list
-from synthgen.recipes import duplicates
 from synthgen.recipes.self_instruct_screen import TRUNCATED, UNPARSEABLE, candidate_row
 
 if TYPE_CHECKING:
