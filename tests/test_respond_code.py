@@ -272,3 +272,19 @@ def test_a_run_stopped_by_its_budget_resumes_to_the_same_file(keep: str, tmp_pat
     assert [{k: v for k, v in m.items() if k not in strip} for m in _meta(out)] == [
         {k: v for k, v in m.items() if k not in strip} for m in _meta(reference)
     ]
+
+
+def test_progress_shows_runs_done_running_pass_rate_and_timeouts() -> None:
+    from types import SimpleNamespace
+
+    from synthgen.engine.snapshot import Snapshot
+    from synthgen.recipes.respond_code import SandboxGrader
+    from synthgen.verify.sandbox import PoolStats
+
+    grader = SandboxGrader(SimpleNamespace(stats=PoolStats(done=8, running=2, timeouts=1)))  # type: ignore[arg-type]
+    grader.passed = 6
+    figures = grader.figures(waiting=3)
+    assert figures.label == "code"
+    assert figures.line == "2 running  8 done  75% passed  1 timed out  3 answers awaiting results"
+    plain = Snapshot(kept=5, review=figures).plain_figures()
+    assert plain["code_runs"] == 8 and plain["code_passed"] == "75%" and plain["code_timeouts"] == 1
