@@ -121,10 +121,11 @@ ESCAPE_REASONS = {
 }
 
 
-def _leftovers() -> str:
-    """Processes an escape would have left: its marked fork bomb, its daemon."""
-    found = subprocess.run(["pgrep", "-af", "synthgen-fork-bomb|sleep 86399"], capture_output=True, text=True)
-    return found.stdout
+def _leftovers(port: str) -> str:
+    """Processes an escape answered by the server on ``port`` would have left: its fork bomb,
+    its daemon (marked with the port: other test runs on this machine may be running theirs)."""
+    pattern = f"synthgen-fork-bomb-{port}|synthgen-daemon-{port}"
+    return subprocess.run(["pgrep", "-af", pattern], capture_output=True, text=True).stdout
 
 
 @pytest.mark.parametrize("kind", sorted(ESCAPE_REASONS))
@@ -157,7 +158,7 @@ def test_an_escape_attempt_is_contained_and_the_run_goes_on(
     assert (work / "precious.txt").read_text() == "keep me"
     assert not Path("/var/tmp/synthgen-escaped.txt").exists()
     assert not (Path.home() / "synthgen-escaped.txt").exists()
-    assert _leftovers() == ""
+    assert _leftovers(server.url.rsplit(":", 1)[1].split("/")[0]) == ""
     written = "".join(p.read_text(errors="replace") for p in out.parent.iterdir())
     assert secret not in written + result.output
 

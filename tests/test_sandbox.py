@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -188,18 +190,19 @@ def test_a_fork_bomb_is_contained_and_nothing_of_it_remains() -> None:
 
 
 def test_a_background_process_does_not_outlive_its_run() -> None:
+    mark = f"{300 + os.getpid() % 1000}.{time.time_ns() % 10**6}"  # this run's, not another's
     code = (
         "import subprocess, os\n"
-        "p = subprocess.Popen(['sleep', '300'], start_new_session=True)\n"
+        f"p = subprocess.Popen(['sleep', '{mark}'], start_new_session=True)\n"
         "if os.fork() == 0:\n"
-        "    os.setsid(); os.execvp('sleep', ['sleep', '301'])\n"
+        f"    os.setsid(); os.execvp('sleep', ['sleep', '{mark}1'])\n"
         "print('spawned')\n"
     )
     [result], uid = run_programs([code], workers=1, after=sandbox_uid)
     assert result.exit_code == 0 and "spawned" in result.stdout
     if uid is not None:
         assert processes_of(uid) == []
-    leftover = subprocess.run(["pgrep", "-f", "sleep 30[01]"], capture_output=True, text=True)
+    leftover = subprocess.run(["pgrep", "-f", f"sleep {mark}"], capture_output=True, text=True)
     assert leftover.stdout == ""
 
 

@@ -54,18 +54,18 @@ ESCAPES: dict[str, str] = {
         "    raise FileNotFoundError('no file to read in ' + home)\n"
         "print('escaped', open(os.path.join(home, names[0]), 'rb').read(100))\n"
     ),
-    "fork_bomb": (  # marked in its command line, so that a test can look for what remains of it
+    "fork_bomb": (  # marked in its command line (by port), so a test can look for what remains
         "import os, sys\n"
         "bomb = 'import os\\nwhile True:\\n    try:\\n        os.fork()\\n    except OSError:\\n        pass\\n'\n"
-        "os.execv(sys.executable, [sys.executable, '-c', bomb, 'synthgen-fork-bomb'])\n"
+        "os.execv(sys.executable, [sys.executable, '-c', bomb, 'synthgen-fork-bomb-{port}'])\n"
     ),
     "alloc_10gb": "block = bytearray(10 * 1024 ** 3)\n",
     "infinite_loop": "while True:\n    pass\n",
     "print_1gb": "import sys\nchunk = 'x' * 2 ** 20\nfor _ in range(1024):\n    sys.stdout.write(chunk)\n",
     "background": (
         "import subprocess\n"
-        "subprocess.Popen(['sh', '-c', 'sleep 86399; echo escaped > ' + {cwd!r} + '/escaped-daemon.txt'],\n"
-        "                 start_new_session=True)\n"
+        "command = 'sleep 86399; echo escaped > ' + {cwd!r} + '/escaped-daemon.txt'\n"
+        "subprocess.Popen(['sh', '-c', command, 'synthgen-daemon-{port}'], start_new_session=True)\n"
         "raise SystemExit('left a process behind')\n"
     ),
     "delete_cwd": (
