@@ -198,7 +198,7 @@ def test_ctrl_c_while_waiting_leaves_the_batch_running(mock_server: Any, tmp_pat
                        "--batch-wait", "--batch-poll-seconds", "0.05", "--cache-path", tmp_path / "c.sqlite3")  # fmt: skip
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
     assert proc.stderr is not None
-    while "is in_progress" not in proc.stderr.readline():  # polled at least once
+    while "in_progress" not in proc.stderr.readline():  # polled at least once
         assert proc.poll() is None
     proc.send_signal(signal.SIGINT)
     rest = proc.stderr.read()

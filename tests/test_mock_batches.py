@@ -166,3 +166,14 @@ def test_the_in_process_api_answers_as_the_in_process_teacher(tmp_path: Path) ->
     teacher = MockTeacher(seed=3)
     expected = teacher.answer([{"role": "user", "content": "Say hello number 1."}], sample_index=1).text
     assert answers["r1"]["choices"][0]["message"]["content"] == expected
+
+
+def test_a_mock_teacher_has_a_batch_api_only_when_its_lines_answer_as_it_does_live() -> None:
+    """--teacher mock always has one; a mock built with options a batch line does not carry
+    (the Python API's wrong-answer rate, reasoning mode, model name) has none: --batch refuses
+    it with one line (exit 2) before anything is planned."""
+    from synthgen.mock.teacher import MockTeacher
+
+    assert MockTeacher(seed=4, max_tokens=20).batch_unsupported() is None
+    for options in ({"wrong_answer_rate": 0.5}, {"reasoning": "field"}, {"model": "other"}):
+        assert "does not carry" in (MockTeacher(**options).batch_unsupported() or "")  # type: ignore[arg-type]

@@ -29,6 +29,7 @@ from typing import Any
 
 from synthgen.commands.batch_series import Series
 from synthgen.commands.batch_submit import BatchLink
+from synthgen.commands.batch_watch import BatchWatch
 from synthgen.engine.report import Counts
 from synthgen.engine.review import Review, TeacherGrader
 from synthgen.engine.run import RunResult
@@ -80,20 +81,26 @@ def run_batched(
     series = [Series(settings, link, batch_state_path(job.output))]
     if judge is not None:
         series.append(Series(judge.settings, judge.link, batch_state_path(job.output, JUDGE)))
+    watch = BatchWatch(wait=settings.batch_wait, quiet=job.quiet, log_format=job.log_format)
     try:
         while True:
-            outcome = _one_pass(job, series, stages, judge)
+            outcome = _one_pass(job, series, stages, judge, watch)
             if not settings.batch_wait or outcome.exit_code != PENDING:
                 return outcome
             sleep(settings.batch_poll_seconds)
     except KeyboardInterrupt:  # while polling or waiting (a run's engine handles its own)
+        watch.close()
         log.info(
             "interrupted: the batches keep running at the provider; rerun the same command to collect them"
         )
         return _pending(SIGNAL_EXIT[signal.SIGINT])
+    finally:
+        watch.close()
 
 
-def _one_pass(job: Job, series: list[Series], stages: Stages, judge: BatchJudge | None) -> SessionResult:
+def _one_pass(
+    job: Job, series: list[Series], stages: Stages, judge: BatchJudge | None, watch: BatchWatch
+) -> SessionResult:
     for each in series:
         each.start(job)
     collected = asyncio.run(_collect_all(series, job))
@@ -101,12 +108,9 @@ def _one_pass(job: Job, series: list[Series], stages: Stages, judge: BatchJudge 
         stages.carried[each.path] = each.carried()
     in_flight = [record for each in series for record in each.in_flight()]
     if in_flight and not collected:
-        for record in in_flight:
-            log.info(
-                "batch %s is %s (%d of %d requests done); rerun the same command to collect it",
-                record.batch_id or record.file_id, record.status, record.completed, record.total or record.requests,
-            )  # fmt: skip
+        watch.show(in_flight)
         return _pending(PENDING)
+    watch.close()  # the engine draws its own panel
     outcome = stages.run(_batch_job(job, series, judge), _budgets(series[0].settings, stages))
     for each in series:
         each.finish()

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from synthgen.commands.teachers import mock_teacher
 from synthgen.config import TeacherOptions
-from synthgen.errors import TeacherError
+from synthgen.errors import TeacherError, UsageError
 from synthgen.records import Message
 from synthgen.resources import default_cache_path
 from synthgen.teacher.batch_api import BatchAPI, OpenAIBatchAPI
@@ -103,6 +104,12 @@ def batch_link(settings: TeacherOptions, kind: str) -> BatchLink:
 
     if kind == "mock":
         from synthgen.mock.batch_api import MockBatchAPI
+
+        unsupported = mock_teacher(settings).batch_unsupported()
+        if unsupported is not None:
+            raise UsageError(
+                f"--batch: this mock teacher has no Batch API ({unsupported}); run without --batch"
+            )
 
         def open_mock() -> BatchAPI:
             return MockBatchAPI(

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from synthgen.config import TeacherOptions
 from synthgen.teacher.build import build_dispatcher, openai_endpoints, read_api_key
 from synthgen.teacher.dispatch import Budgets, Dispatcher, UsageMeter
 from synthgen.teacher.endpoints import Endpoint, EndpointPool
 
-__all__ = ["TeacherSpec", "build_teacher", "new_meter", "resolve_teacher"]
+if TYPE_CHECKING:
+    from synthgen.mock.teacher import MockTeacher
+
+__all__ = ["TeacherSpec", "build_teacher", "mock_teacher", "new_meter", "resolve_teacher"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,13 @@ def new_meter(settings: TeacherOptions) -> UsageMeter:
     return UsageMeter(prices={m: (p.input, p.output) for m, p in settings.prices.items()})
 
 
+def mock_teacher(settings: TeacherOptions) -> MockTeacher:
+    """The in-process mock of ``--teacher mock`` (built on demand: the mock is a teacher too)."""
+    from synthgen.mock.teacher import MockTeacher
+
+    return MockTeacher(seed=settings.seed, max_tokens=settings.max_tokens)
+
+
 def build_teacher(teacher: TeacherSpec, meter: UsageMeter, budgets: Budgets) -> Dispatcher:
     """The teacher stack of ``teacher``.
 
@@ -43,9 +53,6 @@ def build_teacher(teacher: TeacherSpec, meter: UsageMeter, budgets: Budgets) -> 
     """
     settings = teacher.options
     if teacher.kind == "mock":
-        from synthgen.mock.teacher import MockTeacher  # the mock is a teacher too, built on demand
-
-        mock = MockTeacher(seed=settings.seed, max_tokens=settings.max_tokens)
-        pool = EndpointPool([Endpoint("mock", mock)])
+        pool = EndpointPool([Endpoint("mock", mock_teacher(settings))])
         return build_dispatcher(settings, meter, pool, budgets, cache=False)  # the mock costs nothing
     return build_dispatcher(settings, meter, openai_endpoints(settings), budgets, cache=True)

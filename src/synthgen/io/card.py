@@ -80,6 +80,7 @@ class CardInfo:
     license: str | None = None
     pretty_name: str | None = None
     source_datasets: list[str] = field(default_factory=list)
+    batch: dict[str, str] = field(default_factory=dict)  # --batch runs: figure -> value
 
 
 def size_category(rows: int) -> str:
@@ -197,6 +198,7 @@ Configuration (no secrets, no local paths):
 {json.dumps(public_config(info.config), indent=2, sort_keys=True, default=str)}
 ```
 
+{_batch_section(info.batch)}
 ## What is in it
 
 | figure | value |
@@ -207,6 +209,23 @@ Configuration (no secrets, no local paths):
 ## Limitations of synthetic data
 
 {LIMITATIONS}"""
+
+
+def _batch_section(figures: dict[str, str]) -> str:
+    """How much went through the Batch API (``--batch``), when anything did."""
+    if not figures:
+        return ""
+    rows = "\n".join(f"| {name} | {value} |" for name, value in figures.items())
+    return f"""
+### Batch API
+
+Requests went through an OpenAI-compatible Batch API (`--batch`: half price, answered within
+24 hours), collected by later runs.
+
+| | |
+| --- | --- |
+{rows}
+"""
 
 
 _COMMAND_ROW = re.compile(r"^\| command \| `(.+)` \|$", re.MULTILINE)

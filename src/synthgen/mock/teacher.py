@@ -94,6 +94,15 @@ class MockTeacher:
         self.wrong_answer_rate = wrong_answer_rate
         self.reasoning: ReasoningMode = reasoning
 
+    def batch_unsupported(self) -> str | None:
+        """Why this mock cannot take ``--batch`` (None: it can). Its Batch API answers each line
+        from what the line carries (messages, sampling, ``seed`` + sample number) as a plain mock
+        with that ``--seed`` would; a mock built with options a line does not carry would get
+        other answers from its batches than live, so it has no Batch API."""
+        if self.wrong_answer_rate or self.reasoning != "none" or self.model != "mock":
+            return "a batch line does not carry its wrong-answer rate, reasoning mode or model name"
+        return None
+
     async def complete(
         self, messages: list[Message], *, sample_index: int, extra_body: dict[str, Any] | None = None
     ) -> Completion:

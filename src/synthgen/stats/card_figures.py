@@ -60,6 +60,7 @@ def card_info(
         info.notes.append(INSTRUCTIONS_ONLY)
     if report is not None:
         _add_provenance(info, report)
+        info.batch = batch_figures(report)
     meta = load_meta(dataset, len(triples))
     _add_verification(info, meta, report)
     _add_grades(info, meta, report)
@@ -114,6 +115,41 @@ def _add_provenance(info: CardInfo, report: RunReport) -> None:
             f"The last run stopped early ({last['reason']}, exit code {last['exit_code']}): the "
             "file holds the rows kept until then."
         )
+
+
+def batch_figures(report: RunReport) -> dict[str, str]:
+    """The card's Batch API figures (none when no run used ``--batch``): how many batches,
+    requests answered by them and sent live, their cost at the batch price."""
+    runs = report.history()
+    batched = [run for run in runs if run.batch is not None]
+    if not batched:
+        return {}
+    ids = {i for run in batched for i in run.batch.batches if i}  # type: ignore[union-attr]
+    answered = sum(
+        model.requests for run in batched for use in _usages(run) for model in use.by_model.values()
+    )
+    live = sum(u.requests_sent for run in runs if run.batch is None for u in _usages(run))
+    costs = [u.cost_usd for run in batched for u in _usages(run) if u.cost_usd is not None]
+    figures = {
+        "batches": f"{len(ids):,}",
+        "requests answered in batches / sent live": f"{answered:,} / {live:,}",
+        "cost at the batch price (USD)": f"{sum(costs):.4f}" if costs else "price unknown",
+    }
+    waited = [run.batch.seconds_from_first_submission for run in batched if run.batch]  # type: ignore[union-attr]
+    if any(w is not None for w in waited):
+        figures["first submission to last collection"] = _duration(max(w for w in waited if w is not None))
+    return figures
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.0f} min" if seconds < 7200 else f"{seconds / 3600:.1f} h"
+
+
+def _usages(run: Any) -> list[Any]:
+    """A run's usage figures: its teacher's, and its inline judge's."""
+    return [u for u in (run.usage, run.judge_usage) if u is not None]
 
 
 def _add_verification(info: CardInfo, meta: list[dict[str, Any]], report: RunReport | None) -> None:
