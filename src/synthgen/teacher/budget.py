@@ -226,8 +226,23 @@ class Budgets:
         )
 
     def _refusal(self, meter: UsageMeter, wanted: Reservation) -> BudgetExhausted | None:
-        if self.max_requests is None and self.max_total_tokens is None and self.max_cost is None:
-            return None  # no budget: nothing to add up (this runs for every attempt)
+        # Only the sums a set budget needs (this runs for every attempt).
+        meters = self._meters
+        if self.max_requests is not None:
+            sent = sum(m.requests_sent for m in meters)
+            if sent >= self.max_requests:
+                return BudgetExhausted("max_requests", used=sent, limit=self.max_requests, needed=1)
+        if self.max_total_tokens is not None:
+            used = sum(m.total_tokens + m.unsettled_tokens for m in meters)
+            if used + self.reserved_tokens + wanted.tokens > self.max_total_tokens:
+                return BudgetExhausted(
+                    "max_total_tokens", used=used, limit=self.max_total_tokens, needed=wanted.tokens
+                )
+        if self.max_cost is not None:
+            cost = sum((m.cost() or 0.0) + m.unsettled_cost for m in meters)
+            if cost + self.reserved_cost + wanted.cost > self.max_cost:
+                return BudgetExhausted("max_cost", used=cost, limit=self.max_cost, needed=wanted.cost)
+        return None  # no budget: nothing to add up (this runs for every attempt)
         sent, used, used_cost = self._used()
         if self.max_requests is not None and sent >= self.max_requests:
             return BudgetExhausted("max_requests", used=sent, limit=self.max_requests, needed=1)
