@@ -318,6 +318,44 @@ def test_killed_and_resumed_pairs_write_the_same_file(tmp_path: Path, kill_and_r
     assert _side(out) == _side(reference)
 
 
+def test_the_judges_old_spellings_still_work_warn_and_resume_alike(tmp_path: Path) -> None:
+    """--prompt / --structured (and the config file's prompt / structured keys) were pairs' names
+    for the judge's prompt and format: they set --judge-prompt / --judge-structured for a release,
+    with a warning, and an output made under either name resumes under the other."""
+    answers = _respond(tmp_path)
+    prompt = tmp_path / "judge.txt"
+    prompt.write_text((ROOT / "prompts" / "judge.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    config = tmp_path / "old.toml"
+    config.write_text(f'prompt = "{prompt}"\nstructured = false\n', encoding="utf-8")
+    runs = {
+        "new": ("--judge-prompt", prompt, "--no-judge-structured"),
+        "old": ("--prompt", prompt, "--no-structured"),
+        "file": ("-c", config),
+    }
+    warned = {}
+    for name, flags in runs.items():
+        result = run_cli(
+            "pairs", answers, "--teacher", "mock", "-o", tmp_path / f"{name}.jsonl", "-q", *flags
+        )
+        assert result.exit_code == 0, result.output
+        warned[name] = result.stderr.splitlines()
+    assert warned["new"] == []
+    assert warned["old"] == [
+        "synthgen: warning: --prompt is now --judge-prompt (the old name goes in a later release)",
+        "synthgen: warning: --structured is now --judge-structured (the old name goes in a later release)",
+    ]
+    assert warned["file"] == [
+        f"synthgen: warning: {config}: prompt is now judge-prompt (the old name goes in a later release)",
+        f"synthgen: warning: {config}: structured is now judge-structured (the old name goes in a later release)",
+    ]  # fmt: skip
+    reports = [json.loads((tmp_path / f"{name}.jsonl.report.json").read_text()) for name in runs]
+    assert len({r["config_hash"] for r in reports}) == 1
+    assert reports[0]["content_config"]["structured"] is False  # the fingerprint's keys as before
+    assert len({(tmp_path / f"{name}.jsonl").read_bytes() for name in runs}) == 1
+    again = run_cli("pairs", answers, "--teacher", "mock", "-o", tmp_path / "old.jsonl", *runs["new"])
+    assert again.exit_code == 0 and "kept 0 new examples" in again.stderr, again.output
+
+
 def test_pairs_load_as_a_hugging_face_dataset(tmp_path: Path) -> None:
     datasets = pytest.importorskip("datasets")
     answers = _respond(tmp_path)

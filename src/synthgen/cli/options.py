@@ -18,6 +18,7 @@ from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 
 import typer
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 from synthgen.cli.app import ErrorOutput, app, user_errors
 from synthgen.cli.help import Command, option_help
@@ -60,10 +61,7 @@ def command(
                 old = values.pop(hidden)
                 if old is not None and values[field] is None:
                     new, spelled = long_flag(model, field), "/".join(_flag(model, field).aliases)
-                    typer.echo(
-                        f"synthgen: warning: {spelled} is now {new} (the old name goes in a later release)",
-                        err=True,
-                    )
+                    _warn(f"{spelled} is now {new} (the old name goes in a later release)")
                     values[field] = old
             _call(model, body, values, config)
 
@@ -80,7 +78,7 @@ def _call(model: type[_M], body: Callable[[_M], None], values: dict[str, Any], c
     """Settings from flags and config file, logging set up, then the command's own work."""
     errors = ErrorOutput(as_json=values.get("log_format") == "json")
     with user_errors(errors):
-        settings = build_settings(model, values, config)
+        settings = build_settings(model, values, config, warn=_warn)
         log_format = getattr(settings, "log_format", None)
         if log_format is not None:
             errors.as_json = log_format == "json"  # the config file may ask for it
@@ -88,6 +86,10 @@ def _call(model: type[_M], body: Callable[[_M], None], values: dict[str, Any], c
 
             setup_logging(log_format)  # before the inputs are read: they may warn
         body(settings)
+
+
+def _warn(message: str) -> None:
+    typer.echo(f"synthgen: warning: {message}", err=True)
 
 
 def _parameters(
@@ -104,7 +106,9 @@ def _parameters(
         params.append(_keyword("config", Path | None, config))
     params += [_option(model, name, notes.get(name)) for name in options]
     for hidden, field in _aliases(model).items():
-        flags = _flag(model, field).aliases
+        flags = list(_flag(model, field).aliases)
+        if _switch(model.model_fields[field]):
+            flags = [f"{flag}/--no-{flag[2:]}" for flag in flags]
         old = typer.Option(None, *flags, hidden=True)
         params.append(_keyword(hidden, _typer_type(model.model_fields[field].annotation), old))
     return params
@@ -123,7 +127,7 @@ def _option(model: type[BaseModel], name: str, note: str | None) -> inspect.Para
     info = model.model_fields[name]
     flag = _flag(model, name)
     decls = [long_flag(model, name)] + ([flag.short] if flag.short else [])
-    if info.annotation is bool and info.get_default() is True:
+    if _switch(info):
         decls[0] = f"{decls[0]}/--no-{decls[0][2:]}"  # on by default: --no-cache turns it off
     is_list = get_origin(info.annotation) is list
     metavar = flag.metavar or _choices(info.annotation) or ("VALUE" if is_list else None)
@@ -139,6 +143,11 @@ def _option(model: type[BaseModel], name: str, note: str | None) -> inspect.Para
         rich_help_panel=section(model, name),
     )
     return _keyword(name, _typer_type(info.annotation, required=info.is_required()), option)
+
+
+def _switch(info: FieldInfo) -> bool:
+    """On by default: its flag has a ``--no-`` form."""
+    return info.annotation is bool and info.get_default() is True
 
 
 def _keyword(name: str, annotation: Any, default: Any) -> inspect.Parameter:

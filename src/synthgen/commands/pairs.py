@@ -75,7 +75,7 @@ def run_pairs(settings: PairsSettings, on_stage: StageDone) -> SessionResult:
             "--rank verified needs answers that respond verified; --samples makes unverified ones"
         )
     _refuse_overwriting_inputs(settings)
-    template = load_judge_template(settings.prompt)  # a bad --prompt fails before any stage
+    template = load_judge_template(settings.judge_prompt)  # a bad --judge-prompt fails before any stage
     settings.check_batch()
     with command_stages(settings, settings.output) as stages:
         if settings.samples is None:
@@ -121,7 +121,7 @@ def _answer(
 
 def _refuse_overwriting_inputs(settings: PairsSettings) -> None:
     """Neither OUT nor an answering stage's file (nor what is written beside them) is an input."""
-    reads = {"INPUT": [settings.input, meta_path(settings.input)], "--prompt": settings.prompt}
+    reads = {"INPUT": [settings.input, meta_path(settings.input)], "--judge-prompt": settings.judge_prompt}
     refuse_overwriting_inputs(settings, reads)
     for _, _, name in _generators(settings) if settings.samples is not None else []:
         flag = f"--output (its {name} stage file)"
@@ -232,7 +232,7 @@ def _run_judged(
     )
     teacher = resolve_teacher(judge)
     options = PairsOptions(
-        format=settings.format, min_margin=settings.min_margin, structured=settings.structured,
+        format=settings.format, min_margin=settings.min_margin, structured=settings.judge_structured,
         asked=template.asked,
     )  # fmt: skip
     resolved = {"prompt": text_digest(template.text), "answers": _answers_digest(settings, groups)}

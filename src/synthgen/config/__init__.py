@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from synthgen.config.batch import BatchesSettings, BatchOptions
-    from synthgen.config.judging import InlineJudgeOptions, JudgeOptionsMixin, JudgeSettings, PairsSettings
+    from synthgen.config.judging import (
+        InlineJudgeOptions,
+        JudgeCallOptions,
+        JudgeOptionsMixin,
+        JudgeSettings,
+        PairsSettings,
+    )
     from synthgen.config.loading import build_settings, format_validation_error, load_config_file
     from synthgen.config.recipes import EVOLVE_OPERATIONS, EvolveSettings, RespondSettings, Settings
     from synthgen.config.shared import (
@@ -51,6 +57,7 @@ __all__ = [
     "FilterOptions",
     "FilterSettings",
     "InlineJudgeOptions",
+    "JudgeCallOptions",
     "JudgeOptionsMixin",
     "JudgeSettings",
     "MergeSettings",
@@ -79,6 +86,7 @@ _WHERE = {
     "EVOLVE_OPERATIONS": "recipes",
     "EvolveSettings": "recipes",
     "InlineJudgeOptions": "judging",
+    "JudgeCallOptions": "judging",
     "JudgeOptionsMixin": "judging",
     "JudgeSettings": "judging",
     "PairsSettings": "judging",

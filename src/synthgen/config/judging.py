@@ -17,6 +17,7 @@ from synthgen.config.shared import SettingsModel, TeacherOptions, TeacherRunOpti
 JUDGE_TEMPERATURE = 0.0
 JUDGE_MAX_TOKENS = 512
 _JUDGED = Fingerprint(when="judge_model")  # an inline judge's options count only with a judge
+_BUNDLED_PROMPT = "the bundled prompts/judge.txt"
 
 
 class MinScoreOption(SettingsModel):
@@ -27,10 +28,28 @@ class MinScoreOption(SettingsModel):
     )
 
 
-class InlineJudgeOptions(MinScoreOption):
-    """A judge model grading every row as it is kept (``generate`` and ``respond``)."""
+class JudgeCallOptions(SettingsModel):
+    """How a judge model is asked: its sampling, prompt and reply format. One declaration for
+    the inline judge (``--judge-model``) and ``pairs``' judge, which re-marks them (below)."""
 
-    help_section: ClassVar[str] = "Judging inline"
+    judge_temperature: Annotated[float, _JUDGED] = Field(
+        JUDGE_TEMPERATURE, ge=0, le=2, description="Sampling temperature of the judge."
+    )
+    judge_max_tokens: Annotated[int, _JUDGED] = Field(
+        JUDGE_MAX_TOKENS, ge=1, description="Max tokens per grade."
+    )
+    judge_prompt: Annotated[
+        Path | None, Fingerprint(resolved=True, when="judge_model"), Flag(shown=_BUNDLED_PROMPT)
+    ] = Field(None, description="Judge prompt template file.")
+    judge_structured: Annotated[bool, _JUDGED] = Field(
+        True,
+        description="Ask the judge for a JSON grade (response_format with a JSON schema); "
+        "off for servers without it.",
+    )
+
+
+class _InlineJudgeModel(MinScoreOption):
+    """The inline judge's model and where it is served (its own teacher's options)."""
 
     judge_model: Annotated[str | None, _JUDGED] = Field(
         None, description="Grade every kept row with this judge model (inline judging)."
@@ -44,20 +63,12 @@ class InlineJudgeOptions(MinScoreOption):
     judge_concurrency: Annotated[int | None, Flag(shown="--concurrency")] = Field(
         None, ge=1, le=4096, description="Max grade requests in flight."
     )
-    judge_temperature: Annotated[float, _JUDGED] = Field(
-        JUDGE_TEMPERATURE, ge=0, le=2, description="Sampling temperature of the judge."
-    )
-    judge_max_tokens: Annotated[int, _JUDGED] = Field(
-        JUDGE_MAX_TOKENS, ge=1, description="Max tokens per grade."
-    )
-    judge_prompt: Annotated[
-        Path | None,
-        Fingerprint(resolved=True, when="judge_model"),
-        Flag(shown="the bundled prompts/judge.txt"),
-    ] = Field(None, description="Judge prompt template file.")
-    judge_structured: Annotated[bool, _JUDGED] = Field(
-        True, description="Ask the judge for a JSON grade (off for servers without response_format)."
-    )
+
+
+class InlineJudgeOptions(JudgeCallOptions, _InlineJudgeModel):
+    """A judge model grading every row as it is kept (``generate`` and ``respond``)."""
+
+    help_section: ClassVar[str] = "Judging inline"
 
     @field_validator("judge_base_url")
     @classmethod
@@ -88,11 +99,12 @@ class InlineJudgeOptions(MinScoreOption):
 
 
 class JudgeOptionsMixin(SettingsModel):
-    """How answers are judged: shared by ``judge`` and ``pairs``."""
+    """How ``judge`` asks for its grades: its prompt and reply format (``pairs`` and inline
+    judging name the same options ``--judge-prompt`` / ``--judge-structured``)."""
 
-    prompt: Annotated[
-        Path | None, Fingerprint(resolved=True), Flag(shown="the bundled prompts/judge.txt")
-    ] = Field(None, description="Judge prompt template file.")
+    prompt: Annotated[Path | None, Fingerprint(resolved=True), Flag(shown=_BUNDLED_PROMPT)] = Field(
+        None, description="Judge prompt template file."
+    )
     structured: Annotated[bool, FINGERPRINT] = Field(
         True,
         description="Ask for a JSON grade (response_format with a JSON schema); off for servers without it.",
@@ -116,13 +128,26 @@ class JudgeSettings(ShardOptions, BatchOptions, JudgeOptionsMixin, MinScoreOptio
     max_tokens: int = Field(JUDGE_MAX_TOKENS, ge=1, description="Max tokens per grade.")
 
 
-class PairsSettings(BatchOptions, JudgeOptionsMixin, TeacherRunOptions):
+class PairsSettings(BatchOptions, JudgeCallOptions, TeacherRunOptions):
     """Options of ``synthgen pairs``: preference pairs (prompt, chosen, rejected) from ranked answers.
 
     The judged stage's fingerprint is that of the judge's settings (``--judge-model``,
     ``--judge-temperature`` and ``--judge-max-tokens`` in place of the teacher's), with the
     digest of the answers it grades (``answers``).
     """
+
+    # The judge's prompt and format were --prompt and --structured here (accepted for a release),
+    # and existing outputs' fingerprints have them under those keys, always (the judge is --model
+    # without --judge-model); its temperature and max tokens are the judged stage's own.
+    field_markers: ClassVar[dict[str, tuple[object, ...]]] = {
+        "judge_prompt": (
+            Flag(shown=_BUNDLED_PROMPT, aliases=("--prompt",)),
+            Fingerprint(resolved=True, key="prompt"),
+        ),
+        "judge_structured": (Flag(aliases=("--structured",)), Fingerprint(key="structured")),
+        "judge_temperature": (),
+        "judge_max_tokens": (),
+    }
 
     input: Annotated[Path, Flag(argument=True, metavar="INPUT")] = Field(
         description="Answers (several per prompt), or prompts with --samples."
@@ -148,10 +173,6 @@ class PairsSettings(BatchOptions, JudgeOptionsMixin, TeacherRunOptions):
         None, description="With --samples: a weaker model that answers each prompt as many times too."
     )
     judge_model: Annotated[str | None, Flag(shown="--model")] = Field(None, description="The judge model.")
-    judge_temperature: float = Field(
-        JUDGE_TEMPERATURE, ge=0, le=2, description="Sampling temperature of the judge."
-    )
-    judge_max_tokens: int = Field(JUDGE_MAX_TOKENS, ge=1, description="Max tokens per grade.")
     max_tokens: int = Field(2048, ge=1, description="Max tokens per generated answer.")
 
     def _check_budgets(self) -> None:

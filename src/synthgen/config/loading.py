@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -11,7 +12,7 @@ from pydantic import (
     ValidationError,
 )
 
-from synthgen.config.markers import long_flag
+from synthgen.config.markers import long_flag, old_names
 from synthgen.errors import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -44,9 +45,24 @@ def load_config_file(path: Path) -> dict[str, Any]:
     return {key.replace("-", "_"): value for key, value in data.items()}
 
 
-def build_settings(model: type[_M], overrides: dict[str, Any], config_path: Path | None = None) -> _M:
-    """Merge config file and flags (flags win) into a validated settings object."""
+def build_settings(
+    model: type[_M],
+    overrides: dict[str, Any],
+    config_path: Path | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> _M:
+    """Merge config file and flags (flags win) into a validated settings object. An option's
+    old name in the config file still sets it (the new name wins), with a ``warn``ing."""
     merged: dict[str, Any] = load_config_file(config_path) if config_path else {}
+    for old, name in old_names(model).items():
+        if old in merged:
+            value = merged.pop(old)
+            merged.setdefault(name, value)
+            if warn is not None:
+                new = name.replace("_", "-")
+                warn(
+                    f"{config_path}: {old.replace('_', '-')} is now {new} (the old name goes in a later release)"
+                )
     flags = {k: v for k, v in overrides.items() if v is not None}
     merged.update(flags)
     try:

@@ -9,6 +9,11 @@ The command line is generated from the fields (``--concurrency``, its help, its 
 choices); the TOML config keys are the field names; a field marked :class:`Fingerprint`
 belongs to the resume fingerprint (a resumed run must have the same value). A subclass that
 only changes a field's default or description keeps the markers of the base's declaration.
+
+A model that offers an inherited option its own way (an old spelling of its own, the
+fingerprint key its existing outputs were made with) re-marks it in ``field_markers``, a
+class variable: field name -> the markers it has in that model, in place of the
+declaration's (``pairs`` re-marks the judge's options this way).
 """
 
 from __future__ import annotations
@@ -46,7 +51,7 @@ class Fingerprint:
     """The field decides what a run writes: a resumed run must have the same value.
 
     ``resolved``: what counts is what the command resolves the value to (a file's digest, the
-    teacher kind); the command passes it to :meth:`fingerprint`. ``when``: only when that
+    teacher kind); the command passes it to :meth:`fingerprint` (under ``key``). ``when``: only when that
     field of the model is set (a model without it: always). ``omit_default``: only when not the
     default, so that outputs made before the option existed still resume.
     """
@@ -54,6 +59,7 @@ class Fingerprint:
     resolved: bool = False
     when: str | None = None
     omit_default: bool = False
+    key: str | None = None  # its name in the fingerprint, when not the field's
 
 
 FINGERPRINT = Fingerprint()
@@ -61,8 +67,12 @@ CONFIG_ONLY = ConfigOnly()
 
 
 def marker(model: type[BaseModel], name: str, kind: type[_Marker]) -> _Marker | None:
-    """The ``kind`` marker of field ``name``: its own, else the nearest base declaration's."""
+    """The ``kind`` marker of field ``name``: the model's re-marking of it (``field_markers``),
+    else its own declaration's, else the nearest base declaration's."""
     for klass in model.__mro__:
+        remarked = klass.__dict__.get("field_markers", {})
+        if name in remarked:
+            return next((m for m in remarked[name] if isinstance(m, kind)), None)
         fields = getattr(klass, "__pydantic_fields__", None)
         if not fields or name not in fields:
             continue
@@ -87,15 +97,27 @@ def fingerprint(settings: BaseModel, resolved: dict[str, Any]) -> dict[str, Any]
         mark = marker(model, name, Fingerprint)
         if mark is None or (mark.when and getattr(settings, mark.when, True) is None):
             continue
+        key = mark.key or name
         if mark.resolved:
-            if name not in resolved:
-                raise TypeError(f"fingerprint of {model.__name__}: {name} must be given resolved")
+            if key not in resolved:
+                raise TypeError(f"fingerprint of {model.__name__}: {key} must be given resolved")
             continue
         value = getattr(settings, name)
         if mark.omit_default and value == info.get_default(call_default_factory=True):
             continue
-        data[name] = value
+        data[key] = value
     return {**data, **resolved}
+
+
+def old_names(model: type[BaseModel]) -> dict[str, str]:
+    """Old spelling -> field, for the config file's keys: each flag alias without its dashes
+    (``--prompt`` -> ``prompt``), as the file's keys are the flags' names."""
+    names = {}
+    for name in model.model_fields:
+        flag = marker(model, name, Flag)
+        for alias in flag.aliases if flag else ():
+            names[alias.lstrip("-").replace("-", "_")] = name
+    return names
 
 
 def digest(content: dict[str, Any]) -> str:
