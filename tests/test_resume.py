@@ -108,23 +108,6 @@ def test_config_change_is_refused_unless_forced(tmp_path: Path) -> None:
     assert forced.exit_code == 0 and len(read_jsonl(out)) == 20
 
 
-def test_overwrite_keeps_the_old_file_until_the_new_one_is_complete(tmp_path: Path, mock_server: Any) -> None:
-    server = mock_server()
-    out, cache = tmp_path / "a.jsonl", tmp_path / "c.sqlite3"
-    assert _run(server.url, out, cache, "--num", "30", "--quiet").returncode == 0
-    before = out.read_bytes()
-    partial = _run(
-        server.url, out, cache, "--num", "500", "--overwrite", "--max-requests", "1", "--no-cache", "-q"
-    )
-    assert partial.returncode == 3
-    assert out.read_bytes() == before
-    assert not list(tmp_path.glob(".a.jsonl*"))  # no temporary leftovers
-    done = _run(server.url, out, cache, "--num", "12", "--overwrite", "--seed", "99", "-q")
-    assert done.returncode == 0
-    assert len(_valid_unique(out)) == 12 and out.read_bytes() != before
-    assert len(read_jsonl(out.with_name("a.jsonl.meta.jsonl"))) == 12
-
-
 def test_a_second_concurrent_run_is_refused_and_a_stale_lock_taken_over(
     tmp_path: Path, mock_server: Any
 ) -> None:

@@ -23,17 +23,17 @@ def test_pruning_keeps_lines_whose_text_holds_unicode_line_separators(tmp_path: 
     assert [json.loads(line) for line in lines if line] == rows[:2]
 
 
-def test_overwrite_replaces_the_side_files_of_the_old_run_when_complete(tmp_path: Path) -> None:
+def test_overwrite_replaces_the_side_files_of_the_old_run_when_published(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     for name in ("rejected", "unsolved"):
         side_path(out, name).write_text(dumps_line({"old": True, "_request": 99}), encoding="utf-8")
-    unfinished = SideFiles(out, overwrite=True)
-    unfinished.append("rejected", {"new": True}, 0)
-    unfinished.close(complete=False)
+    unpublished = SideFiles(out, overwrite=True)  # e.g. a run that wrote no row before it stopped
+    unpublished.append("rejected", {"new": True}, 0)
+    unpublished.close(complete=False, publish=False)
     assert read_jsonl(side_path(out, "rejected")) == [{"old": True, "_request": 99}]  # untouched
-    finished = SideFiles(out, overwrite=True)
-    finished.append("rejected", {"new": True}, 0)
-    finished.close(complete=True)
+    stopped = SideFiles(out, overwrite=True)  # one stopped early (a budget) that wrote rows
+    stopped.append("rejected", {"new": True}, 0)
+    stopped.close(complete=False, publish=True)
     assert read_jsonl(side_path(out, "rejected")) == [{"new": True, "_request": 0}]
     assert not side_path(out, "unsolved").exists()  # the old run's, not written by this one
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl.rejected.jsonl"]

@@ -145,6 +145,7 @@ def _batch_job(job: Job, series: list[Series], judge: BatchJudge | None) -> Job:
     changes: dict[str, Any] = {
         "make_teacher": make_teacher, "meter": main.meter, "concurrency": max(job.concurrency, BATCH_CONCURRENCY),
         "run_info": {**job.run_info, "batch": figures},
+        "waiting": lambda: any(each.state.pending() for each in series),
     }  # fmt: skip
     if judge is not None:
         review, grades = judge.review, series[1]

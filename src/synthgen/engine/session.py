@@ -72,6 +72,9 @@ class Job:
     # The rows of an existing output that count towards the target (None: all of them); a
     # shard's file holds candidates, of which only some count (engine.recipe.Verdict.counted).
     counted_rows: Callable[[ExistingOutput], int] | None = None
+    # A --batch pass: whether requests of the run still wait at the provider once it ends (the
+    # run is then paused, not ended: an --overwrite run's old files stay until it ends).
+    waiting: Callable[[], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -183,5 +186,12 @@ async def _run(job: Job, budgets: Budgets) -> SessionResult:
     reached = reached or (target is not None and have + result.counts.kept >= target)
     code = exit_code_for(result, target_reached=reached)
     final = report(result.stop_reason.value, code)
-    writer.close(complete=reached)
-    return SessionResult(result, final, code)
+    paused = code == PENDING or (job.waiting is not None and job.waiting())
+    if writer.close(complete=reached, paused=paused):
+        return SessionResult(result, final, code)
+    if paused:
+        log.info("%s: the old files stay until this --overwrite run's batches are collected", job.output)
+        return SessionResult(result, final, code)
+    # an --overwrite run that wrote nothing: the old files (and their report) stay
+    log.warning("%s: this --overwrite run wrote no row; the old files are kept as they were", job.output)
+    return SessionResult(result, None, code)

@@ -81,8 +81,8 @@ def answer_batch(request: int, row: int, sample: int, soft: TokenLogprobs) -> pa
 class LogprobsFile:
     """The writing side: append answers to the stream, compact it when the run ends.
 
-    ``overwrite``: the stream is a temporary twin, and the Parquet file is replaced only by a
-    complete run.
+    ``overwrite``: the stream is a temporary twin, and the Parquet file is replaced only when the
+    run's other files are (``publish``, see :mod:`synthgen.io.writer`).
     """
 
     def __init__(self, output: Path, *, overwrite: bool) -> None:
@@ -117,14 +117,20 @@ class LogprobsFile:
         if self._handle is not None:
             fsync(self._handle.fileno())
 
-    def close(self, *, complete: bool) -> None:
-        """Compact the stream into the Parquet file; a complete run removes the stream."""
+    def close(self, *, complete: bool, publish: bool) -> None:
+        """Compact the stream into the Parquet file; a complete run removes the stream (one
+        that stopped early keeps it for the run that continues it)."""
         if self._writer is not None and self._handle is not None:
             self._writer.close()
             self._handle.close()
-        if self.overwrite and not complete:
+        if self.overwrite and not publish:
             self._staging.unlink(missing_ok=True)
             return
+        if self.overwrite and self._staging.exists():  # it replaces an older run's stream
+            os.replace(self._staging, staging_path(self.output))
+            self._staging = staging_path(self.output)
+        elif self.overwrite:
+            staging_path(self.output).unlink(missing_ok=True)  # an older run's
         if self._staging.exists():
             compact(self._staging, parquet_path(self.output))
         elif self.overwrite:  # an overwriting run that kept no answer: no soft targets either

@@ -78,10 +78,11 @@ class SideFiles:
         if self._logprobs is not None:
             self._logprobs.sync()
 
-    def close(self, *, complete: bool) -> None:
-        """Close; in overwrite mode publish the twins if ``complete`` (and drop the side files of
-        the replaced run that this one did not write), else discard them."""
-        if self.overwrite and complete:
+    def close(self, *, complete: bool, publish: bool) -> None:
+        """Close (``complete``: the run reached its end). In overwrite mode, ``publish`` the twins
+        (and drop the side files of the replaced run that this one did not write), or discard
+        them when the old files stay (see :mod:`synthgen.io.writer`)."""
+        if self.overwrite and publish:
             written = {side_path(self.output, name) for name in self._open}
             if self._logprobs is None:  # the replaced run's soft targets are stale too
                 for stale in _logprobs_paths(self.output):
@@ -92,7 +93,7 @@ class SideFiles:
             handle.close()
             if self.overwrite:
                 final = side_path(self.output, name)
-                if complete:
+                if publish:
                     os.replace(temp_twin(final), final)
                 else:
                     temp_twin(final).unlink(missing_ok=True)
@@ -100,7 +101,7 @@ class SideFiles:
             # a resumed run that kept nothing new still brings the Parquet file up to date
             self._logprobs = _logprobs_file().LogprobsFile(self.output, overwrite=False)
         if self._logprobs is not None:
-            self._logprobs.close(complete=complete)
+            self._logprobs.close(complete=complete, publish=publish)
 
 
 def side_file_paths(output: Path) -> list[Path]:

@@ -7,8 +7,15 @@
 Lines are appended as examples are kept (meta line first, then the data line, so the
 data file never has a row without provenance), flushed at once and fsynced every
 ``fsync_every`` seconds and at close. A crash can only tear the last line; ``open``
-cuts such a line on the next start. With ``overwrite`` everything goes to temporary
-files that replace the old ones only when the run completes.
+cuts such a line on the next start.
+
+With ``overwrite`` (a fresh run: nothing of the old files is read) everything goes to hidden
+temporary twins that replace the old files when the run ends, whatever stopped it (its target,
+a budget, the failure limit, a signal), once it has written a row or reached its end: the old
+data is never lost before the new run has something in its place, and what a stopped run kept
+is not thrown away (rerun without ``--overwrite`` to continue it). A run that wrote nothing and
+did not finish, a ``--batch`` pass still waiting on the provider, and a crash leave the old
+files as they were.
 """
 
 from __future__ import annotations
@@ -181,32 +188,43 @@ class DatasetWriter:
         self._side.sync()
         self._last_sync = time.monotonic()
 
-    def close(self, *, complete: bool) -> None:
-        """Flush and close. In overwrite mode, publish the new files only if ``complete``."""
+    def close(self, *, complete: bool, paused: bool = False) -> bool:
+        """Flush and close: the run ended (``complete``: it reached its end; ``paused``: a
+        ``--batch`` pass that waits on the provider). In overwrite mode the new files replace
+        the old ones (see the module docstring); returns whether the output is this run's."""
         self.sync()
         self._data.close()
         self._meta.close()
-        self._side.close(complete=complete)
+        publish = not self.overwrite or complete or (self.count > self._first_index and not paused)
+        self._side.close(complete=complete, publish=publish)
         if not self.overwrite:
-            return
-        if complete:
+            return True
+        if publish:
             os.replace(self._meta_path, meta_path(self.output))
             if self._report_path.exists():
                 os.replace(self._report_path, report_path(self.output))
             os.replace(self._data_path, self.output)
             fsync_dir(self.output.parent)
         else:
-            for path in (self._data_path, self._meta_path, self._report_path):
-                path.unlink(missing_ok=True)
+            self._remove_twins()
+        return publish
 
     def discard_if_unused(self) -> None:
-        """Close; if no row was written, remove the files this writer created (a failed start)."""
+        """Close after a failure (an exception, not a stop): the old files of an overwrite run
+        stay as they were; otherwise, if no row was written, remove the files this writer
+        created (a failed start)."""
         self._data.close()
         self._meta.close()
-        self._side.close(complete=False)
-        if self.count == self._first_index:
+        self._side.close(complete=False, publish=not self.overwrite)
+        if self.overwrite:
+            self._remove_twins()
+        elif self.count == self._first_index:
             for path in self._created:
                 path.unlink(missing_ok=True)
+
+    def _remove_twins(self) -> None:
+        for path in (self._data_path, self._meta_path, self._report_path):
+            path.unlink(missing_ok=True)
 
     def write_report(self, report: RunReport) -> None:
         """Write the run report atomically (to its temporary twin in overwrite mode)."""
