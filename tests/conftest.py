@@ -168,6 +168,8 @@ def mock_server(_server_pool: list[MockServer]) -> Iterator[Callable[..., MockSe
     def take(*flags: str, **settings: Any) -> MockServer:
         if len(used) == len(_server_pool):
             _server_pool.append(MockServer())
+        elif _server_pool[len(used)].proc.poll() is not None:  # a test stopped it
+            _server_pool[len(used)] = MockServer()
         server = _server_pool[len(used)]
         used.append(server)
         server.configure(*flags, **settings)

@@ -52,22 +52,19 @@ def test_every_bundled_problem_is_solved_by_the_mock_teacher(tmp_path: Path) -> 
     assert metrics["pass@1_sum"] == len(ROWS)
 
 
-def test_wrong_and_faulty_answers_are_rejected_with_their_reason(tmp_path: Path) -> None:
+def test_wrong_and_faulty_answers_are_rejected_with_their_reason(tmp_path: Path, mock_server: Any) -> None:
     """Over HTTP: wrong, hanging, crashing and flooding answers; --keep all writes every
     sample with its verdict, pass@k comes from them, unsolved rows go to OUT.unsolved.jsonl."""
     rows = _write(tmp_path / "in.jsonl", ROWS[:12])
     out = tmp_path / "out.jsonl"
-    server = MockServer(
+    server = mock_server(
         "--wrong-answer-rate", "0.3", "--code-hang-rate", "0.15", "--code-crash-rate", "0.1",
         "--code-flood-rate", "0.1",
     )  # fmt: skip
-    try:
-        result = run_cli(
-            "respond", rows, "--base-url", server.url, "--model", "m", "--verify", "code", "--samples", "3",
-            "--keep", "all", "--verify-timeout", "0.5", "-o", out, "-q",
-        )  # fmt: skip
-    finally:
-        server.close()
+    result = run_cli(
+        "respond", rows, "--base-url", server.url, "--model", "m", "--verify", "code", "--samples", "3",
+        "--keep", "all", "--verify-timeout", "0.5", "-o", out, "-q",
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
     meta = _meta(out)
     assert len(meta) == 36
@@ -85,16 +82,15 @@ def test_wrong_and_faulty_answers_are_rejected_with_their_reason(tmp_path: Path)
     assert metrics["rows_unsolved"] == len(unsolved)
 
 
-def test_keep_all_correct_writes_passing_code_only_and_pairs_rank_it(tmp_path: Path) -> None:
+def test_keep_all_correct_writes_passing_code_only_and_pairs_rank_it(
+    tmp_path: Path, mock_server: Any
+) -> None:
     rows = _write(tmp_path / "in.jsonl", ROWS[:10])
-    server = MockServer("--wrong-answer-rate", "0.5")
-    try:
-        kept, everything = tmp_path / "kept.jsonl", tmp_path / "all.jsonl"
-        common = ["--base-url", server.url, "--model", "m", "--verify", "code", "--samples", "2", "-q"]
-        assert run_cli("respond", rows, *common, "-o", kept).exit_code == 0
-        assert run_cli("respond", rows, *common, "--keep", "all", "-o", everything).exit_code == 0
-    finally:
-        server.close()
+    server = mock_server("--wrong-answer-rate", "0.5")
+    kept, everything = tmp_path / "kept.jsonl", tmp_path / "all.jsonl"
+    common = ["--base-url", server.url, "--model", "m", "--verify", "code", "--samples", "2", "-q"]
+    assert run_cli("respond", rows, *common, "-o", kept).exit_code == 0
+    assert run_cli("respond", rows, *common, "--keep", "all", "-o", everything).exit_code == 0
     assert all(m["verified"] for m in _meta(kept))
     flags = [m["verified"] for m in _meta(everything)]
     assert len(read_jsonl(kept)) == sum(flags) and 0 < sum(flags) < len(flags)
@@ -250,24 +246,23 @@ def test_a_machine_without_network_namespaces_is_refused_unless_allowed(tmp_path
 
 
 @pytest.mark.parametrize("keep", ["all", "all-correct"])
-def test_a_run_stopped_by_its_budget_resumes_to_the_same_file(keep: str, tmp_path: Path) -> None:
+def test_a_run_stopped_by_its_budget_resumes_to_the_same_file(
+    keep: str, tmp_path: Path, mock_server: Any
+) -> None:
     rows = _write(tmp_path / "in.jsonl", ROWS[:8])
-    server = MockServer("--wrong-answer-rate", "0.4")
-    try:
-        common = ["--base-url", server.url, "--model", "m", "--verify", "code", "--samples", "2", "--keep", keep,
-                  "-j", "2", "-q"]  # fmt: skip
-        reference, out = tmp_path / "ref.jsonl", tmp_path / "out.jsonl"
-        ref_cache, cache = (
-            ["--cache-path", tmp_path / "ref.sqlite3"],
-            ["--cache-path", tmp_path / "c.sqlite3"],
-        )
-        assert run_cli("respond", rows, *common, *ref_cache, "-o", reference).exit_code == 0
-        first = run_cli("respond", rows, *common, *cache, "-o", out, "--max-requests", "7")
-        assert first.exit_code == 3, first.output
-        assert len(read_jsonl(out)) < len(read_jsonl(reference))
-        assert run_cli("respond", rows, *common, *cache, "-o", out).exit_code == 0
-    finally:
-        server.close()
+    server = mock_server("--wrong-answer-rate", "0.4")
+    common = ["--base-url", server.url, "--model", "m", "--verify", "code", "--samples", "2", "--keep", keep,
+              "-j", "2", "-q"]  # fmt: skip
+    reference, out = tmp_path / "ref.jsonl", tmp_path / "out.jsonl"
+    ref_cache, cache = (
+        ["--cache-path", tmp_path / "ref.sqlite3"],
+        ["--cache-path", tmp_path / "c.sqlite3"],
+    )
+    assert run_cli("respond", rows, *common, *ref_cache, "-o", reference).exit_code == 0
+    first = run_cli("respond", rows, *common, *cache, "-o", out, "--max-requests", "7")
+    assert first.exit_code == 3, first.output
+    assert len(read_jsonl(out)) < len(read_jsonl(reference))
+    assert run_cli("respond", rows, *common, *cache, "-o", out).exit_code == 0
     assert read_jsonl(out) == read_jsonl(reference)
     strip = ("request_id", "index", "run_seconds", "endpoint")
     assert [{k: v for k, v in m.items() if k not in strip} for m in _meta(out)] == [
