@@ -214,7 +214,8 @@ def test_a_hanging_run_holds_one_worker_only() -> None:
         await pool.start()
         finished: list[str] = []
         try:
-            hang = pool.run(SandboxJob({}, ["python", "-c", "while True: pass"]), priority=0)
+            # Hangs asleep: a busy loop would take one of the machine's two cores for the 3 s.
+            hang = pool.run(SandboxJob({}, ["python", "-c", "import time; time.sleep(600)"]), priority=0)
             hang.add_done_callback(lambda _: finished.append("hang"))
             quick = [pool.run(SandboxJob({}, ["python", "-c", "print(1)"]), priority=i + 1) for i in range(5)]
             for future in quick:
