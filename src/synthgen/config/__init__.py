@@ -5,9 +5,9 @@ The API key is never an option: it is read from the environment variable named b
 ``api_key_env`` when the teacher is built, and never stored in a config object.
 
 The models live in :mod:`synthgen.config.shared` (options several commands share),
-:mod:`synthgen.config.recipes`, :mod:`synthgen.config.judging` and :mod:`synthgen.config.tools`
-(one model per command); :mod:`synthgen.config.markers` says how a field is declared;
-:mod:`synthgen.config.loading` merges a TOML file and the flags into one of them.
+:mod:`synthgen.config.recipes`, :mod:`synthgen.config.judging`, :mod:`synthgen.config.tools` and
+:mod:`synthgen.config.publish` (one model per command); :mod:`synthgen.config.markers` says how a
+field is declared; :mod:`synthgen.config.loading` merges a TOML file and the flags into one of them.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         PairsSettings,
     )
     from synthgen.config.loading import build_settings, format_validation_error, load_config_file
+    from synthgen.config.publish import CardSettings, PushSettings
     from synthgen.config.recipes import EVOLVE_OPERATIONS, EvolveSettings, RespondSettings, Settings
     from synthgen.config.shared import (
         DEFAULT_BLOCKLIST,
@@ -33,14 +34,12 @@ if TYPE_CHECKING:
         TeacherRunOptions,
     )
     from synthgen.config.tools import (
-        CardSettings,
         CheckSettings,
         ConvertSettings,
         DedupSettings,
         FilterSettings,
         MergeSettings,
         MockServerSettings,
-        PushSettings,
         StatsSettings,
     )
 
@@ -101,14 +100,14 @@ _WHERE = {
     "BatchesSettings": "batch",
     "BatchOptions": "batch",
     "TeacherRunOptions": "shared",
-    "CardSettings": "tools",
+    "CardSettings": "publish",
     "CheckSettings": "tools",
     "ConvertSettings": "tools",
     "DedupSettings": "tools",
     "FilterSettings": "tools",
     "MergeSettings": "tools",
     "MockServerSettings": "tools",
-    "PushSettings": "tools",
+    "PushSettings": "publish",
     "StatsSettings": "tools",
 }
 

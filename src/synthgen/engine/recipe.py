@@ -85,6 +85,12 @@ class Answer:
     def truncated(self) -> bool:
         return self.finish_reason == "length"
 
+    @classmethod
+    def of(cls, request: Request, completion: Completion) -> Answer:
+        """What the screen gets of ``completion``, the teacher's answer to ``request``."""
+        c = completion
+        return cls(request.index, c.text, c.finish_reason, c.reasoning, request.payload, c.logprobs)
+
 
 @dataclass
 class Verdict:

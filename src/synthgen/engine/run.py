@@ -204,16 +204,7 @@ class Engine:
                 continue
             self.rules.on_answer()
             self.screening.append((request, outcome))
-            self.screen.submit(
-                Answer(
-                    request.index,
-                    outcome.text,
-                    outcome.finish_reason,
-                    outcome.reasoning,
-                    request.payload,
-                    outcome.logprobs,
-                )
-            )
+            self.screen.submit(Answer.of(request, outcome))
 
     # ---- verdicts, failures ---------------------------------------------------------------
 

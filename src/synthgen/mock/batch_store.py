@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from synthgen.mock.batch_input import input_errors
+
 ENDPOINTS = ("/v1/chat/completions",)
 EXPIRED = {"code": "batch_expired", "message": "This request could not be executed before the completion window expired."}  # fmt: skip
 Outcome = Literal["completed", "expired", "failed"]
@@ -191,22 +193,11 @@ class BatchStore:
 
     def _validate(self, batch: dict[str, Any]) -> bool:
         """Count the input's lines and check each one's shape; a bad input fails the batch."""
-        errors, total = [], 0
-        with self.file_path(batch["input_file_id"]).open("rb") as lines:
-            for number, raw in enumerate(lines, 1):
-                total += 1
-                problem = _line_problem(raw, batch["endpoint"])
-                if problem and len(errors) < 100:
-                    errors.append(
-                        {"code": "invalid_request", "message": problem, "param": None, "line": number}
-                    )
-        limit = self.behaviour.max_requests
-        if total > limit:
-            errors.append({"code": "too_many_requests", "message": f"A batch may hold at most {limit} requests; this file has {total}.", "param": None, "line": None})  # fmt: skip
-        if total == 0:
-            errors.append({"code": "empty_file", "message": "The input file has no requests.", "param": None, "line": None})  # fmt: skip
-        if self.behaviour.outcome == "failed" and not errors:
-            errors.append({"code": "mock_failure", "message": "mock-teacher --batch-outcome failed", "param": None, "line": None})  # fmt: skip
+        path = self.file_path(batch["input_file_id"])
+        behaviour = self.behaviour
+        total, errors = input_errors(
+            path, batch["endpoint"], behaviour.max_requests, behaviour.outcome == "failed"
+        )
         batch["request_counts"]["total"] = total
         if errors:
             batch["status"], batch["failed_at"] = "failed", int(self.clock())
@@ -270,23 +261,6 @@ class BatchStore:
 
 def _public(batch: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in batch.items() if not k.startswith("_")}
-
-
-def _line_problem(raw: bytes, endpoint: str) -> str | None:
-    """Why an input line is not a valid batch request, or None."""
-    try:
-        line = json.loads(raw)
-    except ValueError:
-        return "The line is not valid JSON."
-    if not isinstance(line, dict) or not isinstance(line.get("custom_id"), str):
-        return "Each line needs a custom_id string."
-    if line.get("method") != "POST":
-        return "Only POST requests are supported (method)."
-    if line.get("url") != endpoint:
-        return f"The url must be the batch's endpoint, {endpoint}."
-    if not isinstance(line.get("body"), dict):
-        return "Each line needs a body object."
-    return None
 
 
 def _write_json(path: Path, data: Any) -> None:

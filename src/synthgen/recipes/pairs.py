@@ -246,7 +246,7 @@ class PairsScreenFactory:
 # What a run says when the judge's grades stop making pairs (see engine.recipe.StopHints).
 STOP_HINTS = StopHints(
     unreadable="{n} grades held no score (a sample: {sample}); check the judge model and the "
-    "--prompt template, or try --structured",
+    "--judge-prompt template, or try --judge-structured",
     rejected="no pair came from their groups (top reasons: {top}); lower --min-margin, or give "
     "more answers per prompt (--samples)",
 )

@@ -1,4 +1,7 @@
-"""``/debug/settings``: the mock server's options changed while it runs (loopback clients only).
+"""The service endpoints, never counted, faulted or recorded (:data:`SERVICE_ROUTES`): ``/health``,
+``/stats``, ``/stats/reset``, ``/debug/requests``, and ``/debug/settings``.
+
+``/debug/settings``: the mock server's options changed while it runs (loopback clients only).
 
 A test suite (or a fault drill) keeps one server and reshapes it between cases instead of
 starting a process per fault setting: ``POST /debug/settings`` with a JSON object of
@@ -20,6 +23,7 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
 from synthgen.config import MockServerSettings
 from synthgen.errors import UsageError
@@ -72,3 +76,34 @@ async def debug_settings(request: Request) -> Response:
         except UsageError as exc:  # fault rates of a group adding up to more than 1
             raise APIError(400, str(exc)) from None
     return JSONResponse(_shown(app.settings))
+
+
+async def get_stats(request: Request) -> Response:
+    """``GET /stats``: see :class:`~synthgen.mock.server.faults.Stats`."""
+    return JSONResponse(request.app.stats.snapshot())
+
+
+async def reset_stats(request: Request) -> Response:
+    """``POST /stats/reset``: clear the counters and the request log (the fault draws go on)."""
+    request.app.stats.reset()
+    request.app.received.clear()
+    return JSONResponse(request.app.stats.snapshot())
+
+
+async def health(request: Request) -> Response:
+    """``GET /health``: 200 once the server accepts connections; never faulted, never counted."""
+    return JSONResponse({"status": "ok"})
+
+
+async def received_requests(request: Request) -> Response:
+    """``GET /debug/requests``: see :class:`~synthgen.mock.server.received.ReceivedLog`."""
+    return JSONResponse(request.app.received.snapshot())
+
+
+SERVICE_ROUTES = [
+    Route("/health", health, methods=["GET"]),
+    Route("/stats", get_stats, methods=["GET"]),
+    Route("/stats/reset", reset_stats, methods=["POST"]),
+    Route("/debug/requests", received_requests, methods=["GET"]),
+    Route("/debug/settings", debug_settings, methods=["GET", "POST"]),
+]

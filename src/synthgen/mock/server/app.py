@@ -19,11 +19,10 @@ import logging
 import time
 
 from starlette.applications import Starlette
-from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
 from synthgen.config import MockServerSettings
-from synthgen.mock.server.admin import debug_settings
+from synthgen.mock.server.admin import SERVICE_ROUTES
 from synthgen.mock.server.batch_routes import BATCH_ROUTES, make_store
 from synthgen.mock.server.faults import APIError, Draw, FaultPlan, Stats, drawn_error, retry_headers
 from synthgen.mock.server.received import RECEIVED, ReceivedLog
@@ -42,7 +41,7 @@ from synthgen.mock.teacher import count_tokens
 logger = logging.getLogger("synthgen.mock.server")
 
 # Answered by the routes alone: not counted, not recorded, no auth, no faults.
-SERVICE_PATHS = frozenset({"/health", "/stats", "/stats/reset", "/debug/requests", "/debug/settings"})
+SERVICE_PATHS = frozenset(route.path for route in SERVICE_ROUTES)
 # Control-plane calls, auth only: models (and /v1/models/{id}), the Batch API's files and batches.
 _CONTROL = ("/v1/models", "/v1/files", "/v1/batches")
 
@@ -161,7 +160,7 @@ class MockTeacherApp(Starlette):
             routes=[
                 *ROUTES,
                 *BATCH_ROUTES,
-                Route("/debug/settings", debug_settings, methods=["GET", "POST"]),
+                *SERVICE_ROUTES,
             ],
             exception_handlers={APIError: api_error, 404: not_found, 405: method_not_allowed},
         )

@@ -1,8 +1,8 @@
 """The OpenAI-compatible routes and their response shapes (JSON bodies and SSE chunks).
 
-``/v1/chat/completions``, ``/v1/completions``, ``/v1/models`` and the uncounted service endpoints
-``/health``, ``/stats``, ``/stats/reset`` and ``/debug/requests`` (:data:`ROUTES`), plus the handlers that answer 404, 405 and :class:`APIError` as
-OpenAI does. The gate in :mod:`synthgen.mock.server.app` runs before them and hands a drawn content
+``/v1/chat/completions``, ``/v1/completions`` and ``/v1/models`` (:data:`ROUTES`; the uncounted
+service endpoints are in :mod:`synthgen.mock.server.admin`), plus the handlers that answer 404,
+405 and :class:`APIError` as OpenAI does. The gate in :mod:`synthgen.mock.server.app` runs before them and hands a drawn content
 fault (truncate / malformed) down in the request scope.
 """
 
@@ -253,28 +253,6 @@ async def get_model(request: Request) -> Response:
     return JSONResponse(_model_card(request.path_params["model"]))
 
 
-async def get_stats(request: Request) -> Response:
-    """``GET /stats``: see :class:`Stats`."""
-    return JSONResponse(request.app.stats.snapshot())
-
-
-async def reset_stats(request: Request) -> Response:
-    """``POST /stats/reset``: clear the counters and the request log (the fault draws go on)."""
-    request.app.stats.reset()
-    request.app.received.clear()
-    return JSONResponse(request.app.stats.snapshot())
-
-
-async def health(request: Request) -> Response:
-    """``GET /health``: 200 once the server accepts connections; never faulted, never counted."""
-    return JSONResponse({"status": "ok"})
-
-
-async def received_requests(request: Request) -> Response:
-    """``GET /debug/requests``: see :class:`~synthgen.mock.server.received.ReceivedLog`."""
-    return JSONResponse(request.app.received.snapshot())
-
-
 async def api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, APIError)
     return exc.response()
@@ -295,8 +273,4 @@ ROUTES = [
     Route("/v1/models/{model:path}", get_model, methods=["GET"]),
     Route("/v1/chat/completions", chat_completions, methods=["POST"]),
     Route("/v1/completions", completions, methods=["POST"]),
-    Route("/stats", get_stats, methods=["GET"]),
-    Route("/stats/reset", reset_stats, methods=["POST"]),
-    Route("/health", health, methods=["GET"]),
-    Route("/debug/requests", received_requests, methods=["GET"]),
 ]
