@@ -8,6 +8,7 @@ per-answer cost is one clock read.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
@@ -54,6 +55,7 @@ class ProgressReporter:
         self._last = self._start  # first line after one interval, not at once
         self._mode = "off" if quiet else log_format
         self._live: LivePanel | None = None
+        self._latest: Callable[[], Snapshot] | None = None
         if self._mode == "text" and sys.stderr.isatty():
             # rich (~30 ms to import) only for the panel: not with --quiet, logs or a pipe
             from synthgen.engine.progress_panel import LivePanel
@@ -63,6 +65,7 @@ class ProgressReporter:
             self.interval = 0.2
 
     def offer(self, snapshot: Callable[[], Snapshot]) -> None:
+        self._latest = snapshot  # for the panel's last frame (see close)
         now = time.monotonic()
         if self._mode == "off" or now - self._last < self.interval:
             return
@@ -86,5 +89,11 @@ class ProgressReporter:
             )
 
     def close(self, kept: int) -> None:
-        if self._live is not None:
-            self._live.close(kept)
+        """End the panel on the run's final figures (a short run may end between two frames)."""
+        if self._live is None:
+            return
+        if self._latest is not None:
+            # a courtesy: a snapshot that fails here must not hide why the run ended
+            with contextlib.suppress(Exception):
+                self._live.update(self._latest(), time.monotonic() - self._start)
+        self._live.close(kept)
