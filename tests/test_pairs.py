@@ -395,3 +395,27 @@ def test_pairs_reuse_the_grades_a_judge_run_cached(tmp_path: Path, mock_server: 
     judged = {m["line"]: m["score"] for m in _meta(tmp_path / "judged.jsonl")}
     for line in _meta(out):
         assert judged[line["chosen"]["line"]] == line["chosen"]["score"]
+
+
+def test_conversational_pairs_with_traces_on_some_answers_load_as_structs(tmp_path: Path) -> None:
+    """Every answer turn has reasoning_content once any answer of the file has a trace (null
+    where there is none), so datasets reads chosen/rejected as lists of structs, not List(Json)."""
+    datasets = pytest.importorskip("datasets")
+    long = "A much longer answer, with many more words in it, which the judge scores above the other."
+    scripts = [
+        f"Short.\n[mock: or]\n<think>\nThink first.\n</think>\n\n{long}",
+        f"Brief.\n[mock: or]\n{long}",
+    ]
+    source = _write(
+        tmp_path / "in.jsonl", [{"prompt": f"Q{i}\n[mock: answer]\n{s}"} for i, s in enumerate(scripts)]
+    )
+    answers, out = tmp_path / "answers.jsonl", tmp_path / "pairs.jsonl"
+    common = ("--teacher", "mock", "--format", "messages", "-q")
+    assert run_cli("respond", source, "-o", answers, "--samples", "2", *common).exit_code == 0
+    result = run_cli("pairs", answers, "-o", out, *common)
+    assert result.exit_code == 0, result.output
+    rows = read_jsonl(out)
+    assert [r["chosen"][0]["reasoning_content"] for r in rows] == ["Think first.", None]
+    assert all(r["rejected"][0]["reasoning_content"] is None for r in rows)
+    loaded = datasets.load_dataset("json", data_files=str(out), split="train", cache_dir=str(tmp_path / "hf"))
+    assert "Json" not in repr(loaded.features), loaded.features

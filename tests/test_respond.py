@@ -8,6 +8,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from conftest import read_jsonl, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -162,6 +164,31 @@ def test_reasoning_traces_inline_drop_and_messages(tmp_path: Path, mock_server: 
         assert all(turn["reasoning_content"] is None for turn in prompt)
     metrics = _report(inline)["last_run"]["counts"]["metrics"]
     assert metrics["reasoning_tokens"] > 0 and metrics["answer_tokens"] > 0
+
+
+def test_messages_rows_with_traces_on_some_answers_load_as_structs(tmp_path: Path) -> None:
+    """With --reasoning inline every turn of every row has reasoning_content (null where there is
+    no trace), so datasets reads the column as a list of structs, not List(Json)."""
+    datasets = pytest.importorskip("datasets")
+    scripted = ["<think>\nTwo and two.\n</think>\n\n4", "Paris.", "<think>\nRed.\n</think>\n\nRed", "Hi."]
+    source = _write(
+        tmp_path / "in.jsonl", [{"prompt": f"Q{i}\n[mock: answer]\n{a}"} for i, a in enumerate(scripted)]
+    )
+    out, dropped = tmp_path / "out.jsonl", tmp_path / "dropped.jsonl"
+    common = ["--teacher", "mock", "--format", "messages", "-q"]
+    assert run_cli("respond", source, "-o", out, *common).exit_code == 0
+    assert run_cli("respond", source, "-o", dropped, "--reasoning", "drop", *common).exit_code == 0
+    rows = read_jsonl(out)
+    assert [row["messages"][-1]["reasoning_content"] for row in rows] == ["Two and two.", None, "Red.", None]
+    assert all(
+        set(turn) == {"role", "content", "reasoning_content"} for row in rows for turn in row["messages"]
+    )
+    for path in (out, dropped):
+        data = datasets.load_dataset("json", data_files=str(path), split="train")
+        assert "Json" not in repr(data.features), data.features  # one struct type
+        turn = data.features["messages"].feature
+        assert ("reasoning_content" in turn) == (path == out), turn
+    assert data.to_list() == read_jsonl(dropped)  # drop: no key, and nothing lost
 
 
 def test_a_teacher_that_is_never_right_stops_with_exit_3(tmp_path: Path, mock_server: Any) -> None:

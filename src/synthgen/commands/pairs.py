@@ -46,6 +46,7 @@ from synthgen.recipes.pairs import (
     GroupAnswer,
     Pairs,
     PairsOptions,
+    has_traces,
     without_empty,
 )
 from synthgen.recipes.skipped import EMPTY_ANSWER, EMPTY_HINT
@@ -233,7 +234,7 @@ def _run_judged(
     teacher = resolve_teacher(judge)
     options = PairsOptions(
         format=settings.format, min_margin=settings.min_margin, structured=settings.judge_structured,
-        asked=template.asked,
+        asked=template.asked, traced=has_traces(groups),
     )  # fmt: skip
     resolved = {"prompt": text_digest(template.text), "answers": _answers_digest(settings, groups)}
 

@@ -23,7 +23,14 @@ from synthgen.engine.stop import StopReason
 from synthgen.exit_codes import OK
 from synthgen.io.beside import REJECTED, meta_path, report_path, side_path
 from synthgen.io.files import atomic_writer, file_digest, output_errors, write_jsonl_atomic
-from synthgen.recipes.pairs import AnswerGroup, answer_note, choose_verified, pair_prompt, preference_row
+from synthgen.recipes.pairs import (
+    AnswerGroup,
+    answer_note,
+    choose_verified,
+    has_traces,
+    pair_prompt,
+    preference_row,
+)
 from synthgen.reports import RunReport
 from synthgen.teacher.dispatch import UsageMeter
 
@@ -35,6 +42,7 @@ def write_verified_pairs(groups: list[AnswerGroup], settings: PairsSettings) -> 
     rows: list[Any] = []
     meta: list[Any] = []
     skipped: list[Any] = []
+    traced = has_traces(groups)
     for number, group in enumerate(groups):
         choice = choose_verified(group)
         if isinstance(choice, str):
@@ -48,7 +56,7 @@ def write_verified_pairs(groups: list[AnswerGroup], settings: PairsSettings) -> 
             )
             continue
         chosen, rejected = choice
-        rows.append(preference_row(group.prompt, chosen.row, rejected.row, settings.format))
+        rows.append(preference_row(group.prompt, chosen.row, rejected.row, settings.format, traced=traced))
         meta.append(
             {
                 "index": len(meta),

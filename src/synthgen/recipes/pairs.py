@@ -62,6 +62,12 @@ class PairsOptions:
     min_margin: int
     structured: bool
     asked: tuple[str, ...] = DEFAULT_ASKED  # the verdict formats the judge prompt asks for
+    traced: bool = False  # some answers carry a trace (see preference_row)
+
+
+def has_traces(groups: list[AnswerGroup]) -> bool:
+    """Whether any answer of ``groups`` carries a reasoning trace."""
+    return any(answer.row.trace is not None for group in groups for answer in group.answers)
 
 
 def pair_prompt(prompt: list[Message], row_format: PairFormat) -> str | list[dict[str, str]]:
@@ -70,18 +76,20 @@ def pair_prompt(prompt: list[Message], row_format: PairFormat) -> str | list[dic
 
 
 def preference_row(
-    prompt: list[Message], chosen: AnswerRow, rejected: AnswerRow, row_format: PairFormat
+    prompt: list[Message], chosen: AnswerRow, rejected: AnswerRow, row_format: PairFormat, *, traced: bool
 ) -> Row:
     """TRL's preference record: standard (strings, a trace inline in ``<think>``) or
     conversational (lists of messages, a trace in ``reasoning_content``), whichever shape the
-    answers were read from."""
+    answers were read from. ``traced``: some answers of the file carry a trace, so every
+    answer turn gets the key (null where there is none): rows whose turns differ in keys make
+    ``datasets`` read the column as ``List(Json)`` instead of a list of structs."""
     if row_format == "standard":
         return {
             "prompt": pair_prompt(prompt, row_format),
             "chosen": chosen.with_trace,
             "rejected": rejected.with_trace,
         }
-    traced = chosen.trace is not None or rejected.trace is not None
+    traced = traced or chosen.trace is not None or rejected.trace is not None
     return {
         "prompt": pair_prompt(prompt, row_format),
         "chosen": [_assistant(chosen, traced)],
@@ -90,8 +98,7 @@ def preference_row(
 
 
 def _assistant(answer: AnswerRow, traced: bool) -> dict[str, Any]:
-    """The answer's turn; with ``traced``, both answers of a pair carry the trace key (null
-    when one has none), so that ``datasets`` reads one struct type."""
+    """The answer's turn; with ``traced``, with the trace key (null when it has none)."""
     turn: dict[str, Any] = {"role": "assistant", "content": answer.reply}
     if traced:
         turn[TRACE_KEY] = answer.trace
@@ -226,7 +233,10 @@ class PairsScreen:
             verdict.side.append((REJECTED, skipped))
             return
         (chosen, chosen_grade), (rejected, rejected_grade) = choice
-        verdict.kept.append(preference_row(slot.prompt, chosen.row, rejected.row, self.options.format))
+        row = preference_row(
+            slot.prompt, chosen.row, rejected.row, self.options.format, traced=self.options.traced
+        )
+        verdict.kept.append(row)
         verdict.meta = {
             "group": slot.group,
             "chosen": answer_note(chosen, chosen_grade),

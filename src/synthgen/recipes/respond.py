@@ -114,10 +114,12 @@ class RespondScreen:
             }
         prompt: list[dict[str, Any]] = [*_system(self.options.system, info.messages), *info.messages]
         assistant: dict[str, Any] = {"role": "assistant", "content": text}
-        if kept_trace:  # where chat templates, TRL and axolotl read it (io/traces.py); every
-            # turn gets the key so that datasets reads the messages as one struct type
+        if self.options.reasoning == "inline":  # where chat templates, TRL and axolotl read it
+            # (io/traces.py). Every turn of every row gets the key, null where there is no trace
+            # (an answer without one too): rows whose turns differ in keys make datasets read the
+            # column as List(Json) instead of a list of structs.
             prompt = [{**turn, TRACE_KEY: None} for turn in prompt]
-            assistant[TRACE_KEY] = kept_trace
+            assistant[TRACE_KEY] = kept_trace or None
         return {"messages": [*prompt, assistant]}
 
 
