@@ -66,7 +66,16 @@ class Drill:
         """Start a run, let it have ``answers`` answers (then, if given, wait until ``then``
         holds), and kill -9 it. Returns its output path."""
         self.stopped(answers)
-        proc = self.start(name, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return self._kill_once_held(name, (), then)
+
+    def kill_when_held(self, name: str, *extra: object, **hold: Any) -> Path:
+        """Start a run (``extra``: its own flags) on the server set to ``hold`` as well (e.g.
+        ``hold_batch="create"``), and kill -9 it once the server holds one of its requests."""
+        self.server.configure(**self.settings, **hold)
+        return self._kill_once_held(name, extra, None)
+
+    def _kill_once_held(self, name: str, extra: Sequence[object], then: Callable[[], bool] | None) -> Path:
+        proc = self.start(name, *extra, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             self.server.wait_until_held(proc)
             if then is not None:

@@ -118,6 +118,13 @@ class MockServerSettings(SettingsModel):
         description="How batches end: completed; expired (the second half of the lines unanswered); failed.",
     )
     batch_max_requests: int = Field(50_000, ge=1, description="Requests per batch; more fails the batch.")
+    hold_batch: Annotated[Literal["upload", "create", "created", "download"] | None, Flag(shown="never")] = (
+        Field(
+            None,
+            description="Hold every such Batch API call unanswered until its client leaves (created: "
+            "once the batch exists), to stop a --batch run at a known step.",
+        )
+    )
 
 
 class DedupSettings(SettingsModel):

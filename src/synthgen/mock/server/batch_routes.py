@@ -10,7 +10,9 @@ is streamed from disk: a 100,000-line batch never sits in memory.
 A batch's lines are answered as ``/v1/chat/completions`` would answer them, and meet the same
 fault options, drawn per line: ``--error-rate-429/500/503`` (and drops and hangs, as 500s)
 become error-file lines with that status, ``--truncate-rate`` and ``--malformed-rate`` change
-the body as in chat. ``--no-batch`` serves no Batch API at all (404, like a server without one).
+the body as in chat. ``--no-batch`` serves no Batch API at all (404, like a server without one). ``--hold-batch STEP``
+answers no upload, no batch creation (``create``; ``created``: once the batch exists) or no
+download until the client leaves: a test stops a ``--batch`` run there, and kills it.
 """
 
 from __future__ import annotations
@@ -118,6 +120,8 @@ async def upload_file(request: Request) -> Response:
         with os.fdopen(fd, "wb") as handle:
             async for chunk in request.stream():
                 handle.write(chunk)
+        if await _held(request, "upload"):
+            return Response(status_code=499)
         fields, file_part = _multipart(Path(spool), boundary)
         if file_part is None:
             raise APIError(400, "Missing the 'file' part of the upload.", param="file")
@@ -143,6 +147,8 @@ async def file_content(request: Request) -> Response:
         path = _store(request).file_path(request.path_params["file_id"])
     except BatchAPIError as exc:
         raise _refused(exc) from None
+    if await _held(request, "download"):
+        return Response(status_code=499)
     size = path.stat().st_size
     headers = {"content-length": str(size)}
     return StreamingResponse(
@@ -158,17 +164,31 @@ async def create_batch(request: Request) -> Response:
             raise ValueError
     except ValueError:
         raise APIError(400, "The request body must be a JSON object.") from None
+    if await _held(request, "create"):
+        return Response(status_code=499)
     try:
-        return JSONResponse(
-            store.create(
-                str(body.get("input_file_id")),
-                str(body.get("endpoint")),
-                str(body.get("completion_window")),
-                body.get("metadata"),
-            )
+        batch = store.create(
+            str(body.get("input_file_id")),
+            str(body.get("endpoint")),
+            str(body.get("completion_window")),
+            body.get("metadata"),
         )
     except BatchAPIError as exc:
         raise _refused(exc) from None
+    if await _held(request, "created"):
+        return Response(status_code=499)
+    return JSONResponse(batch)
+
+
+async def _held(request: Request, step: str) -> bool:
+    """``--hold-batch STEP``: answer nothing until the client leaves (True: it left; the
+    response is sent nowhere). Counted as ``held`` in ``/stats``, as ``--hold-after`` is."""
+    if request.app.settings.hold_batch != step:
+        return False
+    request.app.stats.faults["held"] += 1
+    while (await request.receive())["type"] != "http.disconnect":
+        pass  # the request's body (already read) first, then the client's leaving
+    return True
 
 
 async def get_batch(request: Request) -> Response:
