@@ -59,6 +59,8 @@ def test_respond_batch_with_a_judge_answers_then_grades_and_writes_the_live_file
     judge = _state(batched, "judge.")
     assert [b["requests"] for b in judge["batches"]] == [8, 1]  # no score: asked again once, not forever
     assert judge["unusable"] == {str(2 * 128): [2, True]}
+    listed = json.loads(run_cli("batches", batched, "--json").stdout)
+    assert [(b["series"], b["requests"]) for b in listed] == [("teacher", 8), ("judge", 8), ("judge", 1)]
     report = json.loads(batched.with_name("batched.jsonl.report.json").read_text())
     collected = report["last_run"]["judge_usage"]["by_model"].values()
     assert sum(usage["requests"] for usage in collected) == 1  # the grade asked again

@@ -207,7 +207,7 @@ def push(settings: PushSettings) -> None:
   synthgen batches data/batched.jsonl --poll   # the batches of respond ... -o data/batched.jsonl --batch""",
 )
 def batches(settings: BatchesSettings) -> None:
-    """List the batches of a --batch run (OUT.batch.json) with their status and counts."""
+    """List the batches of a --batch run (OUT.batch.json, and its judge's) with their status and counts."""
     from synthgen.commands.batches import render, run_batches
 
     listed = run_batches(settings)

@@ -1,7 +1,8 @@
 """``synthgen batches OUT``: the batches of a ``--batch`` run, with their status and counts.
 
-Read from ``OUT.batch.json`` (as last seen by a run); ``--poll`` asks the provider first, with
-the endpoint the run recorded (its key from the environment variable it named).
+Read from ``OUT.batch.json`` and, for a run with an inline judge, ``OUT.judge.batch.json`` (as
+last seen by a run); ``--poll`` asks the provider first, with the endpoint each recorded (its
+key from the environment variable it named).
 """
 
 from __future__ import annotations
@@ -12,37 +13,46 @@ from typing import Any
 
 from synthgen.config import BatchesSettings
 from synthgen.errors import UsageError
+from synthgen.io.beside import batch_state_path
 from synthgen.resources import default_cache_path
 from synthgen.teacher.batch_api import BatchAPI, OpenAIBatchAPI
 from synthgen.teacher.batch_collect import poll
-from synthgen.teacher.batch_state import BatchState, load_state, state_path
+from synthgen.teacher.batch_state import BatchState, load_state
 from synthgen.teacher.retry import RetryPolicy
 
 
 def run_batches(settings: BatchesSettings) -> list[dict[str, Any]]:
-    """One entry per batch of the run: id, part, status, requests and counts."""
-    path = state_path(settings.output)
-    state = load_state(path)
-    if state is None:
+    """One entry per batch of the run (its teacher's, then its judge's): id, part, status,
+    requests and counts."""
+    path = batch_state_path(settings.output)
+    listed = []
+    for series, where in (("teacher", path), ("judge", batch_state_path(settings.output, "judge"))):
+        state = load_state(where)
+        if state is None:
+            continue
+        if settings.poll and state.pending():
+            asyncio.run(_poll(state, where))
+        listed += [
+            {
+                "batch": record.batch_id, "part": record.part, "series": series, "status": record.status,
+                "requests": record.requests, "completed": record.completed, "failed": record.failed,
+                "collected": record.collected, "errors": record.errors,
+            }
+            for record in state.batches
+        ]  # fmt: skip
+    if not listed and not path.exists():
         raise UsageError(f"{settings.output}: no batches ({path} does not exist): was it made with --batch?")
-    if settings.poll and state.pending():
-        asyncio.run(_poll(state, path))
-    return [
-        {
-            "batch": record.batch_id, "part": record.part, "status": record.status, "requests": record.requests,
-            "completed": record.completed, "failed": record.failed, "collected": record.collected,
-            "errors": record.errors,
-        }
-        for record in state.batches
-    ]  # fmt: skip
+    return listed
 
 
 def render(batches: list[dict[str, Any]]) -> str:
+    judged = any(b["series"] == "judge" for b in batches)
     lines = [f"{'batch':<32} {'status':<12} {'requests':>9} {'completed':>9} {'failed':>7}  collected"]
     for b in batches:
         lines.append(
             f"{b['batch'] or '(not created)':<32} {b['status']:<12} {b['requests']:>9,} {b['completed']:>9,} "
             f"{b['failed']:>7,}  {'yes' if b['collected'] else 'no'}"
+            + (f"  ({b['series']})" if judged else "")
         )
     return "\n".join(lines)
 

@@ -113,9 +113,6 @@ class BatchState:
         """Batches submitted (or maybe submitted) and not yet collected."""
         return [b for b in self.batches if not b.collected and b.file_id is not None]
 
-    def in_batch(self, index: int) -> BatchRecord | None:
-        return next((b for b in self.pending() if b.holds(index)), None)
-
     def answered_by_batch(self, index: int) -> bool:
         return any(b.collected and b.holds(index) for b in self.batches)
 

@@ -138,6 +138,9 @@ class BatchTeacher:
         self.meter, self.budgets = meter, budgets
         self.max_tokens, self.max_retries = max_tokens, max_retries
         self.recorded = 0
+        # The batches submitted and not collected: the same for the whole run (what it records
+        # is submitted at its end), looked up for every request.
+        self.waiting = state.pending()
         self.first_pending: int | None = None
 
     async def complete(
@@ -155,7 +158,7 @@ class BatchTeacher:
             # Answered, but behind a pending one: not screened in this run (the engine lets it go),
             # so it is not read either; the run that screens it reads it from the cache.
             raise AnswerPending(index)
-        if self.state.in_batch(index) is not None:
+        if any(batch.holds(index) for batch in self.waiting):
             # Asked again and not yet collected: an answer in the cache is the earlier one,
             # found unusable (and counted) by an earlier run.
             raise self._pending(index)
