@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from hub_stand_in import HubStandIn
 pytest.importorskip("huggingface_hub")
 
 TOKEN = "hf_valid_token_123"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -54,8 +56,9 @@ def test_push_commits_data_card_and_report_in_one_commit(hub: HubStandIn, datase
     repo = hub.repos["user/tiny"]
     assert repo.private and len(repo.branches["main"]) == 1  # one commit
     files = repo.files()
-    assert set(files) == {"alpaca.jsonl", "README.md", "alpaca.jsonl.report.json"}
+    assert set(files) == {"alpaca.jsonl", "README.md", "alpaca.jsonl.meta.jsonl", "alpaca.jsonl.report.json"}
     assert files["alpaca.jsonl"] == dataset.read_bytes()
+    assert files["alpaca.jsonl.meta.jsonl"] == dataset.with_name("alpaca.jsonl.meta.jsonl").read_bytes()
     assert files["README.md"] == dataset.with_name("alpaca.jsonl.card.md").read_bytes()
     report = json.loads(files["alpaca.jsonl.report.json"])
     assert (
@@ -68,6 +71,51 @@ def test_push_commits_data_card_and_report_in_one_commit(hub: HubStandIn, datase
     assert again.returncode == 0, again.stderr
     assert len(repo.branches["draft"]) == 2 and len(repo.branches["main"]) == 1
     assert hub.validated and hub.validated[0] == files["README.md"].decode()  # the header the Hub checks
+
+
+def test_meta_and_soft_targets_go_up_in_the_same_commit_outside_the_default_config(
+    hub: HubStandIn, tmp_path: Path
+) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    datasets = pytest.importorskip("datasets")
+    source = tmp_path / "math.jsonl"
+    lines = (ROOT / "seeds" / "math_word_problems.jsonl").read_text(encoding="utf-8").splitlines()[:12]
+    source.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    data = tmp_path / "run" / "math.jsonl"
+    made = run_cli("respond", source, "--teacher", "mock", "--logprobs", "2", "-o", data, "-q")
+    assert made.exit_code == 0, made.output
+    meta = data.with_name("math.jsonl.meta.jsonl")
+    secret = "https://api.example/v1?api-key=SECRET123"  # a key in a query string stays home
+    meta.write_text(re.sub(r'"endpoint":"[^"]*"', json.dumps({"endpoint": secret})[1:-1], meta.read_text()))
+    result = _push(hub, data, "--repo", "user/math")
+    assert result.returncode == 0, result.stderr
+    commits = hub.repos["user/math"].branches["main"]
+    assert len(commits) == 1  # one commit for all of them
+    files = commits[0]["files"]
+    names = [
+        "math.jsonl",
+        "README.md",
+        "math.jsonl.meta.jsonl",
+        "math.jsonl.logprobs.parquet",
+        "math.jsonl.report.json",
+    ]
+    assert sorted(files) == sorted(names)
+    assert (
+        b"SECRET123" not in files["math.jsonl.meta.jsonl"]
+        and b"https://api.example/v1" in files["math.jsonl.meta.jsonl"]
+    )
+    assert files["math.jsonl.logprobs.parquet"] == data.with_name("math.jsonl.logprobs.parquet").read_bytes()
+    # the card lists them, and its configs block still names only the data file: the Hub's
+    # layout, downloaded, loads as the default config with just the rows
+    card = files["README.md"].decode()
+    assert "| `math.jsonl.logprobs.parquet` |" in card and "| `math.jsonl.meta.jsonl` |" in card
+    mirror = tmp_path / "mirror"
+    mirror.mkdir()
+    for name, content in files.items():
+        (mirror / name).write_bytes(content)
+    loaded = datasets.load_dataset(str(mirror), split="train", cache_dir=str(tmp_path / "hf"))
+    assert len(loaded) == 12 and set(loaded.column_names) == {"instruction", "input", "output"}
+    assert pq.read_table(mirror / "math.jsonl.logprobs.parquet").num_rows == 12
 
 
 def test_a_refused_token_is_one_line_exit_1_and_changes_nothing(hub: HubStandIn, dataset: Path) -> None:

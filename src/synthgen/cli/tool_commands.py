@@ -194,7 +194,7 @@ Exit codes: 0 pushed; 1 the Hub refused the token or the upload, or the connecti
 committed); 2 no such file, no card beside it, a malformed --repo, no token.""",
 )
 def push(settings: PushSettings) -> None:
-    """Publish a dataset file, its card (as README.md) and its run report to the Hugging Face Hub, in one commit."""
+    """Publish a dataset file with its card (as README.md), meta file, soft targets and run report to the Hugging Face Hub, in one commit."""
     from synthgen.commands.push import run_push
 
     typer.echo(run_push(settings).summary(), err=True)

@@ -1,9 +1,13 @@
 """``synthgen push OUT --repo user/name``: publish a dataset to the Hugging Face Hub in one commit.
 
 What goes up: the data file (at the repository's root, under its own name, which the card's
-``configs:`` block names), its card as ``README.md``, and its run report without local paths or
-secrets (``OUT.report.json``), all in one ``create_commit``: the Hub applies a commit whole or not
-at all, so a failed upload leaves the repository as it was. A repository this push created is
+``configs:`` block names: the ``default`` config, what ``load_dataset`` reads), its card as
+``README.md``, and the files beside it that a reader may want (:func:`published_beside`), under
+their own names beside it and outside ``configs:`` (the card lists them): ``OUT.meta.jsonl``
+(each row's provenance; endpoint URLs without a query string), ``OUT.logprobs.parquet`` (soft
+targets) and the run report without local paths or secrets (``OUT.report.json``). Side rows
+(rejects, unsolved rows), batch state and locks stay home. All in one ``create_commit``: the Hub
+applies a commit whole or not at all, so a failed upload leaves the repository as it was. A repository this push created is
 deleted again when its first commit fails. Everything a push needs is checked first, before any
 request: the file, its card, the repository id and a token.
 
@@ -22,7 +26,7 @@ from typing import Any
 
 from synthgen.config import PushSettings
 from synthgen.errors import HubError, InputError, UsageError
-from synthgen.io.beside import card_path, report_path
+from synthgen.io.beside import card_path, meta_path, published_beside, report_path
 
 __all__ = ["PushReport", "run_push"]
 
@@ -83,9 +87,13 @@ def _uploads(data: Path) -> list[_Upload]:
             f"`synthgen card {data}`, then push"
         )
     uploads = [_Upload(data.name, data), _Upload("README.md", card)]
-    report = report_path(data)
-    if report.is_file():
-        uploads.append(_Upload(report.name, _public_report(report)))
+    for path in published_beside(data):
+        if path == report_path(data):
+            uploads.append(_Upload(path.name, _public_report(path)))
+        elif path == meta_path(data):
+            uploads.append(_Upload(path.name, _public_meta(path)))
+        else:  # the soft targets: token ids and numbers
+            uploads.append(_Upload(path.name, path))
     return uploads
 
 
@@ -110,6 +118,26 @@ def _public_report(report: Path) -> bytes:
     except (OSError, ValueError) as exc:
         raise InputError(f"{report}: unreadable run report: {exc}") from exc
     return (json.dumps(public_config(data), indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def _public_meta(meta: Path) -> Path | bytes:
+    """The meta file as published: each line's ``endpoint`` as the card shows URLs (no
+    user:password@, no query string). Uploaded as is when that changes nothing (the usual case)."""
+    from synthgen.io.card import public_url
+    from synthgen.io.files import dumps_line
+
+    try:
+        # split("\n"), not splitlines(): a JSON line may hold U+2028, U+0085, ... unescaped
+        text = meta.read_text(encoding="utf-8")
+        lines = [json.loads(line) for line in text.split("\n") if line.strip()]
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{meta}: unreadable meta file: {exc}") from exc
+    changed = False
+    for line in lines:
+        endpoint = line.get("endpoint") if isinstance(line, dict) else None
+        if isinstance(endpoint, str) and public_url(endpoint) != endpoint:
+            line["endpoint"], changed = public_url(endpoint), True
+    return "".join(dumps_line(line) for line in lines).encode() if changed else meta
 
 
 def _client() -> tuple[Any, str]:

@@ -36,6 +36,7 @@ __all__ = [
     "is_beside",
     "lock_path",
     "meta_path",
+    "published_beside",
     "report_path",
     "shard_folder",
     "shard_name",
@@ -77,6 +78,14 @@ def side_path(output: Path, name: str) -> Path:
 def table_path(output: Path, name: str, ext: str = "parquet") -> Path:
     """The side table ``name`` of ``output`` (``ext``: ``parquet``, or ``arrows`` while staged)."""
     return output.with_name(f"{output.name}.{name}.{ext}")
+
+
+def published_beside(output: Path) -> list[Path]:
+    """The files beside ``output`` that are published with it (``synthgen push``; the card lists
+    them), those that exist: the meta file, the soft targets, the run report. Not the side rows
+    (rejects, unsolved rows), the batch state or the lock: they serve a run, not a reader."""
+    candidates = (meta_path(output), table_path(output, SOFT_TARGETS), report_path(output))
+    return [path for path in candidates if path.is_file()]
 
 
 def batch_state_path(output: Path, series: str | None = None) -> Path:

@@ -44,6 +44,14 @@ _PATH_OPTIONS = {
     "rejected",
 }
 _PRIVATE_OPTIONS = {"cache_path"}
+# What each file published beside the data holds (io.beside.published_beside names them).
+_FILE_NOTES = {
+    ".meta.jsonl": "one line per row, line i for row i: where it came from (request, model, "
+    "endpoint; the sample, verification flag or judge grade where there is one)",
+    ".logprobs.parquet": "the teacher's top-K token log-probabilities for each row's answer "
+    "(soft targets for distillation), one row per line of the data file",
+    ".report.json": "the run report: configuration (no secrets or local paths), counts, token usage and cost",
+}
 
 LIMITATIONS = """\
 - **Made by a model, checked by heuristics.** Every instruction and answer was written by the
@@ -81,6 +89,7 @@ class CardInfo:
     pretty_name: str | None = None
     source_datasets: list[str] = field(default_factory=list)
     batch: dict[str, str] = field(default_factory=dict)  # --batch runs: figure -> value
+    files: list[str] = field(default_factory=list)  # published beside the data (io.beside)
 
 
 def size_category(rows: int) -> str:
@@ -106,13 +115,18 @@ def _scrub(value: Any) -> Any:
     if isinstance(value, list):
         return [_scrub(v) for v in value]
     if isinstance(value, str) and "://" in value:
-        parts = urlsplit(value)
-        host = parts.hostname or ""
-        netloc = f"{host}:{parts.port}" if parts.port else host
-        return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+        return public_url(value)
     if isinstance(value, str) and _is_local_path(value):
         return Path(value.lstrip("@")).name
     return value
+
+
+def public_url(url: str) -> str:
+    """``url`` without its user:password@ part and its query string."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def _file_names(value: Any) -> Any:
@@ -205,10 +219,28 @@ Configuration (no secrets, no local paths):
 | --- | --- |
 | rows | {info.rows:,} |
 {stats}
-
+{_files_section(info)}
 ## Limitations of synthetic data
 
 {LIMITATIONS}"""
+
+
+def _files_section(info: CardInfo) -> str:
+    """The files published with the data (``synthgen push``), and what each holds."""
+    if not info.files:
+        return ""
+    name = info.dataset.name
+    rows = "".join(f"| `{f}` | {_FILE_NOTES.get(f.removeprefix(name), '')} |\n" for f in info.files)
+    return f"""
+## Files
+
+| file | what it holds |
+| --- | --- |
+| `{name}` | the rows: the `default` config, what `load_dataset` reads |
+{rows}
+Only the data file is in the `configs:` block; the others are read by name (`hf_hub_download`,
+or `load_dataset("json" / "parquet", data_files=...)`).
+"""
 
 
 def _batch_section(figures: dict[str, str]) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from synthgen.io.beside import published_beside
 from synthgen.io.card import CardInfo
 from synthgen.io.dataset_files import load_rows
 from synthgen.io.shapes import triple_of
@@ -61,6 +62,7 @@ def card_info(
     if report is not None:
         _add_provenance(info, report)
         info.batch = batch_figures(report)
+    info.files = [path.name for path in published_beside(dataset)]
     meta = load_meta(dataset, len(triples))
     _add_verification(info, meta, report)
     _add_grades(info, meta, report)
