@@ -31,17 +31,22 @@ error (bad input, a full disk) leaves any existing file as it was.
 
 from __future__ import annotations
 
-import itertools
+import contextlib
 import time
-from dataclasses import dataclass, field
+from array import array
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from synthgen.config import DedupSettings
-from synthgen.dedup import ExactIndex, RougeIndex, normalize_key
-from synthgen.io.files import output_errors, write_jsonl_atomic
+from synthgen.dedup import normalize_key
+from synthgen.dedup.greedy import Decision, GreedyPool
+from synthgen.errors import InputError
+from synthgen.io.files import atomic_writer, dumps_line, output_errors
 from synthgen.io.guards import refuse_overwriting
-from synthgen.io.readers import Located, load_alpaca_records
+from synthgen.io.record_stream import RecordReader, Streamed, stream_alpaca_records
 
 __all__ = ["DedupReport", "run_dedup"]
 
@@ -75,28 +80,39 @@ class DedupReport:
         return "\n".join(lines)
 
 
-@dataclass
-class _Pool:
-    """Both indices plus, per pool index, where the member came from."""
+class _Sources:
+    """Where each pool member came from (file, line, offset), to describe a match without
+    keeping the member: it is read back from its file (``--dropped`` only)."""
 
-    rouge: RougeIndex
-    exact: ExactIndex = field(default_factory=ExactIndex)
-    sources: list[tuple[Path, Located]] = field(default_factory=list)
+    def __init__(self, files: list[Path]) -> None:
+        self.files = files
+        self.file = array("H")
+        self.line = array("Q")
+        self.offset = array("q")
+        self.kept_here: dict[int, str] = {}  # instructions of members from a JSON array (no offset)
+        self.reader = RecordReader()
 
-    def add(self, path: Path, item: Located, key: str, index: int) -> None:
-        self.exact.add(key, index)
-        self.sources.append((path, item))
+    def add(self, number: int, item: Streamed) -> None:
+        if item.offset is None:
+            self.kept_here[len(self.file)] = item.value["instruction"]
+        self.file.append(number)
+        self.line.append(item.line)
+        self.offset.append(-1 if item.offset is None else item.offset)
 
-    def describe(self, reason: str, line: int, index: int, score: float | None) -> dict[str, Any]:
-        path, item = self.sources[index]
+    def describe(self, decision: Decision, line: int) -> dict[str, Any]:
+        index = decision.index
+        path = self.files[self.file[index]]
+        instruction = self.kept_here.get(index)
+        if instruction is None:
+            instruction = self.reader.read(path, self.offset[index])["instruction"]
         return {
-            "reason": reason,
+            "reason": decision.reason,
             "line": line,
-            "score": score,
+            "score": decision.score if decision.reason == "similar" else None,
             "matched_index": index,
             "matched_file": str(path),
-            "matched_line": item.line,
-            "matched_instruction": item.value["instruction"],
+            "matched_line": self.line[index],
+            "matched_instruction": instruction,
         }
 
 
@@ -107,53 +123,88 @@ def _key(record: dict[str, Any]) -> str:
 def run_dedup(settings: DedupSettings) -> DedupReport:
     """Apply the rule to ``settings.input``; write kept (and dropped) records; report counts.
 
-    Raises InputError (file:line: field) for unreadable or invalid records, before any
-    output is written.
+    Each file is read twice and never held whole: once to check every record and count its
+    tokens (an InputError, file:line: field, stops the command before anything is written),
+    once to decide, writing as it goes (to temporary twins renamed into place at the end).
     """
     started = time.perf_counter()
     reads = {"INPUT": settings.input, "--against": settings.against}
     refuse_overwriting(reads, {"--output": settings.output, "--dropped": settings.dropped})
-    against = [(path, load_alpaca_records(path)) for path in settings.against]
-    records = load_alpaca_records(settings.input)
-    report = DedupReport(settings.input, settings.output, settings.similarity_threshold, read=len(records))
-
-    pool = _Pool(RougeIndex(settings.similarity_threshold))
-    # Ranking tokens by their frequency over everything up front keeps lookups fast.
-    everything = itertools.chain(*(items for _, items in against), records)
-    pool.rouge.prime(item.value["instruction"] for item in everything)
-    for path, items in against:
-        for item in items:
-            pool.add(path, item, _key(item.value), pool.rouge.add(item.value["instruction"]))
-    report.against_pool = len(pool.rouge)
-
-    kept: list[dict[str, Any]] = []
-    dropped: list[dict[str, Any]] = []
-    for item in records:
-        key = _key(item.value)
-        earlier = pool.exact.find(key)
-        if earlier is not None:
-            report.dropped_exact += 1
-            dropped.append({**item.value, "_dropped": pool.describe("exact", item.line, earlier, None)})
-            continue
-        match = pool.rouge.check_and_add(item.value["instruction"])
-        if match is not None:
-            report.dropped_similar += 1
-            details = pool.describe("similar", item.line, match.index, match.score)
-            dropped.append({**item.value, "_dropped": details})
-            continue
-        pool.add(settings.input, item, key, len(pool.rouge) - 1)
-        kept.append(item.value)
-    report.kept = len(kept)
-
-    if settings.dropped is not None:
-        _write(settings.dropped, dropped)
-        report.dropped_file = settings.dropped
-    _write(settings.output, kept)
+    files = [*settings.against, settings.input]
+    problems: list[str] = []
+    counted = _Counted()
+    pool = GreedyPool(
+        settings.similarity_threshold,
+        workers=settings.workers,
+        prime=(
+            item.value["instruction"]
+            for path in files
+            for item in counted(stream_alpaca_records(path, problems))
+        ),
+        best_match=settings.dropped is not None,
+    )
+    if problems:
+        raise InputError(problems)
+    report = DedupReport(settings.input, settings.output, settings.similarity_threshold)
+    report.read = counted.last
+    sources = _Sources(files)
+    for number, path in enumerate(settings.against):
+        for item in stream_alpaca_records(path, problems):
+            pool.add(item.value["instruction"], _key(item.value))
+            sources.add(number, item)
+    report.against_pool = len(pool)
+    try:
+        _decide(settings, pool, sources, report)
+    finally:
+        sources.reader.close()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _write(path: Path, records: list[dict[str, Any]]) -> None:
-    """Write atomically; an OS failure becomes one user-facing line (the old file stays)."""
-    with output_errors(path):
-        write_jsonl_atomic(path, records)
+class _Counted:
+    """Counts the records of the last file passed through it (the input is the last)."""
+
+    def __init__(self) -> None:
+        self.last = 0
+
+    def __call__(self, items: Iterator[Streamed]) -> Iterator[Streamed]:
+        self.last = 0
+        for item in items:
+            self.last += 1
+            yield item
+
+
+def _decide(settings: DedupSettings, pool: GreedyPool, sources: _Sources, report: DedupReport) -> None:
+    """The second pass: each record's decision, written as it comes."""
+    held: deque[Streamed] = deque()  # records read ahead of their decisions (a batch or two)
+
+    def records() -> Iterator[tuple[str, str]]:
+        for item in stream_alpaca_records(settings.input, []):
+            held.append(item)
+            yield item.value["instruction"], _key(item.value)
+
+    number = len(settings.against)
+    with contextlib.ExitStack() as stack:
+        kept = stack.enter_context(_atomic(settings.output))
+        dropped = None if settings.dropped is None else stack.enter_context(_atomic(settings.dropped))
+        for decision in pool.decide(records()):
+            item = held.popleft()
+            if decision.reason is None:
+                report.kept += 1
+                sources.add(number, item)
+                kept.write(dumps_line(item.value))
+            else:
+                report.dropped_exact += decision.reason == "exact"
+                report.dropped_similar += decision.reason == "similar"
+                if dropped is not None:
+                    dropped.write(
+                        dumps_line({**item.value, "_dropped": sources.describe(decision, item.line)})
+                    )
+    report.dropped_file = settings.dropped
+
+
+@contextlib.contextmanager
+def _atomic(path: Path) -> Iterator[IO[str]]:
+    """``path`` written whole or not at all; an OS failure is one user-facing line."""
+    with output_errors(path), atomic_writer(path) as handle:
+        yield handle

@@ -141,6 +141,12 @@ class DedupSettings(SettingsModel):
         default_factory=list, description="Files whose instructions seed the pool."
     )
     dropped: Path | None = Field(None, description="Write dropped records (with match) here.")
+    workers: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="Processes for the ROUGE-L look-ups (same decisions; each holds a copy of the pool).",
+    )
 
 
 class FilterSettings(FilterOptions):

@@ -18,14 +18,13 @@ import contextlib
 import multiprocessing
 import queue
 import signal
-import sys
 import threading
-import types
 from collections.abc import Callable, Iterator
 
 from synthgen.engine.recipe import Answer, ScreenFactory, Verdict
 from synthgen.engine.screen_worker import STOP_SIGNALS, Countdown, worker_main
 from synthgen.errors import SynthgenError
+from synthgen.processes import main_not_rerun
 
 OnResult = Callable[[Verdict], None]
 OnError = Callable[[BaseException], None]
@@ -64,28 +63,6 @@ def _signals_ignored() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-@contextlib.contextmanager
-def _main_not_rerun() -> Iterator[None]:
-    """Keep the spawned worker from running this process's main script again.
-
-    multiprocessing's spawn re-runs the parent's ``__main__`` in the child (as
-    ``__mp_main__``) when it was started as a script with a path, which the ``synthgen``
-    console script is: the worker then imported the whole CLI (~0.09 s of CPU). Under
-    ``python -m synthgen`` spawn already skips it (a package's ``__main__``). The worker's
-    target and arguments live in synthgen's modules, so it needs nothing from the script;
-    while the child is started, ``__main__`` is a bare module with no path to re-run.
-    """
-    main = sys.modules.get("__main__")
-    if main is None or getattr(main, "__spec__", None) is not None:
-        yield  # started with -m (or embedded): nothing is re-run
-        return
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        sys.modules["__main__"] = main
-
-
 class WorkerScreening:
     """A screen in a child process, talked to through two ``multiprocessing`` pipes.
 
@@ -109,7 +86,7 @@ class WorkerScreening:
             target=worker_main, args=(jobs, results, factory, wanted), name="synthgen-screen", daemon=True
         )
         # Signals ignored: inherited through exec, the child ignores them from birth.
-        with _signals_ignored(), _main_not_rerun():
+        with _signals_ignored(), main_not_rerun():
             self._process.start()
         jobs.close()  # the worker's ends: it sees EOF when this process goes
         results.close()

@@ -1,0 +1,105 @@
+"""The greedy rule over a stream of records, on every core the machine has, with one loop's decisions.
+
+Self-instruct's rule (see :mod:`synthgen.dedup`): records are taken in order; one is dropped when
+its exact key is a pool member's, or when its ROUGE-L F against some pool member is above the
+threshold; otherwise it joins the pool. :class:`GreedyPool` gives exactly those decisions (and,
+for a near-duplicate, the same matched member: the highest score, the earliest on ties).
+
+With ``workers`` >= 2 the ROUGE-L look-ups run in that many worker processes, each holding a
+copy of the pool (:mod:`synthgen.dedup._greedy_workers`). A record's pool is every member
+added before it; the workers look records up in batches against the pool as it was when the
+batch was sent (*frozen*), and this process checks each record against the members added
+since (a small index of the last two batches' new members), in order. The better of the two
+matches is the one the loop would find (ties go to the frozen one, which is earlier), so the
+decisions are the loop's, whatever the batching.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from synthgen.dedup.exact import ExactIndex
+from synthgen.dedup.rouge import Match
+
+__all__ = ["Decision", "GreedyPool"]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What became of one record: kept (``reason`` None, ``index`` its pool index), or dropped
+    as ``"exact"`` (``index``: the first member with its key) or ``"similar"`` (``index`` and
+    ``score``: the best member)."""
+
+    reason: str | None
+    index: int
+    score: float = 1.0
+
+
+class GreedyPool:
+    """The pool: exact keys and ROUGE-L. Use :meth:`add` for members taken unconditionally
+    (seeds, ``--against``), then :meth:`decide` on the records, once. Not thread-safe."""
+
+    def __init__(
+        self,
+        threshold: float,
+        *,
+        workers: int = 1,
+        prime: Iterable[str] = (),
+        batch: int = 2048,
+        best_match: bool = True,
+    ) -> None:
+        """``prime``: texts whose token frequencies order the index (speed only; see
+        RougeIndex.prime). ``workers``: processes for the ROUGE-L look-ups (1: this one), given
+        ``batch`` records at a time (speed only). ``best_match`` False: a near-duplicate's
+        Decision names *a* member above the threshold, not necessarily the best (the decisions
+        are the same; with workers, a little faster)."""
+        from synthgen.dedup.rouge_index import RougeIndex
+
+        self.threshold = threshold
+        self.exact = ExactIndex()
+        self.rouge = RougeIndex(threshold)
+        self.rouge.prime(prime)
+        self.workers = max(1, workers)
+        self.batch = batch
+        self.best_match = best_match
+
+    def __len__(self) -> int:
+        return len(self.rouge)
+
+    def add(self, text: str, key: str) -> int:
+        """A member whatever it matches; returns its pool index."""
+        index = self.rouge.add(text)
+        self.exact.add(key, index)
+        return index
+
+    def decide(self, records: Iterable[tuple[str, str]]) -> Iterator[Decision]:
+        """The decision on each (text, exact key), in order. Stopping early is fine."""
+        if self.workers == 1:
+            return self._decide_here(records)
+        from synthgen.dedup._greedy_workers import decide_in_workers
+
+        return decide_in_workers(self, records)
+
+    def _decide_here(self, records: Iterable[tuple[str, str]]) -> Iterator[Decision]:
+        for text, key in records:
+            earlier = self.exact.find(key)
+            if earlier is not None:
+                yield Decision("exact", earlier)
+                continue
+            match = self.rouge.check_and_add(text)
+            if match is not None:
+                yield Decision("similar", match.index, match.score)
+                continue
+            index = len(self.rouge) - 1
+            self.exact.add(key, index)
+            yield Decision(None, index)
+
+
+def better(a: Match | None, b: Match | None) -> Match | None:
+    """The higher-scoring match; on a tie the earlier member (what one loop over the pool finds)."""
+    if a is None or b is None:
+        return a or b
+    if b.score > a.score or (b.score == a.score and b.index < a.index):
+        return b
+    return a
