@@ -24,15 +24,17 @@ import argparse
 import json
 import os
 import random
+import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from dedup import CorpusGenerator, _machine  # noqa: E402
+from dedup import CorpusGenerator, _machine
 
-from synthgen.dedup import ExactIndex, RougeIndex, normalize_key, rouge_tokens  # noqa: E402
-from synthgen.dedup.rouge import fmeasure  # noqa: E402
+from synthgen.dedup import ExactIndex, RougeIndex, normalize_key, rouge_tokens
+from synthgen.dedup.rouge import fmeasure
 
 
 def corpus(folder: Path, n: int, seed: int) -> Path:
@@ -51,18 +53,49 @@ def corpus(folder: Path, n: int, seed: int) -> Path:
     return path
 
 
-def run_dedup(source: Path, workdir: Path, threshold: float) -> dict[str, float]:
-    """``synthgen dedup`` in a child process: wall seconds and the child's peak RSS."""
+def run_dedup(source: Path, workdir: Path, threshold: float, workers: int) -> dict[str, float]:
+    """``synthgen dedup`` in a child process: wall and CPU seconds (its workers' included), the
+    peak of one process (``ru_maxrss``) and the peak of all of its processes together (sampled)."""
     kept, dropped = workdir / "kept.jsonl", workdir / "dropped.jsonl"
     argv = [sys.executable, "-m", "synthgen", "dedup", str(source), "-o", str(kept), "--dropped", str(dropped)]
-    argv += ["--similarity-threshold", str(threshold)]
+    argv += ["--similarity-threshold", str(threshold), "--workers", str(workers)]
     started = time.perf_counter()
-    pid = os.spawnv(os.P_NOWAIT, sys.executable, argv)
-    _, status, usage = os.wait4(pid, 0)
+    child = subprocess.Popen(argv)
+    together = 0.0
+    while child.poll() is None:
+        together = max(together, _tree_rss_mb(child.pid))
+        time.sleep(0.5)
     wall = time.perf_counter() - started
-    if status != 0:
-        raise SystemExit(f"synthgen dedup failed (status {status})")
-    return {"wall_s": round(wall, 1), "cpu_s": round(usage.ru_utime + usage.ru_stime, 1), "peak_rss_mb": round(usage.ru_maxrss / 1024)}
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if child.returncode != 0:
+        raise SystemExit(f"synthgen dedup failed (exit {child.returncode})")
+    return {
+        "wall_s": round(wall, 1),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime - _CPU_BEFORE[0], 1),
+        "peak_rss_one_process_mb": round(usage.ru_maxrss / 1024),
+        "peak_rss_all_processes_mb": round(together),
+    }
+
+
+_CPU_BEFORE = [0.0]
+
+
+def _tree_rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` and its children (the dedup workers), from /proc."""
+    total = 0.0
+    pids = [pid]
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            pids += [int(p) for p in (task / "children").read_text().split()]
+    except OSError:
+        return 0.0
+    for each in pids:
+        try:
+            fields = Path(f"/proc/{each}/statm").read_text().split()
+        except OSError:
+            continue
+        total += int(fields[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    return total
 
 
 def _codes(vocab: dict[str, str], text: str) -> str:
@@ -160,6 +193,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--sample", type=int, default=20_000, help="rows of the naive sample")
     parser.add_argument("--spot", type=int, default=100, help="rows of the run spot-checked")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1], help="synthgen dedup --workers")
     parser.add_argument("--corpus-dir", type=Path, default=Path("/tmp/synthgen-bench"))
     args = parser.parse_args()
     print(f"machine: {_machine()}; load {os.getloadavg()[0]:.1f}", file=sys.stderr)
@@ -167,9 +201,13 @@ def main() -> None:
         source = corpus(args.corpus_dir, n, args.seed)
         workdir = args.corpus_dir / f"run-{n}"
         workdir.mkdir(exist_ok=True)
-        figures: dict[str, object] = {"n": n, **run_dedup(source, workdir, args.threshold)}
-        figures["kept"] = sum(1 for _ in (workdir / "kept.jsonl").open())
-        print(json.dumps(figures), file=sys.stderr)
+        for workers in args.workers:
+            figures: dict[str, object] = {"n": n, "workers": workers}
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            _CPU_BEFORE[0] = before.ru_utime + before.ru_stime
+            figures.update(run_dedup(source, workdir, args.threshold, workers))
+            figures["kept"] = sum(1 for _ in (workdir / "kept.jsonl").open())
+            print(json.dumps(figures), file=sys.stderr)
         if args.spot:
             figures["spot_checks"] = spot_checks(source, workdir, args.spot, args.threshold, args.seed)
         if args.sample:
