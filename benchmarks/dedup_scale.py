@@ -57,7 +57,17 @@ def run_dedup(source: Path, workdir: Path, threshold: float, workers: int) -> di
     """``synthgen dedup`` in a child process: wall and CPU seconds (its workers' included), the
     peak of one process (``ru_maxrss``) and the peak of all of its processes together (sampled)."""
     kept, dropped = workdir / "kept.jsonl", workdir / "dropped.jsonl"
-    argv = [sys.executable, "-m", "synthgen", "dedup", str(source), "-o", str(kept), "--dropped", str(dropped)]
+    argv = [
+        sys.executable,
+        "-m",
+        "synthgen",
+        "dedup",
+        str(source),
+        "-o",
+        str(kept),
+        "--dropped",
+        str(dropped),
+    ]
     argv += ["--similarity-threshold", str(threshold), "--workers", str(workers)]
     started = time.perf_counter()
     child = subprocess.Popen(argv)
@@ -187,7 +197,9 @@ def naive_sample(source: Path, size: int, threshold: float, seed: int) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[500_000, 5_000_000])
     parser.add_argument("--threshold", type=float, default=0.7)
     parser.add_argument("--seed", type=int, default=0)

@@ -46,8 +46,14 @@ def _generate(url: str, out: Path, *extra: object) -> list[str]:
 def single(url: str, workdir: Path, args: argparse.Namespace) -> dict[str, float]:
     out = workdir / "one.jsonl"
     cpu, started = _cpu(), time.perf_counter()
-    subprocess.run(_generate(url, out, "-j", args.concurrency, "--max-requests", args.requests, "--num", 10**9))
-    return {"wall_s": round(time.perf_counter() - started, 1), "cpu_s": round(_cpu() - cpu, 1), "rows": _rows(out)}
+    subprocess.run(
+        _generate(url, out, "-j", args.concurrency, "--max-requests", args.requests, "--num", 10**9)
+    )
+    return {
+        "wall_s": round(time.perf_counter() - started, 1),
+        "cpu_s": round(_cpu() - cpu, 1),
+        "rows": _rows(out),
+    }
 
 
 def sharded(url: str, workdir: Path, args: argparse.Namespace, count: int) -> dict[str, float]:
@@ -91,7 +97,9 @@ def _rows(path: Path) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--requests", type=int, default=20_000)
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--shards", type=int, nargs="+", default=[4])
@@ -112,7 +120,11 @@ def main() -> None:
             print(json.dumps({"single": one}))
             for count in args.shards:
                 many = sharded(url, workdir, args, count)
-                print(json.dumps({f"{count}_shards": many, "wall_ratio": round(many["wall_s"] / one["wall_s"], 2)}))
+                print(
+                    json.dumps(
+                        {f"{count}_shards": many, "wall_ratio": round(many["wall_s"] / one["wall_s"], 2)}
+                    )
+                )
     finally:
         server.terminate()
 
