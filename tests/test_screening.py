@@ -166,7 +166,7 @@ def test_the_worker_does_not_rerun_a_console_script(tmp_path: Path) -> None:
     run it again (it imports the whole CLI): spawn is given no main script to re-run."""
     from multiprocessing import spawn
 
-    from synthgen.engine.screening import _main_not_rerun
+    from synthgen.processes import main_not_rerun
 
     script = types.ModuleType("__main__")
     script.__file__ = str(tmp_path / "synthgen")  # as a console script: a path, no __spec__
@@ -175,7 +175,7 @@ def test_the_worker_does_not_rerun_a_console_script(tmp_path: Path) -> None:
     sys.modules["__main__"] = script
     try:
         assert "init_main_from_path" in spawn.get_preparation_data("synthgen-screen")
-        with _main_not_rerun():
+        with main_not_rerun():
             data = spawn.get_preparation_data("synthgen-screen")
             assert "init_main_from_path" not in data and "init_main_from_name" not in data
         assert sys.modules["__main__"] is script
