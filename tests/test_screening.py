@@ -1,14 +1,18 @@
-"""The self-instruct screen gives the same verdicts in-process and in a worker process."""
+"""The self-instruct screen gives the same verdicts in-process and in worker processes
+(one, or readers and a decider: ``--screen-workers``)."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import subprocess
 import sys
 import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from synthgen.config import FilterOptions
 from synthgen.engine.recipe import Answer, Verdict
@@ -54,10 +58,10 @@ def _kept_before_last_two() -> int:
     return sum(len(screen.screen(answer, 10_000).kept) for answer in _answers()[:13])
 
 
-async def _screen_all(kind: Screening, wanted: int | None) -> list[Verdict]:
+async def _screen_all(kind: Screening, wanted: int | None, workers: int = 1) -> list[Verdict]:
     results: list[Verdict] = []
     errors: list[BaseException] = []
-    screener = kind(FACTORY, wanted, results.append, errors.append)
+    screener = kind(FACTORY, wanted, results.append, errors.append, workers=workers)
     await screener.start()
     try:
         for answer in _answers():  # all submitted before any result is read
@@ -69,10 +73,11 @@ async def _screen_all(kind: Screening, wanted: int | None) -> list[Verdict]:
         await screener.aclose()
 
 
-def test_worker_and_local_screen_alike() -> None:
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_worker_and_local_screen_alike(workers: int) -> None:
     wanted = _kept_before_last_two() + 3
     local = asyncio.run(_screen_all(LocalScreening, wanted))
-    worker = asyncio.run(_screen_all(WorkerScreening, wanted))
+    worker = asyncio.run(_screen_all(WorkerScreening, wanted, workers))
     assert local == worker
     assert len(local) == len(_answers())
     assert sum(r.rejected.total() for r in local) > 0  # the mock's flawed items are caught
@@ -104,9 +109,9 @@ def test_every_candidate_is_counted_once() -> None:
         assert verdict.candidates == judged + verdict.unused_after_target
 
 
-async def _screen_huge_answers() -> list[Verdict]:
+async def _screen_huge_answers(workers: int) -> list[Verdict]:
     results: list[Verdict] = []
-    screener = WorkerScreening(FACTORY, None, results.append, lambda exc: None)
+    screener = WorkerScreening(FACTORY, None, results.append, lambda exc: None, workers=workers)
     await screener.start()
     try:
         # Far more than a socket buffer in each direction: a blocking send on either side
@@ -124,41 +129,73 @@ async def _screen_huge_answers() -> list[Verdict]:
         await screener.aclose()
 
 
-def test_worker_streams_answers_larger_than_the_pipe_buffers() -> None:
-    results = asyncio.run(_screen_huge_answers())
+@pytest.mark.parametrize("workers", [1, 3])
+def test_worker_streams_answers_larger_than_the_pipe_buffers(workers: int) -> None:
+    results = asyncio.run(_screen_huge_answers(workers))
     assert len(results) == 6
     assert results[0].candidates == 40 and results[0].kept
 
 
-async def _dead_worker() -> list[BaseException]:
+async def _dead_worker(workers: int, killed: int) -> tuple[list[BaseException], int]:
     errors: list[BaseException] = []
-    screener = WorkerScreening(FACTORY, None, lambda result: None, errors.append)
+    results: list[Verdict] = []
+    screener = WorkerScreening(FACTORY, None, results.append, errors.append, workers=workers)
     await screener.start()
     try:
-        screener._process.kill()
-        screener.submit(_answer("1. Instruction: Name a colour."))
+        screener._processes[killed].kill()
+        for index in range(4):  # the next answers go to every worker, the dead one included
+            screener.submit(_answer(mock_reply(PROMPT, seed=4, sample_index=index), index=index))
         await _until(lambda: bool(errors))
-        return errors
+        return errors, len(results)
     finally:
         await screener.aclose()
 
 
-def test_a_dead_worker_is_reported_not_waited_for() -> None:
-    errors = asyncio.run(_dead_worker())
+# (workers, which process is killed: 0 the one screening or deciding, then the readers)
+@pytest.mark.parametrize(("workers", "killed"), [(1, 0), (3, 0), (3, 1), (3, 2)])
+def test_a_dead_worker_is_reported_not_waited_for(workers: int, killed: int) -> None:
+    errors, verdicts = asyncio.run(_dead_worker(workers, killed))
     assert len(errors) == 1 and "screening worker process died" in str(errors[0])
+    name = "synthgen-screen" if killed == 0 else f"synthgen-screen-read-{killed}"
+    assert f"({name}, killed by signal 9)" in str(errors[0])
+    assert verdicts < 4
 
 
-async def _close_unstarted() -> tuple[bool, int | None]:
+async def _close_unstarted(workers: int) -> list[int | None]:
     # The pipeline starts the worker before building the teacher, which may fail (a bad
     # option, a missing SDK): the worker must then end without ever being started.
-    screener = WorkerScreening(FACTORY, None, lambda result: None, lambda exc: None)
+    screener = WorkerScreening(FACTORY, None, lambda result: None, lambda exc: None, workers=workers)
     await screener.aclose()
-    return screener._process.is_alive(), screener._process.exitcode
+    return [process.exitcode for process in screener._processes]
 
 
-def test_a_worker_never_started_still_ends_on_close() -> None:
-    alive, exitcode = asyncio.run(_close_unstarted())
-    assert not alive and exitcode == 0
+@pytest.mark.parametrize("workers", [1, 3])
+def test_a_worker_never_started_still_ends_on_close(workers: int) -> None:
+    assert asyncio.run(_close_unstarted(workers)) == [0] * workers
+
+
+class _WholeScreen:
+    """A factory whose screen does not split (no ``preparer``): one worker, whatever is asked."""
+
+    def __call__(self) -> Any:
+        return FACTORY()
+
+
+def test_a_screen_that_does_not_split_runs_in_one_worker() -> None:
+    results: list[Verdict] = []
+    screening = functools.partial(WorkerScreening, _WholeScreen(), None, results.append, lambda exc: None)
+
+    async def run() -> int:
+        screener = screening(workers=3)
+        await screener.start()
+        try:
+            screener.submit(_answers()[0])
+            await _until(lambda: bool(results))
+            return len(screener._processes)
+        finally:
+            await screener.aclose()
+
+    assert asyncio.run(run()) == 1 and results[0].kept
 
 
 def test_the_worker_does_not_rerun_a_console_script(tmp_path: Path) -> None:

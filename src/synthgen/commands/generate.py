@@ -61,6 +61,7 @@ def run_generate(settings: Settings) -> SessionResult:
         # Over HTTP the screen's CPU work runs in a worker process (the second core) while
         # requests fly; the in-process mock has no network wait to overlap with.
         screen_in_worker=teacher.kind != "mock",
+        screen_workers=settings.screen_workers,
         judging=judging,
         shard_merge="self-instruct",  # merge takes the ROUGE-L decisions (commands/merge.py)
     )

@@ -57,6 +57,14 @@ class Settings(ShardOptions, BatchOptions, InlineJudgeOptions, FilterOptions, Te
     similarity_threshold: Annotated[SimilarityThreshold, FINGERPRINT] = Field(
         SIMILARITY_THRESHOLD, description="Drop if ROUGE-L F vs any kept instruction is above this."
     )
+    # Not in the fingerprint: the rows are the same for any N (engine.screening).
+    screen_workers: Annotated[int, Flag(metavar="N")] = Field(
+        1,
+        ge=1,
+        le=64,
+        description="Processes screening answers over HTTP: N-1 parse and filter, one deduplicates "
+        "(same rows for any N; more than 1 helps with free cores).",
+    )
 
     # output
     num: Annotated[int, Flag("-n")] = Field(100, ge=1, description="Target number of examples in the output.")

@@ -14,7 +14,9 @@ How to write a recipe (``recipes/self_instruct.py`` is a complete example):
    a process boundary. ``Request.meta`` is written beside every row kept from the answer.
 2. ``screen_factory()`` returns a picklable :class:`ScreenFactory`: called once in the
    process that screens (the screening worker, or this one), it builds the :class:`Screen`
-   with whatever pools it needs (e.g. the ROUGE-L index of seeds and kept rows).
+   with whatever pools it needs (e.g. the ROUGE-L index of seeds and kept rows). A screen
+   whose per-answer work is heavy can split it (:class:`SplitScreen`): the half that needs no
+   pool then runs in several processes with ``--screen-workers``, with the same verdicts.
 3. ``Screen.screen(answer, limit)`` turns one answer into a :class:`Verdict`: rows to keep
    (JSON-ready dicts, written in order), rejections counted by reason, and the recipe's own
    counts by name (``counts``: e.g. generate's duplicates, declared in its :class:`Tally`).
@@ -43,7 +45,7 @@ budgets, stop rules, signals, progress, the report and the files.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -181,8 +183,25 @@ class Screen(Protocol):
     def screen(self, answer: Answer, limit: int) -> Verdict: ...
 
 
+class SplitScreen(Screen, Protocol):
+    """A screen in two halves: ``screen(answer, limit)`` is ``decide(read(answer), limit)``,
+    where ``read`` (built by ``ScreenFactory.preparer()``) is a pure function of the answer
+    (parse, filters...: never the pools). With ``--screen-workers N`` the reading runs in N - 1
+    processes and ``decide`` in one (:mod:`synthgen.engine.screen_worker`)."""
+
+    def decide(self, prepared: Any, limit: int) -> Verdict: ...
+
+
+class PrepareFactory(Protocol):
+    """Picklable; called once in each process that reads answers for a :class:`SplitScreen`.
+    What the reader returns crosses a pipe: plain, picklable, never None."""
+
+    def __call__(self) -> Callable[[Answer], Any]: ...
+
+
 class ScreenFactory(Protocol):
-    """Picklable; called once where screening runs (maybe a child process)."""
+    """Picklable; called once where screening runs (maybe a child process). A factory whose
+    screen is a :class:`SplitScreen` also has ``preparer() -> PrepareFactory``."""
 
     def __call__(self) -> Screen: ...
 

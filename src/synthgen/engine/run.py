@@ -44,6 +44,7 @@ class EngineOptions:
     first_index: int  # the first request to plan (a resumed run starts later)
     max_consecutive_failures: int
     screen_in_worker: bool  # screen in a child process (the second core) while requests fly
+    screen_workers: int = 1  # processes screening (see WorkerScreening); 1 with screen_in_worker off
     grace_seconds: float = 10.0  # in-flight requests get this long after a first Ctrl-C / SIGTERM
 
     @property
@@ -110,7 +111,11 @@ class Engine:
         # With a review the target is counted after it (rows it turns away leave room).
         wanted = None if self.make_reviewer else self.options.target
         self.screen = screen_class(
-            self.recipe.screen_factory(), wanted, self._on_screened, self._on_screen_error
+            self.recipe.screen_factory(),
+            wanted,
+            self._on_screened,
+            self._on_screen_error,
+            workers=self.options.screen_workers,
         )
         try:
             self.teacher = await self.make_teacher()

@@ -62,6 +62,7 @@ class Job:
     make_teacher: MakeTeacher
     meter: UsageMeter
     planned_rows: int | None = None  # shown as the progress total when there is no target
+    screen_workers: int = 1  # processes screening, when screen_in_worker (engine.screening)
     progress_interval: float = 5.0  # seconds between plain progress lines
     # A recipe run in stages on one output (evolve's rounds) starts each stage at its own
     # first request, even when the last row kept so far came from an earlier request.
@@ -160,6 +161,7 @@ async def _run(job: Job, budgets: Budgets) -> SessionResult:
         first_index=start.first_request,
         max_consecutive_failures=job.max_consecutive_failures,
         screen_in_worker=job.screen_in_worker,
+        screen_workers=job.screen_workers,
     )
     total = target if target is not None else job.planned_rows
     progress = ProgressReporter(

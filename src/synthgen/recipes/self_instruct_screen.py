@@ -34,46 +34,69 @@ TALLY = Tally(
 )
 
 
-@dataclass(frozen=True)
-class SelfInstructScreen:
-    """Parse -> filter -> exact dedup -> ROUGE-L dedup; the pools grow with what is kept.
+# A candidate with what the pool-free half of the screen found: (candidate, the first filter's
+# rejection or None, its exact key when it passed the filters). Plain tuples: they cross a pipe.
+Prepared = tuple[int, list[tuple["Candidate", str | None, str | None]]]  # (truncated dropped, items)
 
-    Built once where screening runs (see :class:`SelfInstructScreenFactory`).
+
+@dataclass(frozen=True)
+class TaskReader:
+    """The screen's half that needs no pool: parse an answer, filter its candidates, key them.
+
+    A pure function of the answer, so that with ``--screen-workers`` it runs in any number of
+    processes (:mod:`synthgen.engine.screening`); :meth:`SelfInstructScreen.decide` does the rest.
     """
 
     filters: list[Filter]
-    rouge: RougeIndex
-    exact: ExactIndex
     instructions_only: bool = False
 
-    def screen(self, answer: Answer, limit: int) -> Verdict:
+    def __call__(self, answer: Answer) -> Prepared:
         if self.instructions_only:  # the payload: the number the prompt ended at, if it did
             parsed = parse_instruction_list(
                 answer.text, truncated=answer.truncated, first_number=answer.payload
             )
         else:
             parsed = parse_numbered_tasks(answer.text, truncated=answer.truncated)
-        verdict = Verdict(candidates=len(parsed.candidates))
-        verdict.counts[TRUNCATED] += parsed.dropped_truncated
-        verdict.counts[UNPARSEABLE] += not parsed.candidates
-        for position, candidate in enumerate(parsed.candidates):
+        items = []
+        for candidate in parsed.candidates:
+            reason = first_rejection(candidate, self.filters)
+            key = None if reason else normalize_key(candidate.instruction, candidate.input)
+            items.append((candidate, reason, key))
+        return parsed.dropped_truncated, items
+
+
+@dataclass(frozen=True)
+class SelfInstructScreen:
+    """Parse -> filter -> exact dedup -> ROUGE-L dedup; the pools grow with what is kept.
+
+    Built once where screening runs (see :class:`SelfInstructScreenFactory`). ``screen`` is
+    ``decide(read(answer))``: the reading may run elsewhere (:meth:`SelfInstructScreenFactory.preparer`).
+    """
+
+    read: TaskReader
+    rouge: RougeIndex
+    exact: ExactIndex
+
+    def screen(self, answer: Answer, limit: int) -> Verdict:
+        return self.decide(self.read(answer), limit)
+
+    def decide(self, prepared: Prepared, limit: int) -> Verdict:
+        """The verdict on a read answer: its candidates judged in order against the pools."""
+        dropped_truncated, items = prepared
+        verdict = Verdict(candidates=len(items))
+        verdict.counts[TRUNCATED] += dropped_truncated
+        verdict.counts[UNPARSEABLE] += not items
+        pools = (self.exact, self.rouge)
+        for position, (candidate, reason, key) in enumerate(items):
             if len(verdict.kept) >= limit:
                 # The target is met: later candidates are not judged (nor pooled).
-                verdict.unused_after_target = len(parsed.candidates) - position
+                verdict.unused_after_target = len(items) - position
                 break
-            reason = self._judge(candidate, verdict)
-            if reason is None:
+            if reason:
+                verdict.rejected[reason] += 1
+            elif duplicate(key, candidate.instruction, pools, verdict.counts) is None:
                 verdict.kept.append(candidate_row(candidate))
         return verdict
-
-    def _judge(self, candidate: Candidate, verdict: Verdict) -> str | None:
-        """Why ``candidate`` is not kept (counted in ``verdict``), or None: it joins the pools."""
-        reason = first_rejection(candidate, self.filters)
-        if reason:
-            verdict.rejected[reason] += 1
-            return reason
-        key = normalize_key(candidate.instruction, candidate.input)
-        return duplicate(key, candidate.instruction, (self.exact, self.rouge), verdict.counts)
 
 
 def candidate_row(candidate: Candidate) -> Row:
@@ -101,7 +124,20 @@ class SelfInstructScreenFactory:
         exact = ExactIndex()
         for key in self.keys:
             exact.add(key)
+        return SelfInstructScreen(self.preparer()(), rouge, exact)
+
+    def preparer(self) -> ReaderFactory:
+        """Picklable: builds the pool-free half of the screen (in each preparing process)."""
+        return ReaderFactory(self.filters, self.instructions_only)
+
+
+@dataclass(frozen=True)
+class ReaderFactory:
+    filters: FilterSettings
+    instructions_only: bool = False
+
+    def __call__(self) -> TaskReader:
         filters = default_filters(self.filters)
         if self.instructions_only:  # no output yet: the answer comes later (synthgen respond)
             filters = [f for f in filters if f is not empty_output]
-        return SelfInstructScreen(filters, rouge, exact, self.instructions_only)
+        return TaskReader(filters, self.instructions_only)
