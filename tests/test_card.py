@@ -12,6 +12,7 @@ import pytest
 
 from conftest import run_cli, synthgen_cmd
 from synthgen.io.card import CardInfo, public_config, render_card, size_category, write_card
+from synthgen.stats.run_report import load_meta
 
 yaml = pytest.importorskip("yaml")
 
@@ -241,3 +242,12 @@ def test_every_run_rewrites_the_card_even_one_that_stops_early(tmp_path: Path) -
     card = partial.with_name("alpaca.jsonl.card.md").read_text(encoding="utf-8")
     assert 0 < rows < 200 and f"**{rows:,} rows**" in card
     assert "The last run stopped early (max_requests, exit code 3)" in card
+
+
+def test_meta_lines_are_read_when_they_may_hold_a_needed_key(tmp_path: Path) -> None:
+    data = tmp_path / "d.jsonl"
+    data.write_text('{"instruction": "a", "input": "", "output": "b"}\n', encoding="utf-8")
+    meta = data.with_name("d.jsonl.meta.jsonl")
+    for line, read in [('{"seed_ids": []}', False), ('{"score": 7}', True), ('{"\\u0073core": 7}', True)]:
+        meta.write_text(line + "\n", encoding="utf-8")
+        assert load_meta(data, 1, needed=("score",)) == ([json.loads(line)] if read else [])

@@ -14,7 +14,7 @@ from rouge_score import rouge_scorer
 
 from conftest import run_cli
 from synthgen.dedup.nearest import TokenCodes, best_scores
-from synthgen.stats.verbs import heuristic_verb_object, singular
+from synthgen.stats.verbs import heuristic_verb, heuristic_verb_object, singular
 
 ORACLE = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=False)
 
@@ -194,6 +194,15 @@ def test_html_page_is_self_contained(tmp_path: Path) -> None:
 )
 def test_heuristic_verb_and_object(instruction: str, expected: tuple) -> None:
     assert heuristic_verb_object(instruction) == expected
+    assert heuristic_verb(instruction) == expected[0]  # the card's verb-only reading
+
+
+@pytest.mark.parametrize(
+    "instruction",
+    ["please now Write: x", "Write - a", "  ", "Please", "123 go", "Rewrite-it", "then also list it"],
+)
+def test_the_verb_alone_is_the_verb_of_the_pair(instruction: str) -> None:
+    assert heuristic_verb(instruction) == heuristic_verb_object(instruction)[0]
 
 
 def test_singular() -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from synthgen.errors import InputError, UsageError
+from synthgen.io.fast_json import loads
 from synthgen.io.readers import Located, read_json_values
 from synthgen.io.shapes import SHAPES, Shape, detect_shape, row_problem
 
@@ -91,7 +92,7 @@ def _read_json(path: Path, allow_torn: bool) -> tuple[list[Located], str | None]
         if not line.strip():
             continue
         try:
-            items.append(Located(number, json.loads(line)))
+            items.append(Located(number, loads(line)))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             what = exc.msg if isinstance(exc, json.JSONDecodeError) else "not UTF-8 text"
             if number - 1 == last and allow_torn:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import secrets
 from collections.abc import Iterable, Iterator
@@ -12,10 +11,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from synthgen.errors import OutputError
-
-# One encoder for every line: json.dumps() with options builds a new encoder per call,
-# which was most of the cost of writing an answer's examples.
-_LINE_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+from synthgen.io.fast_json import dumps_line
 
 
 def file_digest(path: Path) -> str:
@@ -26,11 +22,6 @@ def file_digest(path: Path) -> str:
 def text_digest(text: str) -> str:
     """A short hash of a text (for the content config a resumed run must match)."""
     return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def dumps_line(record: Any) -> str:
-    """One JSON Lines line: UTF-8 kept as is, no spaces, trailing newline."""
-    return _LINE_ENCODER.encode(record) + "\n"
 
 
 def fsync(fd: int) -> None:

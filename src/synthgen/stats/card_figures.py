@@ -50,8 +50,8 @@ def card_info(
     )  # fmt: skip
     answered = any(t.output.strip() for t in triples)
     info.stats = headline_stats(
-        lengths=length_figures(triples),
-        verbs=verb_figures([t.instruction for t in triples], "heuristic"),
+        lengths=length_figures(triples, tokens=False),
+        verbs=verb_figures([t.instruction for t in triples], "heuristic", with_objects=False),
         with_input=sum(1 for t in triples if t.input.strip()),
         rows=len(triples),
     )
@@ -63,7 +63,7 @@ def card_info(
         _add_provenance(info, report)
         info.batch = batch_figures(report)
     info.files = [path.name for path in published_beside(dataset)]
-    meta = load_meta(dataset, len(triples))
+    meta = load_meta(dataset, len(triples), needed=("verified", "score"))
     _add_verification(info, meta, report)
     _add_grades(info, meta, report)
     return info

@@ -99,6 +99,24 @@ def heuristic_verb_object(instruction: str) -> tuple[str | None, str | None]:
     return verb, (singular(phrase[-1]) if phrase else None)
 
 
+def heuristic_verb(instruction: str) -> str | None:
+    """The verb of :func:`heuristic_verb_object`, reading only the first words (a card needs
+    no objects: ~4x faster on generated instructions)."""
+    words = _WORD.finditer(instruction)
+    first = next(words, None)
+    while first is not None and first.group().lower() in _SKIPPED_FIRST:
+        first = next(words, None)
+    if first is None:
+        return None
+    word = first.group()
+    if not word[0].isalpha() or not is_instruction_verb(word):
+        return None
+    second = next(words, None)
+    if second is not None and second.group() in (":", "-"):  # a label, as above
+        return None
+    return word.lower()
+
+
 def is_instruction_verb(word: str) -> bool:
     """Whether ``word`` opens an instruction as its verb (by the list; see the module docstring)."""
     low = word.lower()

@@ -25,6 +25,7 @@ from aiohttp.helpers import get_env_proxy_for_url
 from yarl import URL
 
 from synthgen.errors import TeacherError, TransientTeacherError
+from synthgen.io.fast_json import loads
 from synthgen.records import Completion, Usage
 from synthgen.teacher.base import Message
 from synthgen.teacher.logprobs import parse_logprobs
@@ -107,7 +108,7 @@ class OpenAITeacher:
         except aiohttp.ClientError as exc:  # refused, DNS, TLS, dropped, truncated body
             raise self._connection_error(exc) from exc
         try:
-            return self._to_completion(json.loads(raw))
+            return self._to_completion(loads(raw))
         except ValueError as exc:
             raise TransientTeacherError(f"malformed response from {self.base_url}: not JSON") from exc
 
