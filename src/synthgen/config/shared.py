@@ -35,7 +35,7 @@ SimilarityThreshold = Annotated[float, Field(gt=0, le=1)]
 class SettingsModel(BaseModel):
     """A command's settings: each field is an option (see :mod:`synthgen.config.markers`)."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, defer_build=True)
     help_section: ClassVar[str] = "Options"  # where --help lists the fields declared here
     command_line: ClassVar[tuple[str, ...] | None] = None  # the fields with a flag (None: all)
 

@@ -24,12 +24,21 @@ LookedUp = tuple[str | list[int], list[int], int]
 _SERIAL_BITS = 40
 
 
+def _symbol(code: int) -> str | int:
+    """How a code is kept: its character (joined into a sequence without a chr() per token,
+    which was a third of a lookup), or the int itself past the last code point."""
+    return chr(code) if code <= _MAX_CODE_POINT else code
+
+
+_UNKNOWN_SYMBOL = _symbol(_UNKNOWN)
+
+
 class RougeVocabulary:
     """Token codes and element ranks of a pool, created as tokens are first seen."""
 
     def __init__(self) -> None:
-        # token -> [code, rank of 1st occurrence, rank of 2nd occurrence, ...]
-        self._vocab: dict[str, list[int]] = {}
+        # token -> [symbol of its code, rank of 1st occurrence, rank of 2nd occurrence, ...]
+        self._vocab: dict[str, list] = {}
         self.next_code = _UNKNOWN + 1
         self._serial = 0
 
@@ -40,55 +49,60 @@ class RougeVocabulary:
         self._serial += 1
         return (count << _SERIAL_BITS) | ((1 << _SERIAL_BITS) - self._serial)
 
-    def pack(self, codes: list[int]) -> str | list[int]:
-        if self.next_code <= _MAX_CODE_POINT or max(codes, default=0) <= _MAX_CODE_POINT:
-            return "".join(map(chr, codes))
-        return codes
+    def pack(self, symbols: list[str | int]) -> str | list[int]:
+        """A token sequence for rapidfuzz: a str of the code points, or a list past the last."""
+        if self.next_code <= _MAX_CODE_POINT + 1 or all(type(x) is str for x in symbols):
+            return "".join(symbols)  # type: ignore[arg-type]
+        return [ord(x) if type(x) is str else x for x in symbols]  # type: ignore[arg-type]
 
     def lookup(self, tokens: list[str]) -> LookedUp:
         """Codes, sorted ranks of known elements, and how many elements the pool has never seen."""
-        vocab_get = self._vocab.get
-        infos = list(map(vocab_get, tokens))
-        codes = [_UNKNOWN if info is None else info[0] for info in infos]
-        if len(set(tokens)) == len(tokens):  # no repeated token: each known one's first element
-            ranks = [info[1] for info in infos if info is not None]
-        else:  # the k-th occurrence of a token is its element k, when the pool has one
-            ranks = []
-            occurrences: dict[str, int] = {}
+        infos = list(map(self._vocab.get, tokens))
+        symbols = [_UNKNOWN_SYMBOL if info is None else info[0] for info in infos]
+        first = dict(zip(tokens, infos, strict=True))  # each token's info, at its first occurrence
+        ranks = [info[1] for info in first.values() if info is not None]
+        if len(first) != len(tokens):  # the k-th occurrence of a token is its element k, if any
+            seen: dict[str, int] = {}
             for tok, info in zip(tokens, infos, strict=True):
-                if info is not None:
-                    k = occurrences[tok] = occurrences.get(tok, 0) + 1
+                if tok not in seen:
+                    seen[tok] = 1
+                elif info is not None:
+                    k = seen[tok] = seen[tok] + 1
                     if k < len(info):
                         ranks.append(info[k])
         ranks.sort()
-        return self.pack(codes), ranks, len(tokens) - len(ranks)
+        return self.pack(symbols), ranks, len(tokens) - len(ranks)
 
-    def assign(self, tokens: list[str]) -> tuple[list[int], list[int]]:
-        """Codes and unsorted ranks of ``tokens``, creating the missing ones (count 1)."""
+    def assign(self, tokens: list[str]) -> tuple[list[str | int], list[int]]:
+        """Code symbols (see :meth:`pack`) and unsorted ranks of ``tokens``, creating the
+        missing ones (count 1)."""
         vocab = self._vocab
-        codes: list[int] = []
+        symbols: list[str | int] = []
         ranks: list[int] = []
         occurrences: dict[str, int] = {}
         for tok in tokens:
             info = vocab.get(tok)
             if info is None:
-                info = vocab[tok] = [self.next_code]
-                self.next_code += 1
+                info = vocab[tok] = [self._new_symbol()]
             k = occurrences.get(tok, 0) + 1
             occurrences[tok] = k
             if k == len(info):
                 info.append(self.new_rank(1))
-            codes.append(info[0])
+            symbols.append(info[0])
             ranks.append(info[k])
-        return codes, ranks
+        return symbols, ranks
+
+    def _new_symbol(self) -> str | int:
+        code = self.next_code
+        self.next_code += 1
+        return _symbol(code)
 
     def rank_new(self, counts: Counter[str], repeats: Counter[tuple[str, int]]) -> None:
         """Give ranks (and codes) to unseen elements, fewest texts first (see RougeIndex.prime)."""
         vocab = self._vocab
         for tok in counts:
             if tok not in vocab:
-                vocab[tok] = [self.next_code]
-                self.next_code += 1
+                vocab[tok] = [self._new_symbol()]
         # Occurrence k of a token needs occurrence k-1 ranked first; give missing ranks in
         # order of k so an info list never skips a slot.
         elements = sorted(

@@ -28,6 +28,8 @@ _ASCII_KEY_TABLE = bytes(
 
 
 def _normalize_text(text: str) -> str:
+    if not text:  # most inputs are empty
+        return ""
     if text.isascii():
         return b" ".join(text.encode("ascii").translate(_ASCII_KEY_TABLE).split()).decode("ascii")
     folded = unicodedata.normalize("NFKC", text).casefold()

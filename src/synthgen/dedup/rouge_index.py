@@ -143,8 +143,8 @@ class RougeIndex:
         index_of = len(self._seqs)
         if known is None:
             vocabulary = self._vocabulary
-            codes, ranks = vocabulary.assign(tokens)
-            self._seqs.append(vocabulary.pack(codes))
+            symbols, ranks = vocabulary.assign(tokens)
+            self._seqs.append(vocabulary.pack(symbols))
             ranks.sort()
             bits = element_bits(ranks)
         else:
