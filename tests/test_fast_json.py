@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from synthgen.io.fast_json import dumps_line, loads
+from synthgen.io.fast_json import dumps_line, dumps_lines, loads
 
 ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
@@ -67,3 +67,20 @@ def test_a_row_of_strings_is_written_as_json_writes_it(row: dict[str, str]) -> N
 )
 def test_any_other_record_is_written_as_json_writes_it(record: object) -> None:
     assert dumps_line(record) == ENCODER.encode(record) + "\n"
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        [
+            {"instruction": "a", "input": "", "output": "é\n"},
+            {"instruction": "b", "input": "c", "output": "d"},
+        ],
+        [{"a": "x"}, {"f": 1.5}],  # one row that is not all strings: json's way for every row
+        [{1: "int key"}],
+        [["a"]],
+        [],
+    ],
+)
+def test_lines_of_many_records_are_json_lines(records: list[object]) -> None:
+    assert dumps_lines(records) == "".join(ENCODER.encode(r) + "\n" for r in records)

@@ -9,12 +9,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rouge_score import rouge_scorer
 
 from conftest import run_cli
 from synthgen.dedup.nearest import TokenCodes, best_scores
 from synthgen.stats.verbs import heuristic_verb, heuristic_verb_object, singular
+from synthgen.stats.words import median, percentile
 
 ORACLE = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=False)
 
@@ -337,3 +341,15 @@ def test_soft_target_histograms_are_on_the_page(tmp_path: Path) -> None:
     assert figures["soft_targets"]["rows"] == 8
     html_text = page.read_text(encoding="utf-8")
     assert "Teacher soft targets" in html_text and "mean token logprob per row" in html_text
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, max_size=300),
+    st.sampled_from([10, 50, 90, 99]),
+)
+@settings(max_examples=300, deadline=None)
+def test_the_cards_quantiles_are_numpys(values: list[int], q: int) -> None:
+    array = np.array(values, dtype=np.int64)
+    ordered = sorted(values)
+    assert percentile(ordered, q) == float(np.percentile(array, q))
+    assert median(ordered) == float(np.median(array))

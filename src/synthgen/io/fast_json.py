@@ -9,6 +9,7 @@ out (``1e+16`` / ``1e16``), NaN, non-string keys and lone surrogates, so those g
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -39,3 +40,21 @@ def dumps_line(record: Any) -> str:
         except TypeError:
             pass  # a key that is not a string, a lone surrogate: json's way (and error)
     return _LINE_ENCODER.encode(record) + "\n"
+
+
+def dumps_lines(records: list[Any]) -> str:
+    """``"".join(map(dumps_line, records))``: JSON Lines of every record, in one call when
+    they are all rows of strings (the rows an answer keeps: ~2x cheaper than row by row)."""
+    if (
+        set(map(type, records)) <= _DICTS
+        and {type(value) for record in records for value in record.values()} <= _STRINGS
+    ):
+        try:
+            return b"".join(map(_dumps_row, records)).decode()
+        except TypeError:
+            pass  # a key that is not a string, a lone surrogate: json's way (and error)
+    return "".join(map(dumps_line, records))
+
+
+_DICTS, _STRINGS = frozenset({dict}), frozenset({str})
+_dumps_row = functools.partial(orjson.dumps, option=orjson.OPT_APPEND_NEWLINE)

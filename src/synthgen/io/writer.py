@@ -32,6 +32,7 @@ from pydantic import BaseModel, ValidationError
 
 from synthgen.errors import InputError
 from synthgen.io.beside import meta_path, report_path, temp_twin
+from synthgen.io.fast_json import dumps_lines
 from synthgen.io.files import atomic_writer, dumps_line, fsync, fsync_dir, write_jsonl_atomic
 from synthgen.io.side_files import SideFiles
 from synthgen.records import AlpacaRecord
@@ -172,7 +173,7 @@ class DatasetWriter:
             head = '{"index":%d' + ("," if shared != "}\n" else "")
             self._meta.write("".join((head % (first + i)) + shared for i in range(len(records))))
         self._meta.flush()
-        self._data.write("".join(dumps_line(record) for record in records))
+        self._data.write(dumps_lines(records))
         self._data.flush()
         self.count += len(records)
         if time.monotonic() - self._last_sync >= self.fsync_every:

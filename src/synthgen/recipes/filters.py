@@ -158,9 +158,14 @@ def blocklist_filter(words: Sequence[str]) -> Filter | None:
     pattern = _blocklist_pattern(words)
     if pattern is None:
         return None
+    # A match starts with the first word of an entry: a search for those alone, without the
+    # word-boundary checks, is ~2x faster and rules out most instructions (this runs per candidate).
+    firsts = sorted({w.split()[0].lower() for w in words if w.strip()}, key=len, reverse=True)
+    may_match = re.compile("|".join(map(re.escape, firsts))).search
 
     def blocklisted(candidate: Candidate) -> str | None:
-        return "blocklisted" if pattern.search(candidate.instruction.lower()) else None
+        text = candidate.instruction.lower()
+        return "blocklisted" if may_match(text) and pattern.search(text) else None
 
     return blocklisted
 

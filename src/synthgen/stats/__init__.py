@@ -10,6 +10,16 @@
 
 from __future__ import annotations
 
-from synthgen.stats.compute import compute_stats
+from typing import Any
 
 __all__ = ["compute_stats"]
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use: the card written at the end of every run imports this package's
+    # card_figures, which needs neither numpy nor the similarity code that compute_stats does.
+    if name == "compute_stats":
+        from synthgen.stats.compute import compute_stats
+
+        return compute_stats
+    raise AttributeError(f"module 'synthgen.stats' has no attribute {name!r}")

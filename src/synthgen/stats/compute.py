@@ -28,7 +28,8 @@ from synthgen.stats.preference import preference_figures
 from synthgen.stats.run_report import load_meta, load_report, summarize_runs
 from synthgen.stats.similarity import nearest_row, nearest_seed, start_duplicates
 from synthgen.stats.soft_targets import soft_target_figures
-from synthgen.stats.verbs import heuristic_verb, verb_objects
+from synthgen.stats.verbs import verb_objects
+from synthgen.stats.words import text_fields
 from synthgen.tokens import count_tokens
 
 TOP_VERBS = 20  # Alpaca's chart: the 20 most common root verbs ...
@@ -85,27 +86,19 @@ def _share(count: int, total: int) -> dict[str, Any]:
     return {"rows": count, "share": round(count / total, 4) if total else 0.0}
 
 
-def length_figures(triples: list[Triple], *, tokens: bool = True) -> dict[str, Any]:
+def length_figures(triples: list[Triple]) -> dict[str, Any]:
     """Words (whitespace-separated) and estimated tokens (synthgen's ~4 characters a token)
-    per field; ``input`` over the rows that have one. Preference data's fields are named as
-    its rows name them: ``prompt``, ``chosen``, ``rejected``. ``tokens=False``: words only."""
-    preference = any(t.rejected is not None for t in triples)
-    prompt, answer = ("prompt", "chosen") if preference else ("instruction", "output")
-    fields: dict[str, list[str]] = {
-        prompt: [t.instruction for t in triples],
-        "input": [t.input for t in triples if t.input.strip()],
-        answer: [t.output for t in triples],
+    per field (:func:`~synthgen.stats.words.text_fields`)."""
+    return {
+        name: {
+            "rows": len(texts),
+            "words": _summary(np.array([len(text.split()) for text in texts], dtype=np.int64)),
+            "tokens": _summary(
+                np.array([count_tokens(text) if text else 0 for text in texts], dtype=np.int64)
+            ),
+        }
+        for name, texts in text_fields(triples).items()
     }
-    if preference:
-        fields["rejected"] = [t.rejected or "" for t in triples]
-    figures: dict[str, Any] = {}
-    for name, texts in fields.items():
-        words = _summary(np.array([len(text.split()) for text in texts], dtype=np.int64))
-        figures[name] = {"rows": len(texts), "words": words}
-        if tokens:
-            counts = [count_tokens(text) if text else 0 for text in texts]
-            figures[name]["tokens"] = _summary(np.array(counts, dtype=np.int64))
-    return figures
 
 
 def _summary(values: np.ndarray) -> dict[str, Any]:
@@ -128,16 +121,12 @@ def _summary(values: np.ndarray) -> dict[str, Any]:
     }
 
 
-def verb_figures(instructions: list[str], parser: str, *, with_objects: bool = True) -> dict[str, Any]:
-    """The most common leading verbs and, for each, its most common direct objects
-    (``with_objects=False`` with the heuristic parser: none, only the verbs are read)."""
-    if not with_objects and parser == "heuristic":
-        used, pairs = parser, [(heuristic_verb(text), None) for text in instructions]
-    else:
-        try:
-            used, pairs = verb_objects(instructions, parser)
-        except LookupError as exc:
-            raise UsageError(str(exc)) from exc
+def verb_figures(instructions: list[str], parser: str) -> dict[str, Any]:
+    """The most common leading verbs and, for each, its most common direct objects."""
+    try:
+        used, pairs = verb_objects(instructions, parser)
+    except LookupError as exc:
+        raise UsageError(str(exc)) from exc
     verbs = Counter(verb for verb, _ in pairs if verb)
     objects: dict[str, Counter[str]] = {}
     for verb, obj in pairs:
