@@ -26,7 +26,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from synthgen.engine.recipe import Answer, ScreenFactory, Verdict
+from synthgen.engine.recipe import Answer, PrepareFactory, ScreenFactory, Verdict
 from synthgen.engine.screen_worker import STOP_SIGNALS, Countdown, decide_main, prepare_main, worker_main
 from synthgen.errors import SynthgenError
 from synthgen.processes import main_not_rerun
@@ -107,23 +107,41 @@ class WorkerScreening:
         self._results, results = self._context.Pipe(duplex=False)  # (reader, writer)
         preparer = getattr(factory, "preparer", None) if workers > 1 else None
         if preparer is None:
-            jobs, job_writer = self._context.Pipe(duplex=False)
-            self._start(worker_main, (jobs, results, factory, wanted), "synthgen-screen")
-            self._jobs = [job_writer]
+            self._jobs = self._start_whole(results, factory, wanted)
         else:
-            read_pipes = [self._context.Pipe(duplex=False) for _ in range(workers - 1)]
-            self._start(
-                decide_main, ([r for r, _ in read_pipes], results, factory, wanted), "synthgen-screen"
-            )
-            self._jobs = []
-            for number, (_, read_writer) in enumerate(read_pipes, 1):
-                jobs, job_writer = self._context.Pipe(duplex=False)
-                self._start(prepare_main, (jobs, read_writer, preparer()), f"synthgen-screen-read-{number}")
-                self._jobs.append(job_writer)
+            self._jobs = self._start_split(results, factory, wanted, preparer(), readers=workers - 1)
         self._outbox: queue.SimpleQueue[Answer | None] = queue.SimpleQueue()
         self._sender: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._on_result, self._on_error = on_result, on_error
+
+    def _start_whole(
+        self, results: Connection, factory: ScreenFactory, wanted: int | None
+    ) -> list[Connection]:
+        """One worker screening each answer whole; returns the pipe to send it answers."""
+        jobs, job_writer = self._context.Pipe(duplex=False)
+        self._start(worker_main, (jobs, results, factory, wanted), "synthgen-screen")
+        return [job_writer]
+
+    def _start_split(
+        self,
+        results: Connection,
+        factory: ScreenFactory,
+        wanted: int | None,
+        reader: PrepareFactory,
+        *,
+        readers: int,
+    ) -> list[Connection]:
+        """The deciding worker, then ``readers`` workers making ``reader`` (a PrepareFactory) and
+        sending what they read to it; returns the pipes to send the readers answers, in turn."""
+        read_pipes = [self._context.Pipe(duplex=False) for _ in range(readers)]
+        self._start(decide_main, ([r for r, _ in read_pipes], results, factory, wanted), "synthgen-screen")
+        job_writers = []
+        for number, (_, read_writer) in enumerate(read_pipes, 1):
+            jobs, job_writer = self._context.Pipe(duplex=False)
+            self._start(prepare_main, (jobs, read_writer, reader), f"synthgen-screen-read-{number}")
+            job_writers.append(job_writer)
+        return job_writers
 
     def _start(self, target: Callable[..., None], args: tuple[Any, ...], name: str) -> None:
         """Start a worker, then close this process's copies of the pipe ends it was given (a
