@@ -20,6 +20,8 @@ one machine, so they travel between machines better than the absolute times):
 
     python benchmarks/throughput.py                 # clean run
     python benchmarks/throughput.py --faults        # 5% 429 (Retry-After 1 s), 2% 500, 1% drop, 1% truncated
+    python benchmarks/throughput.py --no-floor -- --screen-workers 2   # options after -- go to generate
+    python benchmarks/throughput.py --no-floor --latency-ms 0          # as fast as the client goes
 """
 
 from __future__ import annotations
@@ -42,9 +44,12 @@ FAULTS = ["--error-rate-429", "0.05", "--retry-after", "1", "--error-rate-500", 
           "--drop-rate", "0.01", "--truncate-rate", "0.01"]  # fmt: skip
 
 
+LATENCY_MS = 300  # the server's latency (--latency-ms)
+
+
 def start_server(extra: list[str]) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "synthgen", "mock-teacher", "--port", "0", "--latency-ms", "300",
+        [sys.executable, "-m", "synthgen", "mock-teacher", "--port", "0", "--latency-ms", str(LATENCY_MS),
          "--capacity", "64", *extra],
         stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
@@ -115,8 +120,16 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--faults", action="store_true")
     parser.add_argument("--no-floor", action="store_true", help="skip the SDK-only floor run")
+    parser.add_argument(
+        "--latency-ms",
+        type=int,
+        default=LATENCY_MS,
+        help="the server's latency; 0: the client's CPU sets the pace",
+    )
     parser.add_argument("extra", nargs="*", help="more options for synthgen generate (after --)")
     args = parser.parse_args()
+    global LATENCY_MS
+    LATENCY_MS = args.latency_ms
 
     server, url = start_server(FAULTS if args.faults else [])
     try:
@@ -145,7 +158,7 @@ def main() -> None:
     run = report["last_run"]
     answered = stats["requests"].get("/v1/chat/completions", {}).get("200", 0)
     requests = run["usage"]["requests_sent"]
-    ideal = math.ceil(answered / args.concurrency) * 0.3
+    ideal = math.ceil(answered / args.concurrency) * LATENCY_MS / 1000
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     unique = len({r["instruction"] for r in rows})
     print(f"exit code            {result.returncode} ({run['stop_reason']})")
@@ -161,7 +174,10 @@ def main() -> None:
     ]
     if arrivals:  # (a server older than the arrival log has none)
         print(f"first request        {min(arrivals) - started_at:.3f} s after the process was started")
-    print(f"ideal                {ideal:.2f} s = ceil({answered} / {args.concurrency}) x 0.3 s")
+    print(
+        f"ideal                {ideal:.2f} s = ceil({answered} / {args.concurrency}) x {LATENCY_MS / 1000} s"
+    )
+    print(f"answers per second   {answered / run['wall_seconds']:.0f} (the run itself)")
     print(f"efficiency           {ideal / wall:.3f} (run only: {ideal / run['wall_seconds']:.3f})")
     print(f"client CPU/request   {1000 * cpu / max(requests, 1):.2f} ms (user+sys {cpu:.2f} s)")
     split = run.get("cpu_seconds", {})
@@ -169,7 +185,7 @@ def main() -> None:
         per = {name: 1000 * seconds / max(requests, 1) for name, seconds in split.items()}
         print(
             f"  of which            main process {per['main']:.2f} ms (HTTP, writing, start-up), "
-            f"screening worker {per['screening_worker']:.2f} ms (parse, filter, dedup)"
+            f"screening worker(s) {per['screening_worker']:.2f} ms (parse, filter, dedup)"
         )
     print(f"max in flight (srv)  {stats['max_concurrent']}")
     if args.no_floor:
