@@ -44,12 +44,9 @@ FAULTS = ["--error-rate-429", "0.05", "--retry-after", "1", "--error-rate-500", 
           "--drop-rate", "0.01", "--truncate-rate", "0.01"]  # fmt: skip
 
 
-LATENCY_MS = 300  # the server's latency (--latency-ms)
-
-
-def start_server(extra: list[str]) -> tuple[subprocess.Popen[str], str]:
+def start_server(extra: list[str], latency_ms: int = 300) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "synthgen", "mock-teacher", "--port", "0", "--latency-ms", str(LATENCY_MS),
+        [sys.executable, "-m", "synthgen", "mock-teacher", "--port", "0", "--latency-ms", str(latency_ms),
          "--capacity", "64", *extra],
         stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
@@ -74,9 +71,11 @@ def typical_prompt() -> str:
     return str(build_messages(template, examples, settings.tasks_per_request)[0]["content"])
 
 
-def run_floor(script: str, requests: int, concurrency: int, server_args: list[str]) -> dict[str, float]:
+def run_floor(
+    script: str, requests: int, concurrency: int, server_args: list[str], latency_ms: int = 300
+) -> dict[str, float]:
     """A floor client (a script beside this one) against a fresh server started with ``server_args``."""
-    server, url = start_server(server_args)
+    server, url = start_server(server_args, latency_ms)
     retry = ["--retry"] if server_args and script == "aiohttp_floor.py" else []
     try:
         with tempfile.TemporaryDirectory() as tmp:
@@ -123,15 +122,13 @@ def main() -> None:
     parser.add_argument(
         "--latency-ms",
         type=int,
-        default=LATENCY_MS,
+        default=300,
         help="the server's latency; 0: the client's CPU sets the pace",
     )
     parser.add_argument("extra", nargs="*", help="more options for synthgen generate (after --)")
     args = parser.parse_args()
-    global LATENCY_MS
-    LATENCY_MS = args.latency_ms
 
-    server, url = start_server(FAULTS if args.faults else [])
+    server, url = start_server(FAULTS if args.faults else [], args.latency_ms)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "out.jsonl"
@@ -158,7 +155,7 @@ def main() -> None:
     run = report["last_run"]
     answered = stats["requests"].get("/v1/chat/completions", {}).get("200", 0)
     requests = run["usage"]["requests_sent"]
-    ideal = math.ceil(answered / args.concurrency) * LATENCY_MS / 1000
+    ideal = math.ceil(answered / args.concurrency) * args.latency_ms / 1000
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     unique = len({r["instruction"] for r in rows})
     print(f"exit code            {result.returncode} ({run['stop_reason']})")
@@ -175,7 +172,7 @@ def main() -> None:
     if arrivals:  # (a server older than the arrival log has none)
         print(f"first request        {min(arrivals) - started_at:.3f} s after the process was started")
     print(
-        f"ideal                {ideal:.2f} s = ceil({answered} / {args.concurrency}) x {LATENCY_MS / 1000} s"
+        f"ideal                {ideal:.2f} s = ceil({answered} / {args.concurrency}) x {args.latency_ms / 1000} s"
     )
     print(f"answers per second   {answered / run['wall_seconds']:.0f} (the run itself)")
     print(f"efficiency           {ideal / wall:.3f} (run only: {ideal / run['wall_seconds']:.3f})")
@@ -191,10 +188,10 @@ def main() -> None:
     if args.no_floor:
         return
     server_args = FAULTS if args.faults else []
-    floor = run_floor("aiohttp_floor.py", answered, args.concurrency, server_args)
+    floor = run_floor("aiohttp_floor.py", answered, args.concurrency, server_args, args.latency_ms)
     print_floor("aiohttp floor", floor, ideal, wall, run["wall_seconds"], answered)
     if not args.faults:
-        floor = run_floor("sdk_floor.py", answered, args.concurrency, [])
+        floor = run_floor("sdk_floor.py", answered, args.concurrency, [], args.latency_ms)
         print_floor("SDK floor", floor, ideal, wall, run["wall_seconds"], answered)
 
 
