@@ -10,6 +10,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from conftest import read_jsonl, run_cli, run_in_process, synthgen_cmd, until
 from kill_resume import lines_at_least
 
@@ -165,15 +167,17 @@ def test_no_tty_progress_is_plain_lines_and_json_logs_parse(tmp_path: Path) -> N
     assert "\x1b[" not in result.stderr  # no animation or colour without a terminal
 
 
+@pytest.mark.parametrize("screen_workers", [1, 3])
 def test_ctrl_c_at_a_terminal_reaches_the_worker_too_and_still_stops_cleanly(
-    tmp_path: Path, mock_server: Any
+    tmp_path: Path, mock_server: Any, screen_workers: int
 ) -> None:
-    # A terminal's Ctrl-C signals the whole foreground process group, the screening worker
-    # included: it must leave the stopping to the parent (no traceback, exit 130, file whole).
+    # A terminal's Ctrl-C signals the whole foreground process group, the screening workers
+    # included: they must leave the stopping to the parent (no traceback, exit 130, file whole).
     server = mock_server(hold_after=8)
     out, cache = tmp_path / "a.jsonl", tmp_path / "c.sqlite3"
     args = ["generate", "--base-url", server.url, "--model", "mock", "-o", out, "--cache-path", cache,
-            "--concurrency", "4", "--max-tokens", "2000", "--num", "2000", "-q"]  # fmt: skip
+            "--concurrency", "4", "--max-tokens", "2000", "--num", "2000", "-q",
+            "--screen-workers", screen_workers]  # fmt: skip
     proc = subprocess.Popen(
         synthgen_cmd(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
