@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shlex
@@ -79,6 +80,27 @@ def test_a_merged_run_resumes_like_the_single_one(tmp_path: Path, single: Path) 
     top_up = subprocess.run(words, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert top_up.returncode == 0, top_up.stderr
     assert _files(tmp_path / "out.jsonl") == _files(single)
+
+
+def test_shards_short_of_the_target_say_which_margin_would_have_done(tmp_path: Path) -> None:
+    """Without a margin, tasks similar across shards leave the merge short: it says by how much,
+    with the top-up command, and which --shard-margin would have brought enough at that yield."""
+
+    def shards(out: Path, margin: object) -> Any:
+        for index in range(4):
+            flags = ("--num", 3000, "-o", out, "--shard", f"{index}/4", "--shard-margin", margin)
+            assert run_cli(*MOCK[:4], *flags).exit_code == 0
+        return run_cli("merge", out)
+
+    out = tmp_path / "out.jsonl"
+    result = shards(out, 0)
+    assert result.exit_code == 3, result.output
+    short = int(re.search(r"(\d+) rows short", result.stderr)[1])
+    kept = len(out.read_text().splitlines())
+    assert kept == 3000 - short > 0
+    margin = float(re.search(r"--shard-margin ([0-9.]+) on the shards", result.stderr)[1])
+    assert margin == math.ceil((3000 / kept - 1) * 100) / 100 > 0
+    assert shards(tmp_path / "again.jsonl", margin).exit_code == 0  # enough at the same answers
 
 
 def _refused(result: Any, message: str, out: Path) -> None:

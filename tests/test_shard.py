@@ -10,6 +10,7 @@ import pytest
 
 from conftest import read_jsonl, run_cli
 from kill_resume import lines_at_least
+from synthgen.commands.shard import shard_margin, shard_target
 from synthgen.config.shard import ShardOptions
 from synthgen.engine.countdown import TargetCountdown
 from synthgen.engine.recipe import Verdict
@@ -80,6 +81,7 @@ def test_bad_shard_environments_are_one_line(
         (["--shard", "two"], "expected I/N"),
         (["--shard", "0/2", "--mix-generated", "1"], "--mix-generated is not supported"),
         (["--shard", "0/2", "--add", "5"], "--add is not supported"),
+        (["--shard", "0/2", "--shard-margin", "-0.5"], "--shard-margin"),
     ],
 )
 def test_bad_shard_flags_exit_2_with_one_line_and_write_nothing(
@@ -102,9 +104,10 @@ def test_a_shard_writes_its_candidates_with_their_counted_flag(tmp_path: Path) -
     assert [m["request"] for m in meta] == sorted(m["request"] for m in meta)  # the shard's own numbers
     assert {m["shard_pass"] for m in meta} <= {"new", "similar"}
     counted = sum(m["shard_pass"] == "new" for m in meta)
-    assert counted == report["last_run"]["counts"]["kept"] >= 55  # ceil(100 * 1.1 / 2)
+    assert counted == report["last_run"]["counts"]["kept"] >= 57  # ceil(100 * 1.125 / 2)
     assert report["last_run"]["shard"] | {"command": ""} == {
-        "index": 1, "count": 2, "group": 1, "num": 100, "merge": "self-instruct", "command": ""
+        "index": 1, "count": 2, "group": 1, "num": 100, "margin": 0.125, "merge": "self-instruct",
+        "command": "",
     }  # fmt: skip
     # run again: nothing to do (its target is counted on the flagged rows, not on the file's rows)
     again = run_cli(*MOCK, "--num", 100, "-o", out, "--shard", "1/2")
@@ -135,3 +138,23 @@ def test_kill_9_a_shard_and_rerun_it_gives_the_uninterrupted_shard(kill_and_resu
     assert strip == [
         {k: v for k, v in m.items() if k != "request_id"} for m in read_jsonl(Path(f"{reference}.meta.jsonl"))
     ]
+
+
+def test_the_shard_margin_grows_with_the_shard_count_for_generate_only() -> None:
+    assert shard_margin(1, "self-instruct") == shard_margin(1, "rows") == 0  # one shard is the run
+    assert shard_margin(2, "self-instruct") == pytest.approx(0.125)
+    assert shard_margin(4, "self-instruct") == pytest.approx(0.15)
+    assert shard_margin(16, "self-instruct") == pytest.approx(0.2)
+    assert shard_margin(16, "rows") == pytest.approx(0.1)  # merge keeps every row: yields only
+    assert shard_margin(16, "self-instruct", 0.0) == 0 and shard_margin(1, "rows", 0.5) == 0.5
+    assert shard_target(1000, 4, 0.15) == 288 and shard_target(1000, 1, 0.0) == 1000
+
+
+def test_shard_margin_sets_how_many_rows_a_shard_counts(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    result = run_cli(*MOCK, "--num", 100, "-o", out, "--shard", "0/2", "--shard-margin", "0.5")
+    assert result.exit_code == 0, result.output
+    shard = tmp_path / "out.jsonl.shards" / "shard-0-of-2.jsonl"
+    report = json.loads(shard.with_name(shard.name + ".report.json").read_text())
+    assert report["last_run"]["shard"]["margin"] == 0.5
+    assert report["last_run"]["counts"]["kept"] >= 75  # ceil(100 * 1.5 / 2): the target, met

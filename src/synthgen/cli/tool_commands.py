@@ -107,6 +107,12 @@ def merge(settings: MergeSettings) -> None:
     if outcome.top_up is not None:
         wanted = f"{outcome.short} rows short of the target" if outcome.short else "some shards stopped early"
         typer.echo(f"synthgen: {wanted}; to top {settings.output} up, run:\n  {outcome.top_up}", err=True)
+        if outcome.margin_needed is not None:
+            typer.echo(
+                f"synthgen: at this yield, --shard-margin {outcome.margin_needed:g} on the shards "
+                "would have brought enough rows",
+                err=True,
+            )
     if settings.json_report:
         typer.echo(json.dumps(outcome.report.as_data(), indent=2))
     raise typer.Exit(outcome.exit_code)

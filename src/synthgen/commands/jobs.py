@@ -96,7 +96,7 @@ def teacher_job(
     if number is None:
         return job
     check_shardable(settings)
-    return shard_job(job, number, shard_group, shard_merge)
+    return shard_job(job, number, shard_group, shard_merge, settings.shard_margin)
 
 
 def refuse_overwriting_inputs(settings: RunOutputOptions, reads: Files) -> None:

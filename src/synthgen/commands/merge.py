@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from synthgen.commands.card import write_run_card
-from synthgen.commands.merge_report import merged_report, top_up_command
+from synthgen.commands.merge_report import margin_needed, merged_report, top_up_command
 from synthgen.commands.shard_set import ShardSet, find_shard_files, open_shards
 from synthgen.config import MergeSettings
 from synthgen.dedup.exact import ExactIndex, normalize_key
@@ -51,6 +51,7 @@ class MergeOutcome:
     exit_code: int
     short: int | None  # rows the target still wants (None: no target, or met)
     top_up: str | None  # the command that tops the output up, when short
+    margin_needed: float | None = None  # the --shard-margin that would have sufficed, when short
 
 
 class Rule(Protocol):
@@ -119,7 +120,8 @@ def run_merge(settings: MergeSettings) -> MergeOutcome:
         _write_report(output, report)
     write_run_card(output, settings.card)  # also when short: it describes the file as it is
     top_up = None if reached else top_up_command(shards.first, output, short)
-    return MergeOutcome(report, OK if reached else PARTIAL, short, top_up)
+    needed = None if short is None or num is None else margin_needed(shards, num, tally["kept"])
+    return MergeOutcome(report, OK if reached else PARTIAL, short, top_up, needed)
 
 
 def _rule(shards: ShardSet, settings: MergeSettings) -> Rule:

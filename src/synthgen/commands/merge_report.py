@@ -12,6 +12,7 @@ the merge did not reach are ``unused_after_target``, so that, as in any report::
 
 from __future__ import annotations
 
+import math
 import shlex
 import time
 from collections import Counter
@@ -20,14 +21,15 @@ from typing import Any
 
 from synthgen import __version__
 from synthgen.commands.shard_set import ShardFile, ShardSet
+from synthgen.config.shard import MAX_SHARD_MARGIN
 from synthgen.exit_codes import OK, PARTIAL
 from synthgen.reports import RunEntry, RunReport
 
-__all__ = ["merged_report", "sum_figures", "top_up_command"]
+__all__ = ["margin_needed", "merged_report", "sum_figures", "top_up_command"]
 
-SHARD_OPTIONS = ("--shard", "--shards")
+SHARD_OPTIONS = ("--shard", "--shards", "--shard-margin")
 DROPPED_FOR_TOP_UP = ("--num", "-n", "--overwrite", *SHARD_OPTIONS)
-TAKES_VALUE = ("--shard", "--shards", "--num", "-n", "-o", "--output")
+TAKES_VALUE = ("--shard", "--shards", "--shard-margin", "--num", "-n", "-o", "--output")
 
 
 def merged_report(
@@ -108,3 +110,17 @@ def top_up_command(shard: ShardFile, output: Path, short: int | None) -> str:
     if short is not None:
         kept += ["--add", str(short)]
     return shlex.join(kept)
+
+
+def margin_needed(shards: ShardSet, num: int, kept: int) -> float | None:
+    """The ``--shard-margin`` that would have brought ``num`` rows at the yield this merge saw,
+    when every shard met its target (otherwise a shard that stopped early explains the rows
+    short): the shards counted ``num * (1 + margin)`` rows and ``kept`` of them survived, so the
+    margin wanted is ``(1 + margin) * num / kept - 1``, rounded up to a hundredth (None: unknown,
+    or above what the option takes)."""
+    margin = shards.first.info.get("margin")
+    met = all(shard.report.last_run.stop_reason == "target" for shard in shards.shards)
+    if not met or not isinstance(margin, (int, float)) or kept <= 0:
+        return None
+    needed = math.ceil(((1 + margin) * num / kept - 1) * 100) / 100
+    return needed if needed <= MAX_SHARD_MARGIN else None

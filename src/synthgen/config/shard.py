@@ -27,6 +27,7 @@ from synthgen.config.markers import Flag
 from synthgen.config.shared import SettingsModel
 from synthgen.errors import UsageError
 
+MAX_SHARD_MARGIN = 10.0  # --shard-margin: at most 10x a shard's share
 _SHARD = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
 
 
@@ -55,6 +56,14 @@ class ShardOptions(SettingsModel):
         None,
         ge=1,
         description="The shard count N for --shard auto (needed with JOB_COMPLETION_INDEX); implies auto.",
+    )
+    shard_margin: Annotated[float | None, Flag(metavar="FRACTION", shown="by N")] = Field(
+        None,
+        ge=0,
+        le=MAX_SHARD_MARGIN,
+        description="Rows a shard counts beyond its share of --num, as a fraction of it (tasks new to "
+        "one shard may be similar to another's). Default: 0 for one shard, 0.1 + 0.025*log2(N) for "
+        "generate, 0.1 for the others.",
     )
 
     @field_validator("shard")
