@@ -16,6 +16,8 @@ import pytest
 
 from conftest import run_cli, synthgen_cmd
 from hub_stand_in import HubStandIn
+from synthgen.io.beside import lock_path
+from synthgen.io.lock import OutputLock
 
 pytest.importorskip("huggingface_hub")
 
@@ -164,3 +166,18 @@ def test_bad_input_is_one_line_exit_2_and_sends_nothing(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], result.stderr
     assert hub.requests == [] and hub.repos == {}
+
+
+def test_a_file_a_run_is_still_writing_is_not_pushed(hub: HubStandIn, dataset: Path) -> None:
+    lock = OutputLock(lock_path(dataset))  # as a run writing the file holds it
+    lock.acquire()
+    try:
+        result = _push(hub, dataset, "--repo", "user/tiny")
+    finally:
+        lock.release()
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "another synthgen run" in lines[0] and "is writing this output" in lines[0]
+    assert hub.requests == [] and hub.repos == {}
+    assert _push(hub, dataset, "--repo", "user/tiny").returncode == 0  # once the run is over
+    assert not lock_path(dataset).exists()  # the push's own lock is gone with it

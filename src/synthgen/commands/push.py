@@ -26,7 +26,8 @@ from typing import Any
 
 from synthgen.config import PushSettings
 from synthgen.errors import HubError, InputError, UsageError
-from synthgen.io.beside import card_path, meta_path, published_beside, report_path
+from synthgen.io.beside import card_path, lock_path, meta_path, published_beside, report_path
+from synthgen.io.lock import OutputLock
 
 __all__ = ["PushReport", "run_push"]
 
@@ -56,7 +57,19 @@ class _Upload:
 
 def run_push(settings: PushSettings) -> PushReport:
     """Push ``settings.input`` with its card and report; UsageError/InputError (exit 2) before any
-    request, HubError (exit 1) when the Hub refuses or the connection fails."""
+    request, HubError (exit 1) when the Hub refuses or the connection fails.
+
+    The output's lock is held throughout: a run still writing the file refuses the push (exit 2),
+    and no run starts writing it while its bytes go up."""
+    lock = OutputLock(lock_path(settings.input))
+    lock.acquire()
+    try:
+        return _push(settings)
+    finally:
+        lock.release()
+
+
+def _push(settings: PushSettings) -> PushReport:
     uploads = _uploads(settings.input)
     api, token = _client()
     endpoint = os.environ.get("HF_ENDPOINT") or _DEFAULT_ENDPOINT
