@@ -24,7 +24,7 @@ from typing import Any
 
 from synthgen.io.prompt_rows import alpaca_prompt
 from synthgen.io.shapes import TRL_KEYS, Shape, turns_of
-from synthgen.io.traces import LEGACY_TRACE_KEY, TRACE_KEY, split_inline, turn_trace
+from synthgen.io.traces import LEGACY_TRACE_KEY, TRACE_KEY, split_inline, strip_traces, turn_trace
 
 Turn = dict[str, Any]  # role, content, maybe reasoning_content and other keys
 _OWN_KEYS: dict[Shape, tuple[str, ...]] = {
@@ -67,7 +67,7 @@ class Example:
 
     def without_traces(self) -> Example:
         """This example with every trace removed (``--drop-reasoning``), inline ones too."""
-        strip = _strip_traces
+        strip = strip_traces
         rejected = None if self.rejected is None else strip(self.rejected)
         return Example(strip(self.turns), rejected, self.label, self.extra, self.alpaca_fields)
 
@@ -155,13 +155,3 @@ def _legacy_rejected(row: dict[str, Any], extra: dict[str, Any]) -> list[Turn] |
     if "rejected" in row:
         extra["rejected"] = value  # not an answer: an ordinary extra key
     return None
-
-
-def _strip_traces(turns: list[Turn]) -> list[Turn]:
-    out = []
-    for turn in turns:
-        turn = {k: v for k, v in turn.items() if k not in (TRACE_KEY, LEGACY_TRACE_KEY)}
-        if turn["role"] == "assistant":
-            turn["content"] = split_inline(turn["content"])[1]
-        out.append(turn)
-    return out

@@ -8,7 +8,9 @@ Accepted shapes, per row (JSON Lines or a JSON array):
   reference answer);
 * ``prompt``: a string;
 * chat ``messages``: a list of ``{"role", "content"}``; trailing assistant turns are dropped,
-  and the last turn left must be the user's;
+  and the last turn left must be the user's. A trace on an earlier turn (``reasoning_content``,
+  or the older ``reasoning``) is not sent, but kept in :attr:`PromptRow.traces` to be written
+  back; an inline ``<think>`` block stays in its turn's content;
 * ``--prompt-field F``: the string in field ``F``.
 
 A bad row stops the command before any request, with ``file:line: field: problem``.
@@ -22,6 +24,7 @@ from typing import Any
 
 from synthgen.errors import InputError
 from synthgen.io.readers import Located, read_json_values
+from synthgen.io.traces import turn_trace
 from synthgen.records import Message
 
 
@@ -35,6 +38,7 @@ class PromptRow:
     messages: list[Message]  # the conversation to send (no system message)
     reference: Any = None  # the raw reference value (checked by the verifier)
     source: dict[str, Any] | None = None  # the row as read, for the unsolved file
+    traces: tuple[str | None, ...] = ()  # a chat row's trace fields, turn by turn (None: none)
 
 
 def load_prompt_rows(
@@ -108,7 +112,8 @@ def _chat_row(line: int, value: dict[str, Any], reference: Any) -> PromptRow:
         messages.pop()
     if not messages or messages[-1]["role"] != "user":
         raise ValueError("messages: the last turn (after any assistant turns) must be the user's")
-    return PromptRow(line, messages[-1]["content"], "", messages, reference, value)
+    traces = tuple(turn_trace(turn) for turn in value["messages"][: len(messages)])
+    return PromptRow(line, messages[-1]["content"], "", messages, reference, value, traces)
 
 
 def string_field(value: dict[str, Any], field: str, *, allow_empty: bool = False) -> str:

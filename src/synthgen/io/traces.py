@@ -50,6 +50,18 @@ def split_inline(text: str) -> tuple[str | None, str]:
     return (trace.strip() or None), (answer.strip() if closed else "")
 
 
+def strip_traces(turns: list[dict]) -> list[dict]:
+    """``turns`` without any trace (``--drop-reasoning``): no trace field, and no inline block
+    opening an assistant turn's content."""
+    out = []
+    for turn in turns:
+        turn = {k: v for k, v in turn.items() if k not in (TRACE_KEY, LEGACY_TRACE_KEY)}
+        if turn["role"] == "assistant":
+            turn["content"] = split_inline(turn["content"])[1]
+        out.append(turn)
+    return out
+
+
 def turn_trace(turn: dict) -> str | None:
     """The trace a chat turn carries in its field (``reasoning_content``, or the older
     ``reasoning``); None when it has none (a null from a columnar file counts as none)."""

@@ -24,7 +24,7 @@ from synthgen.engine.recipe import Answer, Request, Row, StopHints, Tally, Verdi
 from synthgen.errors import TeacherError
 from synthgen.io.beside import SOFT_TARGETS
 from synthgen.io.prompt_rows import PromptRow, alpaca_prompt
-from synthgen.io.traces import TRACE_KEY
+from synthgen.io.traces import TRACE_KEY, strip_traces
 from synthgen.recipes.reasoning import format_inline, split_reasoning
 from synthgen.recipes.respond_tally import Keep, SampleInfo, SampleTally
 from synthgen.records import Completion
@@ -112,15 +112,23 @@ class RespondScreen:
                 "input": info.input,
                 "output": format_inline(kept_trace, text),
             }
-        prompt: list[dict[str, Any]] = [*_system(self.options.system, info.messages), *info.messages]
         assistant: dict[str, Any] = {"role": "assistant", "content": text}
         if self.options.reasoning == "inline":  # where chat templates, TRL and axolotl read it
-            # (io/traces.py). Every turn of every row gets the key, null where there is no trace
-            # (an answer without one too): rows whose turns differ in keys make datasets read the
-            # column as List(Json) instead of a list of structs.
-            prompt = [{**turn, TRACE_KEY: None} for turn in prompt]
             assistant[TRACE_KEY] = kept_trace or None
-        return {"messages": [*prompt, assistant]}
+        return {"messages": [*self._prompt_turns(info), assistant]}
+
+    def _prompt_turns(self, info: SampleInfo) -> list[dict[str, Any]]:
+        """The conversation before the answer, its earlier turns' traces as the input had them
+        (a field trace in the field, an inline ``<think>`` left in the content, as ``convert``
+        keeps a messages row); with ``--reasoning drop``, without any trace."""
+        system = _system(self.options.system, info.messages)
+        if self.options.reasoning == "drop":
+            return [*system, *strip_traces(list(info.messages))]
+        # Every turn of every row gets the key, null where there is no trace (io/traces.py):
+        # rows whose turns differ in keys make datasets read the column as List(Json).
+        traces = [*(None for _ in system), *info.traces]
+        turns = [*system, *info.messages]
+        return [{**turn, TRACE_KEY: traces[i] if i < len(traces) else None} for i, turn in enumerate(turns)]
 
 
 def _system(system: str | None, messages: list[Message]) -> list[Message]:
@@ -192,6 +200,7 @@ class Respond:
             row.input,
             row.messages if self.options.format == "messages" else [],
             row.source if last else None,
+            row.traces if self.options.format == "messages" else (),
         )
         messages = [*_system(self.options.system, row.messages), *row.messages]
         return Request(

@@ -33,6 +33,7 @@ class SampleInfo:
     input: str
     messages: list[Message]
     source: dict[str, Any] | None  # for the unsolved file, on the last sample only
+    traces: tuple[str | None, ...] = ()  # the trace fields of ``messages``' turns (written back)
 
 
 @dataclass
