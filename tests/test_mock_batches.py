@@ -177,3 +177,37 @@ def test_a_mock_teacher_has_a_batch_api_only_when_its_lines_answer_as_it_does_li
     assert MockTeacher(seed=4, max_tokens=20).batch_unsupported() is None
     for options in ({"wrong_answer_rate": 0.5}, {"reasoning": "field"}, {"model": "other"}):
         assert "does not carry" in (MockTeacher(**options).batch_unsupported() or "")  # type: ignore[arg-type]
+
+
+def _batch(file_id: str = "f", endpoint: str = "/v1/chat/completions", window: str = "24h") -> dict[str, str]:
+    return {"input_file_id": file_id, "endpoint": endpoint, "completion_window": window}
+
+
+REFUSED = [  # (method, path, JSON body or a file purpose to upload with) -> (status, code, param)
+    ("GET", "/files/file-nope", None, (404, "not_found", "id")),
+    ("GET", "/files/file-nope/content", None, (404, "not_found", "id")),
+    ("POST", "/files", "nope", (400, None, "purpose")),
+    ("POST", "/batches", _batch("file-nope"), (404, "not_found", "id")),
+    ("POST", "/batches", _batch(endpoint="/v1/embeddings"), (400, None, "endpoint")),
+    ("POST", "/batches", _batch(window="1h"), (400, None, "completion_window")),
+    ("GET", "/batches/batch_nope", None, (404, "not_found", None)),
+    ("POST", "/batches/batch_nope/cancel", None, (404, "not_found", None)),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "expected"), REFUSED)
+def test_every_route_answers_a_refusal_as_openai_does(
+    mock_server: Any, method: str, path: str, body: Any, expected: tuple[int, str | None, str | None]
+) -> None:
+    """What the store refuses comes back as OpenAI's error object, the store's status, message,
+    code and param, from whichever route it is refused."""
+    from conftest import http
+
+    url = mock_server().url + path
+    if isinstance(body, str):  # an upload
+        response = http().post(url, data={"purpose": body}, files={"file": ("in.jsonl", b"{}\n")})
+    else:
+        response = http().request(method, url, json=body)
+    error = response.json()["error"]
+    assert (response.status_code, error["code"], error["param"]) == expected, error
+    assert error["type"] == "invalid_request_error" and error["message"]

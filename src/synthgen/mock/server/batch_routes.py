@@ -5,7 +5,8 @@
 ``GET /v1/batches/{id}`` and ``POST /v1/batches/{id}/cancel``. The work is done by
 :class:`~synthgen.mock.batch_store.BatchStore` in a temporary folder (``--batch-dir`` keeps it).
 An upload is spooled to disk as it arrives and its file part copied from there, and a download
-is streamed from disk: a 100,000-line batch never sits in memory.
+is streamed from disk (:mod:`~synthgen.mock.server.multipart`): a 100,000-line batch never sits
+in memory. What the store refuses is answered as OpenAI does, by :func:`_batch_api` for every route.
 
 A batch's lines are answered as ``/v1/chat/completions`` would answer them, and meet the same
 fault options, drawn per line: ``--error-rate-429/500/503`` (and drops and hangs, as 500s)
@@ -17,11 +18,11 @@ download until the client leaves: a test stops a ``--batch`` run there, and kill
 
 from __future__ import annotations
 
-import itertools
+import functools
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +33,12 @@ from starlette.routing import Route
 from synthgen.config import MockServerSettings
 from synthgen.mock.batch_store import BatchAPIError, BatchBehaviour, BatchStore
 from synthgen.mock.server.faults import APIError, FaultPlan, JSONResponse, drawn_error
+from synthgen.mock.server.multipart import boundary_of, multipart_parts, read_range
 from synthgen.mock.server.replies import chat_prompt, generate, parse_params, usage_of
 from synthgen.mock.server.routes import chat_body, chat_head, top_logprobs_of
 from synthgen.mock.teacher import count_tokens
 
-CHUNK = 1 << 20
+Handler = Callable[[Request], Awaitable[Response]]
 
 
 class ServerLines:
@@ -108,13 +110,24 @@ def _store(request: Request) -> BatchStore:
     return store
 
 
-def _refused(exc: BatchAPIError) -> APIError:
-    return APIError(exc.status, exc.message, code=exc.code, param=exc.param)
+def _batch_api(route: Handler) -> Handler:
+    """A Batch API route: what the store refuses is answered as OpenAI answers it (the store's
+    status, message, code and param), in one place for every route."""
+
+    @functools.wraps(route)
+    async def answer(request: Request) -> Response:
+        try:
+            return await route(request)
+        except BatchAPIError as exc:
+            raise APIError(exc.status, exc.message, code=exc.code, param=exc.param) from None
+
+    return answer
 
 
+@_batch_api
 async def upload_file(request: Request) -> Response:
     store = _store(request)
-    boundary = _boundary(request.headers.get("content-type", ""))
+    boundary = boundary_of(request.headers.get("content-type", ""))
     fd, spool = tempfile.mkstemp(dir=store.root, prefix="upload-")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -122,40 +135,34 @@ async def upload_file(request: Request) -> Response:
                 handle.write(chunk)
         if await _held(request, "upload"):
             return Response(status_code=499)
-        fields, file_part = _multipart(Path(spool), boundary)
+        fields, file_part = multipart_parts(Path(spool), boundary)
         if file_part is None:
             raise APIError(400, "Missing the 'file' part of the upload.", param="file")
         name, start, end = file_part
-        try:
-            meta = store.add_file(_read_range(Path(spool), start, end), name, fields.get("purpose", ""))
-        except BatchAPIError as exc:
-            raise _refused(exc) from None
+        meta = store.add_file(read_range(Path(spool), start, end), name, fields.get("purpose", ""))
         return JSONResponse(meta)
     finally:
         os.unlink(spool)
 
 
+@_batch_api
 async def get_file(request: Request) -> Response:
-    try:
-        return JSONResponse(_store(request).file(request.path_params["file_id"]))
-    except BatchAPIError as exc:
-        raise _refused(exc) from None
+    return JSONResponse(_store(request).file(request.path_params["file_id"]))
 
 
+@_batch_api
 async def file_content(request: Request) -> Response:
-    try:
-        path = _store(request).file_path(request.path_params["file_id"])
-    except BatchAPIError as exc:
-        raise _refused(exc) from None
+    path = _store(request).file_path(request.path_params["file_id"])
     if await _held(request, "download"):
         return Response(status_code=499)
     size = path.stat().st_size
     headers = {"content-length": str(size)}
     return StreamingResponse(
-        _read_range(path, 0, size), media_type="application/octet-stream", headers=headers
+        read_range(path, 0, size), media_type="application/octet-stream", headers=headers
     )
 
 
+@_batch_api
 async def create_batch(request: Request) -> Response:
     store = _store(request)
     try:
@@ -166,15 +173,12 @@ async def create_batch(request: Request) -> Response:
         raise APIError(400, "The request body must be a JSON object.") from None
     if await _held(request, "create"):
         return Response(status_code=499)
-    try:
-        batch = store.create(
-            str(body.get("input_file_id")),
-            str(body.get("endpoint")),
-            str(body.get("completion_window")),
-            body.get("metadata"),
-        )
-    except BatchAPIError as exc:
-        raise _refused(exc) from None
+    batch = store.create(
+        str(body.get("input_file_id")),
+        str(body.get("endpoint")),
+        str(body.get("completion_window")),
+        body.get("metadata"),
+    )
     if await _held(request, "created"):
         return Response(status_code=499)
     return JSONResponse(batch)
@@ -191,20 +195,17 @@ async def _held(request: Request, step: str) -> bool:
     return True
 
 
+@_batch_api
 async def get_batch(request: Request) -> Response:
-    try:
-        return JSONResponse(_store(request).retrieve(request.path_params["batch_id"]))
-    except BatchAPIError as exc:
-        raise _refused(exc) from None
+    return JSONResponse(_store(request).retrieve(request.path_params["batch_id"]))
 
 
+@_batch_api
 async def cancel_batch(request: Request) -> Response:
-    try:
-        return JSONResponse(_store(request).cancel(request.path_params["batch_id"]))
-    except BatchAPIError as exc:
-        raise _refused(exc) from None
+    return JSONResponse(_store(request).cancel(request.path_params["batch_id"]))
 
 
+@_batch_api
 async def list_batches(request: Request) -> Response:
     store = _store(request)
     try:
@@ -216,87 +217,6 @@ async def list_batches(request: Request) -> Response:
     return JSONResponse(
         {"object": "list", "data": data, "first_id": first, "last_id": last, "has_more": more}
     )
-
-
-def _boundary(content_type: str) -> bytes:
-    kind, _, params = content_type.partition(";")
-    if kind.strip().lower() != "multipart/form-data":
-        raise APIError(400, "Uploads must be multipart/form-data.")
-    for param in params.split(";"):
-        key, _, value = param.strip().partition("=")
-        if key.lower() == "boundary" and value:
-            return value.strip('"').encode()
-    raise APIError(400, "The multipart upload has no boundary.")
-
-
-def _multipart(path: Path, boundary: bytes) -> tuple[dict[str, str], tuple[str, int, int] | None]:
-    """The small fields of a multipart body on disk, and the file part as (name, start, end).
-
-    RFC 7578: parts are separated by CRLF ``--boundary``; each has headers, a blank line, and
-    its bytes up to the next separator.
-    """
-    separator = b"\r\n--" + boundary
-    marks = _find_all(path, separator, first=b"--" + boundary)
-    fields: dict[str, str] = {}
-    file_part = None
-    with path.open("rb") as handle:
-        for here, after in itertools.pairwise(marks):
-            handle.seek(here)
-            head = handle.read(min(after - here, 4096))
-            header_end = head.find(b"\r\n\r\n")
-            if header_end < 0:
-                continue
-            headers = head[:header_end].decode("utf-8", "replace")
-            name, filename = _disposition(headers)
-            start, end = here + header_end + 4, after - len(separator)
-            if filename is not None:
-                file_part = (filename, start, end)
-            elif name:
-                handle.seek(start)
-                fields[name] = handle.read(min(end - start, 4096)).decode("utf-8", "replace")
-    return fields, file_part
-
-
-def _find_all(path: Path, separator: bytes, first: bytes) -> list[int]:
-    """Offsets just past each separator (the body may open with one without its CRLF)."""
-    marks: list[int] = []
-    with path.open("rb") as handle:
-        if handle.read(len(first)) == first:
-            marks.append(len(first))
-        handle.seek(0)
-        offset, tail = 0, b""
-        while chunk := handle.read(CHUNK):
-            window = tail + chunk
-            base = offset - len(tail)
-            at = window.find(separator)
-            while at >= 0:
-                marks.append(base + at + len(separator))
-                at = window.find(separator, at + 1)
-            offset += len(chunk)
-            tail = window[-(len(separator) - 1) :]
-    return sorted(set(marks))
-
-
-def _disposition(headers: str) -> tuple[str | None, str | None]:
-    name = filename = None
-    for line in headers.split("\r\n"):
-        if line.lower().startswith("content-disposition:"):
-            for item in line.split(";")[1:]:
-                key, _, value = item.strip().partition("=")
-                if key == "name":
-                    name = value.strip('"')
-                elif key == "filename":
-                    filename = value.strip('"')
-    return name, filename
-
-
-def _read_range(path: Path, start: int, end: int) -> Iterator[bytes]:
-    with path.open("rb") as handle:
-        handle.seek(start)
-        left = end - start
-        while left > 0 and (chunk := handle.read(min(CHUNK, left))):
-            left -= len(chunk)
-            yield chunk
 
 
 BATCH_ROUTES = [
