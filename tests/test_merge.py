@@ -109,53 +109,65 @@ def _refused(result: Any, message: str, out: Path) -> None:
     assert not out.exists() and not Path(f"{out}.meta.jsonl").exists()
 
 
-def test_merge_refuses_a_missing_a_running_a_torn_or_a_foreign_shard(tmp_path: Path) -> None:
+# --follow refuses what a merge refuses, once the shards have ended (a killed one: after the timeout)
+FOLLOW = ("--follow", "--follow-poll", "0.01", "--follow-timeout", "0.05")
+
+
+@pytest.mark.parametrize("follow", [(), FOLLOW], ids=["merge", "follow"])
+def test_merge_refuses_a_missing_a_running_a_torn_or_a_foreign_shard(
+    tmp_path: Path, follow: tuple[str, ...]
+) -> None:
     out = tmp_path / "out.jsonl"
     _shards(out, 3)
     folder = tmp_path / "out.jsonl.shards"
     third = folder / "shard-2-of-3.jsonl"
     merged = tmp_path / "merged.jsonl"
 
-    _refused(run_cli("merge", merged, folder / "shard-0-of-3.jsonl", third), "missing shard 1 of 3", merged)
+    def merge(*args: object) -> Any:
+        return run_cli("merge", *args, *follow)
+
+    _refused(merge(merged, folder / "shard-0-of-3.jsonl", third), "missing shard 1 of 3", merged)
     lock = OutputLock(Path(f"{third}.lock"))
     lock.acquire()
     try:
-        _refused(run_cli("merge", merged, folder), f"PID {os.getpid()}", merged)
+        if not follow:  # --follow waits for a shard that is running: that is what it is for
+            _refused(merge(merged, folder), f"PID {os.getpid()}", merged)
     finally:
         lock.release()
 
     other = tmp_path / "other.jsonl"
     run_cli(*MOCK[:-1], "7", "-o", other, "--shard", "2/3")  # another --seed
     mixed = [folder / "shard-0-of-3.jsonl", folder / "shard-1-of-3.jsonl", tmp_path / "other.jsonl.shards"]
-    _refused(run_cli("merge", merged, *mixed), "different configurations (changed: seed)", merged)
+    _refused(merge(merged, *mixed), "different configurations (changed: seed)", merged)
     run_cli(*MOCK, "-o", other, "--shard", "2/3", "--overwrite", "--num", "300")
-    _refused(run_cli("merge", merged, *mixed), "shards of different runs (num 300 vs 240)", merged)
+    _refused(merge(merged, *mixed), "shards of different runs (num 300 vs 240)", merged)
 
     not_a_shard = tmp_path / "plain.jsonl"
     run_cli(*MOCK, "-o", not_a_shard)
-    _refused(run_cli("merge", merged, folder, not_a_shard), "not a shard's file", merged)
+    _refused(merge(merged, folder, not_a_shard), "not a shard's file", merged)
 
     rows = third.read_bytes()
     third.write_bytes(rows + b'{"instruction": "cut')
-    _refused(run_cli("merge", merged, folder), "torn", merged)
+    _refused(merge(merged, folder), "torn", merged)
     third.write_bytes(rows[: rows.rindex(b"\n", 0, -1) + 1])  # a whole row gone
-    _refused(run_cli("merge", merged, folder), "torn or altered", merged)
+    _refused(merge(merged, folder), "torn or altered", merged)
     third.write_bytes(rows)
 
     report = Path(f"{third}.report.json")
     killed = json.loads(report.read_text())
     killed["last_run"]["stop_reason"] = "running"
     report.write_text(json.dumps(killed))
-    _refused(run_cli("merge", merged, folder), "did not finish", merged)
+    _refused(merge(merged, folder), "did not finish", merged)
 
 
-def test_merge_into_one_of_its_own_inputs_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("follow", [(), FOLLOW], ids=["merge", "follow"])
+def test_merge_into_one_of_its_own_inputs_is_refused(tmp_path: Path, follow: tuple[str, ...]) -> None:
     out = tmp_path / "out.jsonl"
     _shards(out, 2)
     shard = tmp_path / "out.jsonl.shards" / "shard-1-of-2.jsonl"
     before = shard.read_bytes()
     for target in (shard, Path(f"{shard}.meta.jsonl")):
-        result = run_cli("merge", target, tmp_path / "out.jsonl.shards")
+        result = run_cli("merge", target, tmp_path / "out.jsonl.shards", *follow)
         assert result.exit_code == 2 and "is the same file as SHARD" in result.stderr, result.output
     assert shard.read_bytes() == before
 

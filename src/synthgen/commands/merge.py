@@ -17,28 +17,28 @@ twins and renamed into place at the end.
 
 from __future__ import annotations
 
-import os
 import time
-from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import Any
 
 from synthgen.commands.card import write_run_card
+from synthgen.commands.merge_output import MergedRows, Rule
 from synthgen.commands.merge_report import margin_needed, merged_report, top_up_command
-from synthgen.commands.shard_set import ShardSet, find_shard_files, open_shards
+from synthgen.commands.shard_follow import ShardFollower
+from synthgen.commands.shard_set import Candidate, ShardSet, find_shard_files, open_shards
 from synthgen.config import MergeSettings
 from synthgen.dedup.exact import ExactIndex, normalize_key
-from synthgen.engine.shard import SHARD_PASS
 from synthgen.errors import UsageError
 from synthgen.exit_codes import OK, PARTIAL
-from synthgen.io.beside import lock_path, meta_path, report_path, side_path, temp_twin
-from synthgen.io.files import dumps_line, fsync, fsync_dir, output_errors
+from synthgen.io.beside import lock_path, meta_path, report_path, shard_folder
+from synthgen.io.files import output_errors
 from synthgen.io.guards import refuse_overwriting
 from synthgen.io.lock import OutputLock
 from synthgen.io.resume import check_output_path
 from synthgen.io.seeds import load_seeds, seeds_digest
-from synthgen.io.side_files import side_file_paths
 from synthgen.reports import RunReport
 from synthgen.resources import default_seeds_path
 
@@ -52,12 +52,6 @@ class MergeOutcome:
     short: int | None  # rows the target still wants (None: no target, or met)
     top_up: str | None  # the command that tops the output up, when short
     margin_needed: float | None = None  # the --shard-margin that would have sufficed, when short
-
-
-class Rule(Protocol):
-    def decide(self, line: str) -> str | None:
-        """Why the row (its JSON line) is not kept, or None: it is kept (and pooled)."""
-        ...
 
 
 class KeepAll:
@@ -94,7 +88,11 @@ def run_merge(settings: MergeSettings) -> MergeOutcome:
     """Merge the shards into ``settings.output``; UsageError (exit 2, nothing written) for bad input."""
     started = time.time()
     output = settings.output
-    paths = find_shard_files(output, settings.shards)
+    follower = None
+    if settings.follow:  # the shards may not exist yet: those found are checked again at the end
+        watched = settings.shards or [shard_folder(output)]
+        follower = ShardFollower(watched, poll=settings.follow_poll, timeout=settings.follow_timeout)
+    paths = follower.shard_files() if follower else find_shard_files(output, settings.shards)
     beside = [p for path in paths for p in (meta_path(path), report_path(path))]
     refuse_overwriting({"SHARD": [*paths, *beside]}, {"OUT": output}, beside=["OUT"])
     check_output_path(output)
@@ -103,19 +101,22 @@ def run_merge(settings: MergeSettings) -> MergeOutcome:
     lock = OutputLock(lock_path(output))
     lock.acquire()
     try:
-        shards = open_shards(paths)
-        try:
-            rule = _rule(shards, settings)
-            tally = _write(shards, rule, output)
-        finally:
-            shards.release()
+        with output_errors(output), MergedRows(output) as rows:
+            if follower is None:
+                shards, followed = _merge(paths, settings, rows)
+            else:
+                shards, followed = _follow(follower, settings, rows)
+            try:
+                tally = rows.publish(shards, shards.first.info.get("num"), shards.covered_until())
+            finally:
+                shards.release()
     finally:
         lock.release()
     num = shards.first.info.get("num")
     short = None if num is None or tally["kept"] >= num else num - tally["kept"]
     covered = shards.covered_until() is None
     reached = short is None and (num is not None or covered)
-    report = merged_report(shards, output, tally, started, reached=reached)
+    report = merged_report(shards, output, tally, started, reached=reached, follow=followed)
     with output_errors(report_path(output)):
         _write_report(output, report)
     write_run_card(output, settings.card)  # also when short: it describes the file as it is
@@ -124,10 +125,58 @@ def run_merge(settings: MergeSettings) -> MergeOutcome:
     return MergeOutcome(report, OK if reached else PARTIAL, short, top_up, needed)
 
 
-def _rule(shards: ShardSet, settings: MergeSettings) -> Rule:
-    if shards.first.info.get("merge") != "self-instruct":
+def _merge(paths: list[Path], settings: MergeSettings, rows: MergedRows) -> tuple[ShardSet, None]:
+    """Decide the shards' rows (every shard ended, checked and locked)."""
+    shards = open_shards(paths)
+    try:
+        num, until = shards.first.info.get("num"), shards.covered_until()
+        rows.take(shards.candidates(), _rule(shards.first.report, settings), num, until)
+    except BaseException:
+        shards.release()
+        raise
+    return shards, None
+
+
+def _follow(
+    follower: ShardFollower, settings: MergeSettings, rows: MergedRows
+) -> tuple[ShardSet, dict[str, Any]]:
+    """Decide the shards' rows while they are written; once every shard has ended, the checks
+    of a merge, then the rest, or everything again when what was read is not what the shards hold."""
+    rule: Rule | None = None
+    num: int | None = None
+    early = 0
+    for candidate in follower.follow():
+        if rule is None:
+            rule = _rule(follower.first_report, settings)
+            num = _shard_info(follower.first_report).get("num")
+        if not rows.full(num):
+            rows.decide(candidate, rule)
+            early += not follower.all_ended
+    for path in follower.paths():
+        reads = [path, meta_path(path), report_path(path)]
+        refuse_overwriting({"SHARD": reads}, {"OUT": settings.output}, beside=["OUT"])
+    shards = open_shards(follower.paths())
+    try:
+        num, until = shards.first.info.get("num"), shards.covered_until()
+        rest = follower.rest(shards)
+        if rest is not None and rule is not None:
+            rest = _after(rest, rows.last_decided)
+        same = rule is not None and follower.first_report.config_hash == shards.first.report.config_hash
+        started_over = rest is None or not same or (until is not None and rows.last_decided >= until)
+        if started_over:
+            rows.restart()
+            rule, rest = _rule(shards.first.report, settings), shards.candidates()
+        assert rule is not None
+        rows.take(rest, rule, num, until)
+    except BaseException:
+        shards.release()
+        raise
+    return shards, {"rows_decided_while_shards_ran": early, "started_over": started_over and early > 0}
+
+
+def _rule(report: RunReport, settings: MergeSettings) -> Rule:
+    if _shard_info(report).get("merge") != "self-instruct":
         return KeepAll()
-    report = shards.first.report
     recorded = report.config.get("seeds")
     path = settings.seeds or (Path(recorded) if recorded else default_seeds_path())
     if not path.is_file():
@@ -140,58 +189,16 @@ def _rule(shards: ShardSet, settings: MergeSettings) -> Rule:
     return SelfInstructRule(threshold, [seed.instruction for seed in load_seeds(path)])
 
 
-def _write(shards: ShardSet, rule: Rule, output: Path) -> Counter[str]:
-    """Write the kept rows, their meta lines and the side files to temporary twins, then rename
-    them over OUT's (meta before data, as the writer does)."""
-    num = shards.first.info.get("num")
-    until = shards.covered_until()
-    tally: Counter[str] = Counter()
-    finals = [meta_path(output), output]  # written to temporary twins, renamed in this order
-    with output_errors(output):
-        output.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with _open(finals[0]) as meta, _open(finals[1]) as data:
-                for candidate in shards.candidates():
-                    if (until is not None and candidate.request >= until) or (
-                        num is not None and tally["kept"] >= num
-                    ):
-                        break
-                    reason = rule.decide(candidate.line)
-                    if reason is not None:
-                        tally[reason] += 1
-                        continue
-                    meta.write(dumps_line(_meta_line(tally["kept"], candidate.request, candidate.meta)))
-                    data.write(candidate.line)
-                    tally["kept"] += 1
-                    tally["last_request"] = candidate.request
-            # Side rows go as far as the verdicts one process writes: up to the answer that met
-            # the target (later answers are not written), else up to the first uncovered request.
-            end = tally["last_request"] + 1 if num is not None and tally["kept"] >= num else until
-            for name in shards.side_names():
-                finals.insert(0, side_path(output, name))
-                with _open(finals[0]) as side:
-                    for request, row in shards.side_rows(name):
-                        if end is not None and request >= end:
-                            break
-                        side.write(dumps_line(row))
-            for stale in set(side_file_paths(output)) - set(finals):  # an older OUT's (--overwrite)
-                stale.unlink()
-            for final in finals:
-                with temp_twin(final).open("rb") as handle:
-                    fsync(handle.fileno())
-                os.replace(temp_twin(final), final)
-            fsync_dir(output.parent)
-        finally:
-            for final in finals:
-                temp_twin(final).unlink(missing_ok=True)
-    tally["rows_read"] = sum(shard.rows for shard in shards.shards)
-    return tally
+def _after(rest: Iterator[Candidate], last: int) -> Iterator[Candidate] | None:
+    """``rest``, or None when it holds a request already decided (what was read was not final)."""
+    first = next(rest, None)
+    if first is None:
+        return iter(())
+    return None if first.request <= last else chain([first], rest)
 
 
-def _meta_line(index: int, request: int, meta: dict[str, Any]) -> dict[str, Any]:
-    """The meta line one process writes: its row number, the run's request number, the rest as written."""
-    rest = {k: v for k, v in meta.items() if k not in ("index", "request", SHARD_PASS)}
-    return {"index": index, "request": request, **rest}
+def _shard_info(report: RunReport) -> dict[str, Any]:
+    return dict((report.last_run.model_extra or {})["shard"])
 
 
 def _write_report(output: Path, report: RunReport) -> None:
@@ -199,8 +206,3 @@ def _write_report(output: Path, report: RunReport) -> None:
 
     with atomic_writer(report_path(output)) as handle:
         handle.write(report.to_json())
-
-
-def _open(final: Path) -> IO[str]:
-    """``final``'s temporary twin, for writing JSON Lines."""
-    return temp_twin(final).open("w", encoding="utf-8", newline="\n")

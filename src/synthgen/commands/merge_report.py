@@ -33,8 +33,16 @@ TAKES_VALUE = ("--shard", "--shards", "--shard-margin", "--num", "-n", "-o", "--
 
 
 def merged_report(
-    shards: ShardSet, output: Path, tally: Counter[str], started: float, *, reached: bool
+    shards: ShardSet,
+    output: Path,
+    tally: Counter[str],
+    started: float,
+    *,
+    reached: bool,
+    follow: dict[str, Any] | None = None,
 ) -> RunReport:
+    """``follow``: how a ``--follow`` merge went (rows decided while the shards ran, whether it
+    had to start over), recorded as the run's ``follow``."""
     first = shards.first.report
     runs = [run.model_dump(mode="json") for shard in shards.shards for run in shard.report.history()]
     counts = sum_figures([run.get("counts", {}) for run in runs])
@@ -55,6 +63,7 @@ def merged_report(
             "usage": sum_figures([run.get("usage", {}) for run in runs]),
             "cpu_seconds": sum_figures([run.get("cpu_seconds", {}) for run in runs]),
             "synthgen_version": __version__,
+            **({} if follow is None else {"follow": follow}),
         }
     )
     return RunReport(

@@ -37,7 +37,7 @@ from synthgen.io.lock import OutputLock
 from synthgen.io.side_files import side_file_paths
 from synthgen.reports import RunReport
 
-__all__ = ["Candidate", "ShardFile", "ShardSet", "find_shard_files", "open_shards"]
+__all__ = ["Candidate", "ShardFile", "ShardSet", "find_shard_files", "killed_shard", "open_shards"]
 
 PATTERN = "shard-*-of-*.jsonl"
 _NAME = re.compile(r"shard-\d+-of-\d+\.jsonl")  # PATTERN's "*" also matches the files beside one
@@ -161,9 +161,7 @@ def _open(path: Path, locks: list[OutputLock]) -> ShardFile:
     report = _report(path)
     run = report.last_run
     if run.stop_reason == "running":
-        raise UsageError(
-            f"{path}: this shard's run did not finish (killed?): run the same command again to finish it"
-        )
+        raise killed_shard(path)
     info = (run.model_extra or {})["shard"]
     rows, last_line = _complete_lines(path), _last_line(meta_path(path))
     if rows != report.examples or _complete_lines(meta_path(path)) != rows:
@@ -174,6 +172,13 @@ def _open(path: Path, locks: list[OutputLock]) -> ShardFile:
     layout = ShardLayout(int(info["index"]), int(info["count"]), int(info.get("group", 1)))
     last = json.loads(last_line)["request"] if last_line else None
     return ShardFile(path, report, layout, rows, last)
+
+
+def killed_shard(path: Path) -> UsageError:
+    """The error for a shard whose run was stopped and not run again."""
+    return UsageError(
+        f"{path}: this shard's run did not finish (killed?): run the same command again to finish it"
+    )
 
 
 def _report(path: Path) -> RunReport:

@@ -237,3 +237,17 @@ class MergeSettings(SettingsModel):
     card: Literal["beside", "readme", "none"] = Field(
         "beside", description="Dataset card: OUT.card.md, README.md in the output folder, or none."
     )
+    follow: bool = Field(
+        False,
+        description="Start with (or before) the shards and merge their rows as they are written; "
+        "shards not started yet are waited for.",
+    )
+    follow_timeout: Annotated[float, Flag(metavar="SECONDS")] = Field(
+        600.0,
+        gt=0,
+        description="With --follow: how long a started shard may neither write nor hold its lock "
+        "(killed, not rerun) before the merge stops (exit 2).",
+    )
+    follow_poll: Annotated[float, Flag(metavar="SECONDS")] = Field(
+        0.5, gt=0, description="With --follow: seconds between looks at the shards."
+    )

@@ -91,3 +91,24 @@ def remove_if_empty(folders: list[Path]) -> None:
                 folder.rmdir()
             except OSError:
                 return
+
+
+def lock_is_held(path: Path) -> bool:
+    """Whether a run holds the lock ``path`` (a lock file left by a killed run is not held).
+
+    A probe, not a lock: it takes a shared flock for an instant (a run that starts in that
+    instant is refused as if another run wrote its output), so callers probe rarely.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return False  # a run removes its lock file when it ends
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)

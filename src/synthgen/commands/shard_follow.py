@@ -1,0 +1,306 @@
+"""``synthgen merge --follow``: the shards of a sharded run, read while they are written.
+
+A shard writes its answers in request order, each answer's meta lines before its data lines
+(:class:`synthgen.io.writer.DatasetWriter`): a data line on disk always has its meta line, and a
+``kill -9`` leaves at most a cut last line (cut again by the rerun that resumes the shard) or
+meta lines ahead of the data (dropped again by that rerun). So the follower reads only whole
+pairs of lines (a data line ending in a newline and its meta line), from byte offsets it keeps
+per shard, opening the files afresh at every look (a resumed shard may replace its meta file).
+
+A shard's request is *covered* (all its rows are on disk) once a row of a later request of the
+shard has been read, or once the shard has ended (its report says so and its lock is free):
+then it covers what :meth:`ShardFile.first_uncovered` says. :meth:`ShardFollower.follow` hands
+out, in the run's request order, every row whose request and all requests before it are
+covered by every shard, looking again every ``poll`` seconds, until every shard has ended.
+
+What was read is trusted only once the shards are locked for the merge's checks:
+:meth:`ShardFollower.rest` checks that the bytes read of each shard are the start of its final
+files (the same SHA-256) and returns the rows not handed out yet; None when they are not (a
+shard rerun with ``--overwrite``, a teacher whose answers changed): the merge then starts over.
+
+A shard that has started and then neither writes nor holds its lock (killed, not rerun) for
+``timeout`` seconds ends the follow with the error a merge gives for a killed shard. A shard
+that has not started yet (no report: e.g. a queued array task) is waited for without a limit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import json
+import re
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from synthgen.commands.shard_set import PATTERN, Candidate, ShardFile, ShardSet, killed_shard
+from synthgen.engine.shard import ShardLayout
+from synthgen.errors import UsageError
+from synthgen.io.beside import lock_path, meta_path, report_path
+from synthgen.io.lock import lock_is_held
+from synthgen.reports import RunReport
+
+__all__ = ["ShardFollower"]
+
+_NAME = re.compile(r"shard-\d+-of-\d+\.jsonl")
+BACKLOG = 50_000  # rows read ahead of the others per shard, at most (memory while one lags)
+CHUNK = 1 << 24  # bytes read per file and look
+
+
+@dataclass
+class _Tail:
+    """What has been read of one shard: whole line pairs, their bytes hashed."""
+
+    path: Path
+    quiet_since: float
+    layout: ShardLayout | None = None  # known once its report is
+    report: RunReport | None = None
+    stamp: tuple[int, int] | None = None  # the report file's (mtime, size) when read
+    ended: bool = False
+    at_end: bool = False  # ended, and every line read
+    data_at: int = 0
+    meta_at: int = 0
+    data_hash: Any = field(default_factory=hashlib.sha256)
+    meta_hash: Any = field(default_factory=hashlib.sha256)
+    last_local: int | None = None  # the shard's number of the last row's request read
+    diverged: bool = False  # its files are not what was read: the merge starts over at the end
+    pending: deque[Candidate] = field(default_factory=deque)
+
+    def frontier(self) -> float:
+        """The run's number of this shard's first request not known to be covered."""
+        assert self.layout is not None
+        if self.at_end and self.report is not None and self.report.last_run.stop_reason == "plan_done":
+            return float("inf")
+        after = 0 if self.last_local is None else self.last_local + (1 if self.at_end else 0)
+        return self.layout.global_request(after)
+
+    def read(self) -> bool:
+        """Read the whole line pairs written since the last look; whether there were any."""
+        assert self.layout is not None
+        if self.diverged:
+            self.at_end = self.ended
+            return False
+        data = _whole_lines(self.path, self.data_at)
+        metas = _whole_lines(meta_path(self.path), self.meta_at, len(data)) if data else []
+        if data is None or metas is None:  # not where the last look ended: rewritten
+            self.diverged = True
+            return False
+        pairs = min(len(data), len(metas))
+        for line, meta_line in zip(data[:pairs], metas[:pairs], strict=True):
+            try:
+                meta = json.loads(meta_line)
+                local = meta["request"]
+            except (ValueError, KeyError, TypeError):
+                self.diverged = True  # not a line a shard writes: the file was rewritten
+                return False
+            self.data_hash.update(line)
+            self.meta_hash.update(meta_line)
+            self.data_at += len(line)
+            self.meta_at += len(meta_line)
+            self.last_local = local
+            self.pending.append(Candidate(self.layout.global_request(local), line.decode(), meta))
+        # ended, and nothing more to read: a cut last line stays unread (the final checks name it)
+        self.at_end = self.ended and pairs == 0
+        return pairs > 0
+
+    def take_below(self, frontier: float) -> list[Candidate]:
+        taken = []
+        while self.pending and self.pending[0].request < frontier:
+            taken.append(self.pending.popleft())
+        return taken
+
+    def same_start(self, shard: ShardFile) -> bool:
+        """Whether what was read is the start of the shard's final files."""
+        return _prefix_digest(shard.path, self.data_at) == self.data_hash.digest() and (
+            _prefix_digest(meta_path(shard.path), self.meta_at) == self.meta_hash.digest()
+        )
+
+    def rest(self) -> Iterator[Candidate]:
+        """The rows read and not handed out, then the final files' rows after what was read."""
+        assert self.layout is not None
+        layout = self.layout
+        with self.path.open("rb") as rows, meta_path(self.path).open("rb") as metas:
+            rows.seek(self.data_at)
+            metas.seek(self.meta_at)
+            yield from self.pending
+            for line, meta_line in zip(rows, metas, strict=True):
+                meta = json.loads(meta_line)
+                yield Candidate(layout.global_request(meta["request"]), line.decode(), meta)
+
+
+class ShardFollower:
+    """The shards named (files, or folders of them; they may not exist yet), followed."""
+
+    def __init__(
+        self,
+        watched: list[Path],
+        *,
+        poll: float,
+        timeout: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.watched = watched
+        self.poll, self.timeout = poll, timeout
+        self.clock, self.sleep = clock, sleep
+        self.tails: dict[Path, _Tail] = {}
+        self.first: _Tail | None = None  # the first shard whose report was read
+        self.all_ended = False
+
+    @property
+    def first_report(self) -> RunReport:
+        assert self.first is not None and self.first.report is not None
+        return self.first.report
+
+    def paths(self) -> list[Path]:
+        return list(self.tails)
+
+    def follow(self) -> Iterator[Candidate]:
+        """Every row once it is final, in the run's request order, until every shard has ended."""
+        while True:
+            self._look()
+            frontier = -1 if any(t.diverged for t in self.tails.values()) else self._frontier()
+            yield from heapq.merge(*(t.take_below(frontier) for t in self.tails.values()), key=_request)
+            if self.all_ended:
+                return
+            self.sleep(self.poll)
+
+    def rest(self, shards: ShardSet) -> Iterator[Candidate] | None:
+        """The rows not handed out yet, in order, from the final (locked) shards; None when what
+        was read is not the start of every final file (the merge must start over)."""
+        tails = [self.tails.get(shard.path) for shard in shards.shards]
+        if any(
+            t is None or t.layout is None or t.diverged or not t.same_start(s)
+            for t, s in zip(tails, shards.shards, strict=True)
+        ):
+            return None
+        return heapq.merge(*(t.rest() for t in tails if t is not None), key=_request)
+
+    def _look(self) -> None:
+        for path in self.shard_files():
+            if path not in self.tails:
+                self.tails[path] = _Tail(path, self.clock())
+        for tail in self.tails.values():
+            self._update(tail)
+        count = self._count()
+        indices = {t.layout.index for t in self.tails.values() if t.layout is not None}
+        self.all_ended = (
+            count is not None
+            and all(t.at_end for t in self.tails.values())
+            and (indices == set(range(count)) or not self._folders())
+        )
+
+    def _update(self, tail: _Tail) -> None:
+        """Read the shard's report (when it changed), its state and its new rows."""
+        if tail.at_end:
+            return
+        progressed = self._read_report(tail)
+        if tail.report is None:
+            tail.quiet_since = self.clock()  # not started: waited for without a limit
+            return
+        running = tail.report.last_run.stop_reason == "running"
+        tail.ended = not running and not lock_is_held(lock_path(tail.path))
+        if len(tail.pending) < BACKLOG or tail.ended:
+            progressed = tail.read() or progressed
+        if progressed or not running:
+            tail.quiet_since = self.clock()
+        elif self.clock() - tail.quiet_since >= self.timeout:
+            if not lock_is_held(lock_path(tail.path)):
+                raise killed_shard(tail.path)
+            tail.quiet_since = self.clock()  # alive, only slow (or held back by BACKLOG)
+
+    def _read_report(self, tail: _Tail) -> bool:
+        where = report_path(tail.path)
+        try:
+            info = where.stat()
+        except FileNotFoundError:
+            return False
+        stamp = (info.st_mtime_ns, info.st_size)
+        if stamp == tail.stamp:
+            return False
+        report = RunReport.read(where)
+        if report is None:
+            return False  # not written yet
+        if not isinstance((report.last_run.model_extra or {}).get("shard"), dict):
+            raise UsageError(
+                f"{tail.path}: not a shard's file (its report names no shard; made without --shard?)"
+            )
+        tail.report, tail.stamp = report, stamp
+        if tail.layout is None:
+            shard = report.last_run.model_extra["shard"]  # type: ignore[index]
+            tail.layout = ShardLayout(int(shard["index"]), int(shard["count"]), int(shard.get("group", 1)))
+            self._check_new(tail)
+        return True
+
+    def _check_new(self, tail: _Tail) -> None:
+        """Refuse at once what the final checks would refuse and would keep the follow waiting."""
+        assert tail.layout is not None
+        if self.first is None:
+            self.first = tail
+            return
+        first = self.first.layout
+        assert first is not None
+        if (tail.layout.count, tail.layout.group) != (first.count, first.group):
+            raise UsageError(
+                f"{tail.path} and {self.first.path} are shards of different runs "
+                f"(count {tail.layout.count} vs {first.count}): merge shards of one run"
+            )
+        for other in self.tails.values():
+            if other is not tail and other.layout is not None and other.layout.index == tail.layout.index:
+                raise UsageError(f"{tail.path} and {other.path} are both shard {tail.layout.index}")
+
+    def _count(self) -> int | None:
+        return None if self.first is None or self.first.layout is None else self.first.layout.count
+
+    def _frontier(self) -> float:
+        """The run's first request that some shard (started or not) does not cover yet."""
+        count = self._count()
+        if count is None:
+            return 0
+        first = self.first.layout  # type: ignore[union-attr]
+        ends = {t.layout.index: t.frontier() for t in self.tails.values() if t.layout is not None}
+        return min(ends.get(i, ShardLayout(i, count, first.group).global_request(0)) for i in range(count))
+
+    def _folders(self) -> list[Path]:
+        return [p for p in self.watched if not (p.is_file() or _NAME.fullmatch(p.name))]
+
+    def shard_files(self) -> list[Path]:
+        """The shard files named, and those in the folders named, as far as they exist now."""
+        found = [p for p in self.watched if p.is_file()]
+        for folder in self._folders():
+            if folder.is_dir():
+                found += sorted(p for p in folder.glob(PATTERN) if _NAME.fullmatch(p.name))
+        return found
+
+
+def _request(candidate: Candidate) -> int:
+    return candidate.request
+
+
+def _whole_lines(path: Path, offset: int, most: int | None = None) -> list[bytes] | None:
+    """The lines of ``path`` from byte ``offset`` that end in a newline (``most``: at most so
+    many); None when ``offset`` is not the start of a line (the file was rewritten)."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(max(0, offset - 1))
+            if offset and handle.read(1) != b"\n":
+                return None
+            block = handle.read(CHUNK)
+            if b"\n" not in block and len(block) == CHUNK:
+                block += handle.read()  # one line longer than CHUNK
+    except FileNotFoundError:
+        return []
+    lines = [line + b"\n" for line in block[: block.rfind(b"\n")].split(b"\n")] if b"\n" in block else []
+    return lines if most is None else lines[:most]
+
+
+def _prefix_digest(path: Path, size: int) -> bytes:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while size > 0 and (block := handle.read(min(size, 1 << 20))):
+            digest.update(block)
+            size -= len(block)
+    return digest.digest() if size == 0 else b""

@@ -1,0 +1,181 @@
+"""synthgen merge --follow: started with (or before) the shards, it writes what a plain merge writes.
+
+The shards run against the mock teacher server; one of them is held at a known point by the
+server (``hold_after``) so that the merge follows a shard that is still running, is killed with
+``kill -9`` there, or is killed and never rerun. Times are parameters: the merge looks every
+few milliseconds and, where a test wants the follow to give up, waits a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from conftest import MockServer, run_cli, synthgen_cmd, until
+from kill_resume import lines_at_least
+
+GENERATE = ("generate", "--model", "mock", "-q", "--num", "240", "--seed", "5", "-j", "2")
+FOLLOW = ("--follow", "--follow-poll", "0.01")
+
+
+class Run:
+    """One sharded run in ``folder`` against ``server``: its shards, merges and single process."""
+
+    def __init__(self, server: MockServer, folder: Path) -> None:
+        self.server, self.folder = server, folder
+        self.out = folder / "out.jsonl"
+
+    def args(self, out: Path, name: str, *extra: object) -> list[object]:
+        cache = self.folder / f"{name}.sqlite3"
+        return [*GENERATE, "--base-url", self.server.url, "-o", out, "--cache-path", cache, *extra]
+
+    def shard(self, index: int) -> None:
+        """Shard ``index`` of 3 run to its end, in-process."""
+        result = run_cli(*self.args(self.out, f"shard{index}", "--shard", f"{index}/3"))
+        assert result.exit_code == 0, result.output
+
+    def held_shard(self, index: int, answers: int) -> subprocess.Popen[str]:
+        """Shard ``index`` of 3 in a process of its own, held by the server after ``answers`` answers."""
+        self.server.configure(hold_after=answers)
+        command = synthgen_cmd(*self.args(self.out, f"shard{index}", "--shard", f"{index}/3"))
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.server.wait_until_held(proc)
+        until(lines_at_least(self.shard_file(index), 5), proc, "the shard's first rows")
+        return proc
+
+    def shard_file(self, index: int) -> Path:
+        return self.folder / "out.jsonl.shards" / f"shard-{index}-of-3.jsonl"
+
+    def follow(self, *extra: object) -> subprocess.Popen[str]:
+        command = synthgen_cmd("merge", self.out, *FOLLOW, "--follow-timeout", "60", "-q", *extra)
+        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def single(self) -> Path:
+        one = self.folder / "one.jsonl"
+        assert run_cli(*self.args(one, "one")).exit_code == 0
+        return one
+
+    def plain_merge(self) -> Path:
+        plain = self.folder / "plain" / "out.jsonl"  # the same name: the same card
+        result = run_cli("merge", plain, self.folder / "out.jsonl.shards")
+        assert result.exit_code == 0, result.output
+        return plain
+
+
+def _deciding(out: Path, proc: subprocess.Popen[str]) -> None:
+    """Until the merge has kept a row (its temporary twin has a line): it follows."""
+    until(lines_at_least(out.with_name(f".{out.name}.new"), 1), proc, "a row decided by the merge")
+
+
+def _finished(proc: subprocess.Popen[str]) -> None:
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+
+
+def _files(path: Path) -> list[bytes]:
+    return [path.read_bytes(), Path(f"{path}.meta.jsonl").read_bytes()]
+
+
+def _meta(path: Path) -> list[dict[str, Any]]:
+    """The meta lines without the server's response ids (each process got its own answers)."""
+    lines = Path(f"{path}.meta.jsonl").read_text().splitlines()
+    return [{k: v for k, v in json.loads(line).items() if k != "request_id"} for line in lines]
+
+
+def _card(path: Path) -> str:
+    """The card, its command line aside."""
+    text = Path(f"{path}.card.md").read_text()
+    return "\n".join(line for line in text.splitlines() if not line.startswith("| command |"))
+
+
+def _counts(path: Path) -> dict[str, Any]:
+    return json.loads(Path(f"{path}.report.json").read_text())["last_run"]["counts"]
+
+
+def _same_as_plain_and_single(run: Run) -> dict[str, Any]:
+    plain, one = run.plain_merge(), run.single()
+    assert _files(run.out) == _files(plain)
+    assert run.out.read_bytes() == one.read_bytes() and _meta(run.out) == _meta(one)
+    assert _counts(run.out) == _counts(plain) and _card(run.out) == _card(plain)
+    return json.loads(Path(f"{run.out}.report.json").read_text())["last_run"]["follow"]
+
+
+def test_a_follow_merge_started_before_the_shards_writes_the_plain_merge(
+    mock_server: Any, tmp_path: Path
+) -> None:
+    run = Run(mock_server(), tmp_path)
+    merge = run.follow()
+    run.shard(0)
+    run.shard(1)
+    held = run.held_shard(2, 3)
+    _deciding(run.out, merge)  # while shard 2 runs
+    run.server.configure()  # let it go on
+    assert held.wait(timeout=120) == 0, held.stderr.read() if held.stderr else ""
+    _finished(merge)
+    follow = _same_as_plain_and_single(run)
+    assert follow["rows_decided_while_shards_ran"] > 0 and not follow["started_over"]
+
+
+def test_a_shard_killed_and_rerun_while_the_merge_follows(mock_server: Any, tmp_path: Path) -> None:
+    run = Run(mock_server(), tmp_path)
+    merge = run.follow()
+    run.shard(0)
+    held = run.held_shard(2, 3)
+    held.send_signal(signal.SIGKILL)
+    held.wait()
+    run.server.configure()
+    run.shard(1)
+    _deciding(run.out, merge)  # shard 2 killed: the merge waits for it
+    run.shard(2)  # rerun: it resumes the killed shard
+    _finished(merge)
+    follow = _same_as_plain_and_single(run)
+    assert not follow["started_over"]
+
+
+def test_rows_read_that_a_rerun_shard_no_longer_holds_make_the_merge_start_over(
+    mock_server: Any, tmp_path: Path
+) -> None:
+    """A rerun that writes other bytes than those read (here: a row edited while the shard was
+    down): the merge starts over from the final shards and writes what a plain merge writes."""
+    run = Run(mock_server(), tmp_path)
+    run.shard(0)
+    run.shard(1)
+    held = run.held_shard(2, 3)
+    merge = run.follow()
+    _deciding(run.out, merge)  # it has read shard 2's rows
+    held.send_signal(signal.SIGKILL)
+    held.wait()
+    rows = run.shard_file(2).read_text().splitlines(keepends=True)
+    edited = json.loads(rows[0])
+    edited["instruction"] = "Edited while the shard was down: " + edited["instruction"]
+    edit = run.shard_file(2).with_name("edited")
+    edit.write_text(json.dumps(edited) + "\n" + "".join(rows[1:]))
+    os.replace(edit, run.shard_file(2))
+    run.server.configure()
+    run.shard(2)
+    _finished(merge)
+    plain = run.plain_merge()
+    assert _files(run.out) == _files(plain) and _counts(run.out) == _counts(plain)
+    assert json.loads(Path(f"{run.out}.report.json").read_text())["last_run"]["follow"]["started_over"]
+
+
+def test_a_shard_killed_and_not_rerun_ends_the_follow_after_the_timeout(
+    mock_server: Any, tmp_path: Path
+) -> None:
+    run = Run(mock_server(), tmp_path)
+    run.shard(0)
+    run.shard(1)
+    held = run.held_shard(2, 3)
+    held.send_signal(signal.SIGKILL)
+    held.wait()
+    result = run_cli("merge", run.out, *FOLLOW, "--follow-timeout", "0.1")
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "shard-2-of-3.jsonl: this shard's run did not finish (killed?)" in lines[0]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(("out", ".out"))) == [
+        "out.jsonl.shards"
+    ]
