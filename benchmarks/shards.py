@@ -8,9 +8,11 @@ Starts ``synthgen mock-teacher --latency-ms L`` and runs, against the same serve
 * one process: ``synthgen generate -j C --max-requests R`` (with a target no run reaches, so
   every run sends exactly R requests and screens every answer with full ROUGE-L dedup);
 * N shards at once, each ``--shard I/N -j C/N --max-requests R/N`` (the same total concurrency
-  and requests), then ``synthgen merge``;
+  and requests), then ``synthgen merge`` (with ``--follow``: ``synthgen merge --follow`` started
+  just before the shards, so that its ROUGE-L pass overlaps them);
 
-and prints the wall times (the sharded one: from the first shard's start to the merge's end),
+and prints the wall times (the sharded one: from the first process's start to the merge's end;
+``merge_after_shards_s``: from the last shard's end to the merge's end),
 their ratio, the CPU seconds of each side (processes and their screening workers), and the rows
 each side keeps. With ``--num K --margin`` instead it measures the shard budget rule: how many
 rows the merged file is short of K.
@@ -57,21 +59,30 @@ def single(url: str, workdir: Path, args: argparse.Namespace) -> dict[str, float
 
 
 def sharded(url: str, workdir: Path, args: argparse.Namespace, count: int) -> dict[str, float]:
+    """N shards, then the merge; with --follow, the merge started with them (just before)."""
     out = workdir / f"sharded-{count}.jsonl"
+    merge = [sys.executable, "-m", "synthgen", "merge", str(out), "-q", "--card", "none", "--json"]
     cpu, started = _cpu(), time.perf_counter()
+    follower = subprocess.Popen([*merge, "--follow"], stdout=subprocess.PIPE) if args.follow else None
     each = ["-j", args.concurrency // count, "--max-requests", args.requests // count, "--num", 10**9]
     shards = [subprocess.Popen(_generate(url, out, *each, "--shard", f"{i}/{count}")) for i in range(count)]
     for shard in shards:
         shard.wait()
     shards_done = time.perf_counter() - started
-    subprocess.run([sys.executable, "-m", "synthgen", "merge", str(out), "-q", "--card", "none"])
-    return {
+    if follower is None:
+        report = subprocess.run(merge, stdout=subprocess.PIPE).stdout
+    else:
+        report = follower.communicate()[0]
+    figures = {
         "wall_s": round(time.perf_counter() - started, 1),
         "shards_wall_s": round(shards_done, 1),
-        "merge_wall_s": round(time.perf_counter() - started - shards_done, 1),
+        "merge_after_shards_s": round(time.perf_counter() - started - shards_done, 1),
         "cpu_s": round(_cpu() - cpu, 1),
         "rows": _rows(out),
     }
+    if follower is not None:
+        figures["follow"] = json.loads(report)["last_run"]["follow"]
+    return figures
 
 
 def margin(url: str, workdir: Path, args: argparse.Namespace, count: int) -> dict[str, object]:
@@ -106,6 +117,9 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=300)
     parser.add_argument("--num", type=int, default=0, help="with --margin: the target")
     parser.add_argument("--margin", action="store_true", help="measure the shard budget rule instead")
+    parser.add_argument(
+        "--follow", action="store_true", help="start `merge --follow` with the shards instead of after them"
+    )
     args = parser.parse_args()
     server, url = start_server(["--latency-ms", str(args.latency_ms), "--capacity", "100000"])
     print(f"load {os.getloadavg()[0]:.1f}; {url}", file=sys.stderr)

@@ -179,11 +179,12 @@ def _readme_block(marker: str) -> str:
     return block[: block.index("```")]
 
 
+@pytest.mark.parametrize("marker", ["<!-- xargs loop -->", "<!-- xargs follow -->"])
 def test_the_readme_xargs_loop_runs_and_merges_to_the_single_process_file(
-    mock_server: Any, tmp_path: Path
+    mock_server: Any, tmp_path: Path, marker: str
 ) -> None:
-    """The README's local loop, verbatim, against the mock server; then one process on the
-    same response cache (the same teacher answers) writes the same bytes."""
+    """The README's local loop (and its --follow variant), verbatim, against the mock server;
+    then one process on the same response cache (the same teacher answers) writes the same bytes."""
     server = mock_server()
     cache = tmp_path / "cache.sqlite3"
     (tmp_path / "run.toml").write_text(
@@ -192,7 +193,7 @@ def test_the_readme_xargs_loop_runs_and_merges_to_the_single_process_file(
     )
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     done = subprocess.run(
-        ["bash", "-euo", "pipefail", "-c", _readme_block("<!-- xargs loop -->")],
+        ["bash", "-euo", "pipefail", "-c", _readme_block(marker)],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
