@@ -179,3 +179,12 @@ def test_a_shard_killed_and_not_rerun_ends_the_follow_after_the_timeout(
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(("out", ".out"))) == [
         "out.jsonl.shards"
     ]
+
+
+def test_sigterm_stops_a_waiting_follow_and_leaves_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    merge = subprocess.Popen(synthgen_cmd("merge", out, *FOLLOW), stderr=subprocess.PIPE, text=True)
+    until(lambda: out.with_name(f".{out.name}.new").exists(), merge, "the merge waiting")
+    merge.send_signal(signal.SIGTERM)
+    assert merge.wait(timeout=60) == 143
+    assert list(tmp_path.iterdir()) == []

@@ -27,7 +27,7 @@ from typing import Any
 from synthgen.commands.card import write_run_card
 from synthgen.commands.merge_output import MergedRows, Rule
 from synthgen.commands.merge_report import margin_needed, merged_report, top_up_command
-from synthgen.commands.shard_follow import ShardFollower
+from synthgen.commands.shard_follow import ShardFollower, stop_on_sigterm
 from synthgen.commands.shard_set import Candidate, ShardSet, find_shard_files, open_shards
 from synthgen.config import MergeSettings
 from synthgen.dedup.exact import ExactIndex, normalize_key
@@ -145,13 +145,14 @@ def _follow(
     rule: Rule | None = None
     num: int | None = None
     early = 0
-    for candidate in follower.follow():
-        if rule is None:
-            rule = _rule(follower.first_report, settings)
-            num = _shard_info(follower.first_report).get("num")
-        if not rows.full(num):
-            rows.decide(candidate, rule)
-            early += not follower.all_ended
+    with stop_on_sigterm():
+        for candidate in follower.follow():
+            if rule is None:
+                rule = _rule(follower.first_report, settings)
+                num = _shard_info(follower.first_report).get("num")
+            if not rows.full(num):
+                rows.decide(candidate, rule)
+                early += not follower.all_ended
     for path in follower.paths():
         reads = [path, meta_path(path), report_path(path)]
         refuse_overwriting({"SHARD": reads}, {"OUT": settings.output}, beside=["OUT"])

@@ -25,10 +25,13 @@ that has not started yet (no report: e.g. a queued array task) is waited for wit
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import heapq
 import json
 import re
+import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -39,11 +42,12 @@ from typing import Any
 from synthgen.commands.shard_set import PATTERN, Candidate, ShardFile, ShardSet, killed_shard
 from synthgen.engine.shard import ShardLayout
 from synthgen.errors import UsageError
+from synthgen.exit_codes import SIGNAL_EXIT
 from synthgen.io.beside import lock_path, meta_path, report_path
 from synthgen.io.lock import lock_is_held
 from synthgen.reports import RunReport
 
-__all__ = ["ShardFollower"]
+__all__ = ["ShardFollower", "stop_on_sigterm"]
 
 _NAME = re.compile(r"shard-\d+-of-\d+\.jsonl")
 BACKLOG = 50_000  # rows read ahead of the others per shard, at most (memory while one lags)
@@ -274,6 +278,24 @@ class ShardFollower:
             if folder.is_dir():
                 found += sorted(p for p in folder.glob(PATTERN) if _NAME.fullmatch(p.name))
         return found
+
+
+@contextlib.contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """SIGTERM (``scancel``, a deleted pod) as an exit (143) that cleans up on its way out (the
+    temporary twins, the lock), as Ctrl-C does: a follow waits long, and is stopped that way."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(SIGNAL_EXIT[signal.SIGTERM])
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _request(candidate: Candidate) -> int:
