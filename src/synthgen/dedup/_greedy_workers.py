@@ -6,8 +6,10 @@ best match in its copy, or None) and ``("add", texts)`` (new members, in order).
 records is split between the workers; the next batch is sent before this one is decided, so
 that the workers look up while this process decides. Hence a batch is looked up against the
 pool as it was two batches before it, and this process checks each record against the members
-added since: those of the batch before and of its own batch so far (a small index of its own).
-See :mod:`synthgen.dedup.greedy` for why the decisions are one loop's.
+added since: those of the batch before and of its own batch so far
+(:class:`~synthgen.dedup._greedy_recent.RecentMembers`, brute force: an index costs as much per
+look-up at a few hundred members as at 500,000). See :mod:`synthgen.dedup.greedy` for why the
+decisions are one loop's.
 
 Measured: see benchmarks/RESULTS.md (issue 26, dedup at scale).
 """
@@ -21,14 +23,15 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from synthgen.dedup._greedy_recent import RecentMembers
 from synthgen.dedup.greedy import Decision, better
-from synthgen.dedup.rouge import Match
+from synthgen.dedup.rouge import Match, rouge_tokens
 from synthgen.errors import SynthgenError
 from synthgen.processes import main_not_rerun
 
-# Members the index of recent ones holds before it starts afresh: a larger one is rebuilt less
-# often, a smaller one is faster to look up in.
-RECENT_LIMIT = 16_384
+# Batches sent to the workers ahead of the one being decided: with 2, the workers look the next
+# one up while this process decides, and the one after it is queued by the time they are done.
+IN_FLIGHT = 2
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -96,52 +99,41 @@ class _Workers:
 
 def decide_in_workers(pool: GreedyPool, records: Iterable[tuple[str, str]]) -> Iterator[Decision]:
     """GreedyPool.decide with the look-ups in ``pool.workers`` processes (see the module docstring)."""
-    from synthgen.dedup.rouge_index import RougeIndex
-
     workers = _Workers(pool.workers, pool.rouge)
     records_iter = iter(records)
     batches = iter(lambda: list(itertools.islice(records_iter, pool.batch)), [])
     size = len(pool.rouge)  # members so far: the next one's pool index
-    pending: deque[list[tuple[str, str]]] = deque()
-    recent, base = RougeIndex(pool.threshold), size  # members added since some batch was sent
-    recent_texts: list[str] = []
-    previous = 0  # how many the batch before added (the last members of ``recent``)
+    recent = RecentMembers(pool.threshold, size)
+    pending: deque[tuple[list[tuple[str, str]], int]] = deque()  # batches sent, with the pool size then
     try:
-        for batch in itertools.islice(batches, 2):
+        for batch in itertools.islice(batches, IN_FLIGHT):
             workers.find([text for text, _ in batch])
-            pending.append(batch)
+            pending.append((batch, size))
         while pending:
-            batch = pending.popleft()
+            batch, frozen_size = pending.popleft()
             frozen = workers.found()
-            since = range(size - previous - base)  # recent members the workers already had
-            if len(recent) > RECENT_LIMIT:  # start afresh with the members this batch needs
-                recent_texts = recent_texts[len(recent_texts) - previous :]
-                recent, base, since = RougeIndex(pool.threshold), size - previous, range(0)
-                for text in recent_texts:
-                    recent.add(text)
+            recent.forget_before(frozen_size)  # the batches still in flight were sent later
             added: list[str] = []
             for (text, key), match in zip(batch, frozen, strict=True):
                 earlier = pool.exact.find(key)
                 if earlier is not None:
                     yield Decision("exact", earlier)
                     continue
+                tokens = rouge_tokens(text)
                 if match is None or pool.best_match:
-                    near = recent.find_similar(text, ignore=since)
-                    match = better(match, None if near is None else Match(base + near.index, near.score))
+                    match = better(match, recent.best(tokens))
                 if match is not None:
                     yield Decision("similar", match.index, match.score)
                     continue
                 pool.exact.add(key, size)
-                recent.add(text)
-                recent_texts.append(text)
+                recent.add(tokens)
                 added.append(text)
                 yield Decision(None, size)
                 size += 1
             workers.add(added)
-            previous = len(added)
             following = next(batches, None)
             if following:
                 workers.find([text for text, _ in following])
-                pending.append(following)
+                pending.append((following, size))
     finally:
         workers.close()

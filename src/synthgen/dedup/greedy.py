@@ -9,7 +9,8 @@ With ``workers`` >= 2 the ROUGE-L look-ups run in that many worker processes, ea
 copy of the pool (:mod:`synthgen.dedup._greedy_workers`). A record's pool is every member
 added before it; the workers look records up in batches against the pool as it was when the
 batch was sent (*frozen*), and this process checks each record against the members added
-since (a small index of the last two batches' new members), in order. The better of the two
+since (the few hundred new members of the last two batches, compared by brute force: see
+:mod:`synthgen.dedup._greedy_recent`), in order. The better of the two
 matches is the one the loop would find (ties go to the frozen one, which is earlier), so the
 decisions are the loop's, whatever the batching.
 """
@@ -46,14 +47,15 @@ class GreedyPool:
         *,
         workers: int = 1,
         prime: Iterable[str] = (),
-        batch: int = 2048,
+        batch: int = 256,
         best_match: bool = True,
     ) -> None:
         """``prime``: texts whose token frequencies order the index (speed only; see
         RougeIndex.prime). ``workers``: processes for the ROUGE-L look-ups (1: this one), given
-        ``batch`` records at a time (speed only). ``best_match`` False: a near-duplicate's
-        Decision names *a* member above the threshold, not necessarily the best (the decisions
-        are the same; with workers, a little faster)."""
+        ``batch`` records at a time (speed only: smaller keeps the members checked here fewer,
+        larger sends fewer messages; see benchmarks/RESULTS.md). ``best_match`` False: a
+        near-duplicate's Decision names *a* member above the threshold, not necessarily the best
+        (the decisions are the same; with workers, a little faster)."""
         from synthgen.dedup.rouge_index import RougeIndex
 
         self.threshold = threshold
