@@ -256,3 +256,32 @@ def test_judge_shards_merge_with_their_rejected_rows(tmp_path: Path, single: Pat
             Path(f"{tmp_path}/out.jsonl{suffix}").read_bytes()
             == Path(f"{tmp_path}/one.jsonl{suffix}").read_bytes()
         )
+
+
+def test_merge_with_workers_writes_the_same_bytes(tmp_path: Path, single: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    _shards(out, 3)
+    reports = []
+    for workers in ("2", "1"):
+        result = run_cli("merge", out, "--workers", workers, "--overwrite")
+        assert result.exit_code == 0, result.output
+        assert _files(out) == _files(single)
+        reports.append(json.loads(Path(f"{out}.report.json").read_text())["last_run"]["counts"])
+    assert reports[0] == reports[1] and reports[0]["duplicates_similar"]
+
+
+def test_the_self_instruct_rule_in_workers_decides_as_one_loop() -> None:
+    from synthgen.commands.merge import SelfInstructRule
+    from test_dedup_greedy import _rewritten, _texts
+
+    texts = _rewritten(_texts(300, seed=4), seed=4)
+    lines = [
+        json.dumps({"instruction": text, "input": "x" if i % 9 == 0 else ""}) for i, text in enumerate(texts)
+    ]
+    one = SelfInstructRule(0.7, texts[:3])
+    expected = [one.decide(line) for line in lines]
+    assert {"duplicates_exact", "duplicates_similar", None} == set(expected)
+    for batch in (1, 5, 64):
+        rule = SelfInstructRule(0.7, texts[:3], workers=2)
+        rule.pool.batch = batch
+        assert [rule.decide(line) for line in lines[:10]] + list(rule.decide_all(lines[10:])) == expected

@@ -17,12 +17,14 @@ twins and renamed into place at the end.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from synthgen.commands.card import write_run_card
 from synthgen.commands.merge_output import MergedRows, Rule
@@ -30,7 +32,7 @@ from synthgen.commands.merge_report import margin_needed, merged_report, top_up_
 from synthgen.commands.shard_follow import ShardFollower, stop_on_sigterm
 from synthgen.commands.shard_set import Candidate, ShardSet, find_shard_files, open_shards
 from synthgen.config import MergeSettings
-from synthgen.dedup.exact import ExactIndex, normalize_key
+from synthgen.dedup.exact import normalize_key
 from synthgen.errors import UsageError
 from synthgen.exit_codes import OK, PARTIAL
 from synthgen.io.beside import lock_path, meta_path, report_path, shard_folder
@@ -60,28 +62,39 @@ class KeepAll:
     def decide(self, line: str) -> str | None:
         return None
 
+    def decide_all(self, lines: Iterable[str]) -> Generator[str | None, None, None]:
+        return (None for _ in lines)
+
 
 class SelfInstructRule:
-    """``generate``'s global rule: exact key, then ROUGE-L against seeds and kept tasks."""
+    """``generate``'s global rule: exact key, then ROUGE-L against seeds and kept tasks; with
+    ``workers`` >= 2, :meth:`decide_all` looks up in that many processes (same decisions)."""
 
-    def __init__(self, threshold: float, seeds: list[str]) -> None:
-        from synthgen.dedup.rouge_index import RougeIndex
+    _REASONS: ClassVar[dict[str | None, str | None]] = {
+        None: None,
+        "exact": "duplicates_exact",
+        "similar": "duplicates_similar",
+    }
 
-        self.rouge = RougeIndex(threshold)
-        self.rouge.extend(seeds)
-        self.exact = ExactIndex()
+    def __init__(self, threshold: float, seeds: list[str], workers: int = 1) -> None:
+        from synthgen.dedup.greedy import GreedyPool
+
+        self.pool = GreedyPool(threshold, workers=workers, best_match=False)
+        self.pool.rouge.extend(seeds)  # as generate's pool: seeds have no exact key of their own
 
     def decide(self, line: str) -> str | None:
-        import json
+        return self._REASONS[self.pool.decide_one(*_text_and_key(line)).reason]
 
-        row = json.loads(line)
-        key = normalize_key(row["instruction"], row.get("input", ""))
-        if self.exact.seen(key):
-            return "duplicates_exact"
-        if self.rouge.check_and_add(row["instruction"]) is not None:
-            return "duplicates_similar"
-        self.exact.add(key)
-        return None
+    def decide_all(self, lines: Iterable[str]) -> Generator[str | None, None, None]:
+        """:meth:`decide` on each line, in order (read ahead); once, after any :meth:`decide`."""
+        with contextlib.closing(self.pool.decide(map(_text_and_key, lines))) as decisions:
+            for decision in decisions:
+                yield self._REASONS[decision.reason]
+
+
+def _text_and_key(line: str) -> tuple[str, str]:
+    row = json.loads(line)
+    return row["instruction"], normalize_key(row["instruction"], row.get("input", ""))
 
 
 def run_merge(settings: MergeSettings) -> MergeOutcome:
@@ -187,7 +200,7 @@ def _rule(report: RunReport, settings: MergeSettings) -> Rule:
             f"--seeds {path}: not the seed file the shards used (its content differs): pass the one they used"
         )
     threshold = float(report.config["similarity_threshold"])
-    return SelfInstructRule(threshold, [seed.instruction for seed in load_seeds(path)])
+    return SelfInstructRule(threshold, [seed.instruction for seed in load_seeds(path)], settings.workers)
 
 
 def _after(rest: Iterator[Candidate], last: int) -> Iterator[Candidate] | None:

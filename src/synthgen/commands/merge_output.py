@@ -4,9 +4,11 @@ writer does); the twins go when the merge fails, so nothing is written then."""
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
-from collections import Counter
-from collections.abc import Iterable
+from collections import Counter, deque
+from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -22,6 +24,10 @@ __all__ = ["MergedRows", "Rule"]
 class Rule(Protocol):
     def decide(self, line: str) -> str | None:
         """Why the row (its JSON line) is not kept, or None: it is kept (and pooled)."""
+        ...
+
+    def decide_all(self, lines: Iterable[str]) -> Generator[str | None, None, None]:
+        """:meth:`decide` on each line in order, reading ahead as it likes; stopping early is fine."""
         ...
 
 
@@ -54,15 +60,26 @@ class MergedRows:
 
     def take(self, candidates: Iterable[Candidate], rule: Rule, num: int | None, until: int | None) -> None:
         """Decide ``candidates`` (in request order) up to request ``until`` or the target ``num``."""
-        for candidate in candidates:
-            if (until is not None and candidate.request >= until) or self.full(num):
-                return
-            self.decide(candidate, rule)
+        covered = itertools.takewhile(lambda c: until is None or c.request < until, candidates)
+        held: deque[Candidate] = deque()  # read ahead of their decisions
+
+        def lines() -> Iterator[str]:
+            for candidate in covered:
+                held.append(candidate)
+                yield candidate.line
+
+        with contextlib.closing(rule.decide_all(lines())) as reasons:  # closing stops its workers
+            for reason in reasons:
+                if self.full(num):
+                    return
+                self._record(held.popleft(), reason)
 
     def decide(self, candidate: Candidate, rule: Rule) -> None:
+        self._record(candidate, rule.decide(candidate.line))
+
+    def _record(self, candidate: Candidate, reason: str | None) -> None:
         assert self._meta is not None and self._data is not None
         self.last_decided = candidate.request
-        reason = rule.decide(candidate.line)
         if reason is not None:
             self.tally[reason] += 1
             return

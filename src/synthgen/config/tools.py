@@ -251,3 +251,10 @@ class MergeSettings(SettingsModel):
     follow_poll: Annotated[float, Flag(metavar="SECONDS")] = Field(
         0.5, gt=0, description="With --follow: seconds between looks at the shards."
     )
+    workers: Annotated[int, Flag(metavar="N")] = Field(
+        1,
+        ge=1,
+        le=64,
+        description="Processes for the ROUGE-L look-ups of generate's shards (same bytes; each holds "
+        "a copy of the pool).",
+    )

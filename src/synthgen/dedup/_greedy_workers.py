@@ -20,7 +20,7 @@ import contextlib
 import itertools
 import multiprocessing
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from typing import TYPE_CHECKING
 
 from synthgen.dedup._greedy_recent import RecentMembers
@@ -97,7 +97,9 @@ class _Workers:
             conn.close()
 
 
-def decide_in_workers(pool: GreedyPool, records: Iterable[tuple[str, str]]) -> Iterator[Decision]:
+def decide_in_workers(
+    pool: GreedyPool, records: Iterable[tuple[str, str]]
+) -> Generator[Decision, None, None]:
     """GreedyPool.decide with the look-ups in ``pool.workers`` processes (see the module docstring)."""
     workers = _Workers(pool.workers, pool.rouge)
     records_iter = iter(records)

@@ -17,7 +17,7 @@ decisions are the loop's, whatever the batching.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 
 from synthgen.dedup.exact import ExactIndex
@@ -75,7 +75,7 @@ class GreedyPool:
         self.exact.add(key, index)
         return index
 
-    def decide(self, records: Iterable[tuple[str, str]]) -> Iterator[Decision]:
+    def decide(self, records: Iterable[tuple[str, str]]) -> Generator[Decision, None, None]:
         """The decision on each (text, exact key), in order. Stopping early is fine."""
         if self.workers == 1:
             return self._decide_here(records)
@@ -83,19 +83,21 @@ class GreedyPool:
 
         return decide_in_workers(self, records)
 
-    def _decide_here(self, records: Iterable[tuple[str, str]]) -> Iterator[Decision]:
+    def decide_one(self, text: str, key: str) -> Decision:
+        """The decision on one record, in this process (before :meth:`decide`, if at all)."""
+        earlier = self.exact.find(key)
+        if earlier is not None:
+            return Decision("exact", earlier)
+        match = self.rouge.check_and_add(text)
+        if match is not None:
+            return Decision("similar", match.index, match.score)
+        index = len(self.rouge) - 1
+        self.exact.add(key, index)
+        return Decision(None, index)
+
+    def _decide_here(self, records: Iterable[tuple[str, str]]) -> Generator[Decision, None, None]:
         for text, key in records:
-            earlier = self.exact.find(key)
-            if earlier is not None:
-                yield Decision("exact", earlier)
-                continue
-            match = self.rouge.check_and_add(text)
-            if match is not None:
-                yield Decision("similar", match.index, match.score)
-                continue
-            index = len(self.rouge) - 1
-            self.exact.add(key, index)
-            yield Decision(None, index)
+            yield self.decide_one(text, key)
 
 
 def better(a: Match | None, b: Match | None) -> Match | None:
