@@ -177,6 +177,7 @@ def _follow(
             rest = _after(rest, rows.last_decided)
         same = rule is not None and follower.first_report.config_hash == shards.first.report.config_hash
         started_over = rest is None or not same or (until is not None and rows.last_decided >= until)
+        decided = rows.last_decided >= 0
         if started_over:
             rows.restart()
             rule, rest = _rule(shards.first.report, settings), shards.candidates()
@@ -185,7 +186,8 @@ def _follow(
     except BaseException:
         shards.release()
         raise
-    return shards, {"rows_decided_while_shards_ran": early, "started_over": started_over and early > 0}
+    # started over: decisions were made and thrown away (not: nothing was decided before the end)
+    return shards, {"rows_decided_while_shards_ran": early, "started_over": started_over and decided}
 
 
 def _rule(report: RunReport, settings: MergeSettings) -> Rule:
