@@ -15,6 +15,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from conftest import MockServer, run_cli, synthgen_cmd, until
 from kill_resume import lines_at_least
 
@@ -188,3 +190,91 @@ def test_sigterm_stops_a_waiting_follow_and_leaves_nothing(tmp_path: Path) -> No
     merge.send_signal(signal.SIGTERM)
     assert merge.wait(timeout=60) == 143
     assert list(tmp_path.iterdir()) == []
+
+
+class _Writing:
+    """A shard written line by line between the follower's looks, on a fake clock: each look
+    (``sleep``) brings the next ``step`` rows, their meta lines first and the last data line cut in
+    two (its end comes with the next look); once every row is there, the shard's final report."""
+
+    def __init__(self, shard: Path, final: list[bytes], step: int) -> None:
+        self.shard, self.step, self.now = shard, step, 0.0
+        self.rows = Path(f"{final[0]}").read_bytes().splitlines(keepends=True)
+        self.metas = Path(f"{final[1]}").read_bytes().splitlines(keepends=True)
+        self.report = Path(f"{final[2]}").read_bytes()
+        self.written, self.cut = 0, b""
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+        upto = min(self.written + self.step, len(self.rows))
+        with Path(f"{self.shard}.meta.jsonl").open("ab") as metas:
+            metas.write(b"".join(self.metas[self.written : upto]))
+        with self.shard.open("ab") as rows:
+            rest = b"".join(self.rows[self.written : upto])
+            rows.write(self.cut + (rest[:-5] if upto < len(self.rows) else rest))
+            self.cut = rest[-5:] if upto < len(self.rows) else b""
+        self.written = upto
+        if upto == len(self.rows):
+            Path(f"{self.shard}.report.json").write_bytes(self.report)
+
+
+def _two_shards(tmp_path: Path) -> tuple[Path, Path]:
+    """Two finished shards (in-process mock), and a folder where shard 1 is still to be written."""
+    out = tmp_path / "out.jsonl"
+    for index in range(2):
+        result = run_cli(
+            "generate", "--teacher", "mock", "-q", "--num", 300, "-o", out, "--shard", f"{index}/2"
+        )
+        assert result.exit_code == 0, result.output
+    done, live = tmp_path / "out.jsonl.shards", tmp_path / "live"
+    live.mkdir()
+    for path in done.iterdir():
+        (live / path.name).write_bytes(path.read_bytes())
+    shard = live / "shard-1-of-2.jsonl"
+    report = json.loads(Path(f"{shard}.report.json").read_text())
+    report["last_run"]["stop_reason"] = "running"
+    Path(f"{shard}.report.json").write_text(json.dumps(report))
+    shard.write_bytes(b"")
+    Path(f"{shard}.meta.jsonl").write_bytes(b"")
+    return done, live
+
+
+def test_the_follower_hands_out_each_row_once_every_shard_covers_it(tmp_path: Path) -> None:
+    from synthgen.commands.shard_follow import ShardFollower
+    from synthgen.commands.shard_set import open_shards
+
+    done, live = _two_shards(tmp_path)
+    name = "shard-1-of-2.jsonl"
+    final = [done / name, done / f"{name}.meta.jsonl", done / f"{name}.report.json"]
+    writing = _Writing(live / name, final, step=7)
+    follower = ShardFollower([live], poll=1, timeout=1000, clock=lambda: writing.now, sleep=writing.sleep)
+    seen = []
+    for candidate in follower.follow():
+        if not follower.all_ended:  # while shard 1 is written: only below its last whole row
+            whole = writing.written - (1 if writing.cut else 0)
+            last = json.loads(writing.metas[whole - 1])["request"] if whole else None
+            assert candidate.request < (1 if last is None else 2 * last + 1)
+        seen.append(candidate)
+    shards = open_shards(follower.paths())
+    try:
+        until = shards.covered_until()
+        expected = [c for c in shards.candidates() if until is None or c.request < until]
+        rest = follower.rest(shards)
+        assert rest is not None and seen + list(rest) == list(shards.candidates())
+    finally:
+        shards.release()
+    assert seen == expected and len(seen) > 100
+
+
+def test_the_follower_gives_up_on_a_killed_shard_after_the_timeout_on_its_clock(tmp_path: Path) -> None:
+    from synthgen.commands.shard_follow import ShardFollower
+    from synthgen.errors import UsageError
+
+    _, live = _two_shards(tmp_path)
+    clock = [0.0]
+    follower = ShardFollower(
+        [live], poll=1, timeout=30, clock=lambda: clock[0], sleep=lambda s: clock.__setitem__(0, clock[0] + s)
+    )
+    with pytest.raises(UsageError, match=r"shard-1-of-2\.jsonl: this shard's run did not finish"):
+        list(follower.follow())
+    assert clock[0] == 30  # looked every second, gave up after 30 without a write
