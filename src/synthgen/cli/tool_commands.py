@@ -92,9 +92,13 @@ def dedup(settings: DedupSettings) -> None:
   synthgen merge data/joined.jsonl data/sharded.jsonl.shards/shard-0-of-2.jsonl \\
       data/sharded.jsonl.shards/shard-1-of-2.jsonl
 
+  # started with (or before) the shards: merges while they run, ends once they all have
+  synthgen merge data/followed.jsonl data/sharded.jsonl.shards --follow
+
 Exit codes: 0 merged (the target reached); 2 bad input (a shard missing, still running, torn,
-or of another run; OUT one of the inputs): nothing is written; 3 merged, but the shards did
-not bring enough rows: the command printed tops OUT up.""",
+or of another run; OUT one of the inputs; with --follow, a shard killed and not rerun within
+--follow-timeout): nothing is written; 3 merged, but the shards did not bring enough rows: the
+command printed tops OUT up; 143 stopped by SIGTERM (--follow): nothing is written.""",
 )
 def merge(settings: MergeSettings) -> None:
     """Join the shards of a --shard run into its output, as one process would have written it."""
