@@ -2,6 +2,7 @@
 
     python benchmarks/merge_scale.py                       # 16 shards, 2,000,000 candidates
     python benchmarks/merge_scale.py --shards 4 --candidates 200000
+    python benchmarks/merge_scale.py --workers 1 2      # merge --workers 1, then 2 (same bytes?)
 
 Real shards of that size take hours of teacher time, so the shard *files* are made here: a small
 real sharded ``generate`` run (the mock teacher) gives each shard its report (configuration,
@@ -15,6 +16,7 @@ decided): its wall and CPU time and peak memory are printed with the rows it kep
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import resource
@@ -77,6 +79,7 @@ def main() -> None:
     parser.add_argument("--shards", type=int, default=16)
     parser.add_argument("--candidates", type=int, default=2_000_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1], help="merge --workers, in turn")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
@@ -85,23 +88,37 @@ def main() -> None:
             f"shards made in {time.perf_counter() - started:.0f} s; load {os.getloadavg()[0]:.1f}",
             file=sys.stderr,
         )
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-m", "synthgen", "merge", str(out), "--card", "none", "-q"], check=False
-        )
-        wall = time.perf_counter() - started
-        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-        figures = {
-            "shards": args.shards,
-            "candidates": args.candidates,
-            "exit": done.returncode,
-            "wall_s": round(wall, 1),
-            "cpu_s": round(usage.ru_utime + usage.ru_stime - before.ru_utime - before.ru_stime, 1),
-            "peak_rss_mb": round(usage.ru_maxrss / 1024),  # the largest child so far: the merge
-            "kept": out.read_bytes().count(b"\n"),
-        }
-        print(json.dumps(figures))
+        digests = set()
+        for workers in args.workers:
+            figures = run_merge(out, workers)
+            figures.update(shards=args.shards, candidates=args.candidates)
+            digests.add(hashlib.sha256(out.read_bytes()).hexdigest()[:16])
+            figures["same_bytes_as_before"] = len(digests) == 1
+            print(json.dumps(figures), flush=True)
+
+
+def run_merge(out: Path, workers: int) -> dict[str, object]:
+    """``synthgen merge --workers N`` in a child process: wall, CPU (its workers' included), and
+    the peak RSS of the largest process (the merge or one of its workers)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load = os.getloadavg()[0]
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "synthgen", "merge", str(out), "--card", "none", "-q", "--overwrite",
+         "--workers", str(workers)],
+        check=False,
+    )  # fmt: skip
+    wall = time.perf_counter() - started
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "workers": workers,
+        "exit": done.returncode,
+        "wall_s": round(wall, 1),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime - before.ru_utime - before.ru_stime, 1),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024),  # the largest child so far
+        "kept": out.read_bytes().count(b"\n"),
+        "load_before": round(load, 1),
+    }
 
 
 if __name__ == "__main__":
