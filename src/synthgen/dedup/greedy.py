@@ -47,7 +47,7 @@ class GreedyPool:
         *,
         workers: int = 1,
         prime: Iterable[str] = (),
-        batch: int = 256,
+        batch: int = 128,
         best_match: bool = True,
     ) -> None:
         """``prime``: texts whose token frequencies order the index (speed only; see
