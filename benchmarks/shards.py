@@ -69,10 +69,15 @@ def sharded(url: str, workdir: Path, args: argparse.Namespace, count: int) -> di
     for shard in shards:
         shard.wait()
     shards_done = time.perf_counter() - started
+    merge_cpu = None
     if follower is None:
         report = subprocess.run(merge, stdout=subprocess.PIPE).stdout
     else:
-        report = follower.communicate()[0]
+        assert follower.stdout is not None
+        report = follower.stdout.read()
+        _, _, usage = os.wait4(follower.pid, 0)  # reaped here, for its own CPU
+        follower.returncode = 0
+        merge_cpu = round(usage.ru_utime + usage.ru_stime, 1)
     figures = {
         "wall_s": round(time.perf_counter() - started, 1),
         "shards_wall_s": round(shards_done, 1),
@@ -81,6 +86,7 @@ def sharded(url: str, workdir: Path, args: argparse.Namespace, count: int) -> di
         "rows": _rows(out),
     }
     if follower is not None:
+        figures["merge_cpu_s"] = merge_cpu
         figures["follow"] = json.loads(report)["last_run"]["follow"]
     return figures
 
