@@ -21,10 +21,10 @@ import itertools
 import multiprocessing
 from collections import deque
 from collections.abc import Generator, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from synthgen.dedup._greedy_recent import RecentMembers
-from synthgen.dedup.greedy import Decision, better
+from synthgen.dedup.decision import Decision, better
 from synthgen.dedup.rouge import Match, rouge_tokens
 from synthgen.errors import SynthgenError
 from synthgen.processes import main_not_rerun
@@ -36,8 +36,20 @@ IN_FLIGHT = 2
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
-    from synthgen.dedup.greedy import GreedyPool
+    from synthgen.dedup.exact import ExactIndex
     from synthgen.dedup.rouge_index import RougeIndex
+
+
+class PoolParts(Protocol):
+    """What the workers need of a :class:`~synthgen.dedup.greedy.GreedyPool` (named here, not
+    imported: the pool imports this module)."""
+
+    threshold: float
+    workers: int
+    batch: int
+    best_match: bool
+    exact: ExactIndex
+    rouge: RougeIndex
 
 
 def worker_main(conn: Connection) -> None:
@@ -97,9 +109,7 @@ class _Workers:
             conn.close()
 
 
-def decide_in_workers(
-    pool: GreedyPool, records: Iterable[tuple[str, str]]
-) -> Generator[Decision, None, None]:
+def decide_in_workers(pool: PoolParts, records: Iterable[tuple[str, str]]) -> Generator[Decision, None, None]:
     """GreedyPool.decide with the look-ups in ``pool.workers`` processes (see the module docstring)."""
     workers = _Workers(pool.workers, pool.rouge)
     records_iter = iter(records)

@@ -18,23 +18,11 @@ decisions are the loop's, whatever the batching.
 from __future__ import annotations
 
 from collections.abc import Generator, Iterable
-from dataclasses import dataclass
 
+from synthgen.dedup.decision import Decision
 from synthgen.dedup.exact import ExactIndex
-from synthgen.dedup.rouge import Match
 
 __all__ = ["Decision", "GreedyPool"]
-
-
-@dataclass(frozen=True)
-class Decision:
-    """What became of one record: kept (``reason`` None, ``index`` its pool index), or dropped
-    as ``"exact"`` (``index``: the first member with its key) or ``"similar"`` (``index`` and
-    ``score``: the best member)."""
-
-    reason: str | None
-    index: int
-    score: float = 1.0
 
 
 class GreedyPool:
@@ -98,12 +86,3 @@ class GreedyPool:
     def _decide_here(self, records: Iterable[tuple[str, str]]) -> Generator[Decision, None, None]:
         for text, key in records:
             yield self.decide_one(text, key)
-
-
-def better(a: Match | None, b: Match | None) -> Match | None:
-    """The higher-scoring match; on a tie the earlier member (what one loop over the pool finds)."""
-    if a is None or b is None:
-        return a or b
-    if b.score > a.score or (b.score == a.score and b.index < a.index):
-        return b
-    return a
