@@ -65,7 +65,11 @@ def sharded(url: str, workdir: Path, args: argparse.Namespace, count: int) -> di
     cpu, started = _cpu(), time.perf_counter()
     follower = subprocess.Popen([*merge, "--follow"], stdout=subprocess.PIPE) if args.follow else None
     each = ["-j", args.concurrency // count, "--max-requests", args.requests // count, "--num", 10**9]
-    shards = [subprocess.Popen(_generate(url, out, *each, "--shard", f"{i}/{count}")) for i in range(count)]
+    nice = ["nice", "-n", str(args.shard_nice)] if args.shard_nice else []
+    shards = [
+        subprocess.Popen([*nice, *_generate(url, out, *each, "--shard", f"{i}/{count}")])
+        for i in range(count)
+    ]
     for shard in shards:
         shard.wait()
     shards_done = time.perf_counter() - started
@@ -125,6 +129,12 @@ def main() -> None:
     parser.add_argument("--margin", action="store_true", help="measure the shard budget rule instead")
     parser.add_argument(
         "--follow", action="store_true", help="start `merge --follow` with the shards instead of after them"
+    )
+    parser.add_argument(
+        "--shard-nice",
+        type=int,
+        default=0,
+        help="run the shards under `nice -n N` (the merge keeps its priority)",
     )
     args = parser.parse_args()
     server, url = start_server(["--latency-ms", str(args.latency_ms), "--capacity", "100000"])
