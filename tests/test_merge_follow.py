@@ -278,3 +278,19 @@ def test_the_follower_gives_up_on_a_killed_shard_after_the_timeout_on_its_clock(
     with pytest.raises(UsageError, match=r"shard-1-of-2\.jsonl: this shard's run did not finish"):
         list(follower.follow())
     assert clock[0] == 30  # looked every second, gave up after 30 without a write
+
+
+def test_a_shard_never_started_ends_the_follow_a_timeout_after_the_others_ended(tmp_path: Path) -> None:
+    from synthgen.commands.shard_follow import ShardFollower
+    from synthgen.errors import UsageError
+
+    _, live = _two_shards(tmp_path)
+    for path in live.glob("shard-1-of-2.jsonl*"):
+        path.unlink()  # shard 1 never starts; shard 0 has ended
+    clock = [0.0]
+    follower = ShardFollower(
+        [live], poll=1, timeout=30, clock=lambda: clock[0], sleep=lambda s: clock.__setitem__(0, clock[0] + s)
+    )
+    with pytest.raises(UsageError, match=r"missing shard 1 of 2 \(.*shard-1-of-2\.jsonl\): not started 30 s"):
+        list(follower.follow())
+    assert 30 <= clock[0] <= 31  # the timeout, from the look that saw shard 0 ended (one poll)

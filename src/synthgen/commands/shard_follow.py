@@ -20,7 +20,10 @@ shard rerun with ``--overwrite``, a teacher whose answers changed): the merge th
 
 A shard that has started and then neither writes nor holds its lock (killed, not rerun) for
 ``timeout`` seconds ends the follow with the error a merge gives for a killed shard. A shard
-that has not started yet (no report: e.g. a queued array task) is waited for without a limit.
+that has not started yet (no report: e.g. a queued array task) is waited for while any other
+shard runs, and for ``timeout`` seconds after the last of them ended; then the follow ends with
+the error a merge gives for a missing shard (a cron job must not wait for ever for a shard
+nobody will start).
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from synthgen.commands.shard_tail import ShardTail
 from synthgen.engine.shard import ShardLayout
 from synthgen.errors import UsageError
 from synthgen.exit_codes import SIGNAL_EXIT
-from synthgen.io.beside import lock_path, report_path
+from synthgen.io.beside import lock_path, report_path, shard_name
 from synthgen.io.lock import lock_is_held
 from synthgen.reports import RunReport
 
@@ -67,6 +70,7 @@ class ShardFollower:
         self.tails: dict[Path, ShardTail] = {}
         self.first: ShardTail | None = None  # the first shard whose report was read
         self.all_ended = False
+        self.others_ended_at: float | None = None  # when every started shard had ended, some not started
 
     @property
     def first_report(self) -> RunReport:
@@ -121,6 +125,23 @@ class ShardFollower:
             and all(t.at_end for t in self.tails.values())
             and (indices == set(range(count)) or not self._folders())
         )
+        self._give_up_on_absent(count, indices)
+
+    def _give_up_on_absent(self, count: int | None, indices: set[int]) -> None:
+        """A shard not started ``timeout`` seconds after every started one ended: missing."""
+        folders = self._folders()
+        started = [t for t in self.tails.values() if t.layout is not None]
+        absent = [] if count is None or not folders else [i for i in range(count) if i not in indices]
+        if not absent or not all(t.at_end for t in started):
+            self.others_ended_at = None
+            return
+        if self.others_ended_at is None:
+            self.others_ended_at = self.clock()
+        elif self.clock() - self.others_ended_at >= self.timeout:
+            raise UsageError(
+                f"missing shard {absent[0]} of {count} ({folders[0] / shard_name(absent[0], count)}): "
+                f"not started {self.timeout:g} s after every other shard ended; start it, then merge"
+            )
 
     def _update(self, tail: ShardTail) -> None:
         """Read the shard's report (when it changed), its state and its new rows."""
