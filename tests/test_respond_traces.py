@@ -95,3 +95,23 @@ def test_what_the_teacher_is_sent_does_not_change(tmp_path: Path, mock_server: A
     out = _respond(tmp_path, _write(tmp_path / "plain.jsonl", [[QUESTION, PLAIN, FOLLOW_UP]]), *flags)
     assert server.stats() == sent, "the plain conversation was sent again: the traced one differed"
     assert read_jsonl(out)[0]["messages"][-1]["content"] == "Six."
+
+
+def test_alpaca_rows_refuse_a_conversation_they_would_cut(tmp_path: Path) -> None:
+    """An Alpaca row holds one instruction: chat rows with earlier turns are refused before any
+    request (one line naming the first such row, exit 2, nothing written); a one-question chat row
+    (a system turn aside) still becomes an Alpaca row."""
+    source = _write(
+        tmp_path / "chat.jsonl", [[{"role": "system", "content": "Be brief."}, QUESTION], *ROWS[:2]]
+    )
+    out = tmp_path / "out.jsonl"
+    result = run_cli("respond", source, "-o", out, "--teacher", "mock", "-q")
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert (
+        len(lines) == 1 and f"{source}:2: messages: earlier turns" in lines[0] and "(2 of 3 rows)" in lines[0]
+    )
+    assert "--format messages" in lines[0] and not out.exists()
+    single = _write(tmp_path / "single.jsonl", [[{"role": "system", "content": "Be brief."}, QUESTION]])
+    assert run_cli("respond", single, "-o", out, "--teacher", "mock", "-q").exit_code == 0
+    assert read_jsonl(out)[0]["instruction"] == QUESTION["content"]

@@ -44,6 +44,7 @@ def _job_and_judge(settings: RespondSettings) -> tuple[Job, InlineJudging | None
         reference_field=settings.reference_field,
         output_as_reference=settings.verify not in ("none", CODE),
     )
+    _check_alpaca_holds(settings, rows)
     plans = read_test_plans(settings, rows) if settings.verify == CODE else []
     if settings.verify not in ("none", CODE):
         _check_references(settings, rows)
@@ -133,6 +134,19 @@ def _system_text(system: str | None) -> str | None:
         return path.read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"--system {system}: cannot read {path}: {getattr(exc, 'strerror', exc)}") from exc
+
+
+def _check_alpaca_holds(settings: RespondSettings, rows: list[PromptRow]) -> None:
+    """An Alpaca row holds one instruction: a chat row with earlier turns (a conversation) would
+    lose them without a word, so it is refused before any request, naming the first such row."""
+    if settings.format != "alpaca":
+        return
+    longer = [row.line for row in rows if sum(m["role"] != "system" for m in row.messages) > 1]
+    if longer:
+        raise InputError(
+            f"{settings.input}:{longer[0]}: messages: earlier turns that an Alpaca row cannot hold "
+            f"({_rows(longer, rows)}); pass --format messages to keep the conversation"
+        )
 
 
 def _check_references(settings: RespondSettings, rows: list[PromptRow]) -> None:
