@@ -240,13 +240,14 @@ class MergeSettings(SettingsModel):
     follow: bool = Field(
         False,
         description="Start with (or before) the shards and merge their rows as they are written; "
-        "shards not started yet are waited for.",
+        "shards not started yet are waited for while others run.",
     )
     follow_timeout: Annotated[float, Flag(metavar="SECONDS")] = Field(
         600.0,
         gt=0,
         description="With --follow: how long a started shard may neither write nor hold its lock "
-        "(killed, not rerun) before the merge stops (exit 2).",
+        "(killed, not rerun), or a shard stay unstarted once every other one ended, before the "
+        "merge stops (exit 2).",
     )
     follow_poll: Annotated[float, Flag(metavar="SECONDS")] = Field(
         0.5, gt=0, description="With --follow: seconds between looks at the shards."
