@@ -46,6 +46,7 @@ from synthgen.recipes.pairs import (
     GroupAnswer,
     Pairs,
     PairsOptions,
+    has_prompt_traces,
     has_traces,
     without_empty,
 )
@@ -184,7 +185,14 @@ def _groups(answers: list[GroupAnswer], settings: PairsSettings) -> list[AnswerG
     by_prompt: dict[str, list[GroupAnswer]] = {}
     for answer in answers:
         by_prompt.setdefault(json.dumps(answer.row.prompt, sort_keys=True), []).append(answer)
-    groups = [AnswerGroup(group[0].row.prompt, group) for group in by_prompt.values() if len(group) > 1]
+    # Grouped by role and content only: a trace on a prompt turn does not split a group. Its
+    # prompt's traces are the first answer's (should two answers of a group carry different
+    # traces on the same prompt, the first's is written; the prompt is still the same).
+    groups = [
+        AnswerGroup(group[0].row.prompt, group, group[0].row.prompt_traces)
+        for group in by_prompt.values()
+        if len(group) > 1
+    ]
     lone = len(by_prompt) - len(groups)
     _warn_empty(answers, groups, settings)
     if not groups:
@@ -212,13 +220,26 @@ def _warn_empty(answers: list[GroupAnswer], groups: list[AnswerGroup], settings:
 
 
 def _check_standard(answers: list[GroupAnswer], settings: PairsSettings) -> None:
-    """A standard (string) prompt holds a single user turn; longer ones need --format messages."""
-    misfits = [a.row for a in answers if a.row.alpaca is None]
-    if misfits:
-        raise InputError(
-            [f"{settings.input}:{row.line}: messages: a prompt of {len(row.prompt)} turns needs "
-             "--format messages (the standard format's prompt is one string)" for row in misfits]
-        )  # fmt: skip
+    """A standard (string) prompt holds a single user turn; longer ones need --format messages.
+
+    So does a prompt turn with a trace field: inlined, the ``<think>`` block would become part
+    of the question the model is trained on (a text format has it on answers only), and left
+    out it would be lost, so it is refused as ``convert`` refuses it (io/layouts.py).
+    """
+    problems = [
+        f"{settings.input}:{row.line}: messages: a prompt of {len(row.prompt)} turns needs "
+        "--format messages (the standard format's prompt is one string)"
+        for row in (a.row for a in answers)
+        if row.alpaca is None
+    ]
+    problems += [
+        f"{settings.input}:{row.line}: messages[0]: a reasoning trace on the prompt's "
+        f"{row.prompt[0]['role']} turn needs --format messages (the standard prompt has no place for it)"
+        for row in (a.row for a in answers)
+        if row.alpaca is not None and any(row.prompt_traces)
+    ]
+    if problems:
+        raise InputError(problems)
 
 
 def _run_judged(
@@ -234,7 +255,7 @@ def _run_judged(
     teacher = resolve_teacher(judge)
     options = PairsOptions(
         format=settings.format, min_margin=settings.min_margin, structured=settings.judge_structured,
-        asked=template.asked, traced=has_traces(groups),
+        asked=template.asked, traced=has_traces(groups), prompt_traced=has_prompt_traces(groups),
     )  # fmt: skip
     resolved = {"prompt": text_digest(template.text), "answers": _answers_digest(settings, groups)}
 

@@ -23,13 +23,13 @@ from synthgen.engine.stop import StopReason
 from synthgen.exit_codes import OK
 from synthgen.io.beside import REJECTED, meta_path, report_path, side_path
 from synthgen.io.files import atomic_writer, file_digest, output_errors, write_jsonl_atomic
+from synthgen.recipes.pair_rows import pair_prompt, preference_row
 from synthgen.recipes.pairs import (
     AnswerGroup,
     answer_note,
     choose_verified,
+    has_prompt_traces,
     has_traces,
-    pair_prompt,
-    preference_row,
 )
 from synthgen.reports import RunReport
 from synthgen.teacher.dispatch import UsageMeter
@@ -43,12 +43,13 @@ def write_verified_pairs(groups: list[AnswerGroup], settings: PairsSettings) -> 
     meta: list[Any] = []
     skipped: list[Any] = []
     traced = has_traces(groups)
+    prompt_traced = has_prompt_traces(groups)  # every prompt turn gets the key (pair_prompt)
     for number, group in enumerate(groups):
         choice = choose_verified(group)
+        prompt = pair_prompt(group.prompt, settings.format, group.traces if prompt_traced else None)
         if isinstance(choice, str):
             counts.rejected[choice] += 1
             notes = [{**answer_note(a), "answer": a.row.answer} for a in group.answers]
-            prompt = pair_prompt(group.prompt, settings.format)
             # "_request" as the engine's side files have it, so that a later judged run on
             # this output drops these lines rather than mixing them with its own
             skipped.append(
@@ -56,7 +57,7 @@ def write_verified_pairs(groups: list[AnswerGroup], settings: PairsSettings) -> 
             )
             continue
         chosen, rejected = choice
-        rows.append(preference_row(group.prompt, chosen.row, rejected.row, settings.format, traced=traced))
+        rows.append(preference_row(prompt, chosen.row, rejected.row, settings.format, traced=traced))
         meta.append(
             {
                 "index": len(meta),

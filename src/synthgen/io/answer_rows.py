@@ -4,7 +4,9 @@ Accepted shapes, per row (JSON Lines or a JSON array):
 
 * Alpaca: ``instruction``, optional ``input``, and ``output`` (the answer);
 * chat ``messages``: a list of ``{"role", "content"}`` whose last turn is the assistant's
-  answer; the turns before it (a user turn among them) are the prompt.
+  answer; the turns before it (a user turn among them) are the prompt. Their trace fields
+  (``reasoning_content``, or the older ``reasoning``) are kept in
+  :attr:`AnswerRow.prompt_traces`, to be written back; an inline ``<think>`` stays in its content.
 
 Either way the answer's reasoning trace is read (from the turn's ``reasoning_content``, or a
 leading ``<think>`` block), so both shapes give the same :class:`AnswerRow`.
@@ -40,6 +42,7 @@ class AnswerRow:
     chat: bool  # read from a ``messages`` row
     trace: str | None = None  # the answer's reasoning trace: its turn's field, or inline
     reply: str = ""  # the answer without its trace
+    prompt_traces: tuple[str | None, ...] = ()  # the prompt turns' trace fields (None: none)
 
     @property
     def with_trace(self) -> str:
@@ -83,7 +86,8 @@ def _row(item: Located) -> AnswerRow:
         content = turns[-1]["content"]
         field_trace = turn_trace(value["messages"][-1])
         trace, reply = (field_trace, content) if field_trace else split_inline(content)
-        return AnswerRow(item.line, turns[:-1], content, value, True, trace, reply)
+        prompt_traces = tuple(turn_trace(turn) for turn in value["messages"][:-1])
+        return AnswerRow(item.line, turns[:-1], content, value, True, trace, reply, prompt_traces)
     if "instruction" in value:
         instruction = string_field(value, "instruction")
         input_text = string_field(value, "input", allow_empty=True) if "input" in value else ""

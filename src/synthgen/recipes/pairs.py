@@ -24,20 +24,19 @@ the ``verified`` flag instead, with no teacher at all (``commands/pairs.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from synthgen.engine.recipe import Answer, Request, Row, StopHints, Tally, Verdict
 from synthgen.io.answer_rows import AnswerRow
 from synthgen.io.beside import REJECTED
-from synthgen.io.traces import TRACE_KEY
 from synthgen.recipes.judge import has_answer, judge_metrics, judge_request, validate_judgement
-from synthgen.recipes.judgement import Judgement, JudgeTemplate, parse_judgement, prompt_text
+from synthgen.recipes.judgement import Judgement, JudgeTemplate, parse_judgement
+from synthgen.recipes.pair_rows import PairFormat, PromptField, pair_prompt, preference_row
 from synthgen.recipes.skipped import carry_skipped, count_empty
 from synthgen.recipes.verdict import DEFAULT_ASKED
 from synthgen.records import Completion
 from synthgen.teacher.base import Message
 
-PairFormat = Literal["standard", "messages"]
 SKIP_REASONS = ("unjudged", "tie", "below_margin", "identical")
 
 
@@ -54,6 +53,7 @@ class GroupAnswer:
 class AnswerGroup:
     prompt: list[Message]
     answers: list[GroupAnswer]
+    traces: tuple[str | None, ...] = ()  # the prompt turns' trace fields, as read (None: none)
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,7 @@ class PairsOptions:
     structured: bool
     asked: tuple[str, ...] = DEFAULT_ASKED  # the verdict formats the judge prompt asks for
     traced: bool = False  # some answers carry a trace (see preference_row)
+    prompt_traced: bool = False  # some prompt turns carry a trace field (see pair_prompt)
 
 
 def has_traces(groups: list[AnswerGroup]) -> bool:
@@ -70,39 +71,14 @@ def has_traces(groups: list[AnswerGroup]) -> bool:
     return any(answer.row.trace is not None for group in groups for answer in group.answers)
 
 
-def pair_prompt(prompt: list[Message], row_format: PairFormat) -> str | list[dict[str, str]]:
-    """The ``prompt`` field: the text (standard) or the conversation (conversational)."""
-    return prompt_text(prompt) if row_format == "standard" else [dict(turn) for turn in prompt]
+def has_prompt_traces(groups: list[AnswerGroup]) -> bool:
+    """Whether any prompt of ``groups`` has a turn with a trace field."""
+    return any(trace is not None for group in groups for trace in group.traces)
 
 
-def preference_row(
-    prompt: list[Message], chosen: AnswerRow, rejected: AnswerRow, row_format: PairFormat, *, traced: bool
-) -> Row:
-    """TRL's preference record: standard (strings, a trace inline in ``<think>``) or
-    conversational (lists of messages, a trace in ``reasoning_content``), whichever shape the
-    answers were read from. ``traced``: some answers of the file carry a trace, so every
-    answer turn gets the key (null where there is none): rows whose turns differ in keys make
-    ``datasets`` read the column as ``List(Json)`` instead of a list of structs."""
-    if row_format == "standard":
-        return {
-            "prompt": pair_prompt(prompt, row_format),
-            "chosen": chosen.with_trace,
-            "rejected": rejected.with_trace,
-        }
-    traced = traced or chosen.trace is not None or rejected.trace is not None
-    return {
-        "prompt": pair_prompt(prompt, row_format),
-        "chosen": [_assistant(chosen, traced)],
-        "rejected": [_assistant(rejected, traced)],
-    }
-
-
-def _assistant(answer: AnswerRow, traced: bool) -> dict[str, Any]:
-    """The answer's turn; with ``traced``, with the trace key (null when it has none)."""
-    turn: dict[str, Any] = {"role": "assistant", "content": answer.reply}
-    if traced:
-        turn[TRACE_KEY] = answer.trace
-    return turn
+def group_prompt(prompt: list[Message], traces: tuple[str | None, ...], options: PairsOptions) -> PromptField:
+    """The ``prompt`` field of a group's rows (its pair, or its line in the rejected file)."""
+    return pair_prompt(prompt, options.format, traces if options.prompt_traced else None)
 
 
 Graded = tuple[GroupAnswer, Judgement | None]
@@ -162,10 +138,11 @@ class Slot:
     prompt: list[Message]
     unpaired: tuple[AnswerGroup, ...] = ()
     empty_answers: int = 0
+    traces: tuple[str | None, ...] = ()  # the prompt turns' trace fields (AnswerGroup.traces)
 
 
 def without_empty(group: AnswerGroup) -> AnswerGroup:
-    return AnswerGroup(group.prompt, [a for a in group.answers if has_answer(a.row)])
+    return AnswerGroup(group.prompt, [a for a in group.answers if has_answer(a.row)], group.traces)
 
 
 def _slots(groups: list[AnswerGroup]) -> list[Slot]:
@@ -181,6 +158,7 @@ def _slots(groups: list[AnswerGroup]) -> list[Slot]:
                     number, answer, last, group.prompt,
                     unpaired=tuple(unpaired) if position == 0 else (),
                     empty_answers=len(group.answers) - len(answers) if last else 0,
+                    traces=group.traces,
                 )
             )  # fmt: skip
     return slots
@@ -208,7 +186,7 @@ class PairsScreen:
         request was sent for them); empty answers of a group that still pairs are counted."""
         skipped = [
             {
-                "prompt": pair_prompt(g.prompt, self.options.format),
+                "prompt": group_prompt(g.prompt, g.traces, self.options),
                 "answers": [answer_note(a) for a in g.answers],
             }
             for g in slot.unpaired
@@ -226,15 +204,16 @@ class PairsScreen:
         if isinstance(choice, str):
             verdict.rejected[choice] += 1
             skipped = {
-                "prompt": pair_prompt(slot.prompt, self.options.format),
+                "prompt": group_prompt(slot.prompt, slot.traces, self.options),
                 "answers": [{**answer_note(a, j), "answer": a.row.answer} for a, j in self.graded],
                 "_rejected": {"reason": choice},
             }
             verdict.side.append((REJECTED, skipped))
             return
         (chosen, chosen_grade), (rejected, rejected_grade) = choice
+        prompt = group_prompt(slot.prompt, slot.traces, self.options)
         row = preference_row(
-            slot.prompt, chosen.row, rejected.row, self.options.format, traced=self.options.traced
+            prompt, chosen.row, rejected.row, self.options.format, traced=self.options.traced
         )
         verdict.kept.append(row)
         verdict.meta = {
