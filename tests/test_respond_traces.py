@@ -115,3 +115,16 @@ def test_alpaca_rows_refuse_a_conversation_they_would_cut(tmp_path: Path) -> Non
     single = _write(tmp_path / "single.jsonl", [[{"role": "system", "content": "Be brief."}, QUESTION]])
     assert run_cli("respond", single, "-o", out, "--teacher", "mock", "-q").exit_code == 0
     assert read_jsonl(out)[0]["instruction"] == QUESTION["content"]
+
+
+def test_alpaca_rows_refuse_a_trace_field_on_the_prompt(tmp_path: Path) -> None:
+    traced = {**QUESTION, "reasoning_content": "The user wants a sum."}
+    source = _write(tmp_path / "chat.jsonl", [[QUESTION], [traced]])
+    out = tmp_path / "out.jsonl"
+    result = run_cli("respond", source, "-o", out, "--teacher", "mock", "-q")
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"{source}:2: messages: a reasoning_content field" in lines[0]
+    assert "(1 of 2 rows)" in lines[0] and not out.exists()
+    kept = _respond(tmp_path, source, "--teacher", "mock")  # --format messages keeps it
+    assert read_jsonl(kept)[1]["messages"][0]["reasoning_content"] == traced["reasoning_content"]

@@ -137,8 +137,9 @@ def _system_text(system: str | None) -> str | None:
 
 
 def _check_alpaca_holds(settings: RespondSettings, rows: list[PromptRow]) -> None:
-    """An Alpaca row holds one instruction: a chat row with earlier turns (a conversation) would
-    lose them without a word, so it is refused before any request, naming the first such row."""
+    """An Alpaca row holds one instruction: a chat row with earlier turns (a conversation) or a
+    trace field on its prompt would lose them without a word, so it is refused before any
+    request, naming the first such row."""
     if settings.format != "alpaca":
         return
     longer = [row.line for row in rows if sum(m["role"] != "system" for m in row.messages) > 1]
@@ -146,6 +147,12 @@ def _check_alpaca_holds(settings: RespondSettings, rows: list[PromptRow]) -> Non
         raise InputError(
             f"{settings.input}:{longer[0]}: messages: earlier turns that an Alpaca row cannot hold "
             f"({_rows(longer, rows)}); pass --format messages to keep the conversation"
+        )
+    traced = [row.line for row in rows if any(trace is not None for trace in row.traces)]
+    if traced:
+        raise InputError(
+            f"{settings.input}:{traced[0]}: messages: a reasoning_content field on the prompt, which an "
+            f"Alpaca row cannot hold ({_rows(traced, rows)}); pass --format messages to keep it"
         )
 
 
