@@ -474,3 +474,26 @@ def test_normalize_key_ascii_fast_path_matches_the_general_rule(text: str) -> No
     # ASCII text takes a byte-translation shortcut; it must give the documented rule's key.
     rule = re.sub(r"[\W_]+", " ", unicodedata.normalize("NFKC", text).casefold()).strip()
     assert normalize_key(text, text) == f"{rule}\n{rule}"
+
+
+def test_texts_too_long_to_pack_still_match_as_the_naive_rule_says() -> None:
+    """Above 65,535 tokens a text is compared apart from the packed index; above ~122K tokens
+    every partner that can match is itself that long (it was once never compared)."""
+    from synthgen.dedup.rouge import rouge_l_f, rouge_tokens
+    from synthgen.dedup.rouge_index import RougeIndex
+
+    def words(count: int, changed: int = -1) -> str:
+        return " ".join("zz" if i == changed else f"w{i}" for i in range(count))
+
+    pool = [words(130_000), words(75_000, changed=3)]
+    index = RougeIndex(0.7)
+    for text in pool:
+        index.add(text)
+    for candidate in (words(130_000, changed=5), words(80_000), words(60_000), words(40_000)):
+        scores = [rouge_l_f(rouge_tokens(candidate), rouge_tokens(member)) for member in pool]
+        best = max(range(len(pool)), key=lambda m: (scores[m], -m))
+        expected = best if scores[best] > 0.7 else None
+        match = index.find_similar(candidate)
+        assert (None if match is None else match.index) == expected, len(rouge_tokens(candidate))
+        if match is not None:
+            assert match.score == scores[best]

@@ -64,10 +64,11 @@ class PrefixIndex:
         self._mask_ints.append(bits << 16 | min(length, 0xFFFF))
         self._longest = max(self._longest, min(length, 0xFFFF))
         bounds = self._bounds
-        if not bounds.min_required(length):
+        if length >= PACK_LIMIT:  # too long to pack (min_required() does not reach its partners)
+            if bounds.required(length, length):
+                self._huge.append((member, length))
             return
-        if length >= PACK_LIMIT:
-            self._huge.append((member, length))
+        if not bounds.min_required(length):
             return
         late = bounds.required(1, length) == 1
         commons: list[tuple[int, int]] = []  # (entry, id) of common prefix elements

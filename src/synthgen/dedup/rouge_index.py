@@ -162,19 +162,23 @@ class RougeIndex:
             return None
         len_a = len(tokens)
         required = self._bounds.required
-        least = self._bounds.min_required(len_a)
-        if not least:
-            return None
+        seqs = self._seqs
         seq, ranks, unknown = looked_up
         if len_a < PACK_LIMIT:
+            least = self._bounds.min_required(len_a)
+            if not least:
+                return None
             members = self._prefix.survivors(ranks, unknown, len_a, bits)
-        else:  # entries cannot encode such a length: compare with every member (very rare)
-            members = [m for m, other in enumerate(self._seqs) if required(len_a, len(other))]
+        else:
+            # Entries cannot encode such a length, and min_required() only knows partners
+            # shorter than PACK_LIMIT (above ~122K tokens every feasible partner is longer):
+            # compare with every member whose length can match (very rare).
+            members = [m for m, other in enumerate(seqs) if required(len_a, len(other))]
+            least = min((required(len_a, len(seqs[m])) for m in members), default=0)
         if ignore:
             members = [m for m in members if m not in ignore]
         if not members:
             return None
-        seqs = self._seqs
         # One C loop over the survivors; `least` is the lowest cutoff of any partner length,
         # the exact one per length is applied to the (few) results.
         results = process.extract(
