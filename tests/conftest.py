@@ -39,6 +39,19 @@ def run_cli(*args: str) -> Any:
     return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
 
 
+def run_until_done(*args: object, rounds: int = 10) -> list[int]:
+    """Run a ``--batch`` command again while it exits PENDING (75), at most ``rounds`` times (as
+    a cron job would); returns every exit code."""
+    from synthgen.exit_codes import PENDING
+
+    codes: list[int] = []
+    for _ in range(rounds):
+        codes.append(run_cli(*args).exit_code)
+        if codes[-1] != PENDING:
+            break
+    return codes
+
+
 def run_in_process(*args: object) -> subprocess.CompletedProcess[str]:
     """:func:`run_cli`, its result shaped as ``subprocess.run``'s: for tests written against a
     process that do not need one (a process start costs more CPU than most test runs)."""

@@ -4,27 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_until_done
 
 from synthgen.exit_codes import PENDING
-
-
-def _until_done(*args: Any) -> list[int]:
-    codes = []
-    for _ in range(10):
-        codes.append(run_cli(*args).exit_code)
-        if codes[-1] != PENDING:
-            break
-    return codes
 
 
 def test_generate_batch_rounds_write_the_live_file(tmp_path: Path) -> None:
     live, batched = tmp_path / "live.jsonl", tmp_path / "batched.jsonl"
     common = ("--teacher", "mock", "--num", "60", "--quiet")
     assert run_cli("generate", "-o", live, *common).exit_code == 0
-    codes = _until_done("generate", "-o", batched, *common, "--batch")
+    codes = run_until_done("generate", "-o", batched, *common, "--batch")
     assert codes[0] == PENDING and codes[-1] == 0, codes
     assert batched.read_bytes() == live.read_bytes()
     state = json.loads(batched.with_name("batched.jsonl.batch.json").read_text())
@@ -40,6 +30,6 @@ def test_judge_batch_writes_the_live_file(tmp_path: Path) -> None:
     live, batched = tmp_path / "live.jsonl", tmp_path / "batched.jsonl"
     common = ("--teacher", "mock", "--min-score", "3", "--quiet")
     assert run_cli("judge", answers, "-o", live, *common).exit_code == 0
-    codes = _until_done("judge", answers, "-o", batched, *common, "--batch")
+    codes = run_until_done("judge", answers, "-o", batched, *common, "--batch")
     assert codes[0] == PENDING and codes[-1] == 0, codes
     assert batched.read_bytes() == live.read_bytes()

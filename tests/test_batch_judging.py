@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_until_done
 
 from synthgen.exit_codes import PENDING
 
@@ -22,15 +22,6 @@ def _rows(path: Path, count: int, *, no_score: int | None = None) -> Path:
             words = " ".join(["word"] * (i * 5 + 1)) + (" [mock: no score]" if i == no_score else "")
             handle.write(json.dumps({"instruction": f"Say something number {i}.\n[mock: answer]\n{words}", "input": ""}) + "\n")  # fmt: skip
     return path
-
-
-def _until_done(*args: Any) -> list[int]:
-    codes = []
-    for _ in range(12):
-        codes.append(run_cli(*args).exit_code)
-        if codes[-1] != PENDING:
-            break
-    return codes
 
 
 def _state(out: Path, series: str = "") -> dict[str, Any]:
@@ -52,7 +43,7 @@ def test_respond_batch_with_a_judge_answers_then_grades_and_writes_the_live_file
     assert first.exit_code == PENDING, first.output
     assert [b["requests"] for b in _state(batched)["batches"]] == [8]
     assert not batched.with_name("batched.jsonl.judge.batch.json").exists()  # nothing to grade yet
-    codes = _until_done(*common, "-o", batched, "--batch")
+    codes = run_until_done(*common, "-o", batched, "--batch", rounds=12)
     # answers collected, grades submitted; grades collected, the unusable one asked again; done
     assert codes == [PENDING, PENDING, 0], codes
     _same_files(live, batched)
@@ -70,7 +61,7 @@ def test_generate_batch_with_a_judge_writes_the_live_files(tmp_path: Path) -> No
     live, batched = tmp_path / "live.jsonl", tmp_path / "batched.jsonl"
     common = ("generate", "--teacher", "mock", "--num", "40", "--judge-model", "judge", "--min-score", "8", "--quiet")  # fmt: skip
     assert run_cli(*common, "-o", live).exit_code == 0
-    codes = _until_done(*common, "-o", batched, "--batch")
+    codes = run_until_done(*common, "-o", batched, "--batch", rounds=12)
     assert codes[0] == PENDING and codes[-1] == 0, codes
     _same_files(live, batched)
 
@@ -83,7 +74,7 @@ def test_an_http_judge_of_its_own_gets_its_own_batches(mock_server: Any, tmp_pat
               "--judge-base-url", judge.url, "--min-score", "4", "--quiet")  # fmt: skip
     assert run_cli(*common, "-o", live, "--cache-path", tmp_path / "live.sqlite3").exit_code == 0
     judge.configure("--error-rate-500", "0.3").reset()
-    codes = _until_done(*common, "-o", batched, "--batch")
+    codes = run_until_done(*common, "-o", batched, "--batch", rounds=12)
     assert codes[-1] == 0, codes
     _same_files(live, batched, (".rejected.jsonl",))  # the meta lines hold the server's request ids
     assert judge.stats()["requests"].get("/v1/chat/completions") is None  # no live grade

@@ -15,7 +15,7 @@ from typing import Any
 
 import openai
 import pytest
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_until_done
 
 from synthgen.exit_codes import PENDING
 
@@ -28,12 +28,7 @@ def _rows(path: Path, count: int) -> Path:
 
 
 def _until_done(drill: Any, name: str) -> list[int]:
-    codes = []
-    for _ in range(6):
-        codes.append(run_cli(*drill.arguments(name, "--batch")).exit_code)
-        if codes[-1] != PENDING:
-            break
-    return codes
+    return run_until_done(*drill.arguments(name, "--batch"), rounds=6)
 
 
 # What OUT.batch.json holds after the kill at each step: (file id, batch id, collected).

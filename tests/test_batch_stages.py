@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import run_cli
+from tests.conftest import run_cli, run_until_done
 
 from synthgen.exit_codes import PENDING
 
@@ -17,15 +17,6 @@ def _tasks(path: Path, count: int) -> Path:
         for i in range(count):
             handle.write(json.dumps({"instruction": f"Write a short poem about topic number {i} and the sea.", "input": ""}) + "\n")  # fmt: skip
     return path
-
-
-def _until_done(*args: Any) -> list[int]:
-    codes = []
-    for _ in range(10):
-        codes.append(run_cli(*args).exit_code)
-        if codes[-1] != PENDING:
-            break
-    return codes
 
 
 def _state(out: Path) -> dict[str, Any]:
@@ -43,7 +34,7 @@ def test_evolve_batch_submits_round_after_round_and_writes_the_live_files(tmp_pa
     live, batched = tmp_path / "live.jsonl", tmp_path / "batched.jsonl"
     common = ("evolve", tasks, "--teacher", "mock", "--rounds", "3", "--quiet")
     assert run_cli(*common, "-o", live).exit_code == 0
-    codes = _until_done(*common, "-o", batched, "--batch")
+    codes = run_until_done(*common, "-o", batched, "--batch")
     assert codes == [PENDING, PENDING, PENDING, 0], codes  # one round per run, then the last collected
     _same_files(live, batched, ".meta.jsonl", ".rejected.jsonl")
     state = _state(batched)
@@ -93,7 +84,7 @@ def test_pairs_batch_budgets_count_every_stage(tmp_path: Path) -> None:
         "--max-requests",
         "15",
     )
-    codes = _until_done(*args)
+    codes = run_until_done(*args)
     assert codes[0] == PENDING and codes[-1] == 3, codes  # the judged stage stopped by the budget
     judged = sum(b["requests"] for b in _state(out)["batches"])
     assert judged == 5  # 10 answers were asked by the first stage, in an earlier run
